@@ -1,0 +1,128 @@
+# crm: `make` builds ./crm; `make check` runs every test; `make demo` runs the
+# end-to-end scenario on a scratch database.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DESTDIR ?=
+
+CC      ?= gcc
+BUILD   ?= build
+OUT     ?= crm
+OPT     ?= -O2 -g
+CFLAGS  ?=
+WARN    = -Wall -Wextra -Werror -std=c11 -D_POSIX_C_SOURCE=200809L
+PKGS    = sqlite3 yaml-0.1
+
+# A missing library names the Debian package that brings it.
+ifeq ($(filter clean help deps demo uninstall,$(MAKECMDGOALS)),)
+ifneq ($(shell pkg-config --version 2>/dev/null),)
+$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev,\
+  $(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
+    $(error missing library $(word 1,$(subst :, ,$(p))): install the Debian package $(word 2,$(subst :, ,$(p))) (or run .ci/deps))))
+else
+$(error pkg-config not found: install the Debian package pkg-config (or run .ci/deps))
+endif
+ifeq ($(wildcard /usr/include/csv.h /usr/local/include/csv.h),)
+$(error missing library libcsv: install the Debian package libcsv-dev (or run .ci/deps))
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+
+ALL_CFLAGS = $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -MMD -MP $(CFLAGS)
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+CMD_SRC = $(sort $(wildcard cmd/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/schema.o
+CMD_OBJ = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+
+MAN_PAGES = $(sort $(wildcard man/*.1 man/*.5))
+
+.PHONY: all check test unit bats sanitize lint demo bench install uninstall clean deps
+
+all: $(OUT)
+
+$(OUT): $(CMD_OBJ) $(BUILD)/libcrm.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libcrm.a $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/libcrm.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# schema.sql is compiled into the binary, so crm works from any folder.
+$(BUILD)/schema.c: schema.sql
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from schema.sql by make; do not edit */'; \
+	  echo 'const char crm_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' schema.sql; \
+	  echo ';'; } > $@
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcrm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcrm.a $(PKG_LIBS) $(LDFLAGS)
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "unit: $$t"; $$t || exit 1; done
+
+bats: $(OUT)
+	CRM_BIN_DIR=$(CURDIR)/$(dir $(OUT)) bats tests/
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN_PAGES)
+	bash -n completions/crm.bash
+
+# The whole suite, then again under AddressSanitizer and UBSan.
+check: all
+	$(MAKE) unit
+	$(MAKE) lint
+	$(MAKE) bats
+	$(MAKE) sanitize
+	tests/demo.sh ./crm >/dev/null
+
+sanitize:
+	$(MAKE) BUILD=build-san OUT=build-san/crm OPT="-O1 -g -fno-omit-frame-pointer" \
+	  CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-san/crm
+	$(MAKE) BUILD=build-san OUT=build-san/crm OPT="-O1 -g -fno-omit-frame-pointer" \
+	  CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  CRM_BIN_DIR=$(CURDIR)/build-san bats tests/
+
+test: check
+
+deps:
+	.ci/deps
+
+demo: deps
+	$(MAKE) all
+	tests/demo.sh ./crm
+
+bench: all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 crm $(DESTDIR)$(BINDIR)/crm
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/crm $(DESTDIR)$(BASHCOMPDIR)/crm
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+
+clean:
+	rm -rf build build-san crm
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

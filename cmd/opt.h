@@ -1,0 +1,88 @@
+/* opt.h: declarative options.  One array per subcommand parses the
+ * arguments, prints --help, answers the completion helper and validates
+ * enum values, so none of these can drift from the others.
+ *
+ *   const char *reason = NULL;
+ *   struct opt opts[] = {
+ *       OPT_STRING("reason", &reason, "TEXT", "why the stage changed"),
+ *       OPT_POS(COMPL_STAGE),
+ *       OPT_END()
+ *   };
+ *   int n = opt_parse(crm, argc, argv, opts, "CLIENT...|- STAGE");
+ *   if (n < 0) return -n;           // usage error (64) or --help (0)
+ *   // argv[0..n-1] now holds the positional arguments
+ *
+ * Every subcommand also takes --format FMT, -q/--quiet and --help, handled
+ * here.  Options may come before, between or after positional arguments;
+ * "--" ends them; "-" alone is a positional argument.
+ */
+#ifndef CRM_OPT_H
+#define CRM_OPT_H
+
+#include "../lib/crm.h"
+
+enum opt_kind {
+	OPT_END_ = 0,
+	OPT_FLAG_,    /* int *: set to 1 */
+	OPT_STRING_,  /* const char **: the last one wins */
+	OPT_INT_,     /* long long *, with *(int*)set = 1 via ->seen if given */
+	OPT_LIST_,    /* struct strvec *: repeatable */
+	OPT_ENUM_,    /* const char **, value must be one of ->values */
+	OPT_POS_,     /* no option: how positional arguments complete */
+};
+
+/* What completes an option's value (or the positional arguments). */
+enum opt_compl {
+	COMPL_NONE = 0,
+	COMPL_FILE,
+	COMPL_STAGE,    /* pipeline.stages from the live config */
+	COMPL_CHANNEL,  /* channels from the live config */
+	COMPL_FORMAT,   /* output formats */
+	COMPL_VALUES,   /* ->values */
+};
+
+struct strvec {
+	const char **v;
+	int n;
+};
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_free(struct strvec *sv);
+
+struct opt {
+	enum opt_kind kind;
+	const char *name;      /* long name, without "--" */
+	char short_name;       /* 0: none */
+	void *target;
+	const char *argname;   /* "TEXT", "N", ... */
+	const char *help;
+	enum opt_compl compl;
+	const char *const *values; /* OPT_ENUM_: NULL-terminated */
+	int *seen;             /* optional: set to 1 when given */
+};
+
+#define OPT_FLAG(n, s, t, h) { OPT_FLAG_, n, s, t, NULL, h, COMPL_NONE, NULL, NULL }
+#define OPT_STRING(n, t, a, h) { OPT_STRING_, n, 0, t, a, h, COMPL_NONE, NULL, NULL }
+#define OPT_STRINGC(n, t, a, h, c) { OPT_STRING_, n, 0, t, a, h, c, NULL, NULL }
+#define OPT_INT(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen }
+#define OPT_LIST(n, t, a, h) { OPT_LIST_, n, 0, t, a, h, COMPL_NONE, NULL, NULL }
+#define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL }
+#define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL }
+#define OPT_END() { OPT_END_, NULL, 0, NULL, NULL, NULL, COMPL_NONE, NULL, NULL }
+
+/* Parse argv (argv[0] is the subcommand's name, as crm->cmdname says).
+ * Returns the count of positional arguments, moved to argv[0..n-1], or
+ * -CRM_USAGE after printing "crm: <cmd>: unknown option '--x'" and the
+ * usage line, or -CRM_OK after printing --help (the caller returns 0).
+ * With the hidden first argument "--crm-complete" it prints the options
+ * for the completion helper and returns -CRM_OK. */
+int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
+              const char *usage);
+
+/* Print "usage: crm <cmd> <usage>" and the options to out. */
+void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
+               const char *usage);
+
+/* For the completion helper: print each option ("--name", one a line). */
+void opt_complete(const struct opt *opts);
+
+#endif

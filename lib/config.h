@@ -1,0 +1,125 @@
+/* config.h: crm.yaml, parsed with libyaml against a table of known keys.
+ *
+ * Search order (DESIGN.md sec. 7): an explicit path (--config or
+ * $CRM_CONFIG), ./crm.yaml, $XDG_CONFIG_HOME/crm/crm.yaml (default
+ * ~/.config/crm/crm.yaml), /etc/crm/crm.yaml.  None is needed: without a
+ * file every field holds its default.
+ */
+#ifndef CRM_CONFIG_H
+#define CRM_CONFIG_H
+
+#include <stddef.h>
+
+struct crm_strlist {
+	char **v;
+	int n;
+};
+
+struct crm_kv {
+	char *key;
+	char *value;
+};
+
+/* A viability rule: points are added when a lead matches.
+ * Either `has` (the field is present and not empty), or `field` with
+ * `equals` (string equality) or a numeric range `min`/`max` (inclusive;
+ * either bound may be absent). */
+struct crm_viability_rule {
+	char *has;
+	char *field;
+	char *equals;
+	double min, max;
+	int has_min, has_max;
+	int points;
+};
+
+/* A source (sec. 9): a SQLite file with a table, or a CSV/JSONL feed. */
+struct crm_source {
+	int set;          /* the key was present */
+	char *sqlite;     /* path, relative to the config file's folder */
+	char *table;
+	char *csv;        /* a feed file, instead of sqlite */
+	char *jsonl;
+	char *key;        /* key column */
+	char *cursor;     /* column the pull cursor follows (e.g. updated_at) */
+	int writeback;    /* write lead status changes back */
+	struct crm_kv *map;  /* source column -> crm field */
+	int nmap;
+};
+
+struct crm_config {
+	char *path;               /* the file loaded; NULL when none */
+
+	char *database;           /* NULL: not set (~ expanded) */
+	long long operator_id;    /* 0: not set */
+
+	struct crm_strlist stages;   /* pipeline.stages */
+	struct crm_strlist terminal; /* pipeline.terminal */
+	char *on_reply;              /* pipeline.on_reply */
+	struct crm_strlist channels;
+
+	struct {
+		struct crm_strlist stages;
+		int *followup_days;
+		int nfollowup_days;
+		int max_touches;
+		int stop_on_reply;
+		char *quiet_hours;   /* "HH:MM-HH:MM" or NULL */
+		char *timezone;      /* IANA name or NULL (UTC) */
+	} automation;
+
+	char *ai_default;            /* off | draft | auto */
+
+	struct {
+		int base;
+		struct crm_viability_rule *rules;
+		int nrules;
+	} viability;
+
+	int notify_overdue_hours;
+	int bulk_confirm;
+
+	struct {
+		char *on_reply;
+		char *on_stage_change;
+		char *on_won;
+		int timeout;
+	} hooks;
+
+	struct {
+		struct crm_source leads, contacts, operators, listings;
+	} sources;
+
+	struct {
+		char *url;
+		char *secret_env;
+		char *secret_file;
+		int timeout;
+		int retries;
+	} webhook;
+};
+
+/* Fill cfg with the defaults, then load the first file of the search
+ * order (explicit is --config/$CRM_CONFIG or NULL).  Returns 0, or a crm
+ * status (66: an explicit file cannot be opened; 78: a bad file) with the
+ * message in err: "FILE:LINE:COL: unknown key 'foo'". */
+int crm_config_load(struct crm_config *cfg, const char *explicit_path,
+                    char *err, size_t errlen);
+void crm_config_free(struct crm_config *cfg);
+
+/* 1 if s is a configured stage / terminal stage / channel */
+int crm_config_has_stage(const struct crm_config *cfg, const char *s);
+int crm_config_is_terminal(const struct crm_config *cfg, const char *s);
+int crm_config_has_channel(const struct crm_config *cfg, const char *s);
+
+/* Each effective key (defaults included) as a dotted name and its value in
+ * YAML flow text ("pipeline.stages" -> "[new, contacted, ...]"), in the
+ * order of crm.yaml.example; fn is called once per key.  crm_config_get
+ * finds one key (or a whole section: "automation" lists its keys); it
+ * returns 0, or -1 when there is no such key. */
+typedef void (*crm_config_fn)(const char *key, const char *value, void *arg);
+void crm_config_each(const struct crm_config *cfg, crm_config_fn fn, void *arg);
+int crm_config_get(const struct crm_config *cfg, const char *key,
+                   crm_config_fn fn, void *arg);
+
+#endif

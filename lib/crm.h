@@ -1,0 +1,116 @@
+/* crm.h: the crm library's context, status codes and shared helpers.
+ *
+ * Every library function returns a crm status (0 on success) and never
+ * prints or exits; on failure it leaves a message in crm->err through
+ * crm_err().  The dispatcher turns the status into `crm: <message>` on
+ * stderr and uses the status as the exit code (DESIGN.md sec. 8).
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sqlite3.h>
+
+#include "config.h"
+
+#define CRM_VERSION "0.1.0"
+
+/* Status codes double as exit codes. */
+enum crm_status {
+	CRM_OK = 0,
+	CRM_NOTFOUND = 1,     /* nothing matched / not found */
+	CRM_USAGE = 64,       /* unknown command or option, missing argument */
+	CRM_DATAERR = 65,     /* bad input data */
+	CRM_NOINPUT = 66,     /* an input file or source cannot be opened */
+	CRM_UNAVAILABLE = 69, /* a remote is unavailable */
+	CRM_SOFTWARE = 70,    /* internal error */
+	CRM_CANTCREAT = 73,   /* cannot create the database or an output file */
+	CRM_TEMPFAIL = 75,    /* database busy past the timeout */
+	CRM_CONFIG = 78,      /* configuration error */
+};
+
+/* Output formats (DESIGN.md sec. 6). */
+enum crm_fmt {
+	FMT_DEFAULT = -1, /* table on a TTY, tsv otherwise */
+	FMT_TABLE = 0,
+	FMT_TSV,
+	FMT_CSV,
+	FMT_JSON,
+	FMT_JSONL,
+	FMT_IDS,
+};
+
+struct crm_stmt_cache;
+
+struct crm {
+	/* from global options and the environment */
+	const char *db_opt;      /* --db or $CRM_DB */
+	const char *config_opt;  /* --config or $CRM_CONFIG */
+	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none */
+	int operator_explicit;   /* operator_id was given, not defaulted */
+	enum crm_fmt fmt;        /* --format, resolved before the command runs */
+	int quiet;               /* -q: no talk on stderr */
+	const char *actor;       /* --actor or $USER */
+	const char *cmdname;     /* "client add": context for messages */
+
+	struct crm_config cfg;   /* always loaded before a command runs */
+	char *db_path;           /* the resolved database path (owned) */
+	sqlite3 *db;             /* open only for commands that need it */
+	struct crm_stmt_cache *stmts;
+
+	char err[2048];          /* the last error message, without "crm: " */
+};
+
+/* Record a message and return status: `return crm_err(crm, CRM_DATAERR,
+ * "stage '%s': not in the pipeline", s);` */
+int crm_err(struct crm *crm, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Map a SQLite result code to a status and message; ctx names the work. */
+int crm_sqlerr(struct crm *crm, const char *ctx);
+
+/* db.c */
+int crm_db_path(struct crm *crm);         /* resolve crm->db_path */
+int crm_db_open(struct crm *crm);         /* open, create, migrate */
+void crm_db_close(struct crm *crm);
+int crm_db_schema_version(void);          /* the version this binary knows */
+int crm_begin(struct crm *crm);           /* BEGIN IMMEDIATE; 75 when busy */
+int crm_commit(struct crm *crm);
+void crm_rollback(struct crm *crm);
+/* A prepared statement for a static SQL string, prepared once per process,
+ * reset and with bindings cleared on each call.  Owned by the cache. */
+sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);
+/* Step a statement that returns no rows; status + message on failure. */
+int crm_exec_stmt(struct crm *crm, sqlite3_stmt *st, const char *ctx);
+/* bind text or NULL when s is NULL or empty */
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* The operator new rows belong to: the configured one, else 1. */
+long long crm_operator(struct crm *crm);
+/* Make sure operator id exists in `operators` (added by hand if not). */
+int crm_operator_ensure(struct crm *crm, long long id);
+
+/* timeutil.c: times are UTC ISO-8601 text "YYYY-MM-DDTHH:MM:SSZ". */
+#define CRM_TIME_LEN 21 /* with the NUL */
+int crm_now(char out[CRM_TIME_LEN]);   /* $CRM_NOW or the clock */
+long long crm_now_epoch(void);
+/* Parse an absolute time (ISO-8601 date or date-time, with Z, an offset or
+ * none for UTC) or a relative one ("7d", "24h", "30m", "2w": that long before
+ * now) into canonical UTC text.  0 on success, -1 if it is not a time. */
+int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
+int crm_time_to_epoch(const char *canon, long long *epoch);
+void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
+
+/* norm.c: owner identity */
+/* lower-case, trimmed email; NULL (and no allocation) when s has no '@' */
+char *crm_norm_email(const char *s);
+/* digits only, keeping a leading '+'; NULL when fewer than 5 digits */
+char *crm_norm_phone(const char *s);
+
+/* util */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
+
+#endif

@@ -1,0 +1,46 @@
+/* err.c: errors in one place.  The library records a message and returns a
+ * status; the dispatcher prints "crm: <message>" and exits with the status
+ * (DESIGN.md sec. 8). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "crm.h"
+
+int crm_err(struct crm *crm, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(crm->err, sizeof crm->err, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+int crm_sqlerr(struct crm *crm, const char *ctx)
+{
+	int rc = crm->db ? sqlite3_extended_errcode(crm->db) : SQLITE_ERROR;
+	const char *msg = crm->db ? sqlite3_errmsg(crm->db) : "no database";
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return crm_err(crm, CRM_TEMPFAIL,
+		               "%s: database '%s' is busy; try again", ctx,
+		               crm->db_path ? crm->db_path : "");
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_PERM:
+		return crm_err(crm, CRM_CANTCREAT, "%s: database '%s': %s", ctx,
+		               crm->db_path ? crm->db_path : "", msg);
+	case SQLITE_CONSTRAINT:
+		return crm_err(crm, CRM_DATAERR, "%s: %s", ctx, msg);
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return crm_err(crm, CRM_CANTCREAT, "%s: '%s' is not a crm database: %s",
+		               ctx, crm->db_path ? crm->db_path : "", msg);
+	default:
+		return crm_err(crm, CRM_SOFTWARE, "%s: %s", ctx, msg);
+	}
+}

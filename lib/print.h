@@ -1,0 +1,67 @@
+/* print.h: one printer for every output format.
+ *
+ * A command declares its columns once and hands rows to the printer; the
+ * formats (table, tsv, csv, json, jsonl, ids) are back-ends described as
+ * data, so a command prints a row once and every format follows.
+ *
+ *   table  aligned columns, upper-case header; for people (the TTY default).
+ *          Cells longer than 40 characters are cut with "...".  NULL is "".
+ *   tsv    header line, then rows; fields separated by TAB; backslash, TAB,
+ *          newline and CR inside a field are written \\ \t \n \r.  NULL is "".
+ *   csv    RFC 4180 through libcsv (csv_fwrite): header line, CRLF-free
+ *          ("\n" line ends), fields quoted only when they need it.
+ *   json   one array of objects: "[\n{...},\n{...}\n]\n"; "[]\n" when empty.
+ *   jsonl  one object per line.
+ *   ids    the "id" column (or the first column) alone, one per line.
+ *
+ * In json/jsonl a COL_INT or SQLite INTEGER/FLOAT value is a number, NULL is
+ * null, COL_JSON is embedded as raw JSON (must be valid JSON text), COL_LIST
+ * (a JSON array text) is embedded as an array.  In text formats COL_LIST is
+ * joined with "," (["a","b"] -> a,b) and COL_JSON is printed as its text.
+ */
+#ifndef CRM_PRINT_H
+#define CRM_PRINT_H
+
+#include <stdio.h>
+#include <sqlite3.h>
+#include "crm.h"
+
+enum col_type {
+	COL_AUTO = 0, /* by the SQLite value's type (printer_row_stmt) or text */
+	COL_TEXT,
+	COL_INT,
+	COL_JSON,
+	COL_LIST,
+};
+
+struct pcol {
+	const char *name;
+	enum col_type type;
+};
+
+struct printer;
+
+/* "table" -> FMT_TABLE ...; -1 when s names no format */
+int crm_fmt_parse(const char *s);
+const char *crm_fmt_name(enum crm_fmt fmt);
+
+/* fmt must be resolved (not FMT_DEFAULT).  The printer does not own out. */
+struct printer *printer_new(FILE *out, enum crm_fmt fmt);
+/* cols must outlive the printer. */
+void printer_begin(struct printer *p, const struct pcol *cols, int ncols);
+/* Column i of the row is column i of the statement (which has at least
+ * ncols columns). */
+void printer_row_stmt(struct printer *p, sqlite3_stmt *st);
+/* vals[i] is the text of column i, NULL for null. */
+void printer_row(struct printer *p, const char *const *vals);
+/* Flush buffered rows (table) and close the array (json). Returns the
+ * number of rows printed. */
+long printer_end(struct printer *p);
+void printer_free(struct printer *p);
+
+/* JSON string escaping for anyone who writes JSON by hand: writes the
+ * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
+ * through). */
+void json_put_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,182 @@
+-- crm schema: the whole data model (DESIGN.md sec. 4).
+-- Applied by `crm init` (and on first use) to a new database; an older
+-- database is brought here by the numbered migrations in lib/db.c, tracked
+-- by PRAGMA user_version.  Times are UTC ISO-8601 text: 2026-11-25T14:03:00Z.
+
+CREATE TABLE operators (
+	id          INTEGER PRIMARY KEY,
+	name        TEXT NOT NULL,
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE clients (
+	id                   INTEGER PRIMARY KEY,
+	operator_id          INTEGER NOT NULL REFERENCES operators(id),
+	name                 TEXT NOT NULL,
+	email                TEXT,
+	email_norm           TEXT,   -- lower-case, trimmed: owner identity
+	phone                TEXT,
+	phone_norm           TEXT,   -- digits, leading '+' kept: owner identity
+	source_type          TEXT,   -- owner, agent, ...
+	source_url           TEXT,
+	listing_ref          TEXT,
+	channel              TEXT,   -- preferred channel
+	stage                TEXT NOT NULL,
+	status               TEXT NOT NULL DEFAULT 'active'
+	                     CHECK (status IN ('active', 'archived', 'forgotten')),
+	automation_enabled   INTEGER NOT NULL DEFAULT 1 CHECK (automation_enabled IN (0, 1)),
+	automation_paused_until TEXT,
+	ai_mode              TEXT NOT NULL DEFAULT 'draft'
+	                     CHECK (ai_mode IN ('off', 'draft', 'auto')),
+	viability            INTEGER CHECK (viability BETWEEN 0 AND 100),
+	notes                TEXT,
+	tags                 TEXT NOT NULL DEFAULT '[]' CHECK (json_type(tags) = 'array'),
+	custom               TEXT NOT NULL DEFAULT '{}' CHECK (json_type(custom) = 'object'),
+	last_contacted_at    TEXT,   -- last outbound; only moves forward
+	last_interaction_at  TEXT,   -- last inbound; only moves forward
+	next_action_at       TEXT,
+	lost_reason          TEXT,
+	created_at           TEXT NOT NULL,
+	updated_at           TEXT NOT NULL
+);
+-- one client per owner within an operator
+CREATE UNIQUE INDEX clients_owner_email ON clients(operator_id, email_norm)
+	WHERE email_norm IS NOT NULL;
+CREATE UNIQUE INDEX clients_owner_phone ON clients(operator_id, phone_norm)
+	WHERE phone_norm IS NOT NULL;
+-- the list filters
+CREATE INDEX clients_stage ON clients(stage, last_contacted_at);
+CREATE INDEX clients_operator_stage ON clients(operator_id, stage, last_contacted_at);
+CREATE INDEX clients_channel ON clients(channel, last_contacted_at);
+CREATE INDEX clients_source_type ON clients(source_type);
+CREATE INDEX clients_viability ON clients(viability);
+CREATE INDEX clients_last_contacted ON clients(last_contacted_at);
+CREATE INDEX clients_source_url ON clients(source_url) WHERE source_url IS NOT NULL;
+
+-- tags, kept apart so a tag filter has an index; clients.tags mirrors them
+CREATE TABLE client_tags (
+	client_id  INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	tag        TEXT NOT NULL,
+	PRIMARY KEY (client_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX client_tags_tag ON client_tags(tag, client_id);
+
+CREATE TABLE leads (
+	id             INTEGER PRIMARY KEY,
+	external_id    TEXT UNIQUE,          -- the source's id
+	operator_id    INTEGER NOT NULL REFERENCES operators(id),
+	source_type    TEXT,
+	source_url     TEXT,
+	listing_ref    TEXT,
+	listing_hash   TEXT,
+	contact_name   TEXT,
+	contact_email  TEXT,
+	email_norm     TEXT,
+	contact_phone  TEXT,
+	phone_norm     TEXT,
+	channel        TEXT,
+	title          TEXT,
+	location       TEXT,
+	price          REAL,
+	status         TEXT NOT NULL DEFAULT 'new'
+	               CHECK (status IN ('new', 'contacted', 'converted', 'rejected', 'suppressed')),
+	viability      INTEGER CHECK (viability BETWEEN 0 AND 100),
+	raw            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(raw)),
+	client_id      INTEGER REFERENCES clients(id) ON DELETE SET NULL,
+	created_at     TEXT NOT NULL,
+	updated_at     TEXT NOT NULL
+);
+CREATE INDEX leads_status ON leads(status, created_at);
+CREATE INDEX leads_operator ON leads(operator_id, status);
+CREATE INDEX leads_source_url ON leads(source_url) WHERE source_url IS NOT NULL;
+CREATE INDEX leads_listing_hash ON leads(listing_hash) WHERE listing_hash IS NOT NULL;
+CREATE INDEX leads_email ON leads(operator_id, email_norm) WHERE email_norm IS NOT NULL;
+CREATE INDEX leads_phone ON leads(operator_id, phone_norm) WHERE phone_norm IS NOT NULL;
+CREATE INDEX leads_client ON leads(client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX leads_viability ON leads(viability);
+
+CREATE TABLE client_listings (
+	id            INTEGER PRIMARY KEY,
+	client_id     INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	lead_id       INTEGER REFERENCES leads(id) ON DELETE SET NULL,
+	listing_ref   TEXT,
+	listing_hash  TEXT,
+	source_url    TEXT,
+	created_at    TEXT NOT NULL,
+	updated_at    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX client_listings_key ON client_listings(client_id,
+	coalesce(listing_hash, source_url, listing_ref));
+CREATE INDEX client_listings_hash ON client_listings(listing_hash) WHERE listing_hash IS NOT NULL;
+CREATE INDEX client_listings_url ON client_listings(source_url) WHERE source_url IS NOT NULL;
+
+CREATE TABLE communications (
+	id           INTEGER PRIMARY KEY,
+	client_id    INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	channel      TEXT NOT NULL,
+	direction    TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('out', 'in')),
+	kind         TEXT NOT NULL,
+	status       TEXT NOT NULL,
+	subject      TEXT,
+	body         TEXT,
+	occurred_at  TEXT NOT NULL,
+	source       TEXT NOT NULL DEFAULT 'manual'
+	             CHECK (source IN ('bot', 'manual', 'sync', 'import')),
+	external_id  TEXT UNIQUE,
+	created_at   TEXT NOT NULL
+);
+CREATE INDEX communications_client ON communications(client_id, occurred_at);
+CREATE INDEX communications_occurred ON communications(occurred_at);
+
+CREATE TABLE activity_logs (
+	id           INTEGER PRIMARY KEY,
+	entity       TEXT NOT NULL,     -- client, lead, ...
+	entity_id    INTEGER NOT NULL,
+	action       TEXT NOT NULL,     -- create, stage, edit, tag, merge, forget, ...
+	field        TEXT,
+	old_value    TEXT,
+	new_value    TEXT,
+	reason       TEXT,
+	actor        TEXT NOT NULL,
+	at           TEXT NOT NULL
+);
+CREATE INDEX activity_logs_entity ON activity_logs(entity, entity_id, id);
+
+CREATE TABLE notifications (
+	id          INTEGER PRIMARY KEY,
+	kind        TEXT NOT NULL,      -- reply, meeting, overdue, sync_failure
+	client_id   INTEGER REFERENCES clients(id) ON DELETE CASCADE,
+	message     TEXT NOT NULL,
+	created_at  TEXT NOT NULL,
+	read_at     TEXT
+);
+CREATE INDEX notifications_unread ON notifications(read_at, created_at);
+
+CREATE TABLE outbox (
+	id               INTEGER PRIMARY KEY,
+	entity           TEXT NOT NULL,
+	entity_id        INTEGER NOT NULL,
+	event            TEXT NOT NULL,
+	payload          TEXT NOT NULL CHECK (json_valid(payload)),
+	created_at       TEXT NOT NULL,
+	attempts         INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at  TEXT,
+	delivered_at     TEXT,
+	dead_at          TEXT,
+	last_error       TEXT
+);
+CREATE INDEX outbox_pending ON outbox(delivered_at, dead_at, next_attempt_at);
+
+CREATE TABLE sync_state (
+	source      TEXT PRIMARY KEY,
+	cursor      TEXT,
+	updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE do_not_contact (
+	hash        TEXT PRIMARY KEY,   -- SHA-256 of the normalised email or phone
+	kind        TEXT NOT NULL CHECK (kind IN ('email', 'phone')),
+	reason      TEXT,
+	created_at  TEXT NOT NULL
+) WITHOUT ROWID;
