@@ -31,7 +31,6 @@ CREATE TABLE clients (
 	                     CHECK (ai_mode IN ('off', 'draft', 'auto')),
 	viability            INTEGER CHECK (viability BETWEEN 0 AND 100),
 	notes                TEXT,
-	tags                 TEXT NOT NULL DEFAULT '[]' CHECK (json_type(tags) = 'array'),
 	custom               TEXT NOT NULL DEFAULT '{}' CHECK (json_type(custom) = 'object'),
 	last_contacted_at    TEXT,   -- last outbound; only moves forward
 	last_interaction_at  TEXT,   -- last inbound; only moves forward
@@ -54,7 +53,7 @@ CREATE INDEX clients_viability ON clients(viability);
 CREATE INDEX clients_last_contacted ON clients(last_contacted_at);
 CREATE INDEX clients_source_url ON clients(source_url) WHERE source_url IS NOT NULL;
 
--- tags, kept apart so a tag filter has an index; clients.tags mirrors them
+-- tags, apart so that a tag filter has an index
 CREATE TABLE client_tags (
 	client_id  INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
 	tag        TEXT NOT NULL,

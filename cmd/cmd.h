@@ -43,4 +43,9 @@ int cmd_usage_error(struct crm *crm, const struct opt *opts,
 void cmd_say(struct crm *crm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Client references (ids or emails; "-" reads them from stdin, one a line)
+ * to ids, all or nothing.  *ids is the caller's to free. */
+int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
+                   int *n);
+
 #endif

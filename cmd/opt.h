@@ -9,7 +9,7 @@
  *       OPT_END()
  *   };
  *   int n = opt_parse(crm, argc, argv, opts, "CLIENT...|- STAGE");
- *   if (n < 0) return -n;           // usage error (64) or --help (0)
+ *   if (n < 0) return OPT_EXIT(n);  // --help (0) or a usage error (64)
  *   // argv[0..n-1] now holds the positional arguments
  *
  * Every subcommand also takes --format FMT, -q/--quiet and --help, handled
@@ -69,12 +69,17 @@ struct opt {
 #define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL }
 #define OPT_END() { OPT_END_, NULL, 0, NULL, NULL, NULL, COMPL_NONE, NULL, NULL }
 
-/* Parse argv (argv[0] is the subcommand's name, as crm->cmdname says).
- * Returns the count of positional arguments, moved to argv[0..n-1], or
- * -CRM_USAGE after printing "crm: <cmd>: unknown option '--x'" and the
- * usage line, or -CRM_OK after printing --help (the caller returns 0).
- * With the hidden first argument "--crm-complete" it prints the options
- * for the completion helper and returns -CRM_OK. */
+#define OPT_HELP (-1)   /* --help was printed: exit 0 */
+#define OPT_BAD (-2)    /* a usage error was printed: exit 64 */
+#define OPT_EXIT(n) ((n) == OPT_HELP ? 0 : CRM_USAGE)
+
+/* Parse argv (argv[0] is the subcommand's name; crm->cmdname names it in
+ * messages).  Returns the count of positional arguments, moved to
+ * argv[0..n-1]; or OPT_BAD after printing "crm: <cmd>: unknown option
+ * '--x'" and the usage line; or OPT_HELP after printing --help.  It also
+ * resolves crm->fmt (table on a TTY, tsv otherwise).
+ * With the hidden first argument "--crm-complete PREV CUR" it prints the
+ * candidates for the completion helper and returns OPT_HELP. */
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage);
 
@@ -82,7 +87,5 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage);
 
-/* For the completion helper: print each option ("--name", one a line). */
-void opt_complete(const struct opt *opts);
 
 #endif

@@ -77,6 +77,11 @@ int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_begin(struct crm *crm);           /* BEGIN IMMEDIATE; 75 when busy */
 int crm_commit(struct crm *crm);
 void crm_rollback(struct crm *crm);
+/* A transaction of its own unless the caller has one open: crm_tx_begin
+ * sets *own; crm_tx_end commits (rc == 0) or rolls back what it began and
+ * returns rc or the commit's status. */
+int crm_tx_begin(struct crm *crm, int *own);
+int crm_tx_end(struct crm *crm, int own, int rc);
 /* A prepared statement for a static SQL string, prepared once per process,
  * reset and with bindings cleared on each call.  Owned by the cache. */
 sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);

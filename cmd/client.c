@@ -1,0 +1,264 @@
+/* client.c: crm client add|import|list|show|stage|edit|history (see
+ * crm-client(1)). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "client.h"
+#include "print.h"
+
+static const char *const on_off[] = { "on", "off", NULL };
+static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
+
+/* --set KEY=VALUE (and --unset KEY) into custom field changes */
+static int parse_sets(struct crm *crm, const struct opt *opts, const char *usage,
+                      const struct strvec *sets, const struct strvec *unsets,
+                      struct crm_kv_arg **out, int *n)
+{
+	*out = xmalloc((size_t)(sets->n + unsets->n + 1) * sizeof **out);
+	*n = 0;
+	for (int i = 0; i < sets->n; i++) {
+		char *eq = strchr(sets->v[i], '=');
+		if (!eq || eq == sets->v[i])
+			return cmd_usage_error(crm, opts, usage,
+			                       "--set '%s': expected KEY=VALUE", sets->v[i]);
+		*eq = '\0';
+		(*out)[*n].key = sets->v[i];
+		(*out)[(*n)++].value = eq + 1;
+	}
+	for (int i = 0; i < unsets->n; i++) {
+		(*out)[*n].key = unsets->v[i];
+		(*out)[(*n)++].value = NULL;
+	}
+	return 0;
+}
+
+/* The options that set client fields, shared by add and edit. */
+struct field_opts {
+	struct crm_client_fields f;
+	struct strvec tags, untags, sets, unsets;
+};
+
+#define FIELD_OPTS(fo) \
+	OPT_STRING("name", &(fo).f.v[CF_NAME], "NAME", "the owner's name"), \
+	OPT_STRING("email", &(fo).f.v[CF_EMAIL], "EMAIL", "email address"), \
+	OPT_STRING("phone", &(fo).f.v[CF_PHONE], "PHONE", "phone number"), \
+	OPT_STRINGC("channel", &(fo).f.v[CF_CHANNEL], "CHANNEL", "preferred channel", COMPL_CHANNEL), \
+	OPT_STRING("source-type", &(fo).f.v[CF_SOURCE_TYPE], "TYPE", "owner, agent, ..."), \
+	OPT_STRING("source-url", &(fo).f.v[CF_SOURCE_URL], "URL", "where the listing was found"), \
+	OPT_STRING("listing-ref", &(fo).f.v[CF_LISTING_REF], "REF", "the listing's reference"), \
+	OPT_STRING("viability", &(fo).f.v[CF_VIABILITY], "N", "score from 0 to 100"), \
+	OPT_STRING("note", &(fo).f.v[CF_NOTES], "TEXT", "free notes"), \
+	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
+	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", ai_modes), \
+	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
+	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
+	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
+
+static int finish_fields(struct crm *crm, const struct opt *opts,
+                         const char *usage, struct field_opts *fo,
+                         struct crm_kv_arg **kv)
+{
+	int rc = parse_sets(crm, opts, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+
+	fo->f.set = *kv;
+	fo->f.tags = fo->tags.v;
+	fo->f.ntags = fo->tags.n;
+	fo->f.untags = fo->untags.v;
+	fo->f.nuntags = fo->untags.n;
+	fo->f.reason = NULL;
+	return rc;
+}
+
+static void field_opts_free(struct field_opts *fo)
+{
+	strvec_free(&fo->tags);
+	strvec_free(&fo->untags);
+	strvec_free(&fo->sets);
+	strvec_free(&fo->unsets);
+}
+
+static int client_add(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "--name NAME [--email EMAIL] [--phone PHONE] ...";
+	struct field_opts fo;
+	struct crm_kv_arg *kv = NULL;
+	long long id;
+	int n, rc;
+
+	memset(&fo, 0, sizeof fo);
+	struct opt opts[] = {
+		FIELD_OPTS(fo),
+		OPT_STRINGC("stage", &fo.f.v[CF_STAGE], "STAGE", "first stage (default: the pipeline's first)", COMPL_STAGE),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		rc = cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
+	else if (!fo.f.v[CF_NAME] && !fo.f.v[CF_EMAIL] && !fo.f.v[CF_PHONE])
+		rc = cmd_usage_error(crm, opts, usage, "--name (or --email or --phone) is required");
+	else if (!(rc = finish_fields(crm, opts, usage, &fo, &kv))) {
+		fo.f.source = "manual";
+		rc = crm_client_add(crm, &fo.f, &id);
+		if (!rc)
+			printf("%lld\n", id);
+	}
+	free(kv);
+	field_opts_free(&fo);
+	return rc;
+}
+
+static int client_list(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "[--stage STAGE] [--q TEXT] [--limit N] ...";
+	struct crm_client_filter flt;
+	struct printer *pr;
+	long long op = 0;
+	int n, rc, wide = 0, op_seen = 0;
+
+	crm_client_filter_init(&flt);
+	struct opt opts[] = {
+		OPT_STRINGC("stage", &flt.stage, "STAGE", "in this stage", COMPL_STAGE),
+		OPT_STRING("status", &flt.status, "STATUS", "active, archived or forgotten"),
+		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
+		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
+		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
+		OPT_ENUM("automation", &flt.automation, "on|off", "with automation on or off", on_off),
+		OPT_STRING("q", &flt.q, "TEXT", "TEXT in name, email, phone, notes, url or ref"),
+		OPT_STRING("tag", &flt.tag, "TAG", "with this tag"),
+		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
+		OPT_INT("stale", &flt.stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
+		OPT_STRING("sort", &flt.sort, "FIELD", "order by FIELD; -FIELD descending"),
+		OPT_INT("limit", &flt.limit, "N", "at most N clients", NULL),
+		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
+	if (flt.limit < -1 || flt.min_viability < -1 || flt.stale_days < -1 ||
+	    (op_seen && op < 1))
+		return cmd_usage_error(crm, opts, usage, "a number option is negative");
+	flt.operator_id = op_seen ? op : crm->operator_explicit ? crm->operator_id : 0;
+	flt.wide = wide || crm->fmt != FMT_TABLE;
+	pr = printer_new(stdout, crm->fmt);
+	rc = crm_client_list(crm, &flt, pr);
+	printer_free(pr);
+	return rc;
+}
+
+/* the one CLIENT argument of show, edit and history */
+static int one_client(struct crm *crm, const struct opt *opts, const char *usage,
+                      int n, char **argv, long long *id)
+{
+	if (n == 0)
+		return cmd_usage_error(crm, opts, usage, "a client (id or email) is required");
+	if (n > 1)
+		return cmd_usage_error(crm, opts, usage, "one client, not %d", n);
+	return crm_client_resolve(crm, argv[0], id);
+}
+
+static int client_show(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	long long id;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
+		return OPT_EXIT(n);
+	if ((rc = one_client(crm, opts, "CLIENT", n, argv, &id)))
+		return rc;
+	return crm_client_show(crm, id, stdout);
+}
+
+static int client_stage(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "CLIENT...|- STAGE";
+	const char *reason = NULL;
+	long long *ids = NULL;
+	int n, nids, rc, moved = 0;
+	struct opt opts[] = {
+		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_POS(COMPL_STAGE),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n < 2)
+		return cmd_usage_error(crm, opts, usage, "clients and a stage are required");
+	if (!crm_config_has_stage(&crm->cfg, argv[n - 1]))
+		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline",
+		               argv[n - 1]);
+	if ((rc = cmd_client_ids(crm, n - 1, argv, &ids, &nids)))
+		return rc;
+	rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
+	if (!rc)
+		cmd_say(crm, "%d of %d client%s moved to '%s'", moved, nids,
+		        nids == 1 ? "" : "s", argv[n - 1]);
+	free(ids);
+	return rc;
+}
+
+static int client_edit(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "CLIENT [--name NAME] [--set KEY=VALUE] ...";
+	struct field_opts fo;
+	struct crm_kv_arg *kv = NULL;
+	long long id;
+	int n, rc, changed = 0;
+
+	memset(&fo, 0, sizeof fo);
+	struct opt opts[] = {
+		FIELD_OPTS(fo),
+		OPT_STRING("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived"),
+		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
+		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
+		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (!(rc = one_client(crm, opts, usage, n, argv, &id)) &&
+	    !(rc = finish_fields(crm, opts, usage, &fo, &kv))) {
+		rc = crm_client_update(crm, id, &fo.f, &changed);
+		if (!rc)
+			cmd_say(crm, "client %lld: %d change%s", id, changed,
+			        changed == 1 ? "" : "s");
+	}
+	free(kv);
+	field_opts_free(&fo);
+	return rc;
+}
+
+static int client_history(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
+	long long id;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
+		return OPT_EXIT(n);
+	if ((rc = one_client(crm, opts, "CLIENT", n, argv, &id)))
+		return rc;
+	pr = printer_new(stdout, crm->fmt);
+	rc = crm_client_history(crm, id, pr);
+	printer_free(pr);
+	return rc;
+}
+
+const struct cmd client_cmds[] = {
+	{ "add", client_add, CMD_DB | CMD_WRITES, "add a client (an owner)", NULL },
+	{ "list", client_list, CMD_DB, "list clients matching filters", NULL },
+	{ "show", client_show, CMD_DB, "show a client, its listings and communications", NULL },
+	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },
+	{ "edit", client_edit, CMD_DB | CMD_WRITES, "change a client's fields", NULL },
+	{ "history", client_history, CMD_DB, "show a client's audit trail", NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -1,0 +1,398 @@
+/* crm.c: the dispatcher.  One command table is the single source of truth
+ * for `crm help`, the bash completion and the man page check. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "print.h"
+
+static int cmd_init(struct crm *crm, int argc, char **argv);
+static int cmd_help(struct crm *crm, int argc, char **argv);
+static int cmd_complete(struct crm *crm, int argc, char **argv);
+
+static const struct cmd commands[] = {
+	{ "init", cmd_init, CMD_DB | CMD_WRITES, "create or migrate the database", NULL },
+	{ "client", NULL, 0, "add, list, show and move clients through the pipeline", client_cmds },
+	{ "config", NULL, 0, "check and read the configuration", config_cmds },
+	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
+	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};
+
+static const char usage_text[] =
+	"usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]\n"
+	"           [--actor NAME] [-q] [--help] [--version] COMMAND [ARGS]\n";
+
+static const struct cmd *find(const struct cmd *table, const char *name)
+{
+	for (const struct cmd *c = table; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void list_table(FILE *out, const struct cmd *table)
+{
+	for (const struct cmd *c = table; c->name; c++)
+		if (!(c->flags & CMD_HIDDEN))
+			fprintf(out, "  %-10s %s\n", c->name, c->help);
+}
+
+static void group_help(FILE *out, const struct cmd *group)
+{
+	fprintf(out, "usage: crm %s SUBCOMMAND [ARGS]\n\n%s.\n\nsubcommands:\n",
+	        group->name, group->help);
+	list_table(out, group->sub);
+	fprintf(out, "\nSee 'crm %s SUBCOMMAND --help' and 'man crm-%s'.\n",
+	        group->name, group->name);
+}
+
+static int cmd_help(struct crm *crm, int argc, char **argv)
+{
+	const struct cmd *c;
+	int n = opt_parse(crm, argc, argv, (const struct opt[]){
+		OPT_POS(COMPL_NONE), OPT_END() }, "[COMMAND]");
+
+	if (n < 0)
+		return OPT_EXIT(n);
+	if (n == 0) {
+		fputs(usage_text, stdout);
+		fputs("\ncommands:\n", stdout);
+		list_table(stdout, commands);
+		fputs("\nSee 'crm help COMMAND' and 'man crm'.\n", stdout);
+		return 0;
+	}
+	c = find(commands, argv[0]);
+	if (!c || (c->flags & CMD_HIDDEN))
+		return crm_err(crm, CRM_USAGE, "help: '%s' is not a crm command",
+		               argv[0]);
+	/* the man page is the long help, when it is installed and a person
+	 * is reading */
+	if (isatty(STDOUT_FILENO) && getenv("CRM_NO_MAN") == NULL) {
+		char page[64];
+		snprintf(page, sizeof page, "crm-%s", c->name);
+		if (!c->sub && strcmp(c->name, "init"))
+			snprintf(page, sizeof page, "crm");
+		char cmdline[128];
+		snprintf(cmdline, sizeof cmdline, "man -w %s >/dev/null 2>&1", page);
+		if (system(cmdline) == 0) {
+			fflush(stdout);
+			execlp("man", "man", page, (char *)NULL);
+		}
+	}
+	if (c->sub) {
+		group_help(stdout, c);
+		return 0;
+	}
+	char *args[] = { (char *)c->name, "--help", NULL };
+	crm->cmdname = c->name;
+	return c->fn(crm, 2, args);
+}
+
+static int cmd_init(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	int n = opt_parse(crm, argc, argv, opts, "");
+
+	if (n < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'",
+		                       argv[0]);
+	/* the dispatcher opened, created or migrated it already */
+	cmd_say(crm, "crm: database '%s' is ready (schema version %d)",
+	        crm->db_path, crm_db_schema_version());
+	return 0;
+}
+
+/* Global options that take a value, for the parser and the completion. */
+static const char *const global_valued[] = { "--db", "--config", "--operator",
+                                             "--format", "--actor", NULL };
+
+static int is_global_valued(const char *a)
+{
+	for (const char *const *g = global_valued; *g; g++)
+		if (!strcmp(a, *g))
+			return 1;
+	return 0;
+}
+
+static void put_names(const struct cmd *table)
+{
+	for (const struct cmd *t = table; t->name; t++)
+		if (!(t->flags & CMD_HIDDEN))
+			puts(t->name);
+}
+
+/* crm __complete WORD... CUR: candidates for bash, one a line; "@file"
+ * asks for file names.  The words are those after "crm", the last one
+ * being completed (it may be empty). */
+static int cmd_complete(struct crm *crm, int argc, char **argv)
+{
+	const struct cmd *group = NULL, *leaf = NULL;
+	const char *cur = argc > 1 ? argv[argc - 1] : "";
+	const char *prev = argc > 2 ? argv[argc - 2] : "";
+	int i;
+
+	for (i = 1; i < argc - 1 && !leaf; i++) {
+		const char *a = argv[i];
+		if (!group && a[0] == '-') {
+			if (is_global_valued(a) && i + 1 < argc - 1) {
+				if (!strcmp(a, "--config")) {
+					crm_config_free(&crm->cfg);
+					crm_config_load(&crm->cfg, argv[i + 1], crm->err,
+					                sizeof crm->err);
+				}
+				i++;
+			}
+			continue;
+		}
+		const struct cmd *c = find(group ? group->sub : commands, a);
+		if (!c)
+			return 0;
+		if (c->sub && !group)
+			group = c;
+		else
+			leaf = c;
+	}
+	if (!group && !leaf) {
+		if (!strcmp(prev, "--format"))
+			puts("table\ntsv\ncsv\njson\njsonl\nids");
+		else if (!strcmp(prev, "--db") || !strcmp(prev, "--config"))
+			puts("@file");
+		else if (is_global_valued(prev))
+			;
+		else if (cur[0] == '-')
+			puts("--db\n--config\n--operator\n--format\n--actor\n--quiet\n--help\n--version");
+		else
+			put_names(commands);
+		return 0;
+	}
+	if (!leaf) {
+		if (cur[0] == '-')
+			puts("--help");
+		else
+			put_names(group->sub);
+		return 0;
+	}
+	if (!strcmp(leaf->name, "help")) {
+		put_names(commands);
+		return 0;
+	}
+	char *args[] = { (char *)leaf->name, "--crm-complete", (char *)prev,
+	                 (char *)cur, NULL };
+	crm->cmdname = leaf->name;
+	return leaf->fn(crm, 4, args) ? 0 : 0;
+}
+
+/* Run crm-NAME from PATH, as git runs git-NAME. */
+static int run_external(struct crm *crm, int argc, char **argv)
+{
+	char prog[256];
+
+	if (strchr(argv[0], '/') || strlen(argv[0]) > 200)
+		goto unknown;
+	snprintf(prog, sizeof prog, "crm-%s", argv[0]);
+	if (crm->db_opt)
+		setenv("CRM_DB", crm->db_opt, 1);
+	if (crm->config_opt)
+		setenv("CRM_CONFIG", crm->config_opt, 1);
+	if (crm->operator_id > 0) {
+		char id[32];
+		snprintf(id, sizeof id, "%lld", crm->operator_id);
+		setenv("CRM_OPERATOR", id, 1);
+	}
+	fflush(stdout);
+	argv[0] = prog;
+	execvp(prog, argv);
+	if (errno != ENOENT) {
+		fprintf(stderr, "crm: %s: %s\n", prog, strerror(errno));
+		return CRM_SOFTWARE;
+	}
+	argv[0] = prog + 4;
+unknown:
+	(void)argc;
+	fprintf(stderr, "crm: '%s' is not a crm command; see 'crm help'\n", argv[0]);
+	return CRM_USAGE;
+}
+
+/* --help or the completion helper anywhere in a command's words means no
+ * database is opened. */
+static int wants_no_db(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+		    !strcmp(argv[i], "--crm-complete"))
+			return 1;
+	}
+	return 0;
+}
+
+/* stdout is data: a write error (a full disk) must not pass silently */
+static int close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "crm: stdout: write error: %s\n", strerror(errno));
+		return CRM_CANTCREAT;
+	}
+	return 0;
+}
+
+static int run(struct crm *crm, int argc, char **argv)
+{
+	const struct cmd *c, *group = NULL;
+	char name[96];
+	int rc;
+
+	c = find(commands, argv[0]);
+	if (!c)
+		return run_external(crm, argc, argv);
+	if (c->sub) {
+		group = c;
+		if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			group_help(argc < 2 ? stderr : stdout, group);
+			return argc < 2 ? CRM_USAGE : 0;
+		}
+		c = find(group->sub, argv[1]);
+		if (!c) {
+			fprintf(stderr, "crm: %s: unknown subcommand '%s'; see 'crm %s --help'\n",
+			        group->name, argv[1], group->name);
+			return CRM_USAGE;
+		}
+		argc--;
+		argv++;
+		snprintf(name, sizeof name, "%s %s", group->name, c->name);
+		crm->cmdname = name;
+	} else {
+		crm->cmdname = c->name;
+	}
+	if (strcmp(c->name, "help")) {
+		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
+		if (rc)
+			return cmd_fail(crm, rc);
+		if (!crm->operator_explicit && crm->cfg.operator_id > 0)
+			crm->operator_id = crm->cfg.operator_id;
+	}
+	if ((c->flags & CMD_DB) && !wants_no_db(argc, argv)) {
+		rc = crm_db_open(crm);
+		if (rc)
+			return cmd_fail(crm, rc);
+	}
+	rc = c->fn(crm, argc, argv);
+	return cmd_fail(crm, rc);
+}
+
+static int global_value(int *i, int argc, char **argv, const char *name,
+                        const char **out)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n))
+		return 0;
+	if (a[n] == '=') {
+		*out = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "crm: option '%s' needs a value\n", name);
+		exit(CRM_USAGE);
+	}
+	*out = argv[++*i];
+	return 1;
+}
+
+static long long parse_operator(const char *s, const char *from)
+{
+	long long id;
+
+	if (crm_parse_int(s, &id) || id < 1) {
+		fprintf(stderr, "crm: %s: operator '%s' is not a positive whole number\n",
+		        from, s);
+		exit(CRM_USAGE);
+	}
+	return id;
+}
+
+int main(int argc, char **argv)
+{
+	struct crm crm;
+	const char *fmt = NULL, *op = NULL, *env;
+	int i, rc;
+
+	memset(&crm, 0, sizeof crm);
+	crm.fmt = FMT_DEFAULT;
+	crm.db_opt = getenv("CRM_DB");
+	crm.config_opt = getenv("CRM_CONFIG");
+	crm.actor = getenv("CRM_ACTOR");
+	if (!crm.actor || !*crm.actor)
+		crm.actor = getenv("USER");
+	if (!crm.actor || !*crm.actor)
+		crm.actor = "unknown";
+	crm.cmdname = "crm";
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+			printf("crm %s\n", CRM_VERSION);
+			return close_stdout();
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			char *args[] = { "help", NULL };
+			crm.cmdname = "help";
+			rc = cmd_help(&crm, 1, args);
+			return rc ? rc : close_stdout();
+		}
+		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			crm.quiet = 1;
+			continue;
+		}
+		if (global_value(&i, argc, argv, "--db", &crm.db_opt) ||
+		    global_value(&i, argc, argv, "--config", &crm.config_opt) ||
+		    global_value(&i, argc, argv, "--operator", &op) ||
+		    global_value(&i, argc, argv, "--actor", &crm.actor) ||
+		    global_value(&i, argc, argv, "--format", &fmt))
+			continue;
+		fprintf(stderr, "crm: unknown option '%s'\n%s", a, usage_text);
+		return CRM_USAGE;
+	}
+	if (fmt) {
+		int f = crm_fmt_parse(fmt);
+		if (f < 0) {
+			fprintf(stderr, "crm: unknown format '%s'; use table, tsv, csv, json, jsonl or ids\n",
+			        fmt);
+			return CRM_USAGE;
+		}
+		crm.fmt = (enum crm_fmt)f;
+	}
+	if (op) {
+		crm.operator_id = parse_operator(op, "--operator");
+		crm.operator_explicit = 1;
+	} else if ((env = getenv("CRM_OPERATOR")) && *env) {
+		crm.operator_id = parse_operator(env, "CRM_OPERATOR");
+		crm.operator_explicit = 1;
+	}
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		fputs("\ncommands:\n", stderr);
+		list_table(stderr, commands);
+		return CRM_USAGE;
+	}
+	rc = run(&crm, argc - i, argv + i);
+	crm_db_close(&crm);
+	crm_config_free(&crm.cfg);
+	free(crm.db_path);
+	if (close_stdout() && !rc)
+		rc = CRM_CANTCREAT;
+	return rc;
+}

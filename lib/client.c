@@ -1,0 +1,665 @@
+/* client.c: adding and changing clients, one owner each. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+enum kind {
+	K_TEXT, K_REQUIRED, K_EMAIL, K_PHONE, K_CHANNEL, K_STAGE, K_STATUS,
+	K_VIABILITY, K_BOOL, K_AIMODE, K_TIME,
+};
+
+/* In the order of enum client_field, which is also the order of the
+ * columns that load_row() selects. */
+static const struct {
+	const char *name;
+	enum kind kind;
+} fields[CF_COUNT] = {
+	[CF_NAME] = { "name", K_REQUIRED },
+	[CF_EMAIL] = { "email", K_EMAIL },
+	[CF_PHONE] = { "phone", K_PHONE },
+	[CF_CHANNEL] = { "channel", K_CHANNEL },
+	[CF_STAGE] = { "stage", K_STAGE },
+	[CF_STATUS] = { "status", K_STATUS },
+	[CF_SOURCE_TYPE] = { "source_type", K_TEXT },
+	[CF_SOURCE_URL] = { "source_url", K_TEXT },
+	[CF_LISTING_REF] = { "listing_ref", K_TEXT },
+	[CF_VIABILITY] = { "viability", K_VIABILITY },
+	[CF_AUTOMATION] = { "automation_enabled", K_BOOL },
+	[CF_AI_MODE] = { "ai_mode", K_AIMODE },
+	[CF_NOTES] = { "notes", K_TEXT },
+	[CF_LOST_REASON] = { "lost_reason", K_TEXT },
+	[CF_NEXT_ACTION_AT] = { "next_action_at", K_TIME },
+	[CF_LAST_CONTACTED_AT] = { "last_contacted_at", K_TIME },
+	[CF_LAST_INTERACTION_AT] = { "last_interaction_at", K_TIME },
+};
+
+int crm_client_field(const char *name)
+{
+	for (int i = 0; i < CF_COUNT; i++)
+		if (!strcmp(fields[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *crm_client_field_name(enum client_field f)
+{
+	return fields[f].name;
+}
+
+/* Validated values: v[i] is owned text, or NULL to clear the field. */
+struct values {
+	int given[CF_COUNT];
+	char *v[CF_COUNT];
+	char *email_norm, *phone_norm;
+};
+
+static void values_free(struct values *vals)
+{
+	for (int i = 0; i < CF_COUNT; i++)
+		free(vals->v[i]);
+	free(vals->email_norm);
+	free(vals->phone_norm);
+}
+
+static int list_has(const struct crm_strlist *l, const char *s)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+static void list_join(const struct crm_strlist *l, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < l->n && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
+		                        l->v[i]);
+}
+
+static int one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return 1;
+	return 0;
+}
+
+static int validate(struct crm *crm, int i, const char *in, struct values *out)
+{
+	static const char *const statuses[] = { "active", "archived", "forgotten", NULL };
+	static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
+	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
+	static const char *const no[] = { "0", "off", "false", "no", NULL };
+	const char *name = fields[i].name;
+	char buf[512], t[CRM_TIME_LEN];
+	long long n;
+
+	out->given[i] = 1;
+	if (!*in) {
+		switch (fields[i].kind) {
+		case K_REQUIRED: case K_STAGE: case K_STATUS: case K_BOOL: case K_AIMODE:
+			return crm_err(crm, CRM_DATAERR, "%s: cannot be empty", name);
+		default:
+			return 0; /* cleared */
+		}
+	}
+	switch (fields[i].kind) {
+	case K_TEXT:
+	case K_REQUIRED:
+		break;
+	case K_EMAIL:
+		if (!(out->email_norm = crm_norm_email(in)) || strchr(out->email_norm, ' '))
+			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", in);
+		break;
+	case K_PHONE:
+		if (!(out->phone_norm = crm_norm_phone(in)))
+			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", in);
+		break;
+	case K_CHANNEL:
+		if (!list_has(&crm->cfg.channels, in)) {
+			list_join(&crm->cfg.channels, buf, sizeof buf);
+			return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel (%s)",
+			               in, buf);
+		}
+		break;
+	case K_STAGE:
+		if (!list_has(&crm->cfg.stages, in)) {
+			list_join(&crm->cfg.stages, buf, sizeof buf);
+			return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline (%s)",
+			               in, buf);
+		}
+		break;
+	case K_STATUS:
+		if (!one_of(in, statuses))
+			return crm_err(crm, CRM_DATAERR,
+			               "status '%s': not one of active, archived, forgotten", in);
+		break;
+	case K_VIABILITY:
+		if (crm_parse_int(in, &n) || n < 0 || n > 100)
+			return crm_err(crm, CRM_DATAERR,
+			               "viability '%s': not a whole number from 0 to 100", in);
+		break;
+	case K_BOOL:
+		if (one_of(in, yes))
+			in = "1";
+		else if (one_of(in, no))
+			in = "0";
+		else
+			return crm_err(crm, CRM_DATAERR, "%s '%s': not on or off", name, in);
+		break;
+	case K_AIMODE:
+		if (!one_of(in, ai_modes))
+			return crm_err(crm, CRM_DATAERR, "ai_mode '%s': not one of off, draft, auto", in);
+		break;
+	case K_TIME:
+		if (crm_time_parse(in, t))
+			return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
+		in = t;
+		break;
+	}
+	out->v[i] = xstrdup(in);
+	return 0;
+}
+
+static int validate_all(struct crm *crm, const struct crm_client_fields *f,
+                        struct values *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < CF_COUNT; i++)
+		if (f->v[i] && (rc = validate(crm, i, f->v[i], out)))
+			return rc;
+	for (int i = 0; i < f->ntags; i++)
+		if (!*f->tags[i] || strchr(f->tags[i], ','))
+			return crm_err(crm, CRM_DATAERR,
+			               "tag '%s': a tag is not empty and has no comma", f->tags[i]);
+	for (int i = 0; i < f->nset; i++) {
+		const char *k = f->set[i].key;
+		if (!*k)
+			return crm_err(crm, CRM_DATAERR, "custom field: a key is not empty");
+		for (; *k; k++)
+			if (!isalnum((unsigned char)*k) && *k != '_' && *k != '-' && *k != '.')
+				return crm_err(crm, CRM_DATAERR,
+				               "custom field '%s': keys are letters, digits, '_', '-', '.'",
+				               f->set[i].key);
+	}
+	return 0;
+}
+
+int crm_client_find_owner(struct crm *crm, long long operator_id,
+                          const char *email_norm, const char *phone_norm,
+                          long long *id)
+{
+	static const char sql[] =
+		"SELECT id FROM clients WHERE operator_id = ?1 AND email_norm = ?2"
+		" UNION ALL "
+		"SELECT id FROM clients WHERE operator_id = ?1 AND phone_norm = ?3"
+		" LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (!email_norm && !phone_norm)
+		return 0;
+	if (!(st = crm_stmt(crm, sql)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, operator_id);
+	crm_bind_text(st, 2, email_norm);
+	crm_bind_text(st, 3, phone_norm);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client");
+}
+
+static int set_tag(struct crm *crm, long long id, const char *tag, int add)
+{
+	static const char ins[] =
+		"INSERT INTO client_tags (client_id, tag) VALUES (?1, ?2)"
+		" ON CONFLICT DO NOTHING";
+	static const char del[] =
+		"DELETE FROM client_tags WHERE client_id = ?1 AND tag = ?2";
+	sqlite3_stmt *st = crm_stmt(crm, add ? ins : del);
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "client tags")))
+		return rc;
+	if (sqlite3_changes(crm->db) == 0)
+		return -1; /* nothing changed */
+	return crm_activity(crm, "client", id, add ? "tag" : "untag", "tags",
+	                    add ? NULL : tag, add ? tag : NULL, NULL);
+}
+
+/* tags as a JSON array of strings (owned) */
+static char *tags_json(const char *const *tags, int n)
+{
+	size_t len = 3, o = 0;
+	char *json;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(tags[i]) * 6 + 3;
+	json = xmalloc(len);
+	json[o++] = '[';
+	for (int i = 0; i < n; i++) {
+		o += (size_t)sprintf(json + o, "%s\"", i ? "," : "");
+		for (const unsigned char *c = (const unsigned char *)tags[i]; *c; c++) {
+			if (*c < 0x20)
+				o += (size_t)sprintf(json + o, "\\u%04x", *c);
+			else if (*c == '"' || *c == '\\')
+				o += (size_t)sprintf(json + o, "\\%c", *c);
+			else
+				json[o++] = (char)*c;
+		}
+		json[o++] = '"';
+	}
+	json[o++] = ']';
+	json[o] = '\0';
+	return json;
+}
+
+/* Make the client's tags exactly tags[]: drop the others. */
+static int drop_other_tags(struct crm *crm, long long id,
+                           const struct crm_client_fields *f, int *changed)
+{
+	static const char sql[] =
+		"SELECT tag FROM client_tags WHERE client_id = ?1"
+		" AND tag NOT IN (SELECT value FROM json_each(?2))";
+	char *json = tags_json(f->tags, f->ntags);
+	char **gone = NULL;
+	int ngone = 0, rc, r;
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+
+	if (!st) {
+		free(json);
+		return CRM_SOFTWARE;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gone = xrealloc(gone, (size_t)(ngone + 1) * sizeof *gone);
+		gone[ngone++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client tags");
+	for (int i = 0; i < ngone; i++) {
+		if (!rc && (r = set_tag(crm, id, gone[i], 0)) >= 0)
+			rc = r ? r : (++*changed, 0);
+		free(gone[i]);
+	}
+	free(gone);
+	free(json);
+	return rc;
+}
+
+/* Write a new custom object and its history row.  field is "custom" for a
+ * merge or "custom.KEY" for one key; old and new are what the history
+ * shows. */
+static int write_custom(struct crm *crm, long long id, const char *custom,
+                        const char *field, const char *old, const char *new,
+                        const char *reason)
+{
+	static const char sql[] =
+		"UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1";
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, custom, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "custom fields")))
+		return rc;
+	return crm_activity(crm, "client", id, "edit", field, old, new, reason);
+}
+
+/* One custom change: key set (value NULL removes it), or, with key NULL,
+ * the JSON object value merged in. */
+static int apply_custom(struct crm *crm, long long id, const char *key,
+                        const char *value, const char *reason, int *changed)
+{
+	static const char set_sql[] =
+		"SELECT custom ->> ?2, CASE WHEN ?3 IS NULL"
+		" THEN json_remove(custom, ?2) ELSE json_set(custom, ?2, ?3) END"
+		" FROM clients WHERE id = ?1";
+	static const char merge_sql[] =
+		"SELECT custom, json_patch(custom, ?2), json_type(?2) = 'object'"
+		" FROM clients WHERE id = ?1";
+	char path[300], field[300];
+	char *old = NULL, *new = NULL;
+	sqlite3_stmt *st = crm_stmt(crm, key ? set_sql : merge_sql);
+	int rc = 0, same;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if (key) {
+		snprintf(path, sizeof path, "$.\"%s\"", key);
+		snprintf(field, sizeof field, "custom.%s", key);
+		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		crm_bind_text(st, 3, value);
+	} else {
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(st) != SQLITE_ROW || (!key && !sqlite3_column_int(st, 2))) {
+		sqlite3_reset(st);
+		return crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object",
+		               key ? key : value);
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		old = xstrdup((const char *)sqlite3_column_text(st, 0));
+	new = xstrdup((const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (key)
+		same = (!old && !(value && *value)) || (old && value && !strcmp(old, value));
+	else
+		same = !strcmp(old, new);
+	if (!same) {
+		rc = write_custom(crm, id, new, key ? field : "custom", old,
+		                  key ? (value && *value ? value : NULL) : new, reason);
+		if (!rc)
+			(*changed)++;
+	}
+	free(old);
+	free(new);
+	return rc;
+}
+
+/* tags and custom fields of f, for a client that exists */
+static int apply_extras(struct crm *crm, long long id,
+                        const struct crm_client_fields *f, int *changed)
+{
+	int rc = 0;
+
+	if (f->tags_replace && (rc = drop_other_tags(crm, id, f, changed)))
+		return rc;
+	for (int i = 0; i < f->ntags + f->nuntags; i++) {
+		int add = i < f->ntags;
+		rc = set_tag(crm, id, add ? f->tags[i] : f->untags[i - f->ntags], add);
+		if (rc > 0)
+			return rc;
+		if (rc == 0)
+			(*changed)++;
+	}
+	for (int i = 0; i < f->nset; i++)
+		if ((rc = apply_custom(crm, id, f->set[i].key, f->set[i].value,
+		                       f->reason, changed)))
+			return rc;
+	if (f->custom_json)
+		rc = apply_custom(crm, id, NULL, f->custom_json, f->reason, changed);
+	return rc;
+}
+
+static const char *owner_label(const struct crm_client_fields *f)
+{
+	return f->v[CF_EMAIL] && *f->v[CF_EMAIL] ? f->v[CF_EMAIL] :
+	       f->v[CF_PHONE] && *f->v[CF_PHONE] ? f->v[CF_PHONE] :
+	       f->v[CF_NAME] ? f->v[CF_NAME] : "";
+}
+
+int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
+                   long long *id)
+{
+	static const char sql[] =
+		"INSERT INTO clients (operator_id, name, email, email_norm, phone,"
+		" phone_norm, channel, stage, status, source_type, source_url,"
+		" listing_ref, viability, automation_enabled, ai_mode, notes,"
+		" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
+		" created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" coalesce(?9, 'active'), ?10, ?11, ?12, ?13, coalesce(?14, 1),"
+		" coalesce(?15, ?16), ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
+	struct values vals;
+	long long op = f->operator_id > 0 ? f->operator_id : crm_operator(crm);
+	long long existing;
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc, own = 0, changed = 0;
+
+	*id = 0;
+	if ((rc = validate_all(crm, f, &vals)))
+		goto cleanup;
+	if (!vals.v[CF_NAME]) {
+		/* an owner known only by email or phone is named by it */
+		const char *label = owner_label(f);
+		if (!*label) {
+			rc = crm_err(crm, CRM_DATAERR, "client: a name, an email or a phone is needed");
+			goto cleanup;
+		}
+		vals.v[CF_NAME] = xstrdup(label);
+	}
+	if ((rc = crm_tx_begin(crm, &own)))
+		goto cleanup;
+	if ((rc = crm_operator_ensure(crm, op)))
+		goto done;
+	if ((rc = crm_client_find_owner(crm, op, vals.email_norm, vals.phone_norm,
+	                                &existing)))
+		goto done;
+	if (existing) {
+		rc = crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
+		             owner_label(f), existing);
+		goto done;
+	}
+	if (!(st = crm_stmt(crm, sql))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, op);
+	crm_bind_text(st, 2, vals.v[CF_NAME]);
+	crm_bind_text(st, 3, vals.v[CF_EMAIL]);
+	crm_bind_text(st, 4, vals.email_norm);
+	crm_bind_text(st, 5, vals.v[CF_PHONE]);
+	crm_bind_text(st, 6, vals.phone_norm);
+	crm_bind_text(st, 7, vals.v[CF_CHANNEL]);
+	crm_bind_text(st, 8, vals.v[CF_STAGE] ? vals.v[CF_STAGE] : crm->cfg.stages.v[0]);
+	crm_bind_text(st, 9, vals.v[CF_STATUS]);
+	crm_bind_text(st, 10, vals.v[CF_SOURCE_TYPE]);
+	crm_bind_text(st, 11, vals.v[CF_SOURCE_URL]);
+	crm_bind_text(st, 12, vals.v[CF_LISTING_REF]);
+	crm_bind_text(st, 13, vals.v[CF_VIABILITY]);
+	crm_bind_text(st, 14, vals.v[CF_AUTOMATION]);
+	crm_bind_text(st, 15, vals.v[CF_AI_MODE]);
+	crm_bind_text(st, 16, crm->cfg.ai_default ? crm->cfg.ai_default : "draft");
+	crm_bind_text(st, 17, vals.v[CF_NOTES]);
+	crm_bind_text(st, 18, vals.v[CF_LOST_REASON]);
+	crm_bind_text(st, 19, vals.v[CF_NEXT_ACTION_AT]);
+	crm_bind_text(st, 20, vals.v[CF_LAST_CONTACTED_AT]);
+	crm_bind_text(st, 21, vals.v[CF_LAST_INTERACTION_AT]);
+	sqlite3_bind_text(st, 22, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "client add")))
+		goto done;
+	*id = sqlite3_last_insert_rowid(crm->db);
+	rc = crm_activity(crm, "client", *id, "create", NULL, NULL, vals.v[CF_NAME],
+	                  f->source);
+	if (!rc)
+		rc = apply_extras(crm, *id, f, &changed);
+done:
+	rc = crm_tx_end(crm, own, rc);
+	if (rc)
+		*id = 0;
+cleanup:
+	values_free(&vals);
+	return rc;
+}
+
+/* the row's current values, in enum client_field order */
+static const char load_sql[] =
+	"SELECT name, email, phone, channel, stage, status, source_type,"
+	" source_url, listing_ref, viability, automation_enabled, ai_mode, notes,"
+	" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
+	" operator_id FROM clients WHERE id = ?1";
+
+int crm_client_update(struct crm *crm, long long id,
+                      const struct crm_client_fields *f, int *changed)
+{
+	struct values vals;
+	char *old[CF_COUNT] = { 0 };
+	long long op = 0, existing;
+	char now[CRM_TIME_LEN], sql[160];
+	sqlite3_stmt *st;
+	int rc, own = 0, n = 0;
+
+	if ((rc = validate_all(crm, f, &vals)))
+		goto cleanup;
+	if ((rc = crm_tx_begin(crm, &own)))
+		goto cleanup;
+	if (!(st = crm_stmt(crm, load_sql))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		rc = rc == SQLITE_DONE ?
+			crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id) :
+			crm_sqlerr(crm, "client");
+		goto done;
+	}
+	for (int i = 0; i < CF_COUNT; i++)
+		if (sqlite3_column_type(st, i) != SQLITE_NULL)
+			old[i] = xstrdup((const char *)sqlite3_column_text(st, i));
+	op = sqlite3_column_int64(st, CF_COUNT);
+	sqlite3_reset(st);
+	rc = 0;
+
+	if (vals.email_norm || vals.phone_norm) {
+		if ((rc = crm_client_find_owner(crm, op, vals.email_norm, NULL, &existing)))
+			goto done;
+		if (!existing && (rc = crm_client_find_owner(crm, op, NULL,
+		                                             vals.phone_norm, &existing)))
+			goto done;
+		if (existing && existing != id) {
+			rc = crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
+			             owner_label(f), existing);
+			goto done;
+		}
+	}
+	crm_now(now);
+	for (int i = 0; i < CF_COUNT && !rc; i++) {
+		const char *nv = vals.v[i];
+		if (!vals.given[i])
+			continue;
+		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
+			continue;
+		if (i == CF_EMAIL || i == CF_PHONE)
+			snprintf(sql, sizeof sql,
+			         "UPDATE clients SET %s = ?1, %s_norm = ?2, updated_at = ?3 WHERE id = ?4",
+			         fields[i].name, fields[i].name);
+		else
+			snprintf(sql, sizeof sql,
+			         "UPDATE clients SET %s = ?1, updated_at = ?3 WHERE id = ?4",
+			         fields[i].name);
+		if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL)) {
+			rc = crm_sqlerr(crm, "client");
+			break;
+		}
+		crm_bind_text(st, 1, nv);
+		crm_bind_text(st, 2, i == CF_EMAIL ? vals.email_norm : vals.phone_norm);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, id);
+		rc = crm_exec_stmt(crm, st, "client");
+		sqlite3_finalize(st);
+		if (!rc)
+			rc = crm_activity(crm, "client", id, i == CF_STAGE ? "stage" : "edit",
+			                  fields[i].name, old[i], nv,
+			                  i == CF_STAGE ? f->reason : NULL);
+		n++;
+	}
+	if (!rc)
+		rc = apply_extras(crm, id, f, &n);
+done:
+	rc = crm_tx_end(crm, own, rc);
+cleanup:
+	for (int i = 0; i < CF_COUNT; i++)
+		free(old[i]);
+	values_free(&vals);
+	if (changed)
+		*changed = rc ? 0 : n;
+	return rc;
+}
+
+int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
+{
+	static const char by_id[] = "SELECT id FROM clients WHERE id = ?1";
+	static const char by_email[] =
+		"SELECT id FROM clients WHERE email_norm = ?1"
+		" AND (?2 = 0 OR operator_id = ?2) LIMIT 2";
+	sqlite3_stmt *st;
+	char *norm = NULL;
+	long long n;
+	int rc, found = 0;
+
+	*id = 0;
+	if (crm_parse_int(ref, &n) == 0) {
+		if (!(st = crm_stmt(crm, by_id)))
+			return CRM_SOFTWARE;
+		sqlite3_bind_int64(st, 1, n);
+	} else if ((norm = crm_norm_email(ref))) {
+		if (!(st = crm_stmt(crm, by_email))) {
+			free(norm);
+			return CRM_SOFTWARE;
+		}
+		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, crm->operator_explicit ? crm->operator_id : 0);
+	} else {
+		return crm_err(crm, CRM_DATAERR, "client '%s': not an id or an email", ref);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		found++;
+	}
+	sqlite3_reset(st);
+	free(norm);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(crm, "client");
+	if (found > 1)
+		return crm_err(crm, CRM_DATAERR,
+		               "client '%s': belongs to several operators; give --operator or an id",
+		               ref);
+	if (!found)
+		return crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
+	return 0;
+}
+
+int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
+                         const char *stage, const char *reason, int *moved)
+{
+	struct crm_client_fields f;
+	int rc = 0, changed, total = 0;
+
+	memset(&f, 0, sizeof f);
+	f.v[CF_STAGE] = stage;
+	f.reason = reason;
+	if (reason && !strcmp(stage, "lost"))
+		f.v[CF_LOST_REASON] = reason;
+	if (!crm_config_has_stage(&crm->cfg, stage)) {
+		struct values v;
+		memset(&v, 0, sizeof v);
+		rc = validate(crm, CF_STAGE, stage, &v);
+		values_free(&v);
+		return rc;
+	}
+	if ((rc = crm_begin(crm)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		rc = crm_client_update(crm, ids[i], &f, &changed);
+		total += changed > 0;
+	}
+	if (moved)
+		*moved = rc ? 0 : total;
+	return crm_tx_end(crm, 1, rc);
+}

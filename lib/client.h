@@ -1,0 +1,89 @@
+/* client.h: the owners the pipeline works on. */
+#ifndef CRM_CLIENT_H
+#define CRM_CLIENT_H
+
+#include "crm.h"
+#include "print.h"
+
+/* The fields a user may set, by the column names of DESIGN.md sec. 4 (also
+ * the names `crm client list --format=csv` prints and `client import`
+ * reads). */
+enum client_field {
+	CF_NAME, CF_EMAIL, CF_PHONE, CF_CHANNEL, CF_STAGE, CF_STATUS,
+	CF_SOURCE_TYPE, CF_SOURCE_URL, CF_LISTING_REF, CF_VIABILITY,
+	CF_AUTOMATION, CF_AI_MODE, CF_NOTES, CF_LOST_REASON, CF_NEXT_ACTION_AT,
+	CF_LAST_CONTACTED_AT, CF_LAST_INTERACTION_AT,
+	CF_COUNT
+};
+
+/* field name -> index, -1 when it is not a settable client field */
+int crm_client_field(const char *name);
+const char *crm_client_field_name(enum client_field f);
+
+struct crm_kv_arg {
+	const char *key;
+	const char *value;
+};
+
+/* What to set.  NULL: leave as is; "" clears the field (where allowed). */
+struct crm_client_fields {
+	const char *v[CF_COUNT];
+	long long operator_id;      /* 0: crm_operator() */
+	const char *const *tags;    /* tags to add */
+	int ntags;
+	const char *const *untags;  /* tags to remove */
+	int nuntags;
+	int tags_replace;           /* tags is the whole set */
+	const struct crm_kv_arg *set;   /* custom fields; value "" removes */
+	int nset;
+	const char *custom_json;    /* a JSON object merged into custom */
+	const char *reason;         /* for the history (stage changes) */
+	const char *source;         /* "manual", "import", ...: history action */
+};
+
+/* Validate f (stage and channel against the config, viability 0-100, times,
+ * ...), then insert.  An owner who already exists (same normalised email or
+ * phone in the operator) is a data error naming the existing id.  Runs
+ * inside the caller's transaction when one is open, else in its own. */
+int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
+                   long long *id);
+/* Apply f to client id, one history row per changed field; *changed
+ * counts them (may be NULL). */
+int crm_client_update(struct crm *crm, long long id,
+                      const struct crm_client_fields *f, int *changed);
+/* The client that owns email or phone within the operator; 0 (and *id 0)
+ * when there is none. */
+int crm_client_find_owner(struct crm *crm, long long operator_id,
+                          const char *email, const char *phone,
+                          long long *id);
+
+/* An id or an email -> id; CRM_NOTFOUND with "client 'x': not found". */
+int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
+
+struct crm_client_filter {
+	const char *stage, *status, *channel, *source_type, *q, *tag;
+	const char *automation;      /* "on" | "off" */
+	long long operator_id;       /* 0: all */
+	long long min_viability;     /* -1: none */
+	long long stale_days;        /* -1: none */
+	const char *sort;            /* field, "-field" for descending */
+	long long limit;             /* -1: none */
+	int wide;                    /* every column, not the table's few */
+};
+void crm_client_filter_init(struct crm_client_filter *flt);
+int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
+                    struct printer *pr);
+/* The client, listings and last communications: as a JSON object for
+ * json/jsonl, one row for tsv/csv/ids, sections for the table. */
+int crm_client_show(struct crm *crm, long long id, FILE *out);
+int crm_client_history(struct crm *crm, long long id, struct printer *pr);
+/* Move every client to stage, all or nothing; *moved counts the changes. */
+int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
+                         const char *stage, const char *reason, int *moved);
+
+/* history (activity.c) */
+int crm_activity(struct crm *crm, const char *entity, long long id,
+                 const char *action, const char *field, const char *old_value,
+                 const char *new_value, const char *reason);
+
+#endif

@@ -1,0 +1,359 @@
+/* db.c: the one SQLite file: where it is, how it is opened, its schema
+ * version, transactions and a cache of prepared statements. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+extern const char crm_schema_sql[];
+
+#define CRM_APPLICATION_ID 0x63726d31 /* "crm1" */
+
+/* Migrations: step i brings a database from version i to i + 1.  A new
+ * database gets schema.sql whole and the last version at once. */
+static const char *const migrations[] = {
+	NULL, /* 0 -> 1: schema.sql */
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int crm_db_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+int crm_db_path(struct crm *crm)
+{
+	const char *base;
+	size_t n;
+
+	if (crm->db_path)
+		return 0;
+	if (crm->db_opt && *crm->db_opt) {
+		crm->db_path = xstrdup(crm->db_opt);
+		return 0;
+	}
+	if (crm->cfg.database) {
+		crm->db_path = xstrdup(crm->cfg.database);
+		return 0;
+	}
+	base = getenv("XDG_DATA_HOME");
+	if (base && *base == '/') {
+		n = strlen(base) + sizeof "/crm/crm.db";
+		crm->db_path = xmalloc(n);
+		snprintf(crm->db_path, n, "%s/crm/crm.db", base);
+		return 0;
+	}
+	base = getenv("HOME");
+	if (!base || !*base)
+		return crm_err(crm, CRM_CANTCREAT,
+		               "database: neither --db, $CRM_DB nor $HOME is set");
+	n = strlen(base) + sizeof "/.local/share/crm/crm.db";
+	crm->db_path = xmalloc(n);
+	snprintf(crm->db_path, n, "%s/.local/share/crm/crm.db", base);
+	return 0;
+}
+
+/* mkdir -p of path's folder, new folders with mode 0700 */
+static int make_parent(struct crm *crm, const char *path)
+{
+	char *dir = xstrdup(path), *p;
+	int rc = 0;
+
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		goto cleanup;
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+				rc = crm_err(crm, CRM_CANTCREAT, "database: cannot create '%s': %s",
+				             dir, strerror(errno));
+				goto cleanup;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+cleanup:
+	free(dir);
+	return rc;
+}
+
+/* Create the file with mode 0600 before SQLite opens it, so the data is
+ * never readable by others, even for a moment. */
+static int create_file(struct crm *crm, const char *path)
+{
+	int fd;
+
+	if (access(path, F_OK) == 0)
+		return 0;
+	if (make_parent(crm, path))
+		return CRM_CANTCREAT;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return crm_err(crm, CRM_CANTCREAT, "database: cannot create '%s': %s",
+		               path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int exec(struct crm *crm, const char *sql, const char *ctx)
+{
+	if (sqlite3_exec(crm->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return crm_sqlerr(crm, ctx);
+	return 0;
+}
+
+static int pragma_int(struct crm *crm, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return crm_sqlerr(crm, "database");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else {
+		rc = crm_sqlerr(crm, "database");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int migrate(struct crm *crm)
+{
+	int version, appid, ntables, rc;
+	char sql[64];
+
+	if ((rc = pragma_int(crm, "PRAGMA user_version", &version)))
+		return rc;
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if (version > SCHEMA_VERSION)
+		return crm_err(crm, CRM_CANTCREAT,
+		               "database '%s': schema version %d is newer than this crm knows (%d); upgrade crm",
+		               crm->db_path, version, SCHEMA_VERSION);
+	if ((rc = crm_begin(crm)))
+		return rc;
+	/* look again inside the write lock: another process may have won */
+	if ((rc = pragma_int(crm, "PRAGMA user_version", &version)) ||
+	    (rc = pragma_int(crm, "PRAGMA application_id", &appid)) ||
+	    (rc = pragma_int(crm, "SELECT count(*) FROM sqlite_schema", &ntables)))
+		goto fail;
+	if (version == SCHEMA_VERSION)
+		return crm_commit(crm);
+	if (version == 0) {
+		if (ntables > 0 || (appid && appid != CRM_APPLICATION_ID)) {
+			rc = crm_err(crm, CRM_CANTCREAT,
+			             "database '%s': not a crm database (it has other tables)",
+			             crm->db_path);
+			goto fail;
+		}
+		if ((rc = exec(crm, crm_schema_sql, "schema")))
+			goto fail;
+		version = SCHEMA_VERSION;
+	}
+	for (; version < SCHEMA_VERSION; version++)
+		if (migrations[version] &&
+		    (rc = exec(crm, migrations[version], "migration")))
+			goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
+	if ((rc = exec(crm, sql, "migration")) ||
+	    (rc = exec(crm, "PRAGMA application_id = 1668443441", "migration")))
+		goto fail;
+	return crm_commit(crm);
+fail:
+	crm_rollback(crm);
+	return rc;
+}
+
+int crm_db_open(struct crm *crm)
+{
+	int rc;
+
+	if (crm->db)
+		return 0;
+	if ((rc = crm_db_path(crm)) || (rc = create_file(crm, crm->db_path)))
+		return rc;
+	if (sqlite3_open_v2(crm->db_path, &crm->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = crm_err(crm, CRM_CANTCREAT, "database '%s': %s", crm->db_path,
+		             crm->db ? sqlite3_errmsg(crm->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(crm->db, 5000);
+	sqlite3_extended_result_codes(crm->db, 1);
+	/* WAL lets readers go on while one process writes; NORMAL sync is
+	 * safe with WAL (a crash loses no committed transaction's consistency) */
+	if ((rc = exec(crm, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	               "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
+	               "database")))
+		goto fail;
+	if ((rc = migrate(crm)))
+		goto fail;
+	return 0;
+fail:
+	crm_db_close(crm);
+	return rc;
+}
+
+/* A small open-addressed table from SQL text (by address: the SQL is
+ * always a static string) to its prepared statement. */
+struct crm_stmt_cache {
+	size_t cap, n;
+	const char **sql;
+	sqlite3_stmt **st;
+};
+
+static void cache_grow(struct crm_stmt_cache *c)
+{
+	struct crm_stmt_cache nc = { c->cap ? c->cap * 2 : 32, 0, NULL, NULL };
+
+	nc.sql = calloc(nc.cap, sizeof *nc.sql);
+	nc.st = calloc(nc.cap, sizeof *nc.st);
+	if (!nc.sql || !nc.st) {
+		fputs("crm: out of memory\n", stderr);
+		exit(CRM_SOFTWARE);
+	}
+	for (size_t i = 0; i < c->cap; i++) {
+		if (!c->sql[i])
+			continue;
+		size_t h = ((uintptr_t)c->sql[i] >> 3) & (nc.cap - 1);
+		while (nc.sql[h])
+			h = (h + 1) & (nc.cap - 1);
+		nc.sql[h] = c->sql[i];
+		nc.st[h] = c->st[i];
+		nc.n++;
+	}
+	free(c->sql);
+	free(c->st);
+	*c = nc;
+}
+
+sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql)
+{
+	struct crm_stmt_cache *c = crm->stmts;
+	size_t h;
+
+	if (!c) {
+		c = crm->stmts = xmalloc(sizeof *c);
+		memset(c, 0, sizeof *c);
+	}
+	if ((c->n + 1) * 2 > c->cap)
+		cache_grow(c);
+	h = ((uintptr_t)sql >> 3) & (c->cap - 1);
+	while (c->sql[h] && c->sql[h] != sql)
+		h = (h + 1) & (c->cap - 1);
+	if (c->sql[h]) {
+		sqlite3_reset(c->st[h]);
+		sqlite3_clear_bindings(c->st[h]);
+		return c->st[h];
+	}
+	if (sqlite3_prepare_v3(crm->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	                       &c->st[h], NULL) != SQLITE_OK) {
+		crm_sqlerr(crm, "prepare");
+		return NULL;
+	}
+	c->sql[h] = sql;
+	c->n++;
+	return c->st[h];
+}
+
+int crm_exec_stmt(struct crm *crm, sqlite3_stmt *st, const char *ctx)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return crm_sqlerr(crm, ctx);
+}
+
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+void crm_db_close(struct crm *crm)
+{
+	struct crm_stmt_cache *c = crm->stmts;
+
+	if (c) {
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->st[i])
+				sqlite3_finalize(c->st[i]);
+		free(c->sql);
+		free(c->st);
+		free(c);
+		crm->stmts = NULL;
+	}
+	if (crm->db)
+		sqlite3_close(crm->db);
+	crm->db = NULL;
+}
+
+int crm_begin(struct crm *crm)
+{
+	return exec(crm, "BEGIN IMMEDIATE", "begin");
+}
+
+int crm_commit(struct crm *crm)
+{
+	return exec(crm, "COMMIT", "commit");
+}
+
+void crm_rollback(struct crm *crm)
+{
+	if (crm->db && !sqlite3_get_autocommit(crm->db))
+		sqlite3_exec(crm->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+long long crm_operator(struct crm *crm)
+{
+	return crm->operator_id > 0 ? crm->operator_id : 1;
+}
+
+int crm_operator_ensure(struct crm *crm, long long id)
+{
+	static const char sql[] =
+		"INSERT INTO operators (id, name, created_at, updated_at) "
+		"VALUES (?1, 'operator ' || ?1, ?2, ?2) ON CONFLICT (id) DO NOTHING";
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	return crm_exec_stmt(crm, st, "operator");
+}
+
+int crm_tx_begin(struct crm *crm, int *own)
+{
+	*own = sqlite3_get_autocommit(crm->db);
+	return *own ? crm_begin(crm) : 0;
+}
+
+int crm_tx_end(struct crm *crm, int own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc) {
+		crm_rollback(crm);
+		return rc;
+	}
+	return crm_commit(crm);
+}
