@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "client.h"
+#include "input.h"
 #include "print.h"
 
 static const char *const on_off[] = { "on", "off", NULL };
@@ -110,6 +111,43 @@ static int client_add(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
+static int import_record(struct crm *crm, const struct crm_record *rec,
+                         void *arg, int *outcome)
+{
+	enum crm_import_outcome out;
+	long long id;
+	int rc = crm_client_import(crm, rec, &out, &id);
+
+	(void)arg;
+	*outcome = (int)out;
+	return rc;
+}
+
+static int client_import(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "[FILE|-] [--map SRC=FIELD]...";
+	struct cmd_input in;
+	int n, rc;
+
+	cmd_input_init(&in);
+	struct opt opts[] = {
+		CMD_INPUT_OPTS(in),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_POS(COMPL_FILE),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		rc = OPT_EXIT(n);
+	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+		in.batch.fn = import_record;
+		rc = crm_batch_run(crm, &in.batch);
+		if (rc == 0 || in.batch.rejected)
+			cmd_say_upserts(crm, in.batch.counts, in.batch.rejected);
+	}
+	cmd_input_close(&in);
+	return rc;
+}
+
 static int client_list(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "[--stage STAGE] [--q TEXT] [--limit N] ...";
@@ -194,7 +232,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	if (!crm_config_has_stage(&crm->cfg, argv[n - 1]))
 		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline",
 		               argv[n - 1]);
-	if ((rc = cmd_client_ids(crm, n - 1, argv, &ids, &nids)))
+	if ((rc = cmd_refs(crm, n - 1, argv, crm_client_resolve, &ids, &nids)))
 		return rc;
 	rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
 	if (!rc)
@@ -255,6 +293,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 
 const struct cmd client_cmds[] = {
 	{ "add", client_add, CMD_DB | CMD_WRITES, "add a client (an owner)", NULL },
+	{ "import", client_import, CMD_DB | CMD_WRITES, "add or update clients from CSV, TSV or JSONL", NULL },
 	{ "list", client_list, CMD_DB, "list clients matching filters", NULL },
 	{ "show", client_show, CMD_DB, "show a client, its listings and communications", NULL },
 	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },

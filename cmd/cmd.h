@@ -6,6 +6,7 @@
 
 #include "../lib/crm.h"
 #include "opt.h"
+#include "batch.h"
 
 enum cmd_flags {
 	CMD_DB = 1 << 0,      /* opens (and creates) the database first */
@@ -43,9 +44,36 @@ int cmd_usage_error(struct crm *crm, const struct opt *opts,
 void cmd_say(struct crm *crm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Client references (ids or emails; "-" reads them from stdin, one a line)
- * to ids, all or nothing.  *ids is the caller's to free. */
-int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
-                   int *n);
+/* References from arguments (ids, emails, external ids: what resolve
+ * takes), "-" reading them from stdin one a line, to ids, all or nothing:
+ * one that matches nothing fails the list (from stdin with its line).
+ * *ids is the caller's to free. */
+typedef int (*cmd_resolve_fn)(struct crm *crm, const char *ref, long long *id);
+int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
+             long long **ids, int *n);
+
+/* FILE|- input of a batch, with its options */
+struct cmd_input {
+	const char *infmt, *reject;
+	long long max_errors;
+	struct strvec maps;
+	const char **src, **dst;
+	FILE *fp;
+	struct crm_batch batch;
+};
+extern const char *const *cmd_in_formats;
+#define CMD_INPUT_OPTS(in) \
+	OPT_ENUM("input-format", &(in).infmt, "FMT", "jsonl, csv or tsv (default: detected)", cmd_in_formats), \
+	OPT_LIST("map", &(in).maps, "SRC=FIELD", "read the column SRC as FIELD"), \
+	OPT_STRINGC("reject-file", &(in).reject, "FILE", "store the good records, write the bad ones to FILE", COMPL_FILE), \
+	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL)
+void cmd_input_init(struct cmd_input *in);
+/* n, argv: the positional arguments, FILE or "-" or none (stdin) */
+int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
+                   int n, char **argv, struct cmd_input *in);
+void cmd_input_close(struct cmd_input *in);
+/* "<cmd>: N inserted, N updated, N unchanged, N rejected" unless -q;
+ * counts are indexed by enum crm_upsert */
+void cmd_say_upserts(struct crm *crm, const long long *counts, long long rejected);
 
 #endif

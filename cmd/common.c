@@ -1,4 +1,5 @@
 /* common.c: what every command file shares: failing, usage, talk. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +44,8 @@ void cmd_say(struct crm *crm, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Client references from arguments, "-" reading one a line from stdin;
- * each resolved to an id.  A reference that matches no client fails the
- * whole list (stdin ones with their line). *ids is owned by the caller. */
-int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
-                   int *n)
+int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
+             long long **ids, int *n)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -60,7 +58,7 @@ int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
 	for (int i = 0; i < argc && !rc; i++) {
 		if (strcmp(argv[i], "-")) {
 			*ids = xrealloc(*ids, (size_t)(*n + 1) * sizeof **ids);
-			rc = crm_client_resolve(crm, argv[i], &(*ids)[*n]);
+			rc = resolve(crm, argv[i], &(*ids)[*n]);
 			(*n)++;
 			continue;
 		}
@@ -73,7 +71,7 @@ int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
 			if (!*ref)
 				continue;
 			*ids = xrealloc(*ids, (size_t)(*n + 1) * sizeof **ids);
-			rc = crm_client_resolve(crm, ref, &(*ids)[*n]);
+			rc = resolve(crm, ref, &(*ids)[*n]);
 			(*n)++;
 			if (rc) {
 				char msg[sizeof crm->err];
@@ -89,4 +87,67 @@ int cmd_client_ids(struct crm *crm, int argc, char **argv, long long **ids,
 		*n = 0;
 	}
 	return rc;
+}
+
+static const char *const in_formats[] = { "jsonl", "csv", "tsv", NULL };
+const char *const *cmd_in_formats = in_formats;
+
+void cmd_input_init(struct cmd_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->max_errors = -1;
+}
+
+int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
+                   int n, char **argv, struct cmd_input *in)
+{
+	const char *path = n > 0 ? argv[0] : "-";
+
+	if (n > 1)
+		return cmd_usage_error(crm, opts, usage, "one input, not %d", n);
+	if (in->max_errors < -1)
+		return cmd_usage_error(crm, opts, usage, "--max-errors is negative");
+	in->src = xmalloc((size_t)(in->maps.n + 1) * sizeof *in->src);
+	in->dst = xmalloc((size_t)(in->maps.n + 1) * sizeof *in->dst);
+	for (int i = 0; i < in->maps.n; i++) {
+		char *eq = strrchr(in->maps.v[i], '=');
+		if (!eq || eq == in->maps.v[i] || !eq[1])
+			return cmd_usage_error(crm, opts, usage, "--map '%s': expected SRC=FIELD",
+			                       in->maps.v[i]);
+		*eq = '\0';
+		in->src[i] = in->maps.v[i];
+		in->dst[i] = eq + 1;
+	}
+	if (strcmp(path, "-")) {
+		if (!(in->fp = fopen(path, "r")))
+			return crm_err(crm, CRM_NOINPUT, "%s: %s", path, strerror(errno));
+		in->batch.in = in->fp;
+		in->batch.name = path;
+	} else {
+		in->batch.in = stdin;
+		in->batch.name = "stdin";
+	}
+	in->batch.fmt = in->infmt ? (enum crm_infmt)crm_infmt_parse(in->infmt) : IN_AUTO;
+	in->batch.map_src = in->src;
+	in->batch.map_dst = in->dst;
+	in->batch.nmap = in->maps.n;
+	in->batch.reject_path = in->reject;
+	in->batch.max_errors = in->max_errors;
+	in->batch.warn = crm->quiet ? NULL : stderr;
+	return 0;
+}
+
+void cmd_input_close(struct cmd_input *in)
+{
+	if (in->fp)
+		fclose(in->fp);
+	free(in->src);
+	free(in->dst);
+	strvec_free(&in->maps);
+}
+
+void cmd_say_upserts(struct crm *crm, const long long *counts, long long rejected)
+{
+	cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+	        crm->cmdname, counts[0], counts[1], counts[2], rejected);
 }

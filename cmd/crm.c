@@ -15,6 +15,8 @@ static int cmd_complete(struct crm *crm, int argc, char **argv);
 static const struct cmd commands[] = {
 	{ "init", cmd_init, CMD_DB | CMD_WRITES, "create or migrate the database", NULL },
 	{ "client", NULL, 0, "add, list, show and move clients through the pipeline", client_cmds },
+	{ "comm", NULL, 0, "log and list communications: contacts and replies", comm_cmds },
+	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },

@@ -136,16 +136,7 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 		}
 	}
 	if (flt->q) {
-		size_t n = strlen(flt->q), o = 0;
-		like = xmalloc(2 * n + 3);
-		like[o++] = '%';
-		for (const char *s = flt->q; *s; s++) {
-			if (*s == '%' || *s == '_' || *s == '\\')
-				like[o++] = '\\';
-			like[o++] = *s;
-		}
-		like[o++] = '%';
-		like[o] = '\0';
+		like = query_like(flt->q);
 		query_where(&q, "(c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\'"
 		            " OR c.phone LIKE ? ESCAPE '\\' OR c.notes LIKE ? ESCAPE '\\'"
 		            " OR c.source_url LIKE ? ESCAPE '\\' OR c.listing_ref LIKE ? ESCAPE '\\')");

@@ -71,4 +71,9 @@ const char *record_get(const struct crm_record *rec, const char *key);
 const struct crm_field *record_field(const struct crm_record *rec,
                                      const char *key);
 
+/* record.c: the record's fields as one JSON object (owned), keeping JSON
+ * types, leaving out empty values and the keys skip() says yes to. */
+char *crm_record_json(const struct crm_record *rec,
+                      int (*skip)(const char *key));
+
 #endif

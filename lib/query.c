@@ -69,3 +69,18 @@ void query_free(struct query *q)
 	free(q->sql);
 	q->sql = NULL;
 }
+
+char *query_like(const char *text)
+{
+	char *like = xmalloc(2 * strlen(text) + 3), *o = like;
+
+	*o++ = '%';
+	for (; *text; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
+			*o++ = '\\';
+		*o++ = *text;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return like;
+}

@@ -27,5 +27,7 @@ void query_bind_int(struct query *q, long long v);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
+/* "%TEXT%" for LIKE ... ESCAPE '\\', with % _ \\ in text escaped (owned) */
+char *query_like(const char *text);
 
 #endif

@@ -1,0 +1,150 @@
+/* comm.c: crm comm log|list (see crm-comm(1)). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "client.h"
+#include "cmd.h"
+#include "comm.h"
+
+static const char *const directions[] = { "out", "in", NULL };
+
+/* the summary of a batch or a single event, unless -q */
+static void say_counts(struct crm *crm, long long logged, long long dups,
+                       long long rejected)
+{
+	cmd_say(crm, "%s: %lld logged, %lld duplicate%s, %lld rejected",
+	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected);
+}
+
+static int log_record(struct crm *crm, const struct crm_record *rec,
+                      void *arg, int *outcome)
+{
+	struct crm_event ev = {
+		.client_id = record_get(rec, "client_id"),
+		.lead_id = record_get(rec, "lead_id"),
+		.email = record_get(rec, "email"),
+		.phone = record_get(rec, "phone"),
+		.source_url = record_get(rec, "source_url"),
+		.listing_hash = record_get(rec, "listing_hash"),
+		.channel = record_get(rec, "channel"),
+		.direction = record_get(rec, "direction"),
+		.kind = record_get(rec, "kind"),
+		.status = record_get(rec, "status"),
+		.subject = record_get(rec, "subject"),
+		.body = record_get(rec, "body"),
+		.at = record_get(rec, "at"),
+		.external_id = record_get(rec, "external_id"),
+		.operator_id = record_get(rec, "operator_id"),
+		.source = record_get(rec, "source"),
+	};
+	enum crm_logged logged;
+	int rc;
+
+	(void)arg;
+	if (!ev.source)
+		ev.source = "bot";
+	rc = crm_comm_log(crm, &ev, &logged, NULL);
+	*outcome = (int)logged;
+	return rc;
+}
+
+static int comm_log(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "CLIENT --channel CHANNEL [...] | -";
+	struct crm_event ev;
+	struct cmd_input in;
+	long long client;
+	enum crm_logged logged;
+	int n, rc;
+
+	memset(&ev, 0, sizeof ev);
+	cmd_input_init(&in);
+	struct opt opts[] = {
+		OPT_STRINGC("channel", &ev.channel, "CHANNEL", "the channel used", COMPL_CHANNEL),
+		OPT_ENUM("direction", &ev.direction, "out|in", "out (default) or in: a reply", directions),
+		OPT_STRING("kind", &ev.kind, "KIND", "email, form, fb_message, call, ..."),
+		OPT_STRING("status", &ev.status, "STATUS", "sent, delivered, failed, bounced, received, logged"),
+		OPT_STRING("subject", &ev.subject, "TEXT", "subject"),
+		OPT_STRING("body", &ev.body, "TEXT", "body"),
+		OPT_STRING("at", &ev.at, "TIME", "when it happened (default: now)"),
+		OPT_STRING("external-id", &ev.external_id, "ID", "the sender's id: the same id is stored once"),
+		CMD_INPUT_OPTS(in),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n == 0)
+		return cmd_usage_error(crm, opts, usage, "a client or '-' is required");
+	if (n > 1)
+		return cmd_usage_error(crm, opts, usage, "one client or '-', not %d", n);
+	if (!strcmp(argv[0], "-")) {
+		if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+			in.batch.fn = log_record;
+			crm_comm_bulk(crm);
+			rc = crm_batch_run(crm, &in.batch);
+			if (rc == 0 || in.batch.rejected)
+				say_counts(crm, in.batch.counts[LOGGED_NEW],
+				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected);
+		}
+		cmd_input_close(&in);
+		return rc;
+	}
+	strvec_free(&in.maps);
+	if (!ev.channel)
+		return cmd_usage_error(crm, opts, usage, "--channel is required");
+	if ((rc = crm_client_resolve(crm, argv[0], &client)))
+		return rc;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", client);
+	ev.client_id = id;
+	ev.source = "manual";
+	rc = crm_comm_log(crm, &ev, &logged, NULL);
+	if (!rc)
+		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0);
+	return rc;
+}
+
+static int comm_list(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "[CLIENT] [--channel C] [--since TIME] ...";
+	struct crm_comm_filter flt = { .limit = -1 };
+	const char *since = NULL, *until = NULL;
+	char s[CRM_TIME_LEN], u[CRM_TIME_LEN];
+	struct printer *pr;
+	int n, rc;
+	struct opt opts[] = {
+		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "on this channel", COMPL_CHANNEL),
+		OPT_ENUM("direction", &flt.direction, "out|in", "outbound or inbound", directions),
+		OPT_STRING("since", &since, "TIME", "at or after TIME (or 7d, 24h, ...)"),
+		OPT_STRING("until", &until, "TIME", "before TIME"),
+		OPT_INT("limit", &flt.limit, "N", "at most N", NULL),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n > 1)
+		return cmd_usage_error(crm, opts, usage, "one client at most, not %d", n);
+	if (flt.limit < -1)
+		return cmd_usage_error(crm, opts, usage, "--limit is negative");
+	if (since && crm_time_parse(since, s))
+		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
+	if (until && crm_time_parse(until, u))
+		return crm_err(crm, CRM_DATAERR, "until '%s': not a date or time", until);
+	flt.since = since ? s : NULL;
+	flt.until = until ? u : NULL;
+	if (n == 1 && (rc = crm_client_resolve(crm, argv[0], &flt.client_id)))
+		return rc;
+	pr = printer_new(stdout, crm->fmt);
+	rc = crm_comm_list(crm, &flt, pr);
+	printer_free(pr);
+	return rc;
+}
+
+const struct cmd comm_cmds[] = {
+	{ "log", comm_log, CMD_DB | CMD_WRITES, "log contact events: one, or a stream from stdin", NULL },
+	{ "list", comm_list, CMD_DB, "list communications, newest first", NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

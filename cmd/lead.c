@@ -1,0 +1,185 @@
+/* lead.c: crm lead import|list|show|promote|status (see crm-lead(1)). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "cmd.h"
+#include "lead.h"
+
+static const char *const statuses[] = { "new", "contacted", "converted",
+                                        "rejected", "suppressed", NULL };
+
+static int import_record(struct crm *crm, const struct crm_record *rec,
+                         void *arg, int *outcome)
+{
+	enum crm_upsert up;
+	long long id;
+	int rc = crm_lead_upsert(crm, rec, &up, &id);
+
+	(void)arg;
+	*outcome = (int)up;
+	return rc;
+}
+
+static int lead_import(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "[FILE|-] [--map SRC=FIELD]...";
+	struct cmd_input in;
+	int n, rc;
+
+	cmd_input_init(&in);
+	struct opt opts[] = {
+		CMD_INPUT_OPTS(in),
+		OPT_POS(COMPL_FILE),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		rc = OPT_EXIT(n);
+	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+		in.batch.fn = import_record;
+		rc = crm_batch_run(crm, &in.batch);
+		if (rc == 0 || in.batch.rejected)
+			cmd_say_upserts(crm, in.batch.counts, in.batch.rejected);
+	}
+	cmd_input_close(&in);
+	return rc;
+}
+
+static int lead_list(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "[--status S] [--min-viability N] ...";
+	struct crm_lead_filter flt;
+	const char *since = NULL;
+	char s[CRM_TIME_LEN];
+	struct printer *pr;
+	long long op = 0;
+	int n, rc, wide = 0, op_seen = 0;
+
+	crm_lead_filter_init(&flt);
+	struct opt opts[] = {
+		OPT_ENUM("status", &flt.status, "STATUS", "with this status", statuses),
+		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
+		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
+		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
+		OPT_STRING("q", &flt.q, "TEXT", "TEXT in name, email, phone, title, location or url"),
+		OPT_STRING("since", &since, "TIME", "imported at or after TIME (or 7d, 24h, ...)"),
+		OPT_INT("limit", &flt.limit, "N", "at most N leads", NULL),
+		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
+	if (flt.limit < -1 || flt.min_viability < -1 || (op_seen && op < 1))
+		return cmd_usage_error(crm, opts, usage, "a number option is negative");
+	if (since && crm_time_parse(since, s))
+		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
+	flt.since = since ? s : NULL;
+	flt.operator_id = op_seen ? op : crm->operator_explicit ? crm->operator_id : 0;
+	flt.wide = wide || crm->fmt != FMT_TABLE;
+	pr = printer_new(stdout, crm->fmt);
+	rc = crm_lead_list(crm, &flt, pr);
+	printer_free(pr);
+	return rc;
+}
+
+static int lead_show(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	long long id;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "LEAD")) < 0)
+		return OPT_EXIT(n);
+	if (n != 1)
+		return cmd_usage_error(crm, opts, "LEAD", "one lead (id or external id)");
+	if ((rc = crm_lead_resolve(crm, argv[0], &id)))
+		return rc;
+	return crm_lead_show(crm, id, stdout);
+}
+
+/* LEAD...|-: ids or external ids, all or nothing */
+static int lead_ids(struct crm *crm, int n, char **argv, long long **ids, int *nids)
+{
+	return cmd_refs(crm, n, argv, crm_lead_resolve, ids, nids);
+}
+
+static int lead_promote(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "LEAD...|- [--stage STAGE]";
+	const char *stage = NULL;
+	long long *ids = NULL, client;
+	int n, nids, rc, made = 0, linked = 0, created;
+	struct opt opts[] = {
+		OPT_STRINGC("stage", &stage, "STAGE", "the new client's stage", COMPL_STAGE),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n < 1)
+		return cmd_usage_error(crm, opts, usage, "leads are required");
+	if (stage && !crm_config_has_stage(&crm->cfg, stage))
+		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", stage);
+	if ((rc = lead_ids(crm, n, argv, &ids, &nids)))
+		return rc;
+	if ((rc = crm_begin(crm)))
+		goto cleanup;
+	for (int i = 0; i < nids && !rc; i++) {
+		rc = crm_lead_promote(crm, ids[i], stage, "converted", &client, &created);
+		if (!rc) {
+			printf("%lld\n", client);
+			made += created;
+			linked += !created;
+		}
+	}
+	rc = crm_tx_end(crm, 1, rc);
+	if (!rc)
+		cmd_say(crm, "lead promote: %d client%s created, %d linked to an existing client",
+		        made, made == 1 ? "" : "s", linked);
+cleanup:
+	free(ids);
+	return rc;
+}
+
+static int lead_status(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "LEAD...|- STATUS";
+	long long *ids = NULL;
+	int n, nids, rc, changed, total = 0;
+	struct opt opts[] = {
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n < 2)
+		return cmd_usage_error(crm, opts, usage, "leads and a status are required");
+	if ((rc = lead_ids(crm, n - 1, argv, &ids, &nids)))
+		return rc;
+	if ((rc = crm_begin(crm)))
+		goto cleanup;
+	for (int i = 0; i < nids && !rc; i++) {
+		rc = crm_lead_set_status(crm, ids[i], argv[n - 1], &changed);
+		total += changed;
+	}
+	rc = crm_tx_end(crm, 1, rc);
+	if (!rc)
+		cmd_say(crm, "lead status: %d of %d lead%s set to '%s'", total, nids,
+		        nids == 1 ? "" : "s", argv[n - 1]);
+cleanup:
+	free(ids);
+	return rc;
+}
+
+const struct cmd lead_cmds[] = {
+	{ "import", lead_import, CMD_DB | CMD_WRITES, "import leads from CSV or JSONL", NULL },
+	{ "list", lead_list, CMD_DB, "list leads matching filters", NULL },
+	{ "show", lead_show, CMD_DB, "show one lead", NULL },
+	{ "promote", lead_promote, CMD_DB | CMD_WRITES, "turn leads into clients", NULL },
+	{ "status", lead_status, CMD_DB | CMD_WRITES, "set the status of leads", NULL },
+	{ NULL, NULL, 0, NULL, NULL }
+};

@@ -1,0 +1,42 @@
+/* batch.h: records from a pipe or a file, stored as one transaction.
+ *
+ * By default a batch commits whole or not at all: the first bad record
+ * stores nothing and fails with "NAME:LINE: reason" (65).  With a reject
+ * file the good records are stored and each bad one is written to it as
+ * "LINE<TAB>REASON<TAB>RECORD"; max_errors bounds how many bad records are
+ * allowed (-1: any with a reject file, none without). */
+#ifndef CRM_BATCH_H
+#define CRM_BATCH_H
+
+#include "crm.h"
+#include "input.h"
+
+#define BATCH_MAX_OUTCOMES 4
+
+/* Store one record; *outcome (0..BATCH_MAX_OUTCOMES-1) says which counter
+ * it adds to.  CRM_DATAERR or CRM_NOTFOUND make the record a bad one;
+ * any other status stops the batch. */
+typedef int (*batch_fn)(struct crm *crm, const struct crm_record *rec,
+                        void *arg, int *outcome);
+
+struct crm_batch {
+	FILE *in;
+	const char *name;            /* "stdin" or the file's path */
+	enum crm_infmt fmt;
+	const char *const *map_src, *const *map_dst;
+	int nmap;
+	const char *reject_path;     /* NULL: all or nothing */
+	long long max_errors;        /* -1: the default above */
+	FILE *warn;                  /* bad records skipped are told here */
+	batch_fn fn;
+	void *arg;
+	/* results */
+	long long counts[BATCH_MAX_OUTCOMES];
+	long long rejected;
+};
+
+/* Returns 0 when the batch was stored (with a reject file: when anything
+ * was stored or nothing was bad), else a status with the message set. */
+int crm_batch_run(struct crm *crm, struct crm_batch *b);
+
+#endif

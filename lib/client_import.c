@@ -1,0 +1,143 @@
+/* client_import.c: owners from a spreadsheet or another CRM, one record
+ * at a time, owner-centric: a known owner is updated, not added again. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "input.h"
+
+/* columns that `client list` prints and import does not set */
+static const char *const ignored[] = {
+	"id", "operator_id", "created_at", "updated_at", "tags", "custom",
+	"first_name", "last_name", NULL
+};
+
+/* a column crm knows, that does not go into the custom fields */
+static int known_column(const char *key)
+{
+	if (crm_client_field(key) >= 0)
+		return 1;
+	for (const char *const *k = ignored; *k; k++)
+		if (!strcmp(*k, key))
+			return 1;
+	return 0;
+}
+
+/* tags as a JSON array or a comma-separated list, into an owned vector
+ * of owned strings */
+static int split_tags(struct crm *crm, const char *s, char ***out, int *n)
+{
+	static const char sql[] =
+		"SELECT value FROM json_each(?1) WHERE json_valid(?1)"
+		" AND json_type(?1) = 'array'";
+	char **v = NULL;
+	int k = 0;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '[') {
+		sqlite3_stmt *st = crm_stmt(crm, sql);
+		if (!st)
+			return CRM_SOFTWARE;
+		sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			v = xrealloc(v, (size_t)(k + 1) * sizeof *v);
+			v[k++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_reset(st);
+	} else {
+		char *copy = xstrdup(s), *save = NULL;
+		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			while (*t == ' ')
+				t++;
+			size_t len = strlen(t);
+			while (len && t[len - 1] == ' ')
+				t[--len] = '\0';
+			if (!len)
+				continue;
+			v = xrealloc(v, (size_t)(k + 1) * sizeof *v);
+			v[k++] = xstrdup(t);
+		}
+		free(copy);
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int crm_client_import(struct crm *crm, const struct crm_record *rec,
+                      enum crm_import_outcome *outcome, long long *id)
+{
+	struct crm_client_fields f;
+	char **tags = NULL, *custom = NULL, *extra = NULL, *name = NULL;
+	char *email_norm = NULL, *phone_norm = NULL;
+	const char *v;
+	long long op = crm_operator(crm);
+	int ntags = 0, rc = 0, changed = 0;
+
+	*id = 0;
+	memset(&f, 0, sizeof f);
+	for (int i = 0; i < CF_COUNT; i++)
+		f.v[i] = record_get(rec, crm_client_field_name(i));
+	if ((v = record_get(rec, "operator_id")) && (crm_parse_int(v, &op) || op < 1))
+		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", v);
+	f.operator_id = op;
+	if (!f.v[CF_NAME] && (record_get(rec, "first_name") || record_get(rec, "last_name"))) {
+		const char *first = record_get(rec, "first_name"), *last = record_get(rec, "last_name");
+		size_t len = (first ? strlen(first) : 0) + (last ? strlen(last) : 0) + 2;
+		name = xmalloc(len);
+		snprintf(name, len, "%s%s%s", first ? first : "", first && last ? " " : "",
+		         last ? last : "");
+		f.v[CF_NAME] = name;
+	}
+	if ((v = record_get(rec, "tags"))) {
+		if ((rc = split_tags(crm, v, &tags, &ntags)))
+			goto cleanup;
+		f.tags = (const char *const *)tags;
+		f.ntags = ntags;
+		f.tags_replace = 1;
+	}
+	/* custom fields: the custom column, and every column crm does not know */
+	extra = crm_record_json(rec, known_column);
+	if ((v = record_get(rec, "custom")) || strcmp(extra, "{}")) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(crm->db, "SELECT json_patch(?1, ?2)"
+		                       " WHERE json_type(?1) = 'object'", -1, &st, NULL)) {
+			rc = crm_sqlerr(crm, "client import");
+			goto cleanup;
+		}
+		sqlite3_bind_text(st, 1, v ? v : "{}", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			custom = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (!custom) {
+			rc = crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object", v);
+			goto cleanup;
+		}
+		f.custom_json = custom;
+	}
+	f.source = "import";
+	email_norm = f.v[CF_EMAIL] ? crm_norm_email(f.v[CF_EMAIL]) : NULL;
+	phone_norm = f.v[CF_PHONE] ? crm_norm_phone(f.v[CF_PHONE]) : NULL;
+	if ((rc = crm_client_find_owner(crm, op, email_norm, NULL, id)) ||
+	    (!*id && (rc = crm_client_find_owner(crm, op, NULL, phone_norm, id))))
+		goto cleanup;
+	if (*id) {
+		rc = crm_client_update(crm, *id, &f, &changed);
+		*outcome = changed ? IMPORT_UPDATED : IMPORT_UNCHANGED;
+	} else {
+		rc = crm_client_add(crm, &f, id);
+		*outcome = IMPORT_INSERTED;
+	}
+cleanup:
+	for (int i = 0; i < ntags; i++)
+		free(tags[i]);
+	free(tags);
+	free(custom);
+	free(extra);
+	free(name);
+	free(email_norm);
+	free(phone_norm);
+	return rc;
+}

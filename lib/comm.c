@@ -1,0 +1,360 @@
+/* comm.c: logging contact events, and what an event changes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "comm.h"
+#include "lead.h"
+#include "query.h"
+
+static const char *const kinds[] = {
+	"email", "form", "fb_message", "call", "sms", "whatsapp", "meeting",
+	"note", "marked_contacted", NULL
+};
+
+/* the bot's names for what it did */
+static const struct { const char *alias, *kind; } kind_aliases[] = {
+	{ "email_sent", "email" },
+	{ "form_submitted", "form" },
+	{ "fb_message_sent", "fb_message" },
+};
+
+/* the kind an event has when it names none, by channel */
+static const struct { const char *channel, *kind; } channel_kinds[] = {
+	{ "email", "email" }, { "form", "form" }, { "fb", "fb_message" },
+	{ "phone", "call" }, { "sms", "sms" }, { "whatsapp", "whatsapp" },
+};
+
+static const char *const statuses[] = {
+	"sent", "delivered", "failed", "bounced", "received", "logged", NULL
+};
+
+static const char *const sources[] = { "bot", "manual", "sync", "import", NULL };
+
+static const char *in_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return *set;
+	return NULL;
+}
+
+static const char *event_kind(const struct crm_event *ev)
+{
+	if (ev->kind) {
+		for (size_t i = 0; i < sizeof kind_aliases / sizeof *kind_aliases; i++)
+			if (!strcmp(ev->kind, kind_aliases[i].alias))
+				return kind_aliases[i].kind;
+		return in_set(ev->kind, kinds);
+	}
+	for (size_t i = 0; i < sizeof channel_kinds / sizeof *channel_kinds; i++)
+		if (!strcmp(ev->channel, channel_kinds[i].channel))
+			return channel_kinds[i].kind;
+	return "note";
+}
+
+void crm_comm_bulk(struct crm *crm)
+{
+	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+}
+
+/* Is an event with this external_id stored already? */
+static int known(struct crm *crm, const char *external_id, int *yes)
+{
+	static const char sql[] = "SELECT 1 FROM communications WHERE external_id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*yes = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
+}
+
+/* A client by what the event knows of it, within the operator. */
+static int client_by(struct crm *crm, const char *by, const char *value,
+                     long long op, long long *id)
+{
+	static const char by_email[] =
+		"SELECT id FROM clients WHERE operator_id = ?1 AND email_norm = ?2";
+	static const char by_phone[] =
+		"SELECT id FROM clients WHERE operator_id = ?1 AND phone_norm = ?2";
+	static const char by_url[] =
+		"SELECT client_id FROM client_listings l JOIN clients c ON c.id = l.client_id"
+		" WHERE l.source_url = ?2 AND c.operator_id = ?1"
+		" UNION ALL SELECT id FROM clients WHERE source_url = ?2 AND operator_id = ?1"
+		" LIMIT 1";
+	static const char by_hash[] =
+		"SELECT client_id FROM client_listings l JOIN clients c ON c.id = l.client_id"
+		" WHERE l.listing_hash = ?2 AND c.operator_id = ?1 LIMIT 1";
+	const char *sql = !strcmp(by, "email") ? by_email :
+	                  !strcmp(by, "phone") ? by_phone :
+	                  !strcmp(by, "source_url") ? by_url : by_hash;
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, op);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
+}
+
+/* Who the event is about: the first identifying field given decides.  A
+ * lead that is not a client yet is promoted: first contact. */
+static int find_client(struct crm *crm, const struct crm_event *ev,
+                       long long op, long long *id)
+{
+	static const char *const by[] = { "email", "phone", "source_url", "listing_hash" };
+	const char *vals[] = { ev->email, ev->phone, ev->source_url, ev->listing_hash };
+	long long n, lead = 0;
+	char *norm = NULL;
+	int rc, created;
+
+	*id = 0;
+	if (ev->client_id) {
+		if (crm_parse_int(ev->client_id, &n) || n < 1)
+			return crm_err(crm, CRM_DATAERR, "client_id '%s': not an id", ev->client_id);
+		return crm_client_resolve(crm, ev->client_id, id) == CRM_NOTFOUND ?
+			crm_err(crm, CRM_DATAERR, "client %lld: not found", n) : 0;
+	}
+	if (ev->lead_id) {
+		if ((rc = crm_lead_resolve(crm, ev->lead_id, &lead)))
+			return rc == CRM_NOTFOUND ?
+				crm_err(crm, CRM_DATAERR, "lead '%s': not found", ev->lead_id) : rc;
+	}
+	for (int i = 0; !lead && i < 4; i++) {
+		if (!vals[i])
+			continue;
+		const char *v = vals[i];
+		free(norm);
+		norm = NULL;
+		if (i == 0 && !(v = norm = crm_norm_email(vals[i])))
+			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", vals[i]);
+		if (i == 1 && !(v = norm = crm_norm_phone(vals[i])))
+			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", vals[i]);
+		if ((rc = client_by(crm, by[i], v, op, id)))
+			goto cleanup;
+		if (*id)
+			goto cleanup;
+		if ((rc = crm_lead_find(crm, by[i], v, op, &lead)))
+			goto cleanup;
+		break; /* the first field given decides */
+	}
+	if (!lead) {
+		rc = crm_err(crm, CRM_DATAERR, "no client or lead matches the event");
+		goto cleanup;
+	}
+	/* first contact: the lead becomes a client */
+	rc = crm_lead_promote(crm, lead, NULL,
+	                      ev->direction && !strcmp(ev->direction, "in") ? NULL : "contacted",
+	                      id, &created);
+cleanup:
+	free(norm);
+	return rc;
+}
+
+/* Move the client to stage when it is in one of the stages before it. */
+static int advance_stage(struct crm *crm, long long id, const char *to,
+                         int below, const char *why)
+{
+	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	char stage[128] = "";
+	int rc, at = -1, target = -1;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(stage, sizeof stage, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return crm_sqlerr(crm, "comm log");
+	for (int i = 0; i < crm->cfg.stages.n; i++) {
+		if (!strcmp(crm->cfg.stages.v[i], stage))
+			at = i;
+		if (!strcmp(crm->cfg.stages.v[i], to))
+			target = i;
+	}
+	if (at < 0 || target < 0 || at >= target || at >= below)
+		return 0;
+	struct crm_client_fields f;
+	memset(&f, 0, sizeof f);
+	f.v[CF_STAGE] = to;
+	f.reason = why;
+	return crm_client_update(crm, id, &f, NULL);
+}
+
+int crm_comm_log(struct crm *crm, const struct crm_event *ev,
+                 enum crm_logged *outcome, long long *client_out)
+{
+	static const char ins[] =
+		"INSERT INTO communications (client_id, channel, direction, kind,"
+		" status, subject, body, occurred_at, source, external_id, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	static const char out_sql[] =
+		"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
+		" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
+	static const char in_sql[] =
+		"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
+		" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
+	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
+	char at[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	long long op = crm_operator(crm), id = 0;
+	int rc, own, dup, inbound;
+	sqlite3_stmt *st;
+
+	*outcome = LOGGED_NEW;
+	if (!ev->channel)
+		return crm_err(crm, CRM_DATAERR, "channel: missing");
+	if (!crm_config_has_channel(&crm->cfg, ev->channel))
+		return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
+		               ev->channel);
+	if (strcmp(dir, "out") && strcmp(dir, "in"))
+		return crm_err(crm, CRM_DATAERR, "direction '%s': not out or in", dir);
+	inbound = dir[0] == 'i';
+	if (!(kind = event_kind(ev)))
+		return crm_err(crm, CRM_DATAERR, "kind '%s': not a known kind", ev->kind);
+	if (ev->status) {
+		if (!(status = in_set(ev->status, statuses)))
+			return crm_err(crm, CRM_DATAERR, "status '%s': not a known status",
+			               ev->status);
+	} else {
+		status = inbound ? "received" : !strcmp(kind, "marked_contacted") ||
+		         !strcmp(kind, "note") ? "logged" : "sent";
+	}
+	source = ev->source ? in_set(ev->source, sources) : "manual";
+	if (!source)
+		return crm_err(crm, CRM_DATAERR, "source '%s': not bot, manual, sync or import",
+		               ev->source);
+	crm_now(now);
+	if (ev->at) {
+		if (crm_time_parse(ev->at, at))
+			return crm_err(crm, CRM_DATAERR, "at '%s': not a date or time", ev->at);
+	} else {
+		memcpy(at, now, sizeof at);
+	}
+	if (ev->operator_id && (crm_parse_int(ev->operator_id, &op) || op < 1))
+		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", ev->operator_id);
+
+	if ((rc = crm_tx_begin(crm, &own)))
+		return rc;
+	if (ev->external_id) {
+		if ((rc = known(crm, ev->external_id, &dup)))
+			goto done;
+		if (dup) {
+			*outcome = LOGGED_DUPLICATE;
+			goto done;
+		}
+	}
+	if ((rc = find_client(crm, ev, op, &id)))
+		goto done;
+	if (!(st = crm_stmt(crm, ins))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, ev->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, inbound ? "in" : "out", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
+	crm_bind_text(st, 6, ev->subject);
+	crm_bind_text(st, 7, ev->body);
+	sqlite3_bind_text(st, 8, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, source, -1, SQLITE_STATIC);
+	crm_bind_text(st, 10, ev->external_id);
+	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "comm log")))
+		goto done;
+	if (!(st = crm_stmt(crm, inbound ? in_sql : out_sql))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "comm log")))
+		goto done;
+	if (inbound && crm->cfg.on_reply) {
+		/* a reply moves a client still before on_reply to it */
+		int below = crm->cfg.stages.n;
+		for (int i = 0; i < crm->cfg.stages.n; i++)
+			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))
+				below = i;
+		rc = advance_stage(crm, id, crm->cfg.on_reply, below, "reply received");
+	} else if (!inbound && strcmp(status, "failed")) {
+		/* a first contact moves a new client on */
+		rc = advance_stage(crm, id, "contacted", 1, "first contact");
+	}
+done:
+	rc = crm_tx_end(crm, own, rc);
+	if (client_out)
+		*client_out = rc ? 0 : id;
+	return rc;
+}
+
+int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
+                  struct printer *pr)
+{
+	static const struct pcol cols[] = {
+		{ "id", COL_INT }, { "client_id", COL_INT }, { "occurred_at", COL_TEXT },
+		{ "channel", COL_TEXT }, { "direction", COL_TEXT }, { "kind", COL_TEXT },
+		{ "status", COL_TEXT }, { "subject", COL_TEXT }, { "body", COL_TEXT },
+		{ "source", COL_TEXT }, { "external_id", COL_TEXT },
+		{ "created_at", COL_TEXT },
+	};
+	struct query q;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	query_init(&q, "SELECT m.id, m.client_id, m.occurred_at, m.channel,"
+	           " m.direction, m.kind, m.status, m.subject, m.body, m.source,"
+	           " m.external_id, m.created_at FROM communications m");
+	if (flt->client_id) {
+		query_where(&q, "m.client_id = ?");
+		query_bind_int(&q, flt->client_id);
+	}
+	if (flt->channel) {
+		query_where(&q, "m.channel = ?");
+		query_bind_text(&q, flt->channel);
+	}
+	if (flt->direction) {
+		query_where(&q, "m.direction = ?");
+		query_bind_text(&q, flt->direction);
+	}
+	if (flt->since) {
+		query_where(&q, "m.occurred_at >= ?");
+		query_bind_text(&q, flt->since);
+	}
+	if (flt->until) {
+		query_where(&q, "m.occurred_at < ?");
+		query_bind_text(&q, flt->until);
+	}
+	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
+	if (flt->limit >= 0) {
+		query_add(&q, " LIMIT ?");
+		query_bind_int(&q, flt->limit);
+	}
+	if ((rc = query_prepare(crm, &q, &st)))
+		goto cleanup;
+	printer_begin(pr, cols, (int)(sizeof cols / sizeof cols[0]));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printer_row_stmt(pr, st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm list");
+	if (printer_end(pr) == 0 && !rc)
+		rc = CRM_NOTFOUND;
+cleanup:
+	sqlite3_finalize(st);
+	query_free(&q);
+	return rc;
+}

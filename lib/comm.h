@@ -1,0 +1,41 @@
+/* comm.h: communications: every contact and reply, and what they change. */
+#ifndef CRM_COMM_H
+#define CRM_COMM_H
+
+#include "crm.h"
+#include "print.h"
+
+/* One contact event (DESIGN.md sec. 6).  Every field is text or NULL;
+ * who the event is about is the first of client_id, lead_id, email, phone,
+ * source_url, listing_hash that is given. */
+struct crm_event {
+	const char *client_id, *lead_id, *email, *phone, *source_url,
+		*listing_hash;
+	const char *channel, *direction, *kind, *status, *subject, *body, *at,
+		*external_id, *operator_id, *source;
+};
+
+enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
+
+/* Store one event inside the caller's transaction (or one of its own):
+ * find or promote its client, insert it unless its external_id is known
+ * already (*outcome LOGGED_DUPLICATE: nothing changes), move
+ * last_contacted_at / last_interaction_at forward, and apply the stage
+ * rules: an outbound event moves a client in the pipeline's first stage
+ * to "contacted"; an inbound one moves a client in a stage before
+ * pipeline.on_reply to it.  *client_id may be NULL. */
+int crm_comm_log(struct crm *crm, const struct crm_event *ev,
+                 enum crm_logged *outcome, long long *client_id);
+
+/* Bulk mode for a batch: a larger page cache. */
+void crm_comm_bulk(struct crm *crm);
+
+struct crm_comm_filter {
+	long long client_id;        /* 0: all */
+	const char *channel, *direction, *since, *until; /* canonical times */
+	long long limit;            /* -1: none */
+};
+int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
+                  struct printer *pr);
+
+#endif

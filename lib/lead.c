@@ -1,0 +1,475 @@
+/* lead.c: leads from the scraper: import, promotion to clients, status. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "lead.h"
+
+static const char *const lead_fields[LF_COUNT] = {
+	[LF_EXTERNAL_ID] = "external_id", [LF_OPERATOR_ID] = "operator_id",
+	[LF_SOURCE_TYPE] = "source_type", [LF_SOURCE_URL] = "source_url",
+	[LF_LISTING_REF] = "listing_ref", [LF_LISTING_HASH] = "listing_hash",
+	[LF_CONTACT_NAME] = "contact_name", [LF_CONTACT_EMAIL] = "contact_email",
+	[LF_CONTACT_PHONE] = "contact_phone", [LF_CHANNEL] = "channel",
+	[LF_TITLE] = "title", [LF_LOCATION] = "location", [LF_PRICE] = "price",
+	[LF_STATUS] = "status", [LF_VIABILITY] = "viability",
+};
+
+static const char *const lead_statuses[] = {
+	"new", "contacted", "converted", "rejected", "suppressed", NULL
+};
+
+static int lead_field(const char *key)
+{
+	for (int i = 0; i < LF_COUNT; i++)
+		if (!strcmp(lead_fields[i], key))
+			return i;
+	return -1;
+}
+
+/* --- viability --- */
+
+int crm_viability(const struct crm_config *cfg,
+                  const char *(*get)(const char *key, void *arg), void *arg)
+{
+	int score = cfg->viability.base;
+
+	for (int i = 0; i < cfg->viability.nrules; i++) {
+		const struct crm_viability_rule *r = &cfg->viability.rules[i];
+		const char *v = get(r->has ? r->has : r->field, arg);
+		int match = 0;
+
+		if (r->has) {
+			match = v && *v;
+		} else if (v && r->equals) {
+			match = !strcmp(v, r->equals);
+		} else if (v && (r->has_min || r->has_max)) {
+			char *end;
+			double d = strtod(v, &end);
+			match = end != v && !*end && (!r->has_min || d >= r->min) &&
+			        (!r->has_max || d <= r->max);
+		}
+		if (match)
+			score += r->points;
+	}
+	return score < 0 ? 0 : score > 100 ? 100 : score;
+}
+
+/* --- import --- */
+
+/* the values of one record, validated */
+struct lead_values {
+	const char *v[LF_COUNT];
+	char *email_norm, *phone_norm;
+	char price[64];
+	long long operator_id;
+	char *raw;     /* JSON object of the columns crm does not know */
+};
+
+static const char *record_value(const char *key, void *arg)
+{
+	const struct lead_values *lv = arg;
+	int i = lead_field(key);
+	return i < 0 ? NULL : lv->v[i];
+}
+
+/* a column crm knows, that does not go into the raw JSON */
+static int known_column(const char *key)
+{
+	return lead_field(key) >= 0 || !strcmp(key, "id");
+}
+
+static int lead_validate(struct crm *crm, const struct crm_record *rec,
+                         struct lead_values *lv)
+{
+	long long n;
+	char *end;
+
+	memset(lv, 0, sizeof *lv);
+	for (int i = 0; i < LF_COUNT; i++)
+		lv->v[i] = record_get(rec, lead_fields[i]);
+	if (!lv->v[LF_EXTERNAL_ID])
+		lv->v[LF_EXTERNAL_ID] = record_get(rec, "id");
+	if (!lv->v[LF_EXTERNAL_ID] && !lv->v[LF_LISTING_HASH] && !lv->v[LF_SOURCE_URL])
+		return crm_err(crm, CRM_DATAERR,
+		               "lead: no external_id, id, listing_hash or source_url to know it by");
+	lv->operator_id = crm_operator(crm);
+	if (lv->v[LF_OPERATOR_ID] &&
+	    (crm_parse_int(lv->v[LF_OPERATOR_ID], &lv->operator_id) || lv->operator_id < 1))
+		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id",
+		               lv->v[LF_OPERATOR_ID]);
+	if (lv->v[LF_STATUS]) {
+		int ok = 0;
+		for (const char *const *s = lead_statuses; *s; s++)
+			ok |= !strcmp(*s, lv->v[LF_STATUS]);
+		if (!ok)
+			return crm_err(crm, CRM_DATAERR, "status '%s': not a lead status",
+			               lv->v[LF_STATUS]);
+	}
+	if (lv->v[LF_VIABILITY] &&
+	    (crm_parse_int(lv->v[LF_VIABILITY], &n) || n < 0 || n > 100))
+		return crm_err(crm, CRM_DATAERR,
+		               "viability '%s': not a whole number from 0 to 100",
+		               lv->v[LF_VIABILITY]);
+	if (lv->v[LF_PRICE]) {
+		double d = strtod(lv->v[LF_PRICE], &end);
+		if (end == lv->v[LF_PRICE] || *end || d < 0)
+			return crm_err(crm, CRM_DATAERR, "price '%s': not a number",
+			               lv->v[LF_PRICE]);
+		snprintf(lv->price, sizeof lv->price, "%s", lv->v[LF_PRICE]);
+	}
+	if (lv->v[LF_CONTACT_EMAIL] &&
+	    !(lv->email_norm = crm_norm_email(lv->v[LF_CONTACT_EMAIL])))
+		return crm_err(crm, CRM_DATAERR, "contact_email '%s': not an email address",
+		               lv->v[LF_CONTACT_EMAIL]);
+	if (lv->v[LF_CONTACT_PHONE] &&
+	    !(lv->phone_norm = crm_norm_phone(lv->v[LF_CONTACT_PHONE])))
+		return crm_err(crm, CRM_DATAERR, "contact_phone '%s': not a phone number",
+		               lv->v[LF_CONTACT_PHONE]);
+	lv->raw = crm_record_json(rec, known_column);
+	return 0;
+}
+
+static void lead_values_free(struct lead_values *lv)
+{
+	free(lv->email_norm);
+	free(lv->phone_norm);
+	free(lv->raw);
+}
+
+/* the lead this record is: by external_id, else listing_hash, else url */
+static int lead_key(struct crm *crm, const struct lead_values *lv, long long *id)
+{
+	static const char by_ext[] = "SELECT id FROM leads WHERE external_id = ?1";
+	static const char by_hash[] =
+		"SELECT id FROM leads WHERE listing_hash = ?1 AND operator_id = ?2"
+		" ORDER BY id LIMIT 1";
+	static const char by_url[] =
+		"SELECT id FROM leads WHERE source_url = ?1 AND operator_id = ?2"
+		" ORDER BY id LIMIT 1";
+	const char *sql = lv->v[LF_EXTERNAL_ID] ? by_ext :
+	                  lv->v[LF_LISTING_HASH] ? by_hash : by_url;
+	const char *key = lv->v[LF_EXTERNAL_ID] ? lv->v[LF_EXTERNAL_ID] :
+	                  lv->v[LF_LISTING_HASH] ? lv->v[LF_LISTING_HASH] :
+	                  lv->v[LF_SOURCE_URL];
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lv->operator_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead import");
+}
+
+int crm_lead_upsert(struct crm *crm, const struct crm_record *rec,
+                    enum crm_upsert *outcome, long long *id)
+{
+	/* ?1..?15 are the lead fields in enum order */
+	static const char ins[] =
+		"INSERT INTO leads (external_id, operator_id, source_type, source_url,"
+		" listing_ref, listing_hash, contact_name, contact_email, contact_phone,"
+		" channel, title, location, price, status, viability, email_norm,"
+		" phone_norm, raw, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, coalesce(?14, 'new'), ?15, ?16,"
+		" ?17, ?18, ?19, ?19)";
+	/* a given value replaces the stored one; the raw JSON is merged */
+	static const char upd[] =
+		"UPDATE leads SET external_id = coalesce(?1, external_id),"
+		" source_type = coalesce(?3, source_type),"
+		" source_url = coalesce(?4, source_url),"
+		" listing_ref = coalesce(?5, listing_ref),"
+		" listing_hash = coalesce(?6, listing_hash),"
+		" contact_name = coalesce(?7, contact_name),"
+		" contact_email = coalesce(?8, contact_email),"
+		" contact_phone = coalesce(?9, contact_phone),"
+		" channel = coalesce(?10, channel), title = coalesce(?11, title),"
+		" location = coalesce(?12, location), price = coalesce(?13, price),"
+		" status = coalesce(?14, status), viability = coalesce(?15, viability),"
+		" email_norm = coalesce(?16, email_norm),"
+		" phone_norm = coalesce(?17, phone_norm),"
+		" raw = json_patch(raw, ?18), updated_at = ?19"
+		" WHERE id = ?20 AND NOT (external_id IS coalesce(?1, external_id)"
+		" AND source_type IS coalesce(?3, source_type)"
+		" AND source_url IS coalesce(?4, source_url)"
+		" AND listing_ref IS coalesce(?5, listing_ref)"
+		" AND listing_hash IS coalesce(?6, listing_hash)"
+		" AND contact_name IS coalesce(?7, contact_name)"
+		" AND contact_email IS coalesce(?8, contact_email)"
+		" AND contact_phone IS coalesce(?9, contact_phone)"
+		" AND channel IS coalesce(?10, channel) AND title IS coalesce(?11, title)"
+		" AND location IS coalesce(?12, location)"
+		" AND price IS coalesce(CAST(?13 AS REAL), price)"
+		" AND status IS coalesce(?14, status)"
+		" AND viability IS coalesce(CAST(?15 AS INTEGER), viability)"
+		" AND raw IS json_patch(raw, ?18))";
+	struct lead_values lv;
+	char now[CRM_TIME_LEN], score[8];
+	sqlite3_stmt *st;
+	int rc, own = 0;
+
+	*id = 0;
+	if ((rc = lead_validate(crm, rec, &lv)))
+		goto cleanup;
+	if ((rc = crm_tx_begin(crm, &own)))
+		goto cleanup;
+	if ((rc = crm_operator_ensure(crm, lv.operator_id)) || (rc = lead_key(crm, &lv, id)))
+		goto done;
+	if (!*id && !lv.v[LF_VIABILITY]) {
+		/* a lead without a score gets one from the rules */
+		snprintf(score, sizeof score, "%d", crm_viability(&crm->cfg, record_value, &lv));
+		lv.v[LF_VIABILITY] = score;
+	}
+	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	for (int i = 0; i < LF_COUNT; i++)
+		if (i != LF_OPERATOR_ID)
+			crm_bind_text(st, i + 1, lv.v[i]);
+	if (lv.v[LF_PRICE])
+		sqlite3_bind_double(st, LF_PRICE + 1, strtod(lv.price, NULL));
+	if (lv.v[LF_VIABILITY])
+		sqlite3_bind_int(st, LF_VIABILITY + 1, atoi(lv.v[LF_VIABILITY]));
+	sqlite3_bind_int64(st, 2, lv.operator_id);
+	crm_bind_text(st, 16, lv.email_norm);
+	crm_bind_text(st, 17, lv.phone_norm);
+	sqlite3_bind_text(st, 18, lv.raw, -1, SQLITE_STATIC);
+	crm_now(now);
+	sqlite3_bind_text(st, 19, now, -1, SQLITE_STATIC);
+	if (*id)
+		sqlite3_bind_int64(st, 20, *id);
+	if ((rc = crm_exec_stmt(crm, st, "lead import")))
+		goto done;
+	if (!*id) {
+		*id = sqlite3_last_insert_rowid(crm->db);
+		*outcome = UPSERT_INSERTED;
+	} else {
+		*outcome = sqlite3_changes(crm->db) ? UPSERT_UPDATED : UPSERT_UNCHANGED;
+	}
+done:
+	rc = crm_tx_end(crm, own, rc);
+cleanup:
+	lead_values_free(&lv);
+	return rc;
+}
+
+/* --- finding, promoting, status --- */
+
+int crm_lead_resolve(struct crm *crm, const char *ref, long long *id)
+{
+	static const char sql[] =
+		"SELECT id FROM leads WHERE id = ?1 UNION ALL"
+		" SELECT id FROM leads WHERE external_id = ?2 LIMIT 1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	long long n = 0;
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	if (crm_parse_int(ref, &n) == 0)
+		sqlite3_bind_int64(st, 1, n);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_NOTFOUND, "lead '%s': not found", ref);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "lead");
+}
+
+int crm_lead_find(struct crm *crm, const char *by, const char *value,
+                  long long operator_id, long long *id)
+{
+	static const char by_email[] =
+		"SELECT id FROM leads WHERE operator_id = ?1 AND email_norm = ?2"
+		" ORDER BY client_id IS NULL, id LIMIT 1";
+	static const char by_phone[] =
+		"SELECT id FROM leads WHERE operator_id = ?1 AND phone_norm = ?2"
+		" ORDER BY client_id IS NULL, id LIMIT 1";
+	static const char by_url[] =
+		"SELECT id FROM leads WHERE source_url = ?2 AND operator_id = ?1"
+		" ORDER BY id LIMIT 1";
+	static const char by_hash[] =
+		"SELECT id FROM leads WHERE listing_hash = ?2 AND operator_id = ?1"
+		" ORDER BY id LIMIT 1";
+	const char *sql = !strcmp(by, "email") ? by_email :
+	                  !strcmp(by, "phone") ? by_phone :
+	                  !strcmp(by, "source_url") ? by_url : by_hash;
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, operator_id);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead");
+}
+
+static int link_listing(struct crm *crm, long long client, long long lead,
+                        const char *ref, const char *hash, const char *url)
+{
+	static const char sql[] =
+		"INSERT INTO client_listings (client_id, lead_id, listing_ref,"
+		" listing_hash, source_url, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT DO NOTHING";
+	static const char set_lead[] =
+		"UPDATE leads SET client_id = ?2, updated_at = ?3 WHERE id = ?1"
+		" AND client_id IS NOT ?2";
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_now(now);
+	if (ref || hash || url) {
+		if (!(st = crm_stmt(crm, sql)))
+			return CRM_SOFTWARE;
+		sqlite3_bind_int64(st, 1, client);
+		sqlite3_bind_int64(st, 2, lead);
+		crm_bind_text(st, 3, ref);
+		crm_bind_text(st, 4, hash);
+		crm_bind_text(st, 5, url);
+		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+		if ((rc = crm_exec_stmt(crm, st, "lead promote")))
+			return rc;
+	}
+	if (!(st = crm_stmt(crm, set_lead)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, lead);
+	sqlite3_bind_int64(st, 2, client);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	return crm_exec_stmt(crm, st, "lead promote");
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
+                     const char *lead_status, long long *client_id,
+                     int *created)
+{
+	static const char sql[] =
+		"SELECT operator_id, contact_name, contact_email, contact_phone,"
+		" source_type, source_url, listing_ref, listing_hash, channel,"
+		" viability, client_id, email_norm, phone_norm FROM leads WHERE id = ?1";
+	enum { NCOL = 13 };
+	char *c[NCOL] = { 0 };
+	long long op = 0, client = 0;
+	sqlite3_stmt *st;
+	int rc, own = 0, changed;
+
+	*client_id = 0;
+	*created = 0;
+	if ((rc = crm_tx_begin(crm, &own)))
+		return rc;
+	if (!(st = crm_stmt(crm, sql))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, lead_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		rc = rc == SQLITE_DONE ?
+			crm_err(crm, CRM_NOTFOUND, "lead '%lld': not found", lead_id) :
+			crm_sqlerr(crm, "lead promote");
+		goto done;
+	}
+	op = sqlite3_column_int64(st, 0);
+	for (int i = 1; i < NCOL; i++)
+		c[i] = col_dup(st, i);
+	client = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 :
+	         sqlite3_column_int64(st, 10);
+	sqlite3_reset(st);
+	rc = 0;
+	if (!client && (rc = crm_client_find_owner(crm, op, c[11], c[12], &client)))
+		goto done;
+	if (!client) {
+		struct crm_client_fields f;
+		memset(&f, 0, sizeof f);
+		f.operator_id = op;
+		f.v[CF_NAME] = c[1];
+		f.v[CF_EMAIL] = c[11] ? c[2] : NULL;
+		f.v[CF_PHONE] = c[12] ? c[3] : NULL;
+		f.v[CF_SOURCE_TYPE] = c[4];
+		f.v[CF_SOURCE_URL] = c[5];
+		f.v[CF_LISTING_REF] = c[6];
+		f.v[CF_CHANNEL] = c[8] && crm_config_has_channel(&crm->cfg, c[8]) ? c[8] : NULL;
+		f.v[CF_VIABILITY] = c[9];
+		f.v[CF_STAGE] = stage;
+		f.source = "lead";
+		if (!f.v[CF_NAME] && !f.v[CF_EMAIL] && !f.v[CF_PHONE])
+			f.v[CF_NAME] = c[7] ? c[7] : c[5] ? c[5] : "unknown owner";
+		if ((rc = crm_client_add(crm, &f, &client)))
+			goto done;
+		*created = 1;
+	}
+	if ((rc = link_listing(crm, client, lead_id, c[6], c[7], c[5])))
+		goto done;
+	if (lead_status)
+		rc = crm_lead_set_status(crm, lead_id, lead_status, &changed);
+	*client_id = client;
+done:
+	for (int i = 0; i < NCOL; i++)
+		free(c[i]);
+	rc = crm_tx_end(crm, own, rc);
+	if (rc)
+		*client_id = 0;
+	return rc;
+}
+
+int crm_lead_set_status(struct crm *crm, long long id, const char *status,
+                        int *changed)
+{
+	static const char get[] = "SELECT status FROM leads WHERE id = ?1";
+	static const char set[] =
+		"UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1";
+	char old[32] = "", now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+
+	*changed = 0;
+	for (const char *const *s = lead_statuses; *s; s++)
+		ok |= !strcmp(*s, status);
+	if (!ok)
+		return crm_err(crm, CRM_DATAERR,
+		               "status '%s': not one of new, contacted, converted, rejected, suppressed",
+		               status);
+	if (!(st = crm_stmt(crm, get)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(old, sizeof old, "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_NOTFOUND, "lead '%lld': not found", id);
+	if (rc != SQLITE_ROW)
+		return crm_sqlerr(crm, "lead status");
+	if (!strcmp(old, status))
+		return 0;
+	if (!(st = crm_stmt(crm, set)))
+		return CRM_SOFTWARE;
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "lead status")))
+		return rc;
+	*changed = 1;
+	return crm_activity(crm, "lead", id, "status", "status", old, status, NULL);
+}

@@ -1,0 +1,66 @@
+/* lead.h: what the scraper found, and how a lead becomes a client. */
+#ifndef CRM_LEAD_H
+#define CRM_LEAD_H
+
+#include "crm.h"
+#include "input.h"
+#include "print.h"
+
+/* The lead columns `crm lead import` reads (DESIGN.md sec. 4). */
+enum lead_field {
+	LF_EXTERNAL_ID, LF_OPERATOR_ID, LF_SOURCE_TYPE, LF_SOURCE_URL,
+	LF_LISTING_REF, LF_LISTING_HASH, LF_CONTACT_NAME, LF_CONTACT_EMAIL,
+	LF_CONTACT_PHONE, LF_CHANNEL, LF_TITLE, LF_LOCATION, LF_PRICE,
+	LF_STATUS, LF_VIABILITY,
+	LF_COUNT
+};
+
+enum crm_upsert { UPSERT_INSERTED, UPSERT_UPDATED, UPSERT_UNCHANGED };
+
+/* Insert or update the lead of one input record.  The key is external_id
+ * (or an "id" column), else listing_hash, else source_url.  Columns crm
+ * does not know go into the lead's raw JSON.  A lead without a viability
+ * gets one from the config's rules. */
+int crm_lead_upsert(struct crm *crm, const struct crm_record *rec,
+                    enum crm_upsert *outcome, long long *id);
+
+/* An id or an external_id -> id; CRM_NOTFOUND when none. */
+int crm_lead_resolve(struct crm *crm, const char *ref, long long *id);
+
+/* A lead by what a contact event knows of it, within the operator; 0 and
+ * *id 0 when none.  by is "email", "phone", "source_url" or
+ * "listing_hash". */
+int crm_lead_find(struct crm *crm, const char *by, const char *value,
+                  long long operator_id, long long *id);
+
+/* Turn the lead into a client, owner-centric: an owner who is already a
+ * client gets the lead linked, and its listing added; otherwise a client
+ * is made from the lead in stage (NULL: the pipeline's first).  The lead
+ * gets lead_status (NULL: unchanged).  *created says whether a client was
+ * made. */
+int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
+                     const char *lead_status, long long *client_id,
+                     int *created);
+
+int crm_lead_set_status(struct crm *crm, long long id, const char *status,
+                        int *changed);
+
+struct crm_lead_filter {
+	const char *status, *source_type, *q, *since;  /* since: canonical */
+	long long operator_id;     /* 0: all */
+	long long min_viability;   /* -1: none */
+	long long limit;           /* -1: none */
+	int wide;
+};
+void crm_lead_filter_init(struct crm_lead_filter *flt);
+int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
+                  struct printer *pr);
+int crm_lead_show(struct crm *crm, long long id, FILE *out);
+
+/* The viability the config's rules give a lead: base plus the points of
+ * every rule it matches, within 0..100.  get(key, arg) returns a field's
+ * value or NULL. */
+int crm_viability(const struct crm_config *cfg,
+                  const char *(*get)(const char *key, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# The dispatcher: global options, help, version, external commands, and the
+# agreement of the command table, help, completion and man pages.
+bats_require_minimum_version 1.5.0
+load helper
+
+@test "--version prints the version and opens no database" {
+	run --separate-stderr crm --db "$BATS_TEST_TMPDIR/no/such.db" --version
+	assert_success
+	assert_output --regexp '^crm [0-9]+\.[0-9]+\.[0-9]+$'
+	assert [ ! -e "$BATS_TEST_TMPDIR/no" ]
+}
+
+@test "help lists the commands and opens no database" {
+	run --separate-stderr crm help
+	assert_success
+	assert_line --partial 'client'
+	assert_line --partial 'config'
+	refute_line --partial '__complete'
+	assert [ ! -e "$CRM_DB" ]
+}
+
+@test "no command is a usage error" {
+	run --separate-stderr crm
+	assert_failure 64
+	assert [ -n "$stderr" ]
+}
+
+@test "an unknown command exits 64 and names it" {
+	run --separate-stderr crm frobnicate
+	assert_failure 64
+	assert_equal "$stderr" "crm: 'frobnicate' is not a crm command; see 'crm help'"
+}
+
+@test "an unknown global option exits 64" {
+	run --separate-stderr crm --bogus client list
+	assert_failure 64
+	assert_line --index 0 --partial "unknown option '--bogus'"
+}
+
+@test "a global option without its value exits 64" {
+	run --separate-stderr crm client list --db
+	assert_failure 64
+	run --separate-stderr crm --db
+	assert_failure 64
+}
+
+@test "an unknown format exits 64" {
+	run --separate-stderr crm --format yaml client list
+	assert_failure 64
+	run --separate-stderr crm client list --format yaml
+	assert_failure 64
+}
+
+@test "a bad --operator exits 64" {
+	run --separate-stderr crm --operator abc client list
+	assert_failure 64
+	CRM_OPERATOR=-3 run --separate-stderr crm client list
+	assert_failure 64
+}
+
+@test "an unknown subcommand and a missing one exit 64" {
+	run --separate-stderr crm client frob
+	assert_failure 64
+	assert_equal "$stderr" "crm: client: unknown subcommand 'frob'; see 'crm client --help'"
+	run --separate-stderr crm client
+	assert_failure 64
+}
+
+@test "an unknown option of a subcommand exits 64 with the usage" {
+	run --separate-stderr crm client list --bogus
+	assert_failure 64
+	assert_line --index 0 "crm: client list: unknown option '--bogus'"
+	assert_line --index 1 --partial 'usage: crm client list'
+}
+
+@test "an option's missing value and a bad number exit 64" {
+	run --separate-stderr crm client list --limit
+	assert_failure 64
+	run --separate-stderr crm client list --limit ten
+	assert_failure 64
+	assert_line --index 0 --partial "takes a whole number"
+}
+
+@test "a bad enum value exits 64" {
+	run --separate-stderr crm client list --automation maybe
+	assert_failure 64
+}
+
+@test "crm CMD --help and crm help CMD work without a database" {
+	run --separate-stderr crm client add --help
+	assert_success
+	assert_line --index 0 --partial 'usage: crm client add'
+	assert_output --partial '--email EMAIL'
+	run --separate-stderr crm client --help
+	assert_success
+	assert_output --partial 'stage'
+	run --separate-stderr crm help client
+	assert_success
+	assert_output --partial 'history'
+	assert [ ! -e "$CRM_DB" ]
+}
+
+@test "help for an unknown command exits 64" {
+	run --separate-stderr crm help frob
+	assert_failure 64
+}
+
+@test "an unknown command runs crm-NAME from PATH with the environment" {
+	mkdir -p bin
+	cat > bin/crm-hello <<'SH'
+#!/bin/sh
+echo "args: $*"
+echo "db: $CRM_DB"
+echo "config: $CRM_CONFIG"
+echo "operator: $CRM_OPERATOR"
+SH
+	chmod +x bin/crm-hello
+	: > my.yaml
+	PATH="$PWD/bin:$PATH" run --separate-stderr crm --db x.db --config my.yaml --operator 3 hello a 'b c'
+	assert_success
+	assert_line --index 0 'args: a b c'
+	assert_line --index 1 'db: x.db'
+	assert_line --index 2 'config: my.yaml'
+	assert_line --index 3 'operator: 3'
+}
+
+@test "the database is created with mode 0600 in a new folder" {
+	export CRM_DB="$BATS_TEST_TMPDIR/deep/er/crm.db"
+	run --separate-stderr crm init
+	assert_success
+	assert_equal "$(stat -c %a "$CRM_DB")" 600
+	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/deep/er")" 700
+}
+
+@test "without --db or CRM_DB the database goes under XDG_DATA_HOME" {
+	unset CRM_DB
+	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/data"
+	run --separate-stderr crm init
+	assert_success
+	assert [ -f "$XDG_DATA_HOME/crm/crm.db" ]
+	unset XDG_DATA_HOME
+	run --separate-stderr crm init
+	assert_success
+	assert [ -f "$HOME/.local/share/crm/crm.db" ]
+}
+
+@test "init is idempotent and sets the schema version" {
+	run --separate-stderr crm init
+	assert_success
+	assert_output ''
+	assert_line --partial 'ready' <<< "$stderr"
+	run --separate-stderr crm init
+	assert_success
+	run sqlite3 "$CRM_DB" 'PRAGMA user_version; PRAGMA journal_mode; PRAGMA application_id'
+	assert_line --index 0 1
+	assert_line --index 1 wal
+	assert_line --index 2 1668443441
+}
+
+@test "init -q says nothing" {
+	run --separate-stderr crm -q init
+	assert_success
+	assert_equal "$stderr" ''
+}
+
+@test "a database from a newer crm is refused" {
+	crm init 2>/dev/null
+	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
+	run --separate-stderr crm client list
+	assert_failure 73
+	assert_output --partial '' 
+	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (1); upgrade crm"
+}
+
+@test "a file that is not a crm database is refused" {
+	sqlite3 other.db 'CREATE TABLE t (x)'
+	run --separate-stderr crm --db other.db client list
+	assert_failure 73
+	assert_line --partial 'not a crm database' <<< "$stderr"
+	echo 'plain text, not sqlite at all, long enough to look like a header....' > text.db
+	run --separate-stderr crm --db text.db client list
+	assert_failure 73
+}
+
+@test "a database that cannot be created exits 73" {
+	mkdir ro && chmod 500 ro
+	if [ "$(id -u)" = 0 ]; then
+		# root writes anywhere: use a path below a regular file instead
+		: > file
+		run --separate-stderr crm --db file/crm.db init
+	else
+		run --separate-stderr crm --db ro/sub/crm.db init
+	fi
+	assert_failure 73
+	assert_line --partial 'cannot create' <<< "$stderr"
+}
+
+@test "a busy database exits 75" {
+	crm init 2>/dev/null
+	# hold the write lock from another process for longer than the timeout
+	( sqlite3 "$CRM_DB" 'BEGIN IMMEDIATE; SELECT 1;' '.shell sleep 8' 'COMMIT;' >/dev/null 2>&1 & )
+	sleep 1
+	run --separate-stderr crm client add --name Busy --email busy@x.test
+	assert_failure 75
+	assert_line --partial 'busy' <<< "$stderr"
+}
+
+@test "a closed stdout is an error, not a silent loss" {
+	crm client add --name A >/dev/null
+	if [ -w /dev/full ]; then
+		run --separate-stderr sh -c 'crm client list > /dev/full'
+		assert_failure 73
+		assert_line --partial 'write error' <<< "$stderr"
+	fi
+}

@@ -1,0 +1,347 @@
+#!/usr/bin/env bats
+# crm client add|list|show|stage|edit|history
+bats_require_minimum_version 1.5.0
+load helper
+
+@test "add prints the new id alone on stdout" {
+	run --separate-stderr crm client add --name 'Ana García' --email ana@x.test
+	assert_success
+	assert_output 1
+	run --separate-stderr crm client add --name Bo --phone '+34 600 11 22 33'
+	assert_output 2
+}
+
+@test "add without name, email or phone is a usage error" {
+	run --separate-stderr crm client add --channel email
+	assert_failure 64
+	assert_line --index 0 --partial 'is required'
+}
+
+@test "add with a stray argument is a usage error" {
+	run --separate-stderr crm client add --name A extra
+	assert_failure 64
+}
+
+@test "an owner known by email alone is named by it" {
+	add_client --email solo@x.test
+	run crm client show "$id" --format json
+	assert_output --partial '"name":"solo@x.test"'
+}
+
+@test "the same email in another case is the same owner: exit 65 naming the id" {
+	add_client --name Ana --email ana@x.test
+	run --separate-stderr crm client add --name Other --email ' ANA@X.test '
+	assert_failure 65
+	assert_equal "$stderr" "crm: client ' ANA@X.test ': already exists as 1"
+}
+
+@test "phones are compared by their digits, keeping a leading +" {
+	add_client --name Bo --phone '+34 600-11-22-33'
+	run --separate-stderr crm client add --name B2 --phone '+34600112233'
+	assert_failure 65
+	assert_line --partial 'already exists as 1' <<< "$stderr"
+	# without the + it is a different number
+	run --separate-stderr crm client add --name B3 --phone '34600112233'
+	assert_success
+}
+
+@test "owners are unique within an operator only" {
+	add_client --name Ana --email ana@x.test
+	run --separate-stderr crm --operator 2 client add --name Ana --email ana@x.test
+	assert_success
+	assert_output 2
+}
+
+@test "add rejects an unknown stage, channel, bad viability, email, phone, time" {
+	run --separate-stderr crm client add --name A --stage nowhere
+	assert_failure 65
+	assert_line --partial "stage 'nowhere': not in the pipeline" <<< "$stderr"
+	run --separate-stderr crm client add --name A --channel pigeon
+	assert_failure 65
+	assert_line --partial "channel 'pigeon'" <<< "$stderr"
+	run --separate-stderr crm client add --name A --viability 101
+	assert_failure 65
+	run --separate-stderr crm client add --name A --viability x
+	assert_failure 65
+	run --separate-stderr crm client add --name A --email nope
+	assert_failure 65
+	run --separate-stderr crm client add --name A --phone 12
+	assert_failure 65
+	run --separate-stderr crm client add --name A --next-action tomorrowish
+	assert_failure 65
+	run --separate-stderr crm client add --name A --tag 'a,b'
+	assert_failure 65
+	run --separate-stderr crm client add --name A --set 'bad key=1'
+	assert_failure 65
+	run --separate-stderr crm client add --name A --set novalue
+	assert_failure 64
+	# nothing was stored by any of them
+	run crm client list
+	assert_failure 1
+}
+
+@test "add takes every field, tags and custom fields" {
+	add_client --name Ana --email ana@x.test --phone 600112233 --channel fb \
+		--stage contacted --source-type owner --source-url https://l.test/1 \
+		--listing-ref L1 --viability 70 --note 'call after 5' --tag hot --tag sea \
+		--set rooms=3 --set 'garden=yes' --ai auto --automation off
+	run --separate-stderr crm client list --format jsonl
+	assert_success
+	assert_output --partial '"stage":"contacted"'
+	assert_output --partial '"tags":["hot","sea"]'
+	assert_output --partial '"custom":{"rooms":"3","garden":"yes"}'
+	assert_output --partial '"viability":70'
+	assert_output --partial '"automation_enabled":0'
+	assert_output --partial '"ai_mode":"auto"'
+	assert_output --partial '"source_type":"owner"'
+}
+
+@test "the stage defaults to the pipeline's first" {
+	add_client --name A
+	run crm client list --format tsv
+	assert_line --index 1 --regexp $'^1\t1\tA\t\t\tnew\tactive'
+}
+
+setup_list() {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm client add --name Ana --email ana@x.test --channel email --viability 80 --tag hot --source-type owner >/dev/null
+	crm client add --name Bob --phone 600000001 --channel fb --viability 30 --stage contacted >/dev/null
+	crm client add --name Cleo --email cleo@y.test --channel email --stage contacted --viability 55 --note 'sea view' >/dev/null
+	crm --operator 2 client add --name Dan --email dan@z.test --stage meeting >/dev/null
+	crm client edit 2 --automation off -q
+}
+
+@test "list filters by stage, channel, status, source type, tag, automation" {
+	setup_list
+	run crm client list --stage contacted --format ids
+	assert_output $'2\n3'
+	run crm client list --channel email --format ids
+	assert_output $'1\n3'
+	run crm client list --tag hot --format ids
+	assert_output 1
+	run crm client list --source-type owner --format ids
+	assert_output 1
+	run crm client list --automation off --format ids
+	assert_output 2
+	run crm client list --status active --format ids
+	assert_output $'1\n2\n3\n4'
+}
+
+@test "list filters by operator, viability, text, and limits and sorts" {
+	setup_list
+	run crm client list --operator 2 --format ids
+	assert_output 4
+	run crm --operator 2 client list --format ids
+	assert_output 4
+	run crm client list --min-viability 50 --format ids
+	assert_output $'1\n3'
+	run crm client list --q SEA --format ids
+	assert_output 3
+	run crm client list --q 'cleo@' --format ids
+	assert_output 3
+	run crm client list --q '%' --format ids
+	assert_failure 1
+	run crm client list --sort -viability --format ids
+	assert_output $'1\n3\n2\n4'
+	run crm client list --sort name --limit 2 --format ids
+	assert_output $'1\n2'
+}
+
+@test "list --stale finds open clients without contact for DAYS days" {
+	CRM_NOW=2026-10-01T00:00:00Z crm client add --name Old >/dev/null
+	CRM_NOW=2026-10-01T00:00:00Z crm client add --name OldWon --stage won >/dev/null
+	CRM_NOW=2026-11-20T00:00:00Z crm client add --name New >/dev/null
+	CRM_NOW=2026-11-25T00:00:00Z run crm client list --stale 30 --format ids
+	assert_output 1
+}
+
+@test "list with nothing matching exits 1, like grep" {
+	run --separate-stderr crm client list --stage won
+	assert_failure 1
+	assert_equal "$stderr" ''
+}
+
+@test "list rejects an unknown stage (65) and sort field (64)" {
+	run --separate-stderr crm client list --stage nowhere
+	assert_failure 65
+	run --separate-stderr crm client list --sort shoe_size
+	assert_failure 64
+	assert_line --partial "cannot sort by 'shoe_size'" <<< "$stderr"
+	run --separate-stderr crm client list --limit -5
+	assert_failure 64
+}
+
+@test "list prints every machine format" {
+	setup_list
+	run crm client list --format tsv --stage meeting
+	assert_line --index 0 --regexp $'^id\toperator_id\tname\temail\tphone\tstage'
+	run crm client list --format csv --stage meeting
+	assert_line --index 0 --regexp '^id,operator_id,name,email,phone,stage'
+	assert_line --index 1 --partial '4,2,Dan,dan@z.test,,meeting'
+	run crm client list --format json --stage meeting
+	assert_output --regexp '^\[.*\]$'
+	echo "$output" | jq -e '.[0].name == "Dan" and .[0].tags == [] and .[0].custom == {}'
+	run crm --format=jsonl client list --stage contacted
+	assert_equal "$(echo "$output" | jq -s length)" 2
+	run crm client list --format table --stage meeting
+	assert_line --index 0 --regexp '^ID +NAME +STAGE'
+}
+
+@test "list uses the stage index" {
+	crm init 2>/dev/null
+	run sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at, c.id LIMIT 50"
+	assert_output --partial 'USING INDEX clients_stage'
+	refute_output --partial 'TEMP B-TREE'
+}
+
+@test "show by id or email prints every field, listings and communications" {
+	add_client --name Ana --email ana@x.test --tag hot
+	run --separate-stderr crm client show ANA@x.test --format table
+	assert_success
+	assert_line --regexp '^name +Ana$'
+	assert_line --regexp '^tags +hot$'
+	assert_line 'listings:'
+	assert_line --partial 'communications'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.name == "Ana" and .listings == [] and .communications == []'
+	run crm client show 1 --format csv
+	assert_line --index 1 --partial '1,1,Ana,ana@x.test'
+}
+
+@test "show of a missing client exits 1" {
+	run --separate-stderr crm client show 42
+	assert_failure 1
+	assert_equal "$stderr" "crm: client '42': not found"
+	run --separate-stderr crm client show nobody@x.test
+	assert_failure 1
+	run --separate-stderr crm client show 'not an id'
+	assert_failure 65
+	run --separate-stderr crm client show
+	assert_failure 64
+	run --separate-stderr crm client show 1 2
+	assert_failure 64
+}
+
+@test "stage moves a client and records old, new, time and actor" {
+	add_client --name Ana
+	CRM_NOW=2026-11-25T10:00:00Z run --separate-stderr crm client stage 1 contacted --reason 'first mail'
+	assert_success
+	CRM_NOW=2026-11-25T11:00:00Z run --separate-stderr crm --actor maria client stage 1 meeting
+	assert_success
+	run crm client history 1 --format tsv
+	assert_line --index 2 $'2026-11-25T10:00:00Z\ttester\tstage\tstage\tnew\tcontacted\tfirst mail'
+	assert_line --index 3 $'2026-11-25T11:00:00Z\tmaria\tstage\tstage\tcontacted\tmeeting\t'
+}
+
+@test "stage to the same stage changes nothing" {
+	add_client --name Ana
+	run --separate-stderr crm client stage 1 new
+	assert_success
+	assert_equal "$stderr" "0 of 1 client moved to 'new'"
+	run crm client history 1 --format ids
+	run crm client history 1 --format tsv
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "stage lost --reason keeps the reason" {
+	add_client --name Ana
+	crm -q client stage 1 lost --reason 'sold elsewhere'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.lost_reason == "sold elsewhere" and .stage == "lost"'
+}
+
+@test "stage checks the stage against the pipeline (65)" {
+	add_client --name Ana
+	run --separate-stderr crm client stage 1 limbo
+	assert_failure 65
+	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline"
+}
+
+@test "stage follows a configured pipeline" {
+	cat > crm.yaml <<'Y'
+pipeline:
+  stages: [lead, talking, done]
+  terminal: [done]
+  on_reply: talking
+Y
+	add_client --name Ana
+	run crm client list --format tsv
+	assert_line --index 1 --partial $'\tlead\t'
+	run --separate-stderr crm client stage 1 talking
+	assert_success
+	run --separate-stderr crm client stage 1 meeting
+	assert_failure 65
+}
+
+@test "stage reads ids from stdin, all or nothing" {
+	add_client --name A
+	add_client --name B
+	add_client --name C --email c@x.test
+	printf '1\n\n c@x.test \n' | crm -q client stage - contacted
+	run crm client list --stage contacted --format ids
+	assert_output $'1\n3'
+	run --separate-stderr sh -c 'printf "2\n99\n" | crm client stage - won'
+	assert_failure 1
+	assert_equal "$stderr" "crm: stdin:2: client '99': not found"
+	run crm client list --stage won --format ids
+	assert_failure 1
+}
+
+@test "stage needs clients and a stage" {
+	run --separate-stderr crm client stage won
+	assert_failure 64
+}
+
+@test "edit changes fields and custom fields, each into the history" {
+	add_client --name Ana --email ana@x.test --set rooms=2 --tag a
+	run --separate-stderr crm client edit 1 --name 'Ana M' --phone 600 111 222 --set rooms=3 --set pool=yes --unset nothing --tag b --untag a
+	assert_failure 64
+	run --separate-stderr crm client edit 1 --name 'Ana M' --phone '600 111 222' --set rooms=3 --set pool=yes --tag b --untag a
+	assert_success
+	assert_equal "$stderr" 'client 1: 6 changes'
+	run crm client history 1 --format tsv
+	assert_line --partial $'edit\tname\tAna\tAna M'
+	assert_line --partial $'edit\tphone\t\t600 111 222'
+	assert_line --partial $'edit\tcustom.rooms\t2\t3'
+	assert_line --partial $'edit\tcustom.pool\t\tyes'
+	assert_line --partial $'tag\ttags\t\tb'
+	assert_line --partial $'untag\ttags\ta\t'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.custom == {"rooms":"3","pool":"yes"} and .tags == ["b"]'
+	run --separate-stderr crm client edit 1 --unset pool --note ''
+	assert_success
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.custom == {"rooms":"3"}'
+}
+
+@test "edit with no change records nothing" {
+	add_client --name Ana
+	run --separate-stderr crm client edit 1 --name Ana
+	assert_equal "$stderr" 'client 1: 0 changes'
+}
+
+@test "edit to another owner's email exits 65; a missing client exits 1" {
+	add_client --name Ana --email ana@x.test
+	add_client --name Bo --email bo@x.test
+	run --separate-stderr crm client edit 2 --email ANA@x.test
+	assert_failure 65
+	assert_equal "$stderr" "crm: client 'ANA@x.test': already exists as 1"
+	run --separate-stderr crm client edit 9 --name X
+	assert_failure 1
+	run --separate-stderr crm client edit 1 --name ''
+	assert_failure 65
+	run --separate-stderr crm client edit
+	assert_failure 64
+}
+
+@test "history prints the audit trail oldest first" {
+	add_client --name Ana
+	crm -q client stage 1 contacted
+	run --separate-stderr crm client history 1 --format tsv
+	assert_success
+	assert_line --index 0 $'at\tactor\taction\tfield\told_value\tnew_value\treason'
+	assert_line --index 1 --partial $'create'
+	assert_line --index 2 --partial $'stage\tstage\tnew\tcontacted'
+	run --separate-stderr crm client history 5
+	assert_failure 1
+}
