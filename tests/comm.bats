@@ -1,0 +1,282 @@
+#!/usr/bin/env bats
+# crm comm log|list
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	crm_setup
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm client add --name Ana --email ana@x.test --phone 600111222 >/dev/null
+	crm client add --name Bo --email bo@x.test --stage meeting >/dev/null
+}
+
+comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
+
+@test "log one event from arguments" {
+	run --separate-stderr crm comm log 1 --channel email --subject Hello --body 'Saw your flat' --external-id e1
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'comm log: 1 logged, 0 duplicates, 0 rejected'
+	run crm comm list 1 --format jsonl
+	assert_output --partial '"kind":"email","status":"sent","subject":"Hello","body":"Saw your flat","source":"manual","external_id":"e1"'
+}
+
+@test "log by email; -q is silent" {
+	run --separate-stderr crm -q comm log ANA@x.test --channel fb
+	assert_success
+	assert_equal "$stderr" ''
+	run crm comm list --format tsv
+	assert_line --index 1 --partial $'\t1\t2026-11-25T12:00:00Z\tfb\tout\tfb_message\tsent'
+}
+
+@test "log errors: missing channel (64), unknown client (1), bad channel, time, kind, status (65)" {
+	run --separate-stderr crm comm log 1
+	assert_failure 64
+	run --separate-stderr crm comm log
+	assert_failure 64
+	run --separate-stderr crm comm log 9 --channel email
+	assert_failure 1
+	run --separate-stderr crm comm log 1 --channel pigeon
+	assert_failure 65
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel"
+	run --separate-stderr crm comm log 1 --channel email --at yesterday-ish
+	assert_failure 65
+	run --separate-stderr crm comm log 1 --channel email --kind telegram
+	assert_failure 65
+	run --separate-stderr crm comm log 1 --channel email --status lost
+	assert_failure 65
+	run --separate-stderr crm comm log 1 --channel email --direction sideways
+	assert_failure 64
+	assert_equal "$(comms)" 0
+}
+
+@test "the same external_id twice is stored once" {
+	crm -q comm log 1 --channel email --external-id x1
+	run --separate-stderr crm comm log 1 --channel email --external-id x1
+	assert_success
+	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	assert_equal "$(comms)" 1
+}
+
+@test "an outbound event moves a new client to contacted, with history" {
+	crm -q comm log 1 --channel email --at 2026-11-20T10:00:00+01:00
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at == "2026-11-20T09:00:00Z"'
+	run crm client history 1 --format tsv
+	assert_line --partial $'stage\tstage\tnew\tcontacted\tfirst contact'
+}
+
+@test "an inbound reply moves new/contacted to replied, not later stages" {
+	crm -q comm log 1 --channel email
+	crm -q comm log 1 --channel email --direction in
+	crm -q comm log 2 --channel email --direction in
+	run crm client list --format tsv --sort id
+	assert_line --index 1 --partial $'\treplied\t'
+	assert_line --index 2 --partial $'\tmeeting\t'
+	run crm client history 1 --format tsv
+	assert_line --partial $'contacted\treplied\treply received'
+}
+
+@test "pipeline.on_reply configures the reply stage" {
+	cat > crm.yaml <<'Y'
+pipeline:
+  stages: [new, contacted, talking, won, lost]
+  terminal: [won, lost]
+  on_reply: talking
+Y
+	crm -q comm log 1 --channel email --direction in
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.stage == "talking"'
+}
+
+@test "last contact times only move forward" {
+	crm -q comm log 1 --channel email --at 2026-11-20T10:00:00Z
+	crm -q comm log 1 --channel email --at 2026-11-10T10:00:00Z
+	crm -q comm log 1 --channel email --direction in --at 2026-11-21T10:00:00Z
+	crm -q comm log 1 --channel email --direction in --at 2026-11-01T10:00:00Z
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.last_contacted_at == "2026-11-20T10:00:00Z" and .last_interaction_at == "2026-11-21T10:00:00Z"'
+}
+
+@test "stdin: JSONL events, found by each identifying field" {
+	crm lead import - <<'L' 2>/dev/null
+{"external_id":"L1","contact_name":"Cara","contact_email":"cara@x.test","source_url":"https://l.test/1","listing_hash":"h1"}
+L
+	run --separate-stderr crm comm log - <<'E'
+{"client_id":1,"channel":"email","external_id":"a"}
+{"email":"BO@x.test","channel":"email","external_id":"b"}
+{"phone":"600 111 222","channel":"fb","kind":"fb_message_sent","external_id":"c"}
+{"lead_id":"L1","channel":"form","kind":"form_submitted","external_id":"d"}
+{"source_url":"https://l.test/1","channel":"email","direction":"in","external_id":"e"}
+{"listing_hash":"h1","channel":"email","kind":"marked_contacted","external_id":"f"}
+E
+	assert_success
+	assert_equal "$stderr" 'comm log: 6 logged, 0 duplicates, 0 rejected'
+	run sqlite3 "$CRM_DB" 'SELECT client_id, kind, source FROM communications ORDER BY id'
+	assert_output $'1|email|bot\n2|email|bot\n1|fb_message|bot\n3|form|bot\n3|email|bot\n3|marked_contacted|bot'
+}
+
+@test "stdin: an event for a lead promotes it at first contact" {
+	crm lead import - <<'L' 2>/dev/null
+{"external_id":"L7","contact_name":"Dora","contact_email":"dora@x.test","contact_phone":"611 000 111","source_type":"owner","source_url":"https://l.test/7","listing_ref":"R7","listing_hash":"h7","viability":66}
+L
+	echo '{"lead_id":"L7","channel":"email","kind":"email_sent","external_id":"p1","at":"2026-11-24T09:00:00Z"}' | crm -q comm log -
+	run crm client show dora@x.test --format json
+	echo "$output" | jq -e '.stage == "contacted" and .viability == 66 and .source_type == "owner" and .last_contacted_at == "2026-11-24T09:00:00Z"'
+	echo "$output" | jq -e '.listings | length == 1 and .[0].listing_hash == "h7" and .[0].listing_ref == "R7"'
+	echo "$output" | jq -e '.communications | length == 1'
+	run crm lead show L7 --format json
+	echo "$output" | jq -e '.status == "contacted" and .client_id == 3'
+}
+
+@test "stdin: a lead whose owner is a client links to that client" {
+	crm lead import - <<'L' 2>/dev/null
+{"external_id":"L8","contact_name":"Ana again","contact_email":"ana@X.test","listing_hash":"h8"}
+L
+	echo '{"listing_hash":"h8","channel":"email","external_id":"q1"}' | crm -q comm log -
+	run sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT client_id, listing_hash FROM client_listings'
+	assert_output $'2\n1|h8'
+}
+
+@test "stdin: an event that matches no one is a data error" {
+	run --separate-stderr crm comm log - <<'E'
+{"client_id":1,"channel":"email","external_id":"ok"}
+{"email":"nobody@x.test","channel":"email"}
+E
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:2: no client or lead matches the event'
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: all or nothing, the first bad line named" {
+	run --separate-stderr crm comm log - <<'E'
+{"client_id":1,"channel":"email"}
+
+{"client_id":1,"channel":"email",
+E
+	assert_failure 65
+	assert_regex "$stderr" '^crm: stdin:3: '
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: each kind of bad line is rejected with a reason" {
+	run --separate-stderr crm comm log - --reject-file rej.tsv <<'E'
+{"client_id":1,"channel":"email","external_id":"good"}
+{"client_id":1}
+{"client_id":1,"channel":"email","at":"someday"}
+{"client_id":1,"channel":"email","direction":"up"}
+{"client_id":"x","channel":"email"}
+{"client_id":99,"channel":"email"}
+[1,2]
+not json
+{"client_id":1,"channel":"email","kind":"carrier pigeon"}
+E
+	assert_success
+	assert_equal "$stderr" 'comm log: 1 logged, 0 duplicates, 8 rejected'
+	run cut -f1,2 rej.tsv
+	assert_line --index 0 $'2\tchannel: missing'
+	assert_line --index 1 $'3\tat \'someday\': not a date or time'
+	assert_line --index 2 $'4\tdirection \'up\': not out or in'
+	assert_line --index 3 $'5\tclient_id \'x\': not an id'
+	assert_line --index 4 $'6\tclient 99: not found'
+	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind'
+	run cut -f3 rej.tsv
+	assert_line --index 0 '{"client_id":1}'
+	assert_equal "$(comms)" 1
+}
+
+@test "stdin: a reject file with nothing stored exits 65" {
+	run --separate-stderr crm comm log - --reject-file rej.tsv <<'E'
+{"client_id":1}
+E
+	assert_failure 65
+	assert_equal "$(wc -l < rej.tsv)" 1
+}
+
+@test "stdin: --max-errors allows that many bad lines" {
+	printf '%s\n' '{"client_id":1,"channel":"email"}' '{"client_id":1}' '{"client_id":1}' > ev.jsonl
+	run --separate-stderr crm comm log - --max-errors 1 < ev.jsonl
+	assert_failure 65
+	assert_line --partial 'stdin:3:' <<< "$stderr"
+	assert_equal "$(comms)" 0
+	run --separate-stderr crm comm log - --max-errors 2 < ev.jsonl
+	assert_success
+	assert_line --index 0 'crm: stdin:2: channel: missing (skipped)' <<< "$stderr"
+	assert_equal "$(comms)" 1
+	run --separate-stderr crm comm log - --max-errors -2 < ev.jsonl
+	assert_failure 64
+}
+
+@test "stdin: an unwritable reject file exits 73" {
+	run --separate-stderr crm comm log - --reject-file /nonexistent/dir/rej <<< '{"client_id":1,"channel":"email"}'
+	assert_failure 73
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: empty input is not an error" {
+	run --separate-stderr crm comm log - < /dev/null
+	assert_success
+	assert_equal "$stderr" 'comm log: 0 logged, 0 duplicates, 0 rejected'
+}
+
+@test "stdin: re-sent events are no-ops" {
+	printf '%s\n' '{"client_id":1,"channel":"email","external_id":"r1"}' '{"client_id":2,"channel":"fb","external_id":"r2"}' > ev.jsonl
+	crm -q comm log - < ev.jsonl
+	run --separate-stderr crm comm log - < ev.jsonl
+	assert_success
+	assert_equal "$stderr" 'comm log: 0 logged, 2 duplicates, 0 rejected'
+	assert_equal "$(comms)" 2
+}
+
+@test "stdin: CSV and TSV with a header, detected or forced; --map" {
+	printf 'client_id,channel,subject,external_id\n1,email,"Hi, there",c1\n2,fb,,c2\n' | crm -q comm log -
+	printf 'who\tchannel\tbody\n1\temail\tline one\\nline two\n' | crm -q comm log - --map who=client_id
+	printf 'client_id,channel\n2,email\n' | crm -q comm log - --input-format csv
+	assert_equal "$(comms)" 4
+	run sqlite3 "$CRM_DB" "SELECT subject FROM communications WHERE external_id = 'c1'"
+	assert_output 'Hi, there'
+	run sqlite3 "$CRM_DB" "SELECT body FROM communications WHERE id = 3"
+	assert_output $'line one\nline two'
+	run --separate-stderr crm comm log - --input-format xml < /dev/null
+	assert_failure 64
+}
+
+@test "list filters by channel, direction, since and until, newest first" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel email --direction in --at 2026-11-24T00:00:00Z
+	run crm comm list --format ids
+	assert_output $'3\n2\n1'
+	run crm comm list 1 --format ids
+	assert_output $'2\n1'
+	run crm comm list --channel email --format ids
+	assert_output $'3\n1'
+	run crm comm list --direction in --format ids
+	assert_output 3
+	run crm comm list --since 7d --format ids
+	assert_output $'3\n2'
+	run crm comm list --since 2026-11-01 --until 2026-11-20 --format ids
+	assert_output 1
+	run crm comm list --format json
+	echo "$output" | jq -e 'length == 3'
+}
+
+@test "list errors: bad time (65), missing client (1), nothing matched (1)" {
+	run --separate-stderr crm comm list --since tomorrowish
+	assert_failure 65
+	run --separate-stderr crm comm list 42
+	assert_failure 1
+	run --separate-stderr crm comm list
+	assert_failure 1
+	run --separate-stderr crm comm list 1 2
+	assert_failure 64
+}
+
+@test "client show includes the timeline" {
+	crm -q comm log 1 --channel email --subject 'first' --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel email --direction in --subject 'reply' --at 2026-11-02T00:00:00Z
+	run crm client show 1 --format table
+	assert_line --regexp '^2026-11-02T00:00:00Z +email +in +email +received +reply$'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
+}

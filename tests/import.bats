@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# crm client import
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	crm_setup
+	export CRM_NOW=2026-11-25T12:00:00Z
+}
+
+@test "list --format=csv | import reproduces the clients" {
+	crm client add --name 'Ana, "the owner"' --email ana@x.test --stage meeting --tag hot --tag 'sea view' --set rooms=3 --note $'two\nlines' >/dev/null
+	crm client add --name Bo --phone 600111222 --channel fb --viability 40 --automation off --ai off >/dev/null
+	crm client list --format csv > a.csv
+	run --separate-stderr sh -c 'crm client list --format=csv | crm --db other.db client import -'
+	assert_success
+	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	diff <(crm client list --format jsonl | jq -c 'del(.created_at, .updated_at)') \
+	     <(crm --db other.db client list --format jsonl | jq -c 'del(.created_at, .updated_at)')
+}
+
+@test "tsv and jsonl round-trip too" {
+	crm client add --name Ana --email ana@x.test --tag a --set k=v --note $'tab\there' >/dev/null
+	crm client list --format tsv | crm -q --db t.db client import -
+	crm client list --format jsonl | crm -q --db j.db client import -
+	for db in t.db j.db; do
+		diff <(crm client list --format jsonl | jq -c 'del(.created_at, .updated_at)') \
+		     <(crm --db $db client list --format jsonl | jq -c 'del(.created_at, .updated_at)')
+	done
+}
+
+@test "importing the same rows again changes nothing; a changed row updates" {
+	crm client add --name Ana --email ana@x.test >/dev/null
+	crm client list --format csv > c.csv
+	run --separate-stderr crm client import c.csv
+	assert_equal "$stderr" 'client import: 0 inserted, 0 updated, 1 unchanged, 0 rejected'
+	printf 'name,email,stage\nAna M,ANA@x.test,contacted\n' | crm -q client import -
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.name == "Ana M" and .stage == "contacted"'
+	run crm client history 1 --format tsv
+	assert_line --partial $'stage\tstage\tnew\tcontacted'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 1
+}
+
+@test "a HubSpot export with --map; unknown columns become custom fields" {
+	cat > hubspot.csv <<'C'
+First Name,Last Name,Email,Phone Number,Lifecycle Stage,Company
+Ana,García,ana@x.test,+34 600 111 222,lead,Casa SL
+Bo,,bo@x.test,,customer,
+C
+	run --separate-stderr crm client import hubspot.csv --map 'First Name=first_name' --map 'Last Name=last_name' \
+		--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=lifecycle_stage'
+	assert_success
+	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.name == "Ana García" and .phone == "+34 600 111 222" and .custom == {"lifecycle_stage":"lead","Company":"Casa SL"}'
+}
+
+@test "bad rows: all or nothing, or a reject file" {
+	printf 'name,email,stage,viability\nA,a@x.test,new,\nB,b@x.test,limbo,\nC,c@x.test,,500\n,,,\n' > bad.csv
+	run --separate-stderr crm client import bad.csv
+	assert_failure 65
+	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	run crm client list
+	assert_failure 1
+	run --separate-stderr crm client import bad.csv --reject-file rej.tsv
+	assert_success
+	assert_equal "$stderr" 'client import: 1 inserted, 0 updated, 0 unchanged, 3 rejected'
+	assert_equal "$(cut -f1 rej.tsv | tr '\n' ' ')" '3 4 5 '
+}
+
+@test "bad tags and custom columns are rejected" {
+	printf '%s\n' '{"name":"A","custom":"[1]"}' | crm client import - 2>err || true
+	assert_equal "$(cat err)" "crm: stdin:1: custom '[1]': not a JSON object"
+}
+
+@test "import errors: missing file (66), bad --map (64)" {
+	run --separate-stderr crm client import nope.csv
+	assert_failure 66
+	run --separate-stderr crm client import --map =x
+	assert_failure 64
+}

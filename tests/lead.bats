@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# crm lead import|list|show|promote|status, and viability
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	crm_setup
+	export CRM_NOW=2026-11-25T12:00:00Z
+}
+
+leads() { sqlite3 "$CRM_DB" "SELECT ${1:-count(*)} FROM leads"; }
+
+@test "import CSV: insert, then update and unchanged on the source's id" {
+	cat > leads.csv <<'C'
+id,contact_name,contact_email,contact_phone,source_type,price,location,bedrooms
+s1,Ana,ana@x.test,600111222,owner,250000,Sitges,3
+s2,Bo,,,agent,900000,Madrid,5
+C
+	run --separate-stderr crm lead import leads.csv
+	assert_success
+	assert_equal "$stderr" 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	sed -i 's/Sitges/Sitges centre/' leads.csv
+	run --separate-stderr crm lead import leads.csv
+	assert_equal "$stderr" 'lead import: 0 inserted, 1 updated, 1 unchanged, 0 rejected'
+	assert_equal "$(leads "external_id || ' ' || location || ' ' || raw FROM leads WHERE id = 1 --")" 's1 Sitges centre {"bedrooms":3}'
+}
+
+@test "import JSONL keeps unknown keys, typed, in raw" {
+	echo '{"external_id":"j1","contact_email":"a@x.test","extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}' | crm -q lead import -
+	assert_equal "$(leads raw)" '{"extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}'
+}
+
+@test "import upserts on listing_hash, then source_url, without an id" {
+	printf 'listing_hash,source_url,title\nh1,https://l/1,first\n,https://l/2,second\n' | crm -q lead import -
+	printf 'listing_hash,source_url,title\nh1,https://l/1,first again\n,https://l/2,second again\n' | crm -q lead import -
+	assert_equal "$(leads)" 2
+	assert_equal "$(leads "group_concat(title, '|')")" 'first again|second again'
+}
+
+@test "import --map renames columns" {
+	printf 'Ref,Email,Tel\nm1,A@x.test,600 1 2 3 4 5\n' | crm -q lead import - --map Ref=external_id --map Email=contact_email --map Tel=contact_phone
+	assert_equal "$(leads "contact_email || ' ' || contact_phone")" 'A@x.test 600 1 2 3 4 5'
+}
+
+@test "viability: rules score a lead that has none; a given score is kept" {
+	printf '%s\n' \
+	  '{"id":"v1","contact_email":"a@x.test","contact_phone":"600111222","source_type":"owner","price":300000}' \
+	  '{"id":"v2","contact_email":"b@x.test","price":5000000}' \
+	  '{"id":"v3","viability":12}' | crm -q lead import -
+	assert_equal "$(leads "group_concat(viability, ' ')")" '100 30 12'
+	run crm lead list --min-viability 30 --format ids
+	assert_output $'1\n2'
+}
+
+@test "viability rules come from crm.yaml" {
+	cat > crm.yaml <<'Y'
+viability:
+  base: 10
+  rules:
+    - {field: location, equals: Sitges, points: 50}
+    - {field: price, max: 100000, points: -30}
+Y
+	printf '%s\n' '{"id":"a","location":"Sitges"}' '{"id":"b","price":50000}' | crm -q lead import -
+	assert_equal "$(leads "group_concat(viability, ' ')")" '60 0'
+}
+
+@test "import: bad rows are all or nothing, or go to a reject file" {
+	cat > bad.csv <<'C'
+id,contact_email,price,viability,status
+ok1,a@x.test,100,,
+bad1,not-an-email,,,
+bad2,,cheap,,
+bad3,,,101,
+bad4,,,,sold
+C
+	run --separate-stderr crm lead import bad.csv
+	assert_failure 65
+	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address"
+	assert_equal "$(leads)" 0
+	run --separate-stderr crm lead import bad.csv --reject-file rej.tsv
+	assert_success
+	assert_equal "$(leads)" 1
+	assert_equal "$(cut -f1 rej.tsv | tr '\n' ' ')" '3 4 5 6 '
+	printf 'title\nno key\n' > nokey.csv
+	run --separate-stderr crm lead import nokey.csv
+	assert_failure 65
+	assert_line --partial 'nokey.csv:2: lead: no external_id' <<< "$stderr"
+}
+
+@test "import errors: missing file (66), bad option (64)" {
+	run --separate-stderr crm lead import nothere.csv
+	assert_failure 66
+	assert_equal "$stderr" 'crm: nothere.csv: No such file or directory'
+	run --separate-stderr crm lead import --map nonsense
+	assert_failure 64
+	run --separate-stderr crm lead import a.csv b.csv
+	assert_failure 64
+}
+
+@test "list filters by status, source type, operator, q and since" {
+	printf '%s\n' '{"id":"a","source_type":"owner","title":"Sea view flat"}' '{"id":"b","source_type":"agent","operator_id":2}' | CRM_NOW=2026-11-01T00:00:00Z crm -q lead import -
+	echo '{"id":"c","source_type":"owner"}' | crm -q lead import -
+	crm -q lead status c rejected
+	run crm lead list --status rejected --format ids
+	assert_output 3
+	run crm lead list --source-type owner --format ids
+	assert_output $'1\n3'
+	run crm lead list --operator 2 --format ids
+	assert_output 2
+	run crm lead list --q 'sea VIEW' --format ids
+	assert_output 1
+	run crm lead list --since 7d --format ids
+	assert_output 3
+	run --separate-stderr crm lead list --status gone
+	assert_failure 64
+	run --separate-stderr crm lead list --since someday
+	assert_failure 65
+	run --separate-stderr crm lead list --status converted
+	assert_failure 1
+}
+
+@test "show by id or external id; missing is 1" {
+	echo '{"id":"s9","title":"T"}' | crm -q lead import -
+	run crm lead show s9 --format json
+	echo "$output" | jq -e '.external_id == "s9" and .status == "new"'
+	run crm lead show 1 --format table
+	assert_line --regexp '^title +T$'
+	run --separate-stderr crm lead show nope
+	assert_failure 1
+	run --separate-stderr crm lead show
+	assert_failure 64
+}
+
+@test "promote makes a client from the lead and links its listing" {
+	echo '{"id":"p1","contact_name":"Eva","contact_email":"eva@x.test","listing_ref":"R1","listing_hash":"h1","source_url":"https://l/1","viability":70,"channel":"email"}' | crm -q lead import -
+	run --separate-stderr crm lead promote p1 --stage contacted
+	assert_success
+	assert_output 1
+	assert_equal "$stderr" 'lead promote: 1 client created, 0 linked to an existing client'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.name == "Eva" and .stage == "contacted" and .viability == 70 and .channel == "email" and (.listings | length == 1)'
+	assert_equal "$(leads "status || ' ' || client_id")" 'converted 1'
+}
+
+@test "promote is owner-centric: a second listing of the same owner links" {
+	printf '%s\n' '{"id":"a","contact_name":"Eva","contact_email":"eva@x.test","listing_hash":"h1"}' \
+	  '{"id":"b","contact_name":"Eva","contact_phone":"+34 600","contact_email":"EVA@x.test","listing_hash":"h2"}' | crm -q lead import -
+	run --separate-stderr sh -c 'printf "a\nb\n" | crm lead promote -'
+	assert_success
+	assert_output $'1\n1'
+	assert_equal "$stderr" 'lead promote: 1 client created, 1 linked to an existing client'
+	run sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT group_concat(listing_hash) FROM client_listings WHERE client_id = 1'
+	assert_output $'1\nh1,h2'
+}
+
+@test "promote errors: unknown lead (1, nothing done), bad stage (65), none (64)" {
+	echo '{"id":"a","contact_name":"Eva"}' | crm -q lead import -
+	run --separate-stderr crm lead promote a zzz
+	assert_failure 1
+	assert_equal "$stderr" "crm: lead 'zzz': not found"
+	run --separate-stderr crm lead promote a --stage limbo
+	assert_failure 65
+	run --separate-stderr crm lead promote
+	assert_failure 64
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+}
+
+@test "status sets leads' status, from stdin too, and checks it" {
+	printf '%s\n' '{"id":"a"}' '{"id":"b"}' | crm -q lead import -
+	run --separate-stderr sh -c 'printf "a\n2\n" | crm lead status - suppressed'
+	assert_success
+	assert_equal "$stderr" "lead status: 2 of 2 leads set to 'suppressed'"
+	run --separate-stderr crm lead status a gone
+	assert_failure 65
+	run --separate-stderr crm lead status a
+	assert_failure 64
+	run --separate-stderr sh -c 'printf "a\nzz\n" | crm lead status - new'
+	assert_failure 1
+	assert_equal "$stderr" "crm: stdin:2: lead 'zz': not found"
+	assert_equal "$(leads "group_concat(status)")" 'suppressed,suppressed'
+}
