@@ -31,7 +31,7 @@ CREATE TABLE clients (
 	                     CHECK (ai_mode IN ('off', 'draft', 'auto')),
 	viability            INTEGER CHECK (viability BETWEEN 0 AND 100),
 	notes                TEXT,
-	custom               TEXT NOT NULL DEFAULT '{}' CHECK (json_type(custom) = 'object'),
+	custom               TEXT NOT NULL DEFAULT '{}',  -- a JSON object
 	last_contacted_at    TEXT,   -- last outbound; only moves forward
 	last_interaction_at  TEXT,   -- last inbound; only moves forward
 	next_action_at       TEXT,
@@ -81,7 +81,7 @@ CREATE TABLE leads (
 	status         TEXT NOT NULL DEFAULT 'new'
 	               CHECK (status IN ('new', 'contacted', 'converted', 'rejected', 'suppressed')),
 	viability      INTEGER CHECK (viability BETWEEN 0 AND 100),
-	raw            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(raw)),
+	raw            TEXT NOT NULL DEFAULT '{}',  -- JSON object of the columns crm does not know
 	client_id      INTEGER REFERENCES clients(id) ON DELETE SET NULL,
 	created_at     TEXT NOT NULL,
 	updated_at     TEXT NOT NULL
@@ -157,7 +157,7 @@ CREATE TABLE outbox (
 	entity           TEXT NOT NULL,
 	entity_id        INTEGER NOT NULL,
 	event            TEXT NOT NULL,
-	payload          TEXT NOT NULL CHECK (json_valid(payload)),
+	payload          TEXT NOT NULL,  -- JSON
 	created_at       TEXT NOT NULL,
 	attempts         INTEGER NOT NULL DEFAULT 0,
 	next_attempt_at  TEXT,

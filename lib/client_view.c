@@ -286,10 +286,7 @@ int crm_client_show(struct crm *crm, long long id, FILE *out)
 			crm_sqlerr(crm, "client show");
 		goto cleanup;
 	}
-	for (int i = 0; i < NWIDE; i++) {
-		const char *v = (const char *)sqlite3_column_text(st, i);
-		fprintf(out, "%-20s %s\n", wide_cols[i].name, v ? v : "");
-	}
+	printer_fields(out, st, wide_cols, NWIDE);
 	sqlite3_finalize(st);
 	st = NULL;
 	if ((rc = show_section(crm, out, "listings", show_listings_sql, id,

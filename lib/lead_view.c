@@ -123,10 +123,7 @@ int crm_lead_show(struct crm *crm, long long id, FILE *out)
 	rc = 0;
 	if (crm->fmt == FMT_TABLE) {
 		/* for a person: one field a line */
-		for (int i = 0; i < NWIDE; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
-			fprintf(out, "%-14s %s\n", wide_cols[i].name, v ? v : "");
-		}
+		printer_fields(out, st, wide_cols, NWIDE);
 		goto cleanup;
 	}
 	pr = printer_new(out, crm->fmt == FMT_JSON ? FMT_JSONL : crm->fmt);

@@ -59,6 +59,11 @@ void printer_row(struct printer *p, const char *const *vals);
 long printer_end(struct printer *p);
 void printer_free(struct printer *p);
 
+/* One record for a person: a "name  value" line a column of the
+ * statement's current row (lists joined with ", "). */
+void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
+                    int ncols);
+
 /* JSON string escaping for anyone who writes JSON by hand: writes the
  * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
  * through). */

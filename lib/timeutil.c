@@ -51,9 +51,15 @@ void crm_time_from_epoch(long long t, char out[CRM_TIME_LEN])
 		secs += 86400;
 		days--;
 	}
+	char buf[64];
+
 	civil_from_days(days, &y, &m, &d);
-	snprintf(out, CRM_TIME_LEN, "%04d-%02u-%02uT%02d:%02d:%02dZ", y % 10000,
-	         m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m % 100,
+	         d % 100, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	memcpy(out, buf, CRM_TIME_LEN - 1);
+	out[CRM_TIME_LEN - 1] = '\0';
 }
 
 /* read exactly n digits */

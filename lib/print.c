@@ -1,0 +1,454 @@
+/* print.c: the row printer (see print.h).  The text formats are rows of a
+ * table of modes; json, jsonl and table have their own row writers. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <csv.h>
+
+#include "print.h"
+
+enum quoting { Q_NONE, Q_TSV, Q_CSV };
+
+static const struct mode {
+	const char *name;
+	char sep;            /* between fields */
+	int header;
+	enum quoting quote;
+} modes[] = {
+	[FMT_TABLE] = { "table", ' ', 1, Q_NONE },
+	[FMT_TSV] = { "tsv", '\t', 1, Q_TSV },
+	[FMT_CSV] = { "csv", ',', 1, Q_CSV },
+	[FMT_JSON] = { "json", ',', 0, Q_NONE },
+	[FMT_JSONL] = { "jsonl", ',', 0, Q_NONE },
+	[FMT_IDS] = { "ids", 0, 0, Q_NONE },
+};
+#define NMODES ((int)(sizeof modes / sizeof modes[0]))
+
+struct printer {
+	FILE *out;
+	enum crm_fmt fmt;
+	const struct pcol *cols;
+	int ncols, idcol;
+	long rows;
+	/* table: every cell kept until the end */
+	char **cells;
+	size_t ncells, cap;
+};
+
+int crm_fmt_parse(const char *s)
+{
+	for (int i = 0; i < NMODES; i++)
+		if (!strcmp(modes[i].name, s))
+			return i;
+	return -1;
+}
+
+const char *crm_fmt_name(enum crm_fmt fmt)
+{
+	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : "default";
+}
+
+struct printer *printer_new(FILE *out, enum crm_fmt fmt)
+{
+	struct printer *p = xmalloc(sizeof *p);
+
+	memset(p, 0, sizeof *p);
+	p->out = out;
+	p->fmt = fmt == FMT_DEFAULT ? FMT_TSV : fmt;
+	return p;
+}
+
+/* --- JSON --- */
+
+/* length of the valid UTF-8 sequence at s, 0 when it is not one */
+static int utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void json_put_string(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	putc('"', out);
+	while (*s) {
+		const unsigned char *run = s;
+		/* the common case: plain printable ASCII, written in one go */
+		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			fwrite(run, 1, (size_t)(s - run), out);
+		if (!*s)
+			break;
+		switch (*s) {
+		case '"': fputs("\\\"", out); s++; continue;
+		case '\\': fputs("\\\\", out); s++; continue;
+		case '\n': fputs("\\n", out); s++; continue;
+		case '\t': fputs("\\t", out); s++; continue;
+		case '\r': fputs("\\r", out); s++; continue;
+		case '\b': fputs("\\b", out); s++; continue;
+		case '\f': fputs("\\f", out); s++; continue;
+		}
+		if (*s < 0x20) {
+			fprintf(out, "\\u%04x", *s);
+			s++;
+			continue;
+		}
+		int n = utf8_len(s);
+		if (n) {
+			fwrite(s, 1, (size_t)n, out);
+			s += n;
+		} else {
+			fputs("\xef\xbf\xbd", out); /* U+FFFD for a bad byte */
+			s++;
+		}
+	}
+	putc('"', out);
+}
+
+/* a JSON value for one cell */
+static void json_value(struct printer *p, int i, int sqltype, const char *v)
+{
+	enum col_type t = p->cols[i].type;
+
+	if (!v) {
+		fputs("null", p->out);
+	} else if (t == COL_JSON || t == COL_LIST) {
+		fputs(*v ? v : "null", p->out);
+	} else if (t == COL_INT || (t == COL_AUTO && (sqltype == SQLITE_INTEGER ||
+	                                               sqltype == SQLITE_FLOAT))) {
+		fputs(v, p->out);
+	} else {
+		json_put_string(p->out, v);
+	}
+}
+
+static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+{
+	FILE *out = p->out;
+
+	if (p->fmt == FMT_JSON)
+		fputs(p->rows ? ",\n" : "[\n", out);
+	putc('{', out);
+	for (int i = 0; i < p->ncols; i++) {
+		/* the type first: reading the text may convert the value */
+		int type = st ? sqlite3_column_type(st, i) : SQLITE_TEXT;
+		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
+		if (i)
+			putc(',', out);
+		json_put_string(out, p->cols[i].name);
+		putc(':', out);
+		json_value(p, i, type, v);
+	}
+	putc('}', out);
+	if (p->fmt == FMT_JSONL)
+		putc('\n', out);
+}
+
+/* --- text --- */
+
+/* ["a","b"] -> a,b: the JSON array of a COL_LIST cell, for text formats
+ * (owned) */
+static char *list_text(const char *json)
+{
+	char *out = xmalloc(strlen(json) + 1), *o = out;
+	const char *s = json;
+	int first = 1;
+
+	while (*s && *s != '[')
+		s++;
+	if (*s)
+		s++;
+	while (*s) {
+		while (*s == ' ' || *s == ',')
+			s++;
+		if (*s == ']' || !*s)
+			break;
+		if (!first)
+			*o++ = ',';
+		first = 0;
+		if (*s == '"') {
+			for (s++; *s && *s != '"'; s++) {
+				if (*s == '\\' && s[1]) {
+					s++;
+					*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
+				} else {
+					*o++ = *s;
+				}
+			}
+			if (*s)
+				s++;
+		} else {
+			while (*s && *s != ',' && *s != ']')
+				*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void put_field(struct printer *p, const char *v)
+{
+	FILE *out = p->out;
+
+	switch (modes[p->fmt].quote) {
+	case Q_TSV:
+		for (; *v; v++) {
+			switch (*v) {
+			case '\\': fputs("\\\\", out); break;
+			case '\t': fputs("\\t", out); break;
+			case '\n': fputs("\\n", out); break;
+			case '\r': fputs("\\r", out); break;
+			default: putc(*v, out);
+			}
+		}
+		break;
+	case Q_CSV:
+		if (strpbrk(v, ",\"\r\n") || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' ')))
+			csv_fwrite(out, v, strlen(v));
+		else
+			fputs(v, out);
+		break;
+	case Q_NONE:
+		fputs(v, out);
+		break;
+	}
+}
+
+static void text_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+{
+	for (int i = 0; i < p->ncols; i++) {
+		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
+		if (i)
+			putc(modes[p->fmt].sep, p->out);
+		if (!v)
+			continue;
+		if (p->cols[i].type == COL_LIST) {
+			char *t = list_text(v);
+			put_field(p, t);
+			free(t);
+		} else {
+			put_field(p, v);
+		}
+	}
+	putc('\n', p->out);
+}
+
+/* --- table --- */
+
+static void keep_cell(struct printer *p, const char *v, enum col_type t)
+{
+	if (p->ncells == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->cells = xrealloc(p->cells, p->cap * sizeof *p->cells);
+	}
+	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? list_text(v) : xstrdup(v);
+}
+
+/* code points in s, at most max, and the byte length of those */
+static size_t width(const char *s, size_t max, size_t *bytes)
+{
+	size_t w = 0;
+	const char *p = s;
+
+	while (*p && w < max) {
+		p++;
+		while ((*p & 0xc0) == 0x80)
+			p++;
+		w++;
+	}
+	if (bytes)
+		*bytes = (size_t)(p - s);
+	return w;
+}
+
+#define CELL_MAX 40
+
+static void put_cell(FILE *out, const char *s, size_t pad, int last)
+{
+	size_t bytes, w = width(s, CELL_MAX + 1, &bytes);
+
+	if (w > CELL_MAX) {
+		width(s, CELL_MAX - 1, &bytes);
+		w = CELL_MAX;
+		for (size_t i = 0; i < bytes; i++)
+			putc(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i], out);
+		fputs("\xe2\x80\xa6", out);
+	} else {
+		for (size_t i = 0; i < bytes; i++)
+			putc(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i], out);
+	}
+	if (!last)
+		for (size_t i = w; i < pad + 2; i++)
+			putc(' ', out);
+}
+
+static void table_flush(struct printer *p)
+{
+	size_t *wid = xmalloc((size_t)p->ncols * sizeof *wid);
+	int bold = isatty(fileno(p->out)) && !getenv("NO_COLOR");
+	int last = p->ncols - 1;
+	char name[64];
+
+	for (int i = 0; i < p->ncols; i++)
+		wid[i] = width(p->cols[i].name, CELL_MAX, NULL);
+	for (size_t c = 0; c < p->ncells; c++)
+		if (p->cells[c]) {
+			size_t w = width(p->cells[c], CELL_MAX, NULL);
+			if (w > wid[c % (size_t)p->ncols])
+				wid[c % (size_t)p->ncols] = w;
+		}
+	/* trailing empty columns are not padded */
+	if (bold)
+		fputs("\033[1m", p->out);
+	for (int i = 0; i < p->ncols; i++) {
+		size_t k = 0;
+		for (const char *s = p->cols[i].name; *s && k < sizeof name - 1; s++)
+			name[k++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s == '_' ? ' ' : *s);
+		name[k] = '\0';
+		put_cell(p->out, name, wid[i], i == last);
+	}
+	if (bold)
+		fputs("\033[0m", p->out);
+	putc('\n', p->out);
+	for (size_t c = 0; c < p->ncells; c++) {
+		int i = (int)(c % (size_t)p->ncols);
+		/* no trailing spaces: the row ends at its last non-empty cell */
+		int end = i;
+		size_t row = c - (size_t)i;
+		for (int j = p->ncols - 1; j >= 0; j--)
+			if (p->cells[row + (size_t)j] && *p->cells[row + (size_t)j]) {
+				end = j;
+				break;
+			}
+		if (i <= end)
+			put_cell(p->out, p->cells[c] ? p->cells[c] : "", wid[i], i == end);
+		if (i == last)
+			putc('\n', p->out);
+	}
+	free(wid);
+}
+
+/* --- the interface --- */
+
+void printer_begin(struct printer *p, const struct pcol *cols, int ncols)
+{
+	p->cols = cols;
+	p->ncols = ncols;
+	p->rows = 0;
+	p->idcol = 0;
+	for (int i = 0; i < ncols; i++)
+		if (!strcmp(cols[i].name, "id")) {
+			p->idcol = i;
+			break;
+		}
+	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {
+		for (int i = 0; i < ncols; i++) {
+			if (i)
+				putc(modes[p->fmt].sep, p->out);
+			put_field(p, cols[i].name);
+		}
+		putc('\n', p->out);
+	}
+}
+
+static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+{
+	const char *id;
+
+	switch (p->fmt) {
+	case FMT_JSON:
+	case FMT_JSONL:
+		json_row(p, vals, st);
+		break;
+	case FMT_IDS:
+		id = st ? (const char *)sqlite3_column_text(st, p->idcol) : vals[p->idcol];
+		if (!id)
+			return;
+		fputs(id, p->out);
+		putc('\n', p->out);
+		break;
+	case FMT_TABLE:
+		for (int i = 0; i < p->ncols; i++)
+			keep_cell(p, st ? (const char *)sqlite3_column_text(st, i) : vals[i],
+			          p->cols[i].type);
+		break;
+	default:
+		text_row(p, vals, st);
+	}
+	p->rows++;
+}
+
+void printer_row_stmt(struct printer *p, sqlite3_stmt *st)
+{
+	row(p, NULL, st);
+}
+
+void printer_row(struct printer *p, const char *const *vals)
+{
+	row(p, vals, NULL);
+}
+
+long printer_end(struct printer *p)
+{
+	if (p->fmt == FMT_JSON)
+		fputs(p->rows ? "\n]\n" : "[]\n", p->out);
+	if (p->fmt == FMT_TABLE && p->ncols > 0) {
+		if (p->rows)
+			table_flush(p);
+		for (size_t c = 0; c < p->ncells; c++)
+			free(p->cells[c]);
+		p->ncells = 0;
+	}
+	return p->rows;
+}
+
+void printer_free(struct printer *p)
+{
+	if (!p)
+		return;
+	for (size_t c = 0; c < p->ncells; c++)
+		free(p->cells[c]);
+	free(p->cells);
+	free(p);
+}
+
+void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
+                    int ncols)
+{
+	int w = 0;
+
+	for (int i = 0; i < ncols; i++)
+		if ((int)strlen(cols[i].name) > w)
+			w = (int)strlen(cols[i].name);
+	for (int i = 0; i < ncols; i++) {
+		const char *v = (const char *)sqlite3_column_text(st, i);
+		char *t = v && cols[i].type == COL_LIST ? list_text(v) : NULL;
+		if (t)
+			v = t;
+		if (v && *v)
+			fprintf(out, "%-*s  %s\n", w, cols[i].name, v);
+		else
+			fprintf(out, "%s\n", cols[i].name);
+		free(t);
+	}
+}
