@@ -141,7 +141,7 @@ static int client_import(struct crm *crm, int argc, char **argv)
 	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
 		in.batch.fn = import_record;
 		rc = crm_batch_run(crm, &in.batch);
-		if (rc == 0 || in.batch.rejected)
+		if (in.batch.committed)
 			cmd_say_upserts(crm, in.batch.counts, in.batch.rejected);
 	}
 	cmd_input_close(&in);

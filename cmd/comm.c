@@ -84,7 +84,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 			in.batch.fn = log_record;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
-			if (rc == 0 || in.batch.rejected)
+			if (in.batch.committed)
 				say_counts(crm, in.batch.counts[LOGGED_NEW],
 				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected);
 		}

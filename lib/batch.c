@@ -40,6 +40,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 
 	memset(b->counts, 0, sizeof b->counts);
 	b->rejected = 0;
+	b->committed = 0;
 	if (b->max_errors < 0 && !b->reject_path)
 		b->max_errors = 0;
 	tolerant = b->reject_path || b->max_errors != 0;
@@ -89,6 +90,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	}
 	if ((rc = crm_commit(crm)))
 		goto cleanup;
+	b->committed = 1;
 	if (b->rejected && !stored)
 		rc = crm_err(crm, CRM_DATAERR, "%s: nothing stored: %lld bad record%s",
 		             b->name, b->rejected, b->rejected == 1 ? "" : "s");

@@ -33,6 +33,7 @@ struct crm_batch {
 	/* results */
 	long long counts[BATCH_MAX_OUTCOMES];
 	long long rejected;
+	int committed;               /* the batch was stored (maybe empty) */
 };
 
 /* Returns 0 when the batch was stored (with a reject file: when anything

@@ -412,9 +412,48 @@ static int in_list(const struct crm_strlist *sl, const char *s)
 	return 0;
 }
 
+/* keep the items of a default list that the pipeline has */
+static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages)
+{
+	int k = 0;
+
+	for (int i = 0; i < sl->n; i++) {
+		if (in_list(stages, sl->v[i]))
+			sl->v[k++] = sl->v[i];
+		else
+			free(sl->v[i]);
+	}
+	sl->n = k;
+}
+
+static int given(struct loader *l, const char *path)
+{
+	return mark_of(l, path).index != mark_of(l, "").index;
+}
+
+/* Defaults that name stages follow a pipeline of the file's own: the
+ * default terminal stages, on_reply and automation stages keep only what
+ * it has. */
+static void fit_defaults(struct loader *l, struct crm_config *c)
+{
+	if (c->on_reply && !given(l, "pipeline.on_reply") && !in_list(&c->stages, c->on_reply)) {
+		free(c->on_reply);
+		c->on_reply = NULL;
+	}
+	if (!given(l, "pipeline.terminal"))
+		fit_list(&c->terminal, &c->stages);
+	if (!given(l, "automation.stages")) {
+		fit_list(&c->automation.stages, &c->stages);
+		if (c->automation.stages.n == 0 && c->stages.n > 0)
+			c->automation.stages.v[c->automation.stages.n++] = xstrdup(c->stages.v[0]);
+	}
+}
+
 static int check(struct loader *l, struct crm_config *c)
 {
 	const char *q = c->automation.quiet_hours;
+
+	fit_defaults(l, c);
 
 	if (c->stages.n == 0)
 		return at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage%s", "pipeline.stages", "");

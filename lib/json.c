@@ -84,20 +84,23 @@ static int string(struct jp *j, int unescape, char **out, size_t *len)
 		if (c < 0x20)
 			return fail(j, "control character in a string");
 		if (c != '\\') {
-			*w++ = (char)c;
+			if (unescape)
+				*w = (char)c;
+			w++;
 			j->p++;
 			continue;
 		}
 		j->p++;
+		char e = 0;
 		switch (*j->p) {
-		case '"': *w++ = '"'; break;
-		case '\\': *w++ = '\\'; break;
-		case '/': *w++ = '/'; break;
-		case 'b': *w++ = '\b'; break;
-		case 'f': *w++ = '\f'; break;
-		case 'n': *w++ = '\n'; break;
-		case 'r': *w++ = '\r'; break;
-		case 't': *w++ = '\t'; break;
+		case '"': e = '"'; break;
+		case '\\': e = '\\'; break;
+		case '/': e = '/'; break;
+		case 'b': e = '\b'; break;
+		case 'f': e = '\f'; break;
+		case 'n': e = '\n'; break;
+		case 'r': e = '\r'; break;
+		case 't': e = '\t'; break;
 		case 'u':
 			if (hex4(j->p + 1, &cp))
 				return fail(j, "bad \\u escape");
@@ -113,11 +116,14 @@ static int string(struct jp *j, int unescape, char **out, size_t *len)
 			}
 			if (cp == 0)
 				return fail(j, "\\u0000 in a string");
-			w = put_utf8(w, cp);
+			if (unescape)
+				w = put_utf8(w, cp);
 			break;
 		default:
 			return fail(j, "bad escape");
 		}
+		if (e && unescape)
+			*w++ = e;
 		j->p++;
 	}
 	j->p++;

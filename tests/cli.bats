@@ -35,7 +35,7 @@ load helper
 @test "an unknown global option exits 64" {
 	run --separate-stderr crm --bogus client list
 	assert_failure 64
-	assert_line --index 0 --partial "unknown option '--bogus'"
+	stderr_has "unknown option '--bogus'"
 }
 
 @test "a global option without its value exits 64" {
@@ -70,8 +70,8 @@ load helper
 @test "an unknown option of a subcommand exits 64 with the usage" {
 	run --separate-stderr crm client list --bogus
 	assert_failure 64
-	assert_line --index 0 "crm: client list: unknown option '--bogus'"
-	assert_line --index 1 --partial 'usage: crm client list'
+	stderr_line 0 "crm: client list: unknown option '--bogus'"
+	stderr_has 'usage: crm client list'
 }
 
 @test "an option's missing value and a bad number exit 64" {
@@ -79,7 +79,7 @@ load helper
 	assert_failure 64
 	run --separate-stderr crm client list --limit ten
 	assert_failure 64
-	assert_line --index 0 --partial "takes a whole number"
+	stderr_has "takes a whole number"
 }
 
 @test "a bad enum value exits 64" {
@@ -149,7 +149,7 @@ SH
 	run --separate-stderr crm init
 	assert_success
 	assert_output ''
-	assert_line --partial 'ready' <<< "$stderr"
+	stderr_has 'ready'
 	run --separate-stderr crm init
 	assert_success
 	run sqlite3 "$CRM_DB" 'PRAGMA user_version; PRAGMA journal_mode; PRAGMA application_id'
@@ -169,7 +169,6 @@ SH
 	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
 	run --separate-stderr crm client list
 	assert_failure 73
-	assert_output --partial '' 
 	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (1); upgrade crm"
 }
 
@@ -177,7 +176,7 @@ SH
 	sqlite3 other.db 'CREATE TABLE t (x)'
 	run --separate-stderr crm --db other.db client list
 	assert_failure 73
-	assert_line --partial 'not a crm database' <<< "$stderr"
+	stderr_has 'not a crm database'
 	echo 'plain text, not sqlite at all, long enough to look like a header....' > text.db
 	run --separate-stderr crm --db text.db client list
 	assert_failure 73
@@ -193,7 +192,7 @@ SH
 		run --separate-stderr crm --db ro/sub/crm.db init
 	fi
 	assert_failure 73
-	assert_line --partial 'cannot create' <<< "$stderr"
+	stderr_has 'cannot create'
 }
 
 @test "a busy database exits 75" {
@@ -203,7 +202,7 @@ SH
 	sleep 1
 	run --separate-stderr crm client add --name Busy --email busy@x.test
 	assert_failure 75
-	assert_line --partial 'busy' <<< "$stderr"
+	stderr_has 'busy'
 }
 
 @test "a closed stdout is an error, not a silent loss" {
@@ -211,6 +210,6 @@ SH
 	if [ -w /dev/full ]; then
 		run --separate-stderr sh -c 'crm client list > /dev/full'
 		assert_failure 73
-		assert_line --partial 'write error' <<< "$stderr"
+		stderr_has 'write error'
 	fi
 }

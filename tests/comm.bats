@@ -197,11 +197,11 @@ E
 	printf '%s\n' '{"client_id":1,"channel":"email"}' '{"client_id":1}' '{"client_id":1}' > ev.jsonl
 	run --separate-stderr crm comm log - --max-errors 1 < ev.jsonl
 	assert_failure 65
-	assert_line --partial 'stdin:3:' <<< "$stderr"
+	stderr_has 'stdin:3:'
 	assert_equal "$(comms)" 0
 	run --separate-stderr crm comm log - --max-errors 2 < ev.jsonl
 	assert_success
-	assert_line --index 0 'crm: stdin:2: channel: missing (skipped)' <<< "$stderr"
+	stderr_line 0 'crm: stdin:2: channel: missing (skipped)'
 	assert_equal "$(comms)" 1
 	run --separate-stderr crm comm log - --max-errors -2 < ev.jsonl
 	assert_failure 64

@@ -26,3 +26,15 @@ add_client() {
 	assert_success
 	id=$output
 }
+
+# stderr of the last `run --separate-stderr` has TEXT in it
+stderr_has() {
+	[[ $stderr == *"$1"* ]] || fail "stderr has no '$1': $stderr"
+}
+
+# line N (from 0) of that stderr is TEXT
+stderr_line() {
+	local -a l
+	mapfile -t l <<< "$stderr"
+	[[ ${l[$1]-} == "$2" ]] || fail "stderr line $1 is '${l[$1]-}', not '$2'"
+}
