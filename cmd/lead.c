@@ -128,7 +128,7 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 	if ((rc = crm_begin(crm)))
 		goto cleanup;
 	for (int i = 0; i < nids && !rc; i++) {
-		rc = crm_lead_promote(crm, ids[i], stage, "converted", &client, &created);
+		rc = crm_lead_promote(crm, ids[i], stage, NULL, "converted", &client, &created);
 		if (!rc) {
 			printf("%lld\n", client);
 			made += created;

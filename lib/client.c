@@ -502,6 +502,18 @@ static const char load_sql[] =
 	" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
 	" operator_id FROM clients WHERE id = ?1";
 
+/* two emails or phones that name the same owner */
+static int same_owner_key(int field, const char *a, const char *b)
+{
+	char *na = field == CF_EMAIL ? crm_norm_email(a) : crm_norm_phone(a);
+	char *nb = field == CF_EMAIL ? crm_norm_email(b) : crm_norm_phone(b);
+	int same = na && nb && !strcmp(na, nb);
+
+	free(na);
+	free(nb);
+	return same;
+}
+
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed)
 {
@@ -555,6 +567,9 @@ int crm_client_update(struct crm *crm, long long id,
 			continue;
 		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
 			continue;
+		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
+		    same_owner_key(i, nv, old[i]))
+			continue; /* the same address, written another way */
 		if (i == CF_EMAIL || i == CF_PHONE)
 			snprintf(sql, sizeof sql,
 			         "UPDATE clients SET %s = ?1, %s_norm = ?2, updated_at = ?3 WHERE id = ?4",

@@ -155,7 +155,7 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 		goto cleanup;
 	}
 	/* first contact: the lead becomes a client */
-	rc = crm_lead_promote(crm, lead, NULL,
+	rc = crm_lead_promote(crm, lead, NULL, ev->channel,
 	                      ev->direction && !strcmp(ev->direction, "in") ? NULL : "contacted",
 	                      id, &created);
 cleanup:

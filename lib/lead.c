@@ -360,8 +360,8 @@ static char *col_dup(sqlite3_stmt *st, int i)
 }
 
 int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
-                     const char *lead_status, long long *client_id,
-                     int *created)
+                     const char *channel, const char *lead_status,
+                     long long *client_id, int *created)
 {
 	static const char sql[] =
 		"SELECT operator_id, contact_name, contact_email, contact_phone,"
@@ -408,7 +408,7 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 		f.v[CF_SOURCE_TYPE] = c[4];
 		f.v[CF_SOURCE_URL] = c[5];
 		f.v[CF_LISTING_REF] = c[6];
-		f.v[CF_CHANNEL] = c[8] && crm_config_has_channel(&crm->cfg, c[8]) ? c[8] : NULL;
+		f.v[CF_CHANNEL] = c[8] && crm_config_has_channel(&crm->cfg, c[8]) ? c[8] : channel;
 		f.v[CF_VIABILITY] = c[9];
 		f.v[CF_STAGE] = stage;
 		f.source = "lead";

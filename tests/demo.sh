@@ -1,60 +1,97 @@
 #!/bin/sh
-# The end-to-end scenario behind `make demo`, on a scratch database: an
-# operator's morning with the pipeline.  Usage: tests/demo.sh [CRM_BINARY]
+# The end-to-end scenario behind `make demo`, on a scratch database: the
+# scraper's leads come in, the bot's contact events are piped in, owners
+# reply, and an operator works the pipeline.  Usage: tests/demo.sh [CRM]
 set -eu
 crm_bin=$(cd "$(dirname "${1:-./crm}")" && pwd)/$(basename "${1:-./crm}")
 top=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/crm-demo.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+cd "$scratch"
 export CRM_DB="$scratch/demo.db" CRM_CONFIG="$top/crm.yaml.example"
 export CRM_ACTOR=maria NO_COLOR=1
 unset CRM_OPERATOR
 crm() { "$crm_bin" "$@"; }
-step() { printf '\n$ %s\n' "$*"; "$@"; }
+# show a command as it would be typed, then run it
+step() {
+	printf '\n$'
+	for a in "$@"; do
+		case $a in
+		*[!A-Za-z0-9_./:=@+-]*|'') printf " '%s'" "$a" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+	printf '\n'
+	"$@"
+}
+say() { printf '\n# %s\n' "$*"; }
 
 echo "crm demo: a scratch database in $scratch"
 step crm init
 step crm config check
 
-echo
-echo "# Owners found by the scraper become clients (one per owner)."
+say "Monday 09:00. The scraper's overnight leads arrive as CSV; crm scores those without a viability."
 export CRM_NOW=2026-11-02T09:00:00Z
-step crm client add --name 'Ana García' --email ana.garcia@example.com \
-	--phone '+34 600 11 22 33' --channel email --source-type owner \
-	--listing-ref ID-4411 --viability 80 --tag sea-view --set rooms=3
-step crm client add --name 'Bruno Costa' --phone '+34 611 22 33 44' \
-	--channel fb --source-type owner --viability 55
-step crm client add --name 'Carla Ruiz' --email carla@example.com \
-	--channel form --source-type agent --viability 30
-step crm client add --name 'Diego Martín' --email diego@example.com \
-	--channel email --source-type owner --viability 70 --tag garden
-echo
-echo "# The same owner again, with other capitals, is refused:"
-printf '$ crm client add --name "Ana G." --email ANA.GARCIA@example.com\n'
-crm client add --name 'Ana G.' --email ANA.GARCIA@example.com || echo "(exit $?)"
+cat > leads.csv <<'CSV'
+id,contact_name,contact_email,contact_phone,source_type,source_url,listing_ref,listing_hash,price,location,bedrooms
+idl-4411,Ana García,ana.garcia@example.com,+34 600 11 22 33,owner,https://listings.example/4411,ID-4411,h4411,320000,Sitges,3
+idl-4412,Bruno Costa,,+34 611 22 33 44,owner,https://listings.example/4412,ID-4412,h4412,180000,Vilanova,2
+idl-4413,Carla Ruiz,carla@agency.example,,agent,https://listings.example/4413,ID-4413,h4413,950000,Barcelona,5
+idl-4414,Diego Martín,diego@example.com,,owner,https://listings.example/4414,ID-4414,h4414,410000,Castelldefels,4
+idl-4415,Ana García,ANA.GARCIA@example.com,,owner,https://listings.example/4415,ID-4415,h4415,275000,Sitges,2
+CSV
+step crm lead import leads.csv
+step crm --format table lead list
+say "Imported again an hour later, nothing changes:"
+step crm lead import leads.csv
 
-echo
-echo "# Monday: first contacts go out."
+say "The bot contacts owners and pipes its events in; first contact turns a lead into a client."
 export CRM_NOW=2026-11-02T10:30:00Z
-step crm client stage 1 2 4 contacted --reason 'first message sent'
-echo
-echo "# Wednesday: Ana replied and wants to meet; Carla's agency said no."
-export CRM_NOW=2026-11-04T16:00:00Z
-step crm client stage ana.garcia@example.com meeting
-step crm client stage 3 lost --reason 'agency, not the owner'
-step crm client edit 1 --next-action 2026-11-06T11:00:00Z --note 'visit Friday 11:00'
-
-echo
-echo "# The board, for people and for programs:"
-export CRM_NOW=2026-11-25T09:00:00Z
+cat > bot.jsonl <<'JSONL'
+{"lead_id":"idl-4411","channel":"email","kind":"email_sent","subject":"Your flat in Sitges","body":"Hello Ana, we have buyers for Sitges...","at":"2026-11-02T10:00:00+01:00","external_id":"bot-0001"}
+{"lead_id":"idl-4412","channel":"fb","kind":"fb_message_sent","body":"Hi Bruno, is the flat still for sale?","at":"2026-11-02T10:05:00+01:00","external_id":"bot-0002"}
+{"lead_id":"idl-4414","channel":"form","kind":"form_submitted","body":"Contact form sent","at":"2026-11-02T10:10:00+01:00","external_id":"bot-0003"}
+{"listing_hash":"h4415","channel":"email","kind":"email_sent","subject":"Your second listing","at":"2026-11-02T10:15:00+01:00","external_id":"bot-0004"}
+JSONL
+printf '$ crm comm log - < bot.jsonl\n'
+crm comm log - < bot.jsonl
+say "Ana's second listing joined her client (owner-centric); the agency lead was not contacted:"
 step crm --format table client list
-step crm client list --stage contacted --format jsonl
+say "The bot retries its whole batch; nothing is doubled:"
+printf '$ crm comm log - < bot.jsonl\n'
+crm comm log - < bot.jsonl
+
+say "Wednesday. Ana replies; a reply moves her to 'replied'. A broken line goes to a reject file."
+export CRM_NOW=2026-11-04T16:00:00Z
+cat > replies.jsonl <<'JSONL'
+{"email":"ana.garcia@example.com","channel":"email","direction":"in","subject":"Re: Your flat in Sitges","body":"Yes, call me after 5.","at":"2026-11-04T15:40:00Z","external_id":"in-0001"}
+{"email":"nobody@example.com","channel":"email","direction":"in","external_id":"in-0002"}
+JSONL
+printf '$ crm comm log - --reject-file rejects.tsv < replies.jsonl\n'
+crm comm log - --reject-file rejects.tsv < replies.jsonl
+step cat rejects.tsv
+step crm client stage ana.garcia@example.com meeting --reason 'visit Friday 11:00'
+step crm client edit 1 --next-action 2026-11-06T11:00:00Z --tag sea-view
+
+say "Clients from another CRM's export, mapped by header; known owners are updated, not doubled."
+cat > hubspot.csv <<'CSV'
+First Name,Last Name,Email,Phone Number,Lifecycle Stage
+Elena,Soler,elena.soler@example.com,+34 622 00 11 22,lead
+Diego,Martín,DIEGO@example.com,,opportunity
+CSV
+step crm client import hubspot.csv --map 'First Name=first_name' --map 'Last Name=last_name' \
+	--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=lifecycle_stage'
+
+say "Monday 23rd. The board, for people and for programs:"
+export CRM_NOW=2026-11-23T09:00:00Z
+step crm --format table client list
+step crm --format table comm list --since 30d
 step crm client list --stage contacted --stale 14 --format ids
-echo
-echo "# Bulk: everyone stale since the first contact moves on, in one transaction."
-printf '$ crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason "no answer in 3 weeks"\n'
-crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason 'no answer in 3 weeks'
+say "Bulk: everyone contacted with no answer in two weeks is lost, in one transaction."
+printf '$ crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason "no answer"\n'
+crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason 'no answer'
 step crm --format table client show 1
 step crm --format table client history 1
+step crm client list --format csv
 echo
 echo "crm demo: done"
