@@ -95,7 +95,7 @@ sanitize:
 	$(MAKE) BUILD=build-san OUT=build-san/crm OPT="-O1 -g -fno-omit-frame-pointer" \
 	  CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87 \
 	  CRM_BIN_DIR=$(CURDIR)/build-san bats tests/
 
 test: check

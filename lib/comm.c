@@ -124,8 +124,8 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 	if (ev->client_id) {
 		if (crm_parse_int(ev->client_id, &n) || n < 1)
 			return crm_err(crm, CRM_DATAERR, "client_id '%s': not an id", ev->client_id);
-		return crm_client_resolve(crm, ev->client_id, id) == CRM_NOTFOUND ?
-			crm_err(crm, CRM_DATAERR, "client %lld: not found", n) : 0;
+		*id = n; /* whether it exists, the stage lookup tells */
+		return 0;
 	}
 	if (ev->lead_id) {
 		if ((rc = crm_lead_resolve(crm, ev->lead_id, &lead)))
@@ -163,23 +163,32 @@ cleanup:
 	return rc;
 }
 
-/* Move the client to stage when it is in one of the stages before it. */
-static int advance_stage(struct crm *crm, long long id, const char *to,
-                         int below, const char *why)
+/* The client's stage (into stage); CRM_DATAERR when there is no such
+ * client. */
+static int client_stage(struct crm *crm, long long id, char *stage, size_t n)
 {
 	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
-	char stage[128] = "";
-	int rc, at = -1, target = -1;
+	int rc;
 
 	if (!st)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(stage, sizeof stage, "%s", sqlite3_column_text(st, 0));
+		snprintf(stage, n, "%s", sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return crm_sqlerr(crm, "comm log");
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
+}
+
+/* Move the client from stage to `to` when stage is one of the first
+ * `below` stages of the pipeline and comes before `to`. */
+static int advance_stage(struct crm *crm, long long id, const char *stage,
+                         const char *to, int below, const char *why)
+{
+	int at = -1, target = -1;
+
 	for (int i = 0; i < crm->cfg.stages.n; i++) {
 		if (!strcmp(crm->cfg.stages.v[i], stage))
 			at = i;
@@ -209,7 +218,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
 		" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
-	char at[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
 	long long op = crm_operator(crm), id = 0;
 	int rc, own, dup, inbound;
 	sqlite3_stmt *st;
@@ -257,7 +266,8 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 			goto done;
 		}
 	}
-	if ((rc = find_client(crm, ev, op, &id)))
+	if ((rc = find_client(crm, ev, op, &id)) ||
+	    (rc = client_stage(crm, id, stage, sizeof stage)))
 		goto done;
 	if (!(st = crm_stmt(crm, ins))) {
 		rc = CRM_SOFTWARE;
@@ -291,10 +301,10 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		for (int i = 0; i < crm->cfg.stages.n; i++)
 			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))
 				below = i;
-		rc = advance_stage(crm, id, crm->cfg.on_reply, below, "reply received");
+		rc = advance_stage(crm, id, stage, crm->cfg.on_reply, below, "reply received");
 	} else if (!inbound && strcmp(status, "failed")) {
 		/* a first contact moves a new client on */
-		rc = advance_stage(crm, id, "contacted", 1, "first contact");
+		rc = advance_stage(crm, id, stage, "contacted", 1, "first contact");
 	}
 done:
 	rc = crm_tx_end(crm, own, rc);

@@ -186,6 +186,9 @@ int crm_db_open(struct crm *crm)
 		return 0;
 	if ((rc = crm_db_path(crm)) || (rc = create_file(crm, crm->db_path)))
 		return rc;
+	/* one thread: no mutexes, no memory statistics to keep */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_open_v2(crm->db_path, &crm->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = crm_err(crm, CRM_CANTCREAT, "database '%s': %s", crm->db_path,

@@ -167,7 +167,11 @@ long long crm_now_epoch(void)
 
 int crm_now(char out[CRM_TIME_LEN])
 {
-	crm_time_from_epoch(crm_now_epoch(), out);
+	static char text[CRM_TIME_LEN];
+
+	if (!text[0])
+		crm_time_from_epoch(crm_now_epoch(), text);
+	memcpy(out, text, CRM_TIME_LEN);
 	return 0;
 }
 
