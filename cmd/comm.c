@@ -82,8 +82,10 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
 			in.batch.fn = log_record;
+			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
+			crm_comm_bulk_end();
 			if (in.batch.committed)
 				say_counts(crm, in.batch.counts[LOGGED_NEW],
 				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected);

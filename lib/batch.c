@@ -88,8 +88,11 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		             strerror(errno));
 		goto cleanup;
 	}
-	if ((rc = crm_commit(crm)))
+	if ((b->before_commit && (rc = b->before_commit(crm))) || (rc = crm_commit(crm))) {
+		crm_rollback(crm);
+		memset(b->counts, 0, sizeof b->counts);
 		goto cleanup;
+	}
 	b->committed = 1;
 	if (b->rejected && !stored)
 		rc = crm_err(crm, CRM_DATAERR, "%s: nothing stored: %lld bad record%s",

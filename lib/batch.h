@@ -30,6 +30,7 @@ struct crm_batch {
 	FILE *warn;                  /* bad records skipped are told here */
 	batch_fn fn;
 	void *arg;
+	int (*before_commit)(struct crm *crm); /* may be NULL */
 	/* results */
 	long long counts[BATCH_MAX_OUTCOMES];
 	long long rejected;

@@ -502,6 +502,25 @@ static const char load_sql[] =
 	" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
 	" operator_id FROM clients WHERE id = ?1";
 
+/* The UPDATE of one field, made once per process: its address is stable,
+ * so crm_stmt() prepares it once. */
+static const char *update_sql(int i)
+{
+	static char sql[CF_COUNT][128];
+
+	if (!sql[i][0]) {
+		if (i == CF_EMAIL || i == CF_PHONE)
+			snprintf(sql[i], sizeof sql[i],
+			         "UPDATE clients SET %s = ?1, %s_norm = ?2, updated_at = ?3 WHERE id = ?4",
+			         fields[i].name, fields[i].name);
+		else
+			snprintf(sql[i], sizeof sql[i],
+			         "UPDATE clients SET %s = ?1, updated_at = ?3 WHERE id = ?4",
+			         fields[i].name);
+	}
+	return sql[i];
+}
+
 /* two emails or phones that name the same owner */
 static int same_owner_key(int field, const char *a, const char *b)
 {
@@ -520,7 +539,7 @@ int crm_client_update(struct crm *crm, long long id,
 	struct values vals;
 	char *old[CF_COUNT] = { 0 };
 	long long op = 0, existing;
-	char now[CRM_TIME_LEN], sql[160];
+	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
 	int rc, own = 0, n = 0;
 
@@ -570,16 +589,8 @@ int crm_client_update(struct crm *crm, long long id,
 		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
 		    same_owner_key(i, nv, old[i]))
 			continue; /* the same address, written another way */
-		if (i == CF_EMAIL || i == CF_PHONE)
-			snprintf(sql, sizeof sql,
-			         "UPDATE clients SET %s = ?1, %s_norm = ?2, updated_at = ?3 WHERE id = ?4",
-			         fields[i].name, fields[i].name);
-		else
-			snprintf(sql, sizeof sql,
-			         "UPDATE clients SET %s = ?1, updated_at = ?3 WHERE id = ?4",
-			         fields[i].name);
-		if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL)) {
-			rc = crm_sqlerr(crm, "client");
+		if (!(st = crm_stmt(crm, update_sql(i)))) {
+			rc = CRM_SOFTWARE;
 			break;
 		}
 		crm_bind_text(st, 1, nv);
@@ -587,7 +598,6 @@ int crm_client_update(struct crm *crm, long long id,
 		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, id);
 		rc = crm_exec_stmt(crm, st, "client");
-		sqlite3_finalize(st);
 		if (!rc)
 			rc = crm_activity(crm, "client", id, i == CF_STAGE ? "stage" : "edit",
 			                  fields[i].name, old[i], nv,

@@ -53,9 +53,114 @@ static const char *event_kind(const struct crm_event *ev)
 	return "note";
 }
 
+/* In a batch, the newest contact times of each client are kept here and
+ * written once per client before the batch commits, rather than once per
+ * event.  The table has a fixed size: when it fills, it is written out
+ * and emptied, so memory does not grow with the input. */
+#define BULK_SLOTS (1 << 18)
+#define BULK_FLUSH_AT (BULK_SLOTS / 2)
+
+struct bulk_slot {
+	long long id;                 /* 0: empty */
+	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
+};
+
+static struct bulk_slot *bulk;
+static int bulk_used;
+
 void crm_comm_bulk(struct crm *crm)
 {
 	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	if (!bulk) {
+		bulk = xmalloc(BULK_SLOTS * sizeof *bulk);
+		memset(bulk, 0, BULK_SLOTS * sizeof *bulk);
+		bulk_used = 0;
+	}
+}
+
+static const char out_sql[] =
+	"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
+	" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
+static const char in_sql[] =
+	"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
+	" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
+
+/* move a client's last contact time forward (never back) */
+static int touch_client(struct crm *crm, long long id, int inbound, const char *at)
+{
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	return crm_exec_stmt(crm, st, "comm log");
+}
+
+int crm_comm_bulk_flush(struct crm *crm)
+{
+	int rc = 0;
+
+	if (!bulk)
+		return 0;
+	char at[CRM_TIME_LEN];
+
+	for (size_t i = 0; i < BULK_SLOTS; i++) {
+		struct bulk_slot *b = &bulk[i];
+		if (!b->id)
+			continue;
+		if (!rc && b->out) {
+			crm_time_from_epoch(b->out - 1, at);
+			rc = touch_client(crm, b->id, 0, at);
+		}
+		if (!rc && b->in) {
+			crm_time_from_epoch(b->in - 1, at);
+			rc = touch_client(crm, b->id, 1, at);
+		}
+		b->id = 0;
+	}
+	bulk_used = 0;
+	return rc;
+}
+
+void crm_comm_bulk_end(void)
+{
+	free(bulk);
+	bulk = NULL;
+}
+
+/* remember the time for the client; write the table out when it fills */
+static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at)
+{
+	size_t h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
+	struct bulk_slot *b;
+	long long t;
+
+	while (bulk[h].id && bulk[h].id != id)
+		h = (h + 1) & (BULK_SLOTS - 1);
+	b = &bulk[h];
+	if (!b->id) {
+		if (bulk_used >= BULK_FLUSH_AT) {
+			int rc = crm_comm_bulk_flush(crm);
+			if (rc)
+				return rc;
+			return bulk_touch(crm, id, inbound, at);
+		}
+		b->id = id;
+		b->out = b->in = 0;
+		bulk_used++;
+	}
+	if (crm_time_to_epoch(at, &t))
+		return crm_err(crm, CRM_SOFTWARE, "comm log: time '%s'", at);
+	t++;
+	if (inbound && t > b->in)
+		b->in = t;
+	else if (!inbound && t > b->out)
+		b->out = t;
+	return 0;
 }
 
 /* Is an event with this external_id stored already? */
@@ -211,12 +316,6 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		"INSERT INTO communications (client_id, channel, direction, kind,"
 		" status, subject, body, occurred_at, source, external_id, created_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	static const char out_sql[] =
-		"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
-		" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
-	static const char in_sql[] =
-		"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
-		" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
 	long long op = crm_operator(crm), id = 0;
@@ -286,14 +385,8 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
 	if ((rc = crm_exec_stmt(crm, st, "comm log")))
 		goto done;
-	if (!(st = crm_stmt(crm, inbound ? in_sql : out_sql))) {
-		rc = CRM_SOFTWARE;
-		goto done;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "comm log")))
+	rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
+	if (rc)
 		goto done;
 	if (inbound && crm->cfg.on_reply) {
 		/* a reply moves a client still before on_reply to it */

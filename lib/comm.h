@@ -27,8 +27,13 @@ enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_id);
 
-/* Bulk mode for a batch: a larger page cache. */
+/* Bulk mode for a batch: a larger page cache, and the clients' contact
+ * times written once per client by crm_comm_bulk_flush(), which the batch
+ * calls before it commits (a rolled-back batch has nothing to write).
+ * crm_comm_bulk_end() leaves bulk mode. */
 void crm_comm_bulk(struct crm *crm);
+int crm_comm_bulk_flush(struct crm *crm);
+void crm_comm_bulk_end(void);
 
 struct crm_comm_filter {
 	long long client_id;        /* 0: all */
