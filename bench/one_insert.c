@@ -1,5 +1,6 @@
-/* one_insert: the floor for one event per process: open the database,
- * insert one event in a transaction, close.  usage: one_insert DB I */
+/* one_insert: the floor for one event per process: open the database
+ * with the settings crm uses (WAL, synchronous NORMAL), insert one event
+ * in a transaction, close.  usage: one_insert DB I */
 #include <stdlib.h>
 #include <sqlite3.h>
 

@@ -688,3 +688,23 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 		*moved = rc ? 0 : total;
 	return crm_tx_end(crm, 1, rc);
 }
+
+int crm_client_move(struct crm *crm, long long id, const char *from,
+                    const char *to, const char *reason)
+{
+	static const char sql[] =
+		"UPDATE clients SET stage = ?2, updated_at = ?3 WHERE id = ?1";
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "client stage")))
+		return rc;
+	return crm_activity(crm, "client", id, "stage", "stage", from, to, reason);
+}

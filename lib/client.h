@@ -77,6 +77,10 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
  * json/jsonl, one row for tsv/csv/ids, sections for the table. */
 int crm_client_show(struct crm *crm, long long id, FILE *out);
 int crm_client_history(struct crm *crm, long long id, struct printer *pr);
+/* Move one client from stage `from` (as it was read) to `to`, with its
+ * history row.  Both must be stages of the pipeline: the caller checked. */
+int crm_client_move(struct crm *crm, long long id, const char *from,
+                    const char *to, const char *reason);
 /* Move every client to stage, all or nothing; *moved counts the changes. */
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved);

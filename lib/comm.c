@@ -163,23 +163,6 @@ static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at
 	return 0;
 }
 
-/* Is an event with this external_id stored already? */
-static int known(struct crm *crm, const char *external_id, int *yes)
-{
-	static const char sql[] = "SELECT 1 FROM communications WHERE external_id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
-
-	*yes = 0;
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
-}
-
 /* A client by what the event knows of it, within the operator. */
 static int client_by(struct crm *crm, const char *by, const char *value,
                      long long op, long long *id)
@@ -302,11 +285,7 @@ static int advance_stage(struct crm *crm, long long id, const char *stage,
 	}
 	if (at < 0 || target < 0 || at >= target || at >= below)
 		return 0;
-	struct crm_client_fields f;
-	memset(&f, 0, sizeof f);
-	f.v[CF_STAGE] = to;
-	f.reason = why;
-	return crm_client_update(crm, id, &f, NULL);
+	return crm_client_move(crm, id, stage, to, why);
 }
 
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
@@ -315,11 +294,12 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	static const char ins[] =
 		"INSERT INTO communications (client_id, channel, direction, kind,"
 		" status, subject, body, occurred_at, source, external_id, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT (external_id) DO NOTHING";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
 	long long op = crm_operator(crm), id = 0;
-	int rc, own, dup, inbound;
+	int rc, own, inbound;
 	sqlite3_stmt *st;
 
 	*outcome = LOGGED_NEW;
@@ -357,14 +337,6 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
-	if (ev->external_id) {
-		if ((rc = known(crm, ev->external_id, &dup)))
-			goto done;
-		if (dup) {
-			*outcome = LOGGED_DUPLICATE;
-			goto done;
-		}
-	}
 	if ((rc = find_client(crm, ev, op, &id)) ||
 	    (rc = client_stage(crm, id, stage, sizeof stage)))
 		goto done;
@@ -385,6 +357,11 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
 	if ((rc = crm_exec_stmt(crm, st, "comm log")))
 		goto done;
+	if (sqlite3_changes(crm->db) == 0) {
+		/* its external_id is stored already: a re-sent event */
+		*outcome = LOGGED_DUPLICATE;
+		goto done;
+	}
 	rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
 	if (rc)
 		goto done;

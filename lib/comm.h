@@ -18,8 +18,8 @@ struct crm_event {
 enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 
 /* Store one event inside the caller's transaction (or one of its own):
- * find or promote its client, insert it unless its external_id is known
- * already (*outcome LOGGED_DUPLICATE: nothing changes), move
+ * find or promote its client, insert it unless its external_id is stored
+ * already (*outcome LOGGED_DUPLICATE: nothing else changes), move
  * last_contacted_at / last_interaction_at forward, and apply the stage
  * rules: an outbound event moves a client in the pipeline's first stage
  * to "contacted"; an inbound one moves a client in a stage before

@@ -286,7 +286,8 @@ int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s || !*s)
 		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	/* not copied: every caller steps the statement while s lives */
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 void crm_db_close(struct crm *crm)
