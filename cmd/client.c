@@ -111,41 +111,9 @@ static int client_add(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
-static int import_record(struct crm *crm, const struct crm_record *rec,
-                         void *arg, int *outcome)
-{
-	enum crm_import_outcome out;
-	long long id;
-	int rc = crm_client_import(crm, rec, &out, &id);
-
-	(void)arg;
-	*outcome = (int)out;
-	return rc;
-}
-
 static int client_import(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "[FILE|-] [--map SRC=FIELD]...";
-	struct cmd_input in;
-	int n, rc;
-
-	cmd_input_init(&in);
-	struct opt opts[] = {
-		CMD_INPUT_OPTS(in),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
-		OPT_POS(COMPL_FILE),
-		OPT_END()
-	};
-	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		rc = OPT_EXIT(n);
-	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
-		in.batch.fn = import_record;
-		rc = crm_batch_run(crm, &in.batch);
-		if (in.batch.committed)
-			cmd_say_upserts(crm, in.batch.counts, in.batch.rejected);
-	}
-	cmd_input_close(&in);
-	return rc;
+	return cmd_import(crm, argc, argv, crm_client_import);
 }
 
 static int client_list(struct crm *crm, int argc, char **argv)

@@ -72,8 +72,9 @@ void cmd_input_init(struct cmd_input *in);
 int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
                    int n, char **argv, struct cmd_input *in);
 void cmd_input_close(struct cmd_input *in);
-/* "<cmd>: N inserted, N updated, N unchanged, N rejected" unless -q;
- * counts are indexed by enum crm_upsert */
-void cmd_say_upserts(struct crm *crm, const long long *counts, long long rejected);
+/* An import command: FILE|- and the batch options, each record through
+ * fn, then "<cmd>: N inserted, N updated, N unchanged, N rejected" unless
+ * -q (fn's outcomes are enum crm_upsert). */
+int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn);
 
 #endif

@@ -17,38 +17,6 @@ static void say_counts(struct crm *crm, long long logged, long long dups,
 	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected);
 }
 
-static int log_record(struct crm *crm, const struct crm_record *rec,
-                      void *arg, int *outcome)
-{
-	struct crm_event ev = {
-		.client_id = record_get(rec, "client_id"),
-		.lead_id = record_get(rec, "lead_id"),
-		.email = record_get(rec, "email"),
-		.phone = record_get(rec, "phone"),
-		.source_url = record_get(rec, "source_url"),
-		.listing_hash = record_get(rec, "listing_hash"),
-		.channel = record_get(rec, "channel"),
-		.direction = record_get(rec, "direction"),
-		.kind = record_get(rec, "kind"),
-		.status = record_get(rec, "status"),
-		.subject = record_get(rec, "subject"),
-		.body = record_get(rec, "body"),
-		.at = record_get(rec, "at"),
-		.external_id = record_get(rec, "external_id"),
-		.operator_id = record_get(rec, "operator_id"),
-		.source = record_get(rec, "source"),
-	};
-	enum crm_logged logged;
-	int rc;
-
-	(void)arg;
-	if (!ev.source)
-		ev.source = "bot";
-	rc = crm_comm_log(crm, &ev, &logged, NULL);
-	*outcome = (int)logged;
-	return rc;
-}
-
 static int comm_log(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "CLIENT --channel CHANNEL [...] | -";
@@ -81,7 +49,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		return cmd_usage_error(crm, opts, usage, "one client or '-', not %d", n);
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
-			in.batch.fn = log_record;
+			in.batch.fn = crm_comm_log_record;
 			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);

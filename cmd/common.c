@@ -146,8 +146,31 @@ void cmd_input_close(struct cmd_input *in)
 	strvec_free(&in->maps);
 }
 
-void cmd_say_upserts(struct crm *crm, const long long *counts, long long rejected)
+
+int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn)
 {
-	cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",
-	        crm->cmdname, counts[0], counts[1], counts[2], rejected);
+	static const char usage[] = "[FILE|-] [--map SRC=FIELD]...";
+	struct cmd_input in;
+	int n, rc;
+
+	cmd_input_init(&in);
+	struct opt opts[] = {
+		CMD_INPUT_OPTS(in),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_POS(COMPL_FILE),
+		OPT_END()
+	};
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		rc = OPT_EXIT(n);
+	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+		in.batch.fn = fn;
+		rc = crm_batch_run(crm, &in.batch);
+		if (in.batch.committed)
+			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+			        crm->cmdname, in.batch.counts[UPSERT_INSERTED],
+			        in.batch.counts[UPSERT_UPDATED],
+			        in.batch.counts[UPSERT_UNCHANGED], in.batch.rejected);
+	}
+	cmd_input_close(&in);
+	return rc;
 }

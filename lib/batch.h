@@ -13,6 +13,9 @@
 
 #define BATCH_MAX_OUTCOMES 4
 
+/* the outcomes of an import: counters 0, 1, 2 of a batch */
+enum crm_upsert { UPSERT_INSERTED, UPSERT_UPDATED, UPSERT_UNCHANGED };
+
 /* Store one record; *outcome (0..BATCH_MAX_OUTCOMES-1) says which counter
  * it adds to.  CRM_DATAERR or CRM_NOTFOUND make the record a bad one;
  * any other status stops the batch. */

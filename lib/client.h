@@ -85,13 +85,13 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved);
 
-/* client_import.c: one record of `client import`, by the column names
- * `client list` prints (first_name and last_name make a name; columns
- * crm does not know become custom fields).  A known owner is updated. */
+/* client_import.c: one record of `client import` (a batch_fn: arg is
+ * unused, *outcome an enum crm_upsert), by the column names `client list`
+ * prints (first_name and last_name make a name; columns crm does not know
+ * become custom fields).  A known owner is updated. */
 struct crm_record;
-enum crm_import_outcome { IMPORT_INSERTED, IMPORT_UPDATED, IMPORT_UNCHANGED };
-int crm_client_import(struct crm *crm, const struct crm_record *rec,
-                      enum crm_import_outcome *outcome, long long *id);
+int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
+                      int *outcome);
 
 /* history (activity.c) */
 int crm_activity(struct crm *crm, const char *entity, long long id,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "client.h"
 #include "input.h"
 
@@ -65,17 +66,17 @@ static int split_tags(struct crm *crm, const char *s, char ***out, int *n)
 	return 0;
 }
 
-int crm_client_import(struct crm *crm, const struct crm_record *rec,
-                      enum crm_import_outcome *outcome, long long *id)
+int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
+                      int *outcome)
 {
 	struct crm_client_fields f;
 	char **tags = NULL, *custom = NULL, *extra = NULL, *name = NULL;
 	char *email_norm = NULL, *phone_norm = NULL;
 	const char *v;
-	long long op = crm_operator(crm);
+	long long op = crm_operator(crm), client = 0, *id = &client;
 	int ntags = 0, rc = 0, changed = 0;
 
-	*id = 0;
+	(void)arg;
 	memset(&f, 0, sizeof f);
 	for (int i = 0; i < CF_COUNT; i++)
 		f.v[i] = record_get(rec, crm_client_field_name(i));
@@ -125,10 +126,10 @@ int crm_client_import(struct crm *crm, const struct crm_record *rec,
 		goto cleanup;
 	if (*id) {
 		rc = crm_client_update(crm, *id, &f, &changed);
-		*outcome = changed ? IMPORT_UPDATED : IMPORT_UNCHANGED;
+		*outcome = changed ? UPSERT_UPDATED : UPSERT_UNCHANGED;
 	} else {
 		rc = crm_client_add(crm, &f, id);
-		*outcome = IMPORT_INSERTED;
+		*outcome = UPSERT_INSERTED;
 	}
 cleanup:
 	for (int i = 0; i < ntags; i++)

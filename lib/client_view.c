@@ -82,9 +82,8 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr)
 {
 	struct query q;
-	sqlite3_stmt *st = NULL;
-	char *like = NULL, cutoff[CRM_TIME_LEN];
-	int rc;
+	char cutoff[CRM_TIME_LEN];
+	int rc = 0;
 
 	query_init(&q, flt->wide ? WIDE_SELECT : NARROW_SELECT);
 	if (flt->stage) {
@@ -136,32 +135,16 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 		}
 	}
 	if (flt->q) {
-		like = query_like(flt->q);
-		query_where(&q, "(c.name LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\'"
-		            " OR c.phone LIKE ? ESCAPE '\\' OR c.notes LIKE ? ESCAPE '\\'"
-		            " OR c.source_url LIKE ? ESCAPE '\\' OR c.listing_ref LIKE ? ESCAPE '\\')");
-		for (int i = 0; i < 6; i++)
-			query_bind_text(&q, like);
+		static const char *const cols[] = { "c.name", "c.email", "c.phone",
+			"c.notes", "c.source_url", "c.listing_ref" };
+		query_where_like(&q, flt->q, cols, 6);
 	}
 	if ((rc = add_sort(crm, &q, flt->sort)))
 		goto cleanup;
-	if (flt->limit >= 0) {
-		query_add(&q, " LIMIT ?");
-		query_bind_int(&q, flt->limit);
-	}
-	if ((rc = query_prepare(crm, &q, &st)))
-		goto cleanup;
-	printer_begin(pr, flt->wide ? wide_cols : narrow_cols,
-	              flt->wide ? NWIDE : NNARROW);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client list");
-	if (printer_end(pr) == 0 && !rc)
-		rc = CRM_NOTFOUND;
+	rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
+	                 flt->wide ? NWIDE : NNARROW, "client list");
 cleanup:
-	sqlite3_finalize(st);
 	query_free(&q);
-	free(like);
 	return rc;
 }
 

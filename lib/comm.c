@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "input.h"
 #include "comm.h"
 #include "lead.h"
 #include "query.h"
@@ -383,6 +384,38 @@ done:
 	return rc;
 }
 
+int crm_comm_log_record(struct crm *crm, const struct crm_record *rec,
+                        void *arg, int *outcome)
+{
+	struct crm_event ev = {
+		.client_id = record_get(rec, "client_id"),
+		.lead_id = record_get(rec, "lead_id"),
+		.email = record_get(rec, "email"),
+		.phone = record_get(rec, "phone"),
+		.source_url = record_get(rec, "source_url"),
+		.listing_hash = record_get(rec, "listing_hash"),
+		.channel = record_get(rec, "channel"),
+		.direction = record_get(rec, "direction"),
+		.kind = record_get(rec, "kind"),
+		.status = record_get(rec, "status"),
+		.subject = record_get(rec, "subject"),
+		.body = record_get(rec, "body"),
+		.at = record_get(rec, "at"),
+		.external_id = record_get(rec, "external_id"),
+		.operator_id = record_get(rec, "operator_id"),
+		.source = record_get(rec, "source"),
+	};
+	enum crm_logged logged;
+	int rc;
+
+	(void)arg;
+	if (!ev.source)
+		ev.source = "bot";
+	rc = crm_comm_log(crm, &ev, &logged, NULL);
+	*outcome = (int)logged;
+	return rc;
+}
+
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr)
 {
@@ -394,7 +427,6 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 		{ "created_at", COL_TEXT },
 	};
 	struct query q;
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	query_init(&q, "SELECT m.id, m.client_id, m.occurred_at, m.channel,"
@@ -421,20 +453,8 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 		query_bind_text(&q, flt->until);
 	}
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
-	if (flt->limit >= 0) {
-		query_add(&q, " LIMIT ?");
-		query_bind_int(&q, flt->limit);
-	}
-	if ((rc = query_prepare(crm, &q, &st)))
-		goto cleanup;
-	printer_begin(pr, cols, (int)(sizeof cols / sizeof cols[0]));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm list");
-	if (printer_end(pr) == 0 && !rc)
-		rc = CRM_NOTFOUND;
-cleanup:
-	sqlite3_finalize(st);
+	rc = query_print(crm, &q, flt->limit, pr, cols,
+	                 (int)(sizeof cols / sizeof cols[0]), "comm list");
 	query_free(&q);
 	return rc;
 }

@@ -167,8 +167,8 @@ static int lead_key(struct crm *crm, const struct lead_values *lv, long long *id
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead import");
 }
 
-int crm_lead_upsert(struct crm *crm, const struct crm_record *rec,
-                    enum crm_upsert *outcome, long long *id)
+int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
+                    int *outcome)
 {
 	/* ?1..?15 are the lead fields in enum order */
 	static const char ins[] =
@@ -210,10 +210,11 @@ int crm_lead_upsert(struct crm *crm, const struct crm_record *rec,
 		" AND raw IS json_patch(raw, ?18))";
 	struct lead_values lv;
 	char now[CRM_TIME_LEN], score[8];
+	long long lead = 0, *id = &lead;
 	sqlite3_stmt *st;
 	int rc, own = 0;
 
-	*id = 0;
+	(void)arg;
 	if ((rc = lead_validate(crm, rec, &lv)))
 		goto cleanup;
 	if ((rc = crm_tx_begin(crm, &own)))

@@ -3,6 +3,7 @@
 #define CRM_LEAD_H
 
 #include "crm.h"
+#include "batch.h"
 #include "input.h"
 #include "print.h"
 
@@ -15,14 +16,13 @@ enum lead_field {
 	LF_COUNT
 };
 
-enum crm_upsert { UPSERT_INSERTED, UPSERT_UPDATED, UPSERT_UNCHANGED };
-
-/* Insert or update the lead of one input record.  The key is external_id
- * (or an "id" column), else listing_hash, else source_url.  Columns crm
- * does not know go into the lead's raw JSON.  A lead without a viability
- * gets one from the config's rules. */
-int crm_lead_upsert(struct crm *crm, const struct crm_record *rec,
-                    enum crm_upsert *outcome, long long *id);
+/* Insert or update the lead of one input record (a batch_fn: arg is
+ * unused, *outcome an enum crm_upsert).  The key is external_id (or an
+ * "id" column), else listing_hash, else source_url.  Columns crm does not
+ * know go into the lead's raw JSON.  A lead without a viability gets one
+ * from the config's rules. */
+int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
+                    int *outcome);
 
 /* An id or an external_id -> id; CRM_NOTFOUND when none. */
 int crm_lead_resolve(struct crm *crm, const char *ref, long long *id);

@@ -46,8 +46,6 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
                   struct printer *pr)
 {
 	struct query q;
-	sqlite3_stmt *st = NULL;
-	char *like = NULL;
 	int rc;
 
 	query_init(&q, flt->wide ? LEAD_SELECT : NARROW_SELECT);
@@ -72,35 +70,17 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 		query_bind_text(&q, flt->since);
 	}
 	if (flt->q) {
-		like = query_like(flt->q);
-		query_where(&q, "(l.contact_name LIKE ? ESCAPE '\\'"
-		            " OR l.contact_email LIKE ? ESCAPE '\\'"
-		            " OR l.contact_phone LIKE ? ESCAPE '\\'"
-		            " OR l.title LIKE ? ESCAPE '\\' OR l.location LIKE ? ESCAPE '\\'"
-		            " OR l.source_url LIKE ? ESCAPE '\\')");
-		for (int i = 0; i < 6; i++)
-			query_bind_text(&q, like);
+		static const char *const cols[] = { "l.contact_name", "l.contact_email",
+			"l.contact_phone", "l.title", "l.location", "l.source_url" };
+		query_where_like(&q, flt->q, cols, 6);
 	}
 	query_add(&q, " ORDER BY l.id");
-	if (flt->limit >= 0) {
-		query_add(&q, " LIMIT ?");
-		query_bind_int(&q, flt->limit);
-	}
-	if ((rc = query_prepare(crm, &q, &st)))
-		goto cleanup;
-	printer_begin(pr, flt->wide ? wide_cols : narrow_cols,
-	              flt->wide ? NWIDE : NNARROW);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead list");
-	if (printer_end(pr) == 0 && !rc)
-		rc = CRM_NOTFOUND;
-cleanup:
-	sqlite3_finalize(st);
+	rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
+	                 flt->wide ? NWIDE : NNARROW, "lead list");
 	query_free(&q);
-	free(like);
 	return rc;
 }
+
 
 int crm_lead_show(struct crm *crm, long long id, FILE *out)
 {

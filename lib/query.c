@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "print.h"
 #include "query.h"
 
 void query_init(struct query *q, const char *select)
@@ -67,7 +68,47 @@ int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st)
 void query_free(struct query *q)
 {
 	free(q->sql);
+	free(q->like);
 	q->sql = NULL;
+	q->like = NULL;
+}
+
+void query_where_like(struct query *q, const char *text,
+                      const char *const *cols, int ncols)
+{
+	free(q->like);
+	q->like = query_like(text);
+	query_add(q, q->nwhere++ ? " AND (" : " WHERE (");
+	for (int i = 0; i < ncols; i++) {
+		query_add(q, i ? " OR " : "");
+		query_add(q, cols[i]);
+		query_add(q, " LIKE ? ESCAPE '\\'");
+		query_bind_text(q, q->like);
+	}
+	query_add(q, ")");
+}
+
+int query_print(struct crm *crm, struct query *q, long long limit,
+                struct printer *pr, const struct pcol *cols, int ncols,
+                const char *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (limit >= 0) {
+		query_add(q, " LIMIT ?");
+		query_bind_int(q, limit);
+	}
+	if ((rc = query_prepare(crm, q, &st)))
+		return rc;
+	printer_begin(pr, cols, ncols);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printer_row_stmt(pr, st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, ctx);
+	if (printer_end(pr) == 0 && !rc)
+		rc = CRM_NOTFOUND;
+	sqlite3_finalize(st);
+	return rc;
 }
 
 char *query_like(const char *text)

@@ -16,6 +16,7 @@ struct query {
 		const char *s;  /* not owned: must outlive query_prepare's use */
 	} bind[QUERY_MAX_BINDS];
 	int nwhere;
+	char *like;      /* the LIKE pattern, owned */
 };
 
 void query_init(struct query *q, const char *select);
@@ -27,6 +28,17 @@ void query_bind_int(struct query *q, long long v);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
+/* " AND (c1 LIKE ? OR c2 LIKE ? ...)" with TEXT anywhere in any of the
+ * ncols columns, without regard to ASCII case; the pattern is owned by q */
+void query_where_like(struct query *q, const char *text,
+                      const char *const *cols, int ncols);
+/* " LIMIT ?" when limit >= 0, then prepare, print every row through pr
+ * (begun with cols) and end it; CRM_NOTFOUND when there was none. */
+struct printer;
+struct pcol;
+int query_print(struct crm *crm, struct query *q, long long limit,
+                struct printer *pr, const struct pcol *cols, int ncols,
+                const char *ctx);
 /* "%TEXT%" for LIKE ... ESCAPE '\\', with % _ \\ in text escaped (owned) */
 char *query_like(const char *text);
 
