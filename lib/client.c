@@ -302,15 +302,12 @@ static int drop_other_tags(struct crm *crm, long long id,
 	return rc;
 }
 
-/* Write a new custom object and its history row.  field is "custom" for a
- * merge or "custom.KEY" for one key; old and new are what the history
- * shows. */
-static int write_custom(struct crm *crm, long long id, const char *custom,
-                        const char *field, const char *old, const char *new,
-                        const char *reason)
+/* Set one column of a client by sql ("UPDATE clients SET col = ?2,
+ * updated_at = ?3 WHERE id = ?1") and write its history row. */
+static int set_column(struct crm *crm, long long id, const char *sql,
+                      const char *value, const char *action, const char *field,
+                      const char *old, const char *new, const char *reason)
 {
-	static const char sql[] =
-		"UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1";
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st = crm_stmt(crm, sql);
 	int rc;
@@ -319,12 +316,15 @@ static int write_custom(struct crm *crm, long long id, const char *custom,
 		return CRM_SOFTWARE;
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, custom, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "custom fields")))
+	if ((rc = crm_exec_stmt(crm, st, "client")))
 		return rc;
-	return crm_activity(crm, "client", id, "edit", field, old, new, reason);
+	return crm_activity(crm, "client", id, action, field, old, new, reason);
 }
+
+static const char set_custom_sql[] =
+	"UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1";
 
 /* One custom change: key set (value NULL removes it), or, with key NULL,
  * the JSON object value merged in. */
@@ -368,8 +368,9 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 	else
 		same = !strcmp(old, new);
 	if (!same) {
-		rc = write_custom(crm, id, new, key ? field : "custom", old,
-		                  key ? (value && *value ? value : NULL) : new, reason);
+		rc = set_column(crm, id, set_custom_sql, new, "edit",
+		                key ? field : "custom", old,
+		                key ? (value && *value ? value : NULL) : new, reason);
 		if (!rc)
 			(*changed)++;
 	}
@@ -694,17 +695,6 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
 {
 	static const char sql[] =
 		"UPDATE clients SET stage = ?2, updated_at = ?3 WHERE id = ?1";
-	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
 
-	if (!st)
-		return CRM_SOFTWARE;
-	crm_now(now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "client stage")))
-		return rc;
-	return crm_activity(crm, "client", id, "stage", "stage", from, to, reason);
+	return set_column(crm, id, sql, to, "stage", "stage", from, to, reason);
 }

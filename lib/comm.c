@@ -183,19 +183,8 @@ static int client_by(struct crm *crm, const char *by, const char *value,
 	const char *sql = !strcmp(by, "email") ? by_email :
 	                  !strcmp(by, "phone") ? by_phone :
 	                  !strcmp(by, "source_url") ? by_url : by_hash;
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
 
-	*id = 0;
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, op);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
+	return crm_lookup_id(crm, sql, op, value, id, "comm log");
 }
 
 /* Who the event is about: the first identifying field given decides.  A

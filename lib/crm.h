@@ -87,6 +87,10 @@ int crm_tx_end(struct crm *crm, int own, int rc);
 sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);
 /* Step a statement that returns no rows; status + message on failure. */
 int crm_exec_stmt(struct crm *crm, sqlite3_stmt *st, const char *ctx);
+/* The id the first row of sql gives, with ?1 bound to a and ?2 to b;
+ * *id 0 when there is no row. */
+int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
+                  long long *id, const char *ctx);
 /* bind text or NULL when s is NULL or empty; s is not copied, so it must
  * live until the statement has been stepped */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);

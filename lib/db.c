@@ -361,3 +361,21 @@ int crm_tx_end(struct crm *crm, int own, int rc)
 	}
 	return crm_commit(crm);
 }
+
+int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
+                  long long *id, const char *ctx)
+{
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*id = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, ctx);
+}

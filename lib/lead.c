@@ -140,31 +140,20 @@ static void lead_values_free(struct lead_values *lv)
 /* the lead this record is: by external_id, else listing_hash, else url */
 static int lead_key(struct crm *crm, const struct lead_values *lv, long long *id)
 {
-	static const char by_ext[] = "SELECT id FROM leads WHERE external_id = ?1";
+	static const char by_ext[] = "SELECT id FROM leads WHERE external_id = ?2";
 	static const char by_hash[] =
-		"SELECT id FROM leads WHERE listing_hash = ?1 AND operator_id = ?2"
+		"SELECT id FROM leads WHERE listing_hash = ?2 AND operator_id = ?1"
 		" ORDER BY id LIMIT 1";
 	static const char by_url[] =
-		"SELECT id FROM leads WHERE source_url = ?1 AND operator_id = ?2"
+		"SELECT id FROM leads WHERE source_url = ?2 AND operator_id = ?1"
 		" ORDER BY id LIMIT 1";
 	const char *sql = lv->v[LF_EXTERNAL_ID] ? by_ext :
 	                  lv->v[LF_LISTING_HASH] ? by_hash : by_url;
 	const char *key = lv->v[LF_EXTERNAL_ID] ? lv->v[LF_EXTERNAL_ID] :
 	                  lv->v[LF_LISTING_HASH] ? lv->v[LF_LISTING_HASH] :
 	                  lv->v[LF_SOURCE_URL];
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
 
-	*id = 0;
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, lv->operator_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead import");
+	return crm_lookup_id(crm, sql, lv->operator_id, key, id, "lead import");
 }
 
 int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
@@ -304,19 +293,8 @@ int crm_lead_find(struct crm *crm, const char *by, const char *value,
 	const char *sql = !strcmp(by, "email") ? by_email :
 	                  !strcmp(by, "phone") ? by_phone :
 	                  !strcmp(by, "source_url") ? by_url : by_hash;
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
 
-	*id = 0;
-	if (!st)
-		return CRM_SOFTWARE;
-	sqlite3_bind_int64(st, 1, operator_id);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "lead");
+	return crm_lookup_id(crm, sql, operator_id, value, id, "lead");
 }
 
 static int link_listing(struct crm *crm, long long client, long long lead,
