@@ -187,8 +187,10 @@ static int client_by(struct crm *crm, const char *by, const char *value,
 	return crm_lookup_id(crm, sql, op, value, id, "comm log");
 }
 
-/* Who the event is about: the first identifying field given decides.  A
- * lead that is not a client yet is promoted: first contact. */
+/* Who the event is about: client_id, lead_id, then email, phone,
+ * source_url and listing_hash, each tried in turn until one matches a
+ * client or a lead.  A lead that is not a client yet is promoted: first
+ * contact. */
 static int find_client(struct crm *crm, const struct crm_event *ev,
                        long long op, long long *id)
 {
@@ -226,7 +228,7 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 			goto cleanup;
 		if ((rc = crm_lead_find(crm, by[i], v, op, &lead)))
 			goto cleanup;
-		break; /* the first field given decides */
+		/* no one by this field: the next one given may know */
 	}
 	if (!lead) {
 		rc = crm_err(crm, CRM_DATAERR, "no client or lead matches the event");

@@ -116,6 +116,14 @@ E
 	assert_output $'1|email|bot\n2|email|bot\n1|fb_message|bot\n3|form|bot\n3|email|bot\n3|marked_contacted|bot'
 }
 
+@test "stdin: identifying fields are tried in turn until one matches" {
+	echo '{"email":"new@x.test","phone":"600 111 222","channel":"sms","external_id":"t1"}' | crm -q comm log -
+	run sqlite3 "$CRM_DB" 'SELECT client_id FROM communications'
+	assert_output 1
+	echo '{"client_id":7,"email":"ana@x.test","channel":"sms"}' | crm comm log - 2>err || true
+	assert_equal "$(cat err)" 'crm: stdin:1: client 7: not found'
+}
+
 @test "stdin: an event for a lead promotes it at first contact" {
 	crm lead import - <<'L' 2>/dev/null
 {"external_id":"L7","contact_name":"Dora","contact_email":"dora@x.test","contact_phone":"611 000 111","source_type":"owner","source_url":"https://l.test/7","listing_ref":"R7","listing_hash":"h7","viability":66}
