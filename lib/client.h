@@ -57,6 +57,17 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
                           const char *email, const char *phone,
                           long long *id);
 
+/* Within lib/: set one column of client id by sql ("UPDATE clients SET
+ * col = ?2, updated_at = ?3 WHERE id = ?1") and write its history row. */
+int crm_client_set_column(struct crm *crm, long long id, const char *sql,
+                          const char *value, const char *action,
+                          const char *field, const char *old, const char *new,
+                          const char *reason);
+/* Within lib/: the tags and custom fields of f, for a client that exists;
+ * *changed counts the changes. */
+int crm_client_set_extras(struct crm *crm, long long id,
+                          const struct crm_client_fields *f, int *changed);
+
 /* An id or an email -> id; CRM_NOTFOUND with "client 'x': not found". */
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
 

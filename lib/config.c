@@ -1,8 +1,7 @@
-/* config.c: crm.yaml, read with libyaml and checked against tables of the
- * keys that exist.  Each row names a key, the kind of node it takes and
- * the field it fills; a nested map is a nested table.  A key that is not
- * in its table, or a node of the wrong kind, is an error with the file,
- * line and column. */
+/* config.c: crm.yaml, found by the search order, read with libyaml and
+ * checked against the key tables of config_keys.c.  A key that is not in
+ * its table, or a node of the wrong kind, is an error with the file, line
+ * and column.  Defaults fill what the file leaves out. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -11,110 +10,8 @@
 #include <yaml.h>
 
 #include "crm.h"
+#include "config_keys.h"
 
-enum kind { K_STR, K_PATH, K_INT, K_LLONG, K_BOOL, K_STRS, K_INTS, K_MAP,
-            K_RULES, K_SOURCE, K_KV };
-
-struct key {
-	const char *name;
-	enum kind kind;
-	size_t off;             /* of the field in struct crm_config/crm_source */
-	const struct key *sub;  /* K_MAP: its keys */
-	size_t count_off;       /* K_INTS: of the count */
-};
-
-#define F(f) offsetof(struct crm_config, f)
-#define S(f) offsetof(struct crm_source, f)
-
-static const struct key source_keys[] = {
-	{ "sqlite", K_PATH, S(sqlite), NULL, 0 },
-	{ "table", K_STR, S(table), NULL, 0 },
-	{ "csv", K_PATH, S(csv), NULL, 0 },
-	{ "jsonl", K_PATH, S(jsonl), NULL, 0 },
-	{ "key", K_STR, S(key), NULL, 0 },
-	{ "cursor", K_STR, S(cursor), NULL, 0 },
-	{ "writeback", K_BOOL, S(writeback), NULL, 0 },
-	{ "map", K_KV, S(map), NULL, S(nmap) },
-	{ NULL, 0, 0, NULL, 0 }
-};
-
-static const struct key pipeline_keys[] = {
-	{ "stages", K_STRS, F(stages), NULL, 0 },
-	{ "terminal", K_STRS, F(terminal), NULL, 0 },
-	{ "on_reply", K_STR, F(on_reply), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key automation_keys[] = {
-	{ "stages", K_STRS, F(automation.stages), NULL, 0 },
-	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days) },
-	{ "max_touches", K_INT, F(automation.max_touches), NULL, 0 },
-	{ "stop_on_reply", K_BOOL, F(automation.stop_on_reply), NULL, 0 },
-	{ "quiet_hours", K_STR, F(automation.quiet_hours), NULL, 0 },
-	{ "timezone", K_STR, F(automation.timezone), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key ai_keys[] = {
-	{ "default", K_STR, F(ai_default), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key viability_keys[] = {
-	{ "base", K_INT, F(viability.base), NULL, 0 },
-	{ "rules", K_RULES, F(viability.rules), NULL, F(viability.nrules) },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key notify_keys[] = {
-	{ "overdue_hours", K_INT, F(notify_overdue_hours), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key bulk_keys[] = {
-	{ "confirm", K_INT, F(bulk_confirm), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key hooks_keys[] = {
-	{ "on_reply", K_STR, F(hooks.on_reply), NULL, 0 },
-	{ "on_stage_change", K_STR, F(hooks.on_stage_change), NULL, 0 },
-	{ "on_won", K_STR, F(hooks.on_won), NULL, 0 },
-	{ "timeout", K_INT, F(hooks.timeout), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key sources_keys[] = {
-	{ "leads", K_SOURCE, F(sources.leads), NULL, 0 },
-	{ "contacts", K_SOURCE, F(sources.contacts), NULL, 0 },
-	{ "operators", K_SOURCE, F(sources.operators), NULL, 0 },
-	{ "listings", K_SOURCE, F(sources.listings), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key webhook_keys[] = {
-	{ "url", K_STR, F(webhook.url), NULL, 0 },
-	{ "secret_env", K_STR, F(webhook.secret_env), NULL, 0 },
-	{ "secret_file", K_PATH, F(webhook.secret_file), NULL, 0 },
-	{ "timeout", K_INT, F(webhook.timeout), NULL, 0 },
-	{ "retries", K_INT, F(webhook.retries), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-static const struct key sync_keys[] = {
-	{ "webhook", K_MAP, 0, webhook_keys, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-
-/* in the order of crm.yaml.example */
-static const struct key top_keys[] = {
-	{ "database", K_PATH, F(database), NULL, 0 },
-	{ "operator", K_LLONG, F(operator_id), NULL, 0 },
-	{ "pipeline", K_MAP, 0, pipeline_keys, 0 },
-	{ "channels", K_STRS, F(channels), NULL, 0 },
-	{ "automation", K_MAP, 0, automation_keys, 0 },
-	{ "ai", K_MAP, 0, ai_keys, 0 },
-	{ "viability", K_MAP, 0, viability_keys, 0 },
-	{ "notify", K_MAP, 0, notify_keys, 0 },
-	{ "bulk", K_MAP, 0, bulk_keys, 0 },
-	{ "hooks", K_MAP, 0, hooks_keys, 0 },
-	{ "sources", K_MAP, 0, sources_keys, 0 },
-	{ "sync", K_MAP, 0, sync_keys, 0 },
-	{ NULL, 0, 0, NULL, 0 }
-};
-
-/* --- the loader --- */
 
 struct loader {
 	yaml_document_t doc;
@@ -141,8 +38,6 @@ static const char *scalar(yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
 }
-
-static char *strlist_join(const struct crm_strlist *l);
 
 static char *expand_path(struct loader *l, const char *s)
 {
@@ -337,7 +232,7 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 	case K_SOURCE: {
 		struct crm_source *src = field;
 		src->set = 1;
-		return load_map(l, v, source_keys, src, path);
+		return load_map(l, v, crm_source_keys, src, path);
 	}
 	case K_KV: {
 		struct crm_kv **kv = field;
@@ -618,7 +513,7 @@ int crm_config_load(struct crm_config *cfg, const char *explicit_path,
 	have_doc = 1;
 	root = yaml_document_get_root_node(&l.doc);
 	if (root && !(root->type == YAML_SCALAR_NODE && !*scalar(root)))
-		rc = load_map(&l, root, top_keys, cfg, "");
+		rc = load_map(&l, root, crm_config_keys, cfg, "");
 	if (!rc)
 		rc = check(&l, cfg);
 cleanup:
@@ -690,173 +585,4 @@ int crm_config_is_terminal(const struct crm_config *cfg, const char *s)
 int crm_config_has_channel(const struct crm_config *cfg, const char *s)
 {
 	return in_list(&cfg->channels, s);
-}
-
-/* --- reading it back: config get and config list --- */
-
-static char *strlist_join(const struct crm_strlist *l)
-{
-	size_t n = 3;
-	char *out;
-
-	for (int i = 0; i < l->n; i++)
-		n += strlen(l->v[i]) + 2;
-	out = xmalloc(n);
-	strcpy(out, "[");
-	for (int i = 0; i < l->n; i++) {
-		if (i)
-			strcat(out, ", ");
-		strcat(out, l->v[i]);
-	}
-	strcat(out, "]");
-	return out;
-}
-
-/* a field's value in YAML flow text (owned) */
-static char *value_text(const struct key *k, const void *base)
-{
-	const void *field = (const char *)base + k->off;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-
-	switch (k->kind) {
-	case K_STR:
-	case K_PATH:
-		return xstrdup(*(char *const *)field ? *(char *const *)field : "null");
-	case K_STRS:
-		return strlist_join(field);
-	default:
-		break;
-	}
-	if (!(f = open_memstream(&buf, &len)))
-		return xstrdup("?");
-	switch (k->kind) {
-	case K_INT:
-		fprintf(f, "%d", *(const int *)field);
-		break;
-	case K_LLONG:
-		if (*(const long long *)field)
-			fprintf(f, "%lld", *(const long long *)field);
-		else
-			fputs("null", f);
-		break;
-	case K_BOOL:
-		fputs(*(const int *)field ? "true" : "false", f);
-		break;
-	case K_INTS: {
-		int n = *(const int *)((const char *)base + k->count_off);
-		fputc('[', f);
-		for (int i = 0; i < n; i++)
-			fprintf(f, "%s%d", i ? ", " : "", (*(int *const *)field)[i]);
-		fputc(']', f);
-		break;
-	}
-	case K_RULES: {
-		const struct crm_config *c = base;
-		fputc('[', f);
-		for (int i = 0; i < c->viability.nrules; i++) {
-			const struct crm_viability_rule *r = &c->viability.rules[i];
-			fprintf(f, "%s{", i ? ", " : "");
-			if (r->has)
-				fprintf(f, "has: %s", r->has);
-			else
-				fprintf(f, "field: %s", r->field);
-			if (r->equals)
-				fprintf(f, ", equals: %s", r->equals);
-			if (r->has_min)
-				fprintf(f, ", min: %g", r->min);
-			if (r->has_max)
-				fprintf(f, ", max: %g", r->max);
-			fprintf(f, ", points: %d}", r->points);
-		}
-		fputc(']', f);
-		break;
-	}
-	case K_SOURCE: {
-		const struct crm_source *s = field;
-		if (!s->set) {
-			fputs("null", f);
-			break;
-		}
-		fputc('{', f);
-		int n = 0;
-		for (const struct key *sk = source_keys; sk->name; sk++) {
-			if (sk->kind == K_KV) {
-				if (!s->nmap)
-					continue;
-				fprintf(f, "%smap: {", n++ ? ", " : "");
-				for (int i = 0; i < s->nmap; i++)
-					fprintf(f, "%s%s: %s", i ? ", " : "", s->map[i].key, s->map[i].value);
-				fputc('}', f);
-				continue;
-			}
-			if ((sk->kind == K_STR || sk->kind == K_PATH) &&
-			    !*(char *const *)((const char *)s + sk->off))
-				continue;
-			char *v = value_text(sk, s);
-			fprintf(f, "%s%s: %s", n++ ? ", " : "", sk->name, v);
-			free(v);
-		}
-		fputc('}', f);
-		break;
-	}
-	default:
-		break;
-	}
-	fclose(f);
-	return buf;
-}
-
-static void each(const struct key *keys, const void *base, const char *prefix,
-                 crm_config_fn fn, void *arg)
-{
-	char path[64];
-
-	for (const struct key *k = keys; k->name; k++) {
-		/* the tables' own names: never near the size */
-		if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k->name) >=
-		    (int)sizeof path)
-			continue;
-		if (k->kind == K_MAP) {
-			each(k->sub, base, path, fn, arg);
-			continue;
-		}
-		char *v = value_text(k, base);
-		fn(path, v, arg);
-		free(v);
-	}
-}
-
-void crm_config_each(const struct crm_config *cfg, crm_config_fn fn, void *arg)
-{
-	each(top_keys, cfg, "", fn, arg);
-}
-
-struct get_arg {
-	const char *key;
-	size_t len;
-	crm_config_fn fn;
-	void *arg;
-	int found;
-};
-
-static void get_one(const char *key, const char *value, void *arg)
-{
-	struct get_arg *g = arg;
-
-	/* the key itself, or every key of the section it names */
-	if (!strcmp(key, g->key) || (!strncmp(key, g->key, g->len) && key[g->len] == '.')) {
-		g->fn(key, value, g->arg);
-		g->found = 1;
-	}
-}
-
-int crm_config_get(const struct crm_config *cfg, const char *key,
-                   crm_config_fn fn, void *arg)
-{
-	struct get_arg g = { key, strlen(key), fn, arg, 0 };
-
-	crm_config_each(cfg, get_one, &g);
-	return g.found ? 0 : -1;
 }

@@ -1,0 +1,171 @@
+/* client_extra.c: a client's tags (the client_tags table) and custom
+ * fields (the custom JSON object), each change with its history row. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+
+static int set_tag(struct crm *crm, long long id, const char *tag, int add)
+{
+	static const char ins[] =
+		"INSERT INTO client_tags (client_id, tag) VALUES (?1, ?2)"
+		" ON CONFLICT DO NOTHING";
+	static const char del[] =
+		"DELETE FROM client_tags WHERE client_id = ?1 AND tag = ?2";
+	sqlite3_stmt *st = crm_stmt(crm, add ? ins : del);
+	int rc;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "client tags")))
+		return rc;
+	if (sqlite3_changes(crm->db) == 0)
+		return -1; /* nothing changed */
+	return crm_activity(crm, "client", id, add ? "tag" : "untag", "tags",
+	                    add ? NULL : tag, add ? tag : NULL, NULL);
+}
+
+/* tags as a JSON array of strings (owned) */
+static char *tags_json(const char *const *tags, int n)
+{
+	size_t len = 3, o = 0;
+	char *json;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(tags[i]) * 6 + 3;
+	json = xmalloc(len);
+	json[o++] = '[';
+	for (int i = 0; i < n; i++) {
+		o += (size_t)sprintf(json + o, "%s\"", i ? "," : "");
+		for (const unsigned char *c = (const unsigned char *)tags[i]; *c; c++) {
+			if (*c < 0x20)
+				o += (size_t)sprintf(json + o, "\\u%04x", *c);
+			else if (*c == '"' || *c == '\\')
+				o += (size_t)sprintf(json + o, "\\%c", *c);
+			else
+				json[o++] = (char)*c;
+		}
+		json[o++] = '"';
+	}
+	json[o++] = ']';
+	json[o] = '\0';
+	return json;
+}
+
+/* Make the client's tags exactly tags[]: drop the others. */
+static int drop_other_tags(struct crm *crm, long long id,
+                           const struct crm_client_fields *f, int *changed)
+{
+	static const char sql[] =
+		"SELECT tag FROM client_tags WHERE client_id = ?1"
+		" AND tag NOT IN (SELECT value FROM json_each(?2))";
+	char *json = tags_json(f->tags, f->ntags);
+	char **gone = NULL;
+	int ngone = 0, rc, r;
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+
+	if (!st) {
+		free(json);
+		return CRM_SOFTWARE;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gone = xrealloc(gone, (size_t)(ngone + 1) * sizeof *gone);
+		gone[ngone++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client tags");
+	for (int i = 0; i < ngone; i++) {
+		if (!rc && (r = set_tag(crm, id, gone[i], 0)) >= 0)
+			rc = r ? r : (++*changed, 0);
+		free(gone[i]);
+	}
+	free(gone);
+	free(json);
+	return rc;
+}
+
+static const char set_custom_sql[] =
+	"UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1";
+
+/* One custom change: key set (value NULL removes it), or, with key NULL,
+ * the JSON object value merged in. */
+static int apply_custom(struct crm *crm, long long id, const char *key,
+                        const char *value, const char *reason, int *changed)
+{
+	static const char set_sql[] =
+		"SELECT custom ->> ?2, CASE WHEN ?3 IS NULL"
+		" THEN json_remove(custom, ?2) ELSE json_set(custom, ?2, ?3) END"
+		" FROM clients WHERE id = ?1";
+	static const char merge_sql[] =
+		"SELECT custom, json_patch(custom, ?2), json_type(?2) = 'object'"
+		" FROM clients WHERE id = ?1";
+	char path[300], field[300];
+	char *old = NULL, *new = NULL;
+	sqlite3_stmt *st = crm_stmt(crm, key ? set_sql : merge_sql);
+	int rc = 0, same;
+
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if (key) {
+		snprintf(path, sizeof path, "$.\"%s\"", key);
+		snprintf(field, sizeof field, "custom.%s", key);
+		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		crm_bind_text(st, 3, value);
+	} else {
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	}
+	if (sqlite3_step(st) != SQLITE_ROW || (!key && !sqlite3_column_int(st, 2))) {
+		sqlite3_reset(st);
+		return crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object",
+		               key ? key : value);
+	}
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		old = xstrdup((const char *)sqlite3_column_text(st, 0));
+	new = xstrdup((const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (key)
+		same = (!old && !(value && *value)) || (old && value && !strcmp(old, value));
+	else
+		same = !strcmp(old, new);
+	if (!same) {
+		rc = crm_client_set_column(crm, id, set_custom_sql, new, "edit",
+		                           key ? field : "custom", old,
+		                           key ? (value && *value ? value : NULL) : new,
+		                           reason);
+		if (!rc)
+			(*changed)++;
+	}
+	free(old);
+	free(new);
+	return rc;
+}
+
+int crm_client_set_extras(struct crm *crm, long long id,
+                          const struct crm_client_fields *f, int *changed)
+{
+	int rc = 0;
+
+	if (f->tags_replace && (rc = drop_other_tags(crm, id, f, changed)))
+		return rc;
+	for (int i = 0; i < f->ntags + f->nuntags; i++) {
+		int add = i < f->ntags;
+		rc = set_tag(crm, id, add ? f->tags[i] : f->untags[i - f->ntags], add);
+		if (rc > 0)
+			return rc;
+		if (rc == 0)
+			(*changed)++;
+	}
+	for (int i = 0; i < f->nset; i++)
+		if ((rc = apply_custom(crm, id, f->set[i].key, f->set[i].value,
+		                       f->reason, changed)))
+			return rc;
+	if (f->custom_json)
+		rc = apply_custom(crm, id, NULL, f->custom_json, f->reason, changed);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/* config_keys.h: the tables of the keys crm.yaml may hold, shared by
+ * the loader (config.c) and the read-back of config get/list
+ * (config_show.c).  Internal to lib/. */
+#ifndef CRM_CONFIG_KEYS_H
+#define CRM_CONFIG_KEYS_H
+
+#include <stddef.h>
+
+enum kind { K_STR, K_PATH, K_INT, K_LLONG, K_BOOL, K_STRS, K_INTS, K_MAP,
+            K_RULES, K_SOURCE, K_KV };
+
+/* One key: its name, the kind of node it takes and the field it fills.
+ * A table ends with a row whose name is NULL. */
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;             /* of the field in struct crm_config/crm_source */
+	const struct key *sub;  /* K_MAP: its keys */
+	size_t count_off;       /* K_INTS, K_RULES, K_KV: of the count */
+};
+
+/* the top level of crm.yaml, in the order of crm.yaml.example */
+extern const struct key crm_config_keys[];
+/* the keys of one source (sources.leads, ...), in struct crm_source */
+extern const struct key crm_source_keys[];
+
+#endif
