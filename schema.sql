@@ -77,7 +77,7 @@ CREATE TABLE leads (
 	channel        TEXT,
 	title          TEXT,
 	location       TEXT,
-	price          REAL,
+	price          NUMERIC,   -- a whole price stays an integer
 	status         TEXT NOT NULL DEFAULT 'new'
 	               CHECK (status IN ('new', 'contacted', 'converted', 'rejected', 'suppressed')),
 	viability      INTEGER CHECK (viability BETWEEN 0 AND 100),

@@ -25,6 +25,20 @@ C
 	assert_equal "$(leads "external_id || ' ' || location || ' ' || raw FROM leads WHERE id = 1 --")" 's1 Sitges centre {"bedrooms":3}'
 }
 
+@test "import keeps a whole price whole and a fractional one as it is" {
+	printf 'external_id,price\nA,250000\nB,199999.5\nC,\n' | crm -q lead import -
+	run --separate-stderr crm lead list --format jsonl
+	assert_success
+	assert_line --index 0 --partial '"price":250000,'
+	assert_line --index 1 --partial '"price":199999.5,'
+	assert_line --index 2 --partial '"price":null,'
+	run --separate-stderr crm lead list --format tsv
+	assert_line --index 1 --regexp $'\t250000\tnew\t'
+	run --separate-stderr crm lead import - <<< $'external_id,price\nA,250000.0'
+	assert_success
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected'
+}
+
 @test "import JSONL keeps unknown keys, typed, in raw" {
 	echo '{"external_id":"j1","contact_email":"a@x.test","extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}' | crm -q lead import -
 	assert_equal "$(leads raw)" '{"extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}'
