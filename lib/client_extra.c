@@ -155,10 +155,10 @@ int crm_client_set_extras(struct crm *crm, long long id,
 		return rc;
 	for (int i = 0; i < f->ntags + f->nuntags; i++) {
 		int add = i < f->ntags;
-		rc = set_tag(crm, id, add ? f->tags[i] : f->untags[i - f->ntags], add);
-		if (rc > 0)
-			return rc;
-		if (rc == 0)
+		int r = set_tag(crm, id, add ? f->tags[i] : f->untags[i - f->ntags], add);
+		if (r > 0)
+			return r;
+		if (r == 0)   /* -1: the tag was already there, or already gone */
 			(*changed)++;
 	}
 	for (int i = 0; i < f->nset; i++)

@@ -320,6 +320,18 @@ Y
 	assert_equal "$stderr" 'client 1: 0 changes'
 }
 
+@test "a tag already there, or already gone, is no change and no error" {
+	add_client --name Ana --email ana@x.test --tag a --tag a
+	run --separate-stderr crm client edit 1 --name 'Ana M' --tag a
+	assert_success
+	assert_equal "$stderr" 'client 1: 1 change'
+	run --separate-stderr crm client edit 1 --untag nosuch
+	assert_success
+	assert_equal "$stderr" 'client 1: 0 changes'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.name == "Ana M" and .tags == ["a"]'
+}
+
 @test "edit to another owner's email exits 65; a missing client exits 1" {
 	add_client --name Ana --email ana@x.test
 	add_client --name Bo --email bo@x.test
