@@ -276,8 +276,10 @@ static int run(struct crm *crm, int argc, char **argv)
 		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
 		if (rc)
 			return cmd_fail(crm, rc);
-		if (!crm->operator_explicit && crm->cfg.operator_id > 0)
+		if (!crm->operator_explicit && crm->cfg.operator_id > 0) {
 			crm->operator_id = crm->cfg.operator_id;
+			crm->operator_explicit = 1;
+		}
 	}
 	if ((c->flags & CMD_DB) && !wants_no_db(argc, argv)) {
 		rc = crm_db_open(crm);

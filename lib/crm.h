@@ -48,7 +48,8 @@ struct crm {
 	const char *db_opt;      /* --db or $CRM_DB */
 	const char *config_opt;  /* --config or $CRM_CONFIG */
 	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none */
-	int operator_explicit;   /* operator_id was given, not defaulted */
+	int operator_explicit;   /* operator_id was set (option, environment or
+	                            config), not defaulted */
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
 	int quiet;               /* -q: no talk on stderr */
 	const char *actor;       /* --actor or $USER */

@@ -133,6 +133,13 @@ setup_list() {
 	assert_output 4
 	run crm --operator 2 client list --format ids
 	assert_output 4
+	run env CRM_OPERATOR=2 crm client list --format ids
+	assert_output 4
+	printf 'operator: 2\n' > op2.yaml
+	run crm --config op2.yaml client list --format ids
+	assert_output 4
+	run crm --config op2.yaml --operator 1 client list --format ids
+	assert_output $'1\n2\n3'
 	run crm client list --min-viability 50 --format ids
 	assert_output $'1\n3'
 	run crm client list --q SEA --format ids
