@@ -11,6 +11,21 @@ static int savepoint(struct crm *crm, const char *sql)
 	return 0;
 }
 
+/* s on one line of the reject file: line ends as \n and \r; with tabs
+ * set, tabs as \t too (the reason is one field) */
+static void put_oneline(FILE *f, const char *s, int tabs)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s == '\r')
+			fputs("\\r", f);
+		else if (*s == '\t' && tabs)
+			fputs("\\t", f);
+		else
+			putc(*s, f);
+}
+
 /* a bad record: to the reject file, the warning stream, or the end */
 static int reject(struct crm *crm, struct crm_batch *b, FILE *rf,
                   struct crm_reader *r, const char *reason)
@@ -22,7 +37,11 @@ static int reject(struct crm *crm, struct crm_batch *b, FILE *rf,
 		return crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, line, reason);
 	if (rf) {
 		const char *raw = reader_raw(r);
-		fprintf(rf, "%ld\t%s\t%s\n", line, reason, raw ? raw : "");
+		fprintf(rf, "%ld\t", line);
+		put_oneline(rf, reason, 1);
+		putc('\t', rf);
+		put_oneline(rf, raw ? raw : "", 0);
+		putc('\n', rf);
 	} else if (b->warn) {
 		fprintf(b->warn, "crm: %s:%ld: %s (skipped)\n", b->name, line, reason);
 	}

@@ -136,36 +136,32 @@ static void grow_fields(struct crm_reader *r, int n)
 	}
 }
 
-/* a text is a JSON number: cells that look like one keep that type */
+/* A cell that is a number written the one way JSON and SQLite write it
+ * back keeps that type: no exponent, no leading zeros, no trailing zeros
+ * after a point, at most 15 significant digits (exact in a double).
+ * "1e3", "1.50", "007" and longer digit strings stay text, as typed. */
 static int is_number(const char *s)
 {
 	const char *p = s;
+	int digits = 0;
 
 	if (*p == '-')
 		p++;
 	if (*p == '0')
 		p++;
 	else if (*p >= '1' && *p <= '9')
-		while (*p >= '0' && *p <= '9')
-			p++;
+		for (; *p >= '0' && *p <= '9'; p++)
+			digits++;
 	else
 		return 0;
 	if (*p == '.') {
-		if (!(*++p >= '0' && *p <= '9'))
+		const char *frac = ++p;
+		for (; *p >= '0' && *p <= '9'; p++)
+			digits++;
+		if (p == frac || p[-1] == '0')
 			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
 	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	return *p == '\0';
+	return *p == '\0' && digits <= 15 && strcmp(s, "-0");
 }
 
 static void raw_add(struct crm_reader *r, const char *s, size_t n);

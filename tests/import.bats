@@ -69,6 +69,15 @@ C
 	assert_equal "$(cut -f1 rej.tsv | tr '\n' ' ')" '3 4 5 '
 }
 
+@test "a reject file holds one line a reject, even for a row that spans lines" {
+	printf 'name,email\nA,a@x.test\n"B\nb","b\tad"\nC,c@x.test\n' > multi.csv
+	run --separate-stderr crm client import multi.csv --reject-file rej.tsv
+	assert_success
+	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 1 rejected'
+	assert_equal "$(wc -l < rej.tsv)" 1
+	assert_equal "$(cat rej.tsv)" $'3\temail \'b\\tad\': not an email address\t"B\\nb","b\tad"'
+}
+
 @test "bad tags and custom columns are rejected" {
 	printf '%s\n' '{"name":"A","custom":"[1]"}' | crm client import - 2>err || true
 	assert_equal "$(cat err)" "crm: stdin:1: custom '[1]': not a JSON object"
@@ -79,4 +88,11 @@ C
 	assert_failure 66
 	run --separate-stderr crm client import --map =x
 	assert_failure 64
+}
+
+@test "a cell is a number in the custom fields only when it reads back as written" {
+	printf 'name,email,ref,big,flt,ok,z,neg,dec\nZ,z@x.test,1e3,12345678901234567890123,1.50,42,007,-3,0.25\n' | crm -q client import -
+	run crm client show 1 --format json
+	assert_success
+	echo "$output" | jq -e '.custom == {"ref":"1e3","big":"12345678901234567890123","flt":"1.50","ok":42,"z":"007","neg":-3,"dec":0.25}'
 }
