@@ -34,10 +34,9 @@ char *crm_norm_phone(const char *s)
 
 	if (!s)
 		return NULL;
-	while (isspace((unsigned char)*s))
-		s++;
-	o = out = xmalloc(strlen(s) + 1);
-	if (*s == '+')
+	o = out = xmalloc(strlen(s) + 2);
+	/* a + before the first digit is kept: "+34 ...", "(+34) ..." */
+	if (s[strcspn(s, "+0123456789")] == '+')
 		*o++ = '+';
 	for (; *s; s++) {
 		if (isdigit((unsigned char)*s)) {

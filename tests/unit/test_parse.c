@@ -121,6 +121,10 @@ static void test_norm(void)
 	free(s);
 	CHECK(streq(s = crm_norm_phone("0034 600 112 233"), "0034600112233"));
 	free(s);
+	CHECK(streq(s = crm_norm_phone("(+34) 600.112.233"), "+34600112233"));
+	free(s);
+	CHECK(streq(s = crm_norm_phone("600 112 233 +1"), "6001122331"));
+	free(s);
 	CHECK(crm_norm_phone("12-34") == NULL);
 	CHECK(crm_norm_phone("call me") == NULL);
 }
