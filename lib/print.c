@@ -264,38 +264,116 @@ static void keep_cell(struct printer *p, const char *v, enum col_type t)
 	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? list_text(v) : xstrdup(v);
 }
 
-/* code points in s, at most max, and the byte length of those */
-static size_t width(const char *s, size_t max, size_t *bytes)
+/* The code point of the valid UTF-8 sequence of n bytes at s. */
+static unsigned utf8_cp(const unsigned char *s, int n)
 {
-	size_t w = 0;
-	const char *p = s;
+	switch (n) {
+	case 1: return s[0];
+	case 2: return (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
+	case 3: return (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+	default: return (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 |
+	                (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+	}
+}
 
-	while (*p && w < max) {
-		p++;
-		while ((*p & 0xc0) == 0x80)
-			p++;
-		w++;
+/* Terminal columns of a code point: 0 for combining marks and zero-width
+ * characters, 2 for East Asian wide and full-width ones (the ranges of
+ * Unicode's EastAsianWidth W and F, coarsely), else 1. */
+static int cp_columns(unsigned c)
+{
+	static const unsigned zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
+		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0e31, 0x0e31 },
+		{ 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e }, { 0x1ab0, 0x1aff },
+		{ 0x1dc0, 0x1dff }, { 0x200b, 0x200f }, { 0x20d0, 0x20ff },
+		{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
+	};
+	static const unsigned wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
+		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f },
+		{ 0x1f900, 0x1f9ff }, { 0x20000, 0x3fffd },
+	};
+
+	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+		if (c >= zero[i][0] && c <= zero[i][1])
+			return 0;
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* a control character: C0, DEL, C1 */
+static int is_control(unsigned c)
+{
+	return c < 0x20 || (c >= 0x7f && c < 0xa0);
+}
+
+/* The terminal columns of s, counting at most max, and in *bytes the
+ * length of the part that fits in max.  A control character or a byte
+ * that is not UTF-8 takes one column (put_display shows it as one). */
+static size_t width(const char *str, size_t max, size_t *bytes)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0;
+
+	while (*s) {
+		int n = utf8_len(s);
+		unsigned c = n ? utf8_cp(s, n) : 0xfffd;
+		int cols = is_control(c) ? 1 : cp_columns(c);
+		if (w + (size_t)cols > max)
+			break;
+		w += (size_t)cols;
+		s += n ? n : 1;
 	}
 	if (bytes)
-		*bytes = (size_t)(p - s);
+		*bytes = (size_t)(s - (const unsigned char *)str);
 	return w;
+}
+
+/* The first n bytes of s as a person's terminal should get them: no
+ * control character reaches it (an escape sequence in a scraped name
+ * would drive the terminal), nor a byte that is not UTF-8.  A tab is a
+ * space; a line end is a space, or with indent >= 0 a new line indented
+ * by that much; any other is U+FFFD. */
+static void put_display(FILE *out, const char *str, size_t n, int indent)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + n;
+
+	while (s < end) {
+		int len = utf8_len(s);
+		unsigned c = len ? utf8_cp(s, len) : 0xfffd;
+		if (len && !is_control(c)) {
+			fwrite(s, 1, (size_t)len, out);
+		} else if (c == '\n' && indent >= 0) {
+			fprintf(out, "\n%*s", indent, "");
+		} else if (c == '\t' || c == '\n') {
+			putc(' ', out);
+		} else if (c == '\r') {
+			if (s + 1 == end || s[1] != '\n')
+				putc(' ', out);
+		} else {
+			fputs("\xef\xbf\xbd", out);
+		}
+		s += len ? len : 1;
+	}
 }
 
 #define CELL_MAX 40
 
 static void put_cell(FILE *out, const char *s, size_t pad, int last)
 {
-	size_t bytes, w = width(s, CELL_MAX + 1, &bytes);
+	size_t bytes, w = width(s, CELL_MAX, &bytes);
 
-	if (w > CELL_MAX) {
-		width(s, CELL_MAX - 1, &bytes);
-		w = CELL_MAX;
-		for (size_t i = 0; i < bytes; i++)
-			putc(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i], out);
+	if (s[bytes]) {   /* longer: cut, with an ellipsis */
+		w = width(s, CELL_MAX - 1, &bytes);
+		put_display(out, s, bytes, -1);
 		fputs("\xe2\x80\xa6", out);
+		w++;
 	} else {
-		for (size_t i = 0; i < bytes; i++)
-			putc(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i], out);
+		put_display(out, s, bytes, -1);
 	}
 	if (!last)
 		for (size_t i = w; i < pad + 2; i++)
@@ -445,9 +523,11 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 		char *t = v && cols[i].type == COL_LIST ? list_text(v) : NULL;
 		if (t)
 			v = t;
-		if (v && *v)
-			fprintf(out, "%-*s  %s\n", w, cols[i].name, v);
-		else
+		if (v && *v) {
+			fprintf(out, "%-*s  ", w, cols[i].name);
+			put_display(out, v, strlen(v), w + 2);
+			putc('\n', out);
+		} else
 			fprintf(out, "%s\n", cols[i].name);
 		free(t);
 	}

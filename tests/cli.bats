@@ -213,3 +213,19 @@ SH
 		stderr_has 'write error'
 	fi
 }
+
+@test "the table format lets no control character reach the terminal, and aligns wide text" {
+	crm -q client add --name $'Evil\e]0;x\a\e[2J' --email e@x.test --note $'one\ntwo'
+	crm -q client add --name '山田太郎' --email y@x.test
+	crm -q client add --name 'José' --email j@x.test
+	run --separate-stderr crm --format table client list
+	assert_success
+	[[ $output != *$'\e'* && $output != *$'\a'* ]] || fail "a control character in: $output"
+	assert_line --index 1 --partial $'Evil\xef\xbf\xbd]0;x\xef\xbf\xbd\xef\xbf\xbd[2J  new'
+	assert_line --index 2 --partial $'山田太郎        new'
+	assert_line --index 3 --partial $'José            new'
+	run --separate-stderr crm --format table client show 1
+	[[ $output != *$'\e'* ]] || fail "a control character in: $output"
+	assert_line 'notes                one'
+	assert_line '                     two'
+}
