@@ -9,6 +9,7 @@
 #include "print.h"
 
 static const char *const on_off[] = { "on", "off", NULL };
+static const char *const statuses[] = { "active", "archived", "forgotten", NULL };
 static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
 
 /* --set KEY=VALUE (and --unset KEY) into custom field changes */
@@ -127,7 +128,7 @@ static int client_list(struct crm *crm, int argc, char **argv)
 	crm_client_filter_init(&flt);
 	struct opt opts[] = {
 		OPT_STRINGC("stage", &flt.stage, "STAGE", "in this stage", COMPL_STAGE),
-		OPT_STRING("status", &flt.status, "STATUS", "active, archived or forgotten"),
+		OPT_ENUM("status", &flt.status, "STATUS", "with this status", statuses),
 		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
 		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
 		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
@@ -145,9 +146,8 @@ static int client_list(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
-	if (flt.limit < -1 || flt.min_viability < -1 || flt.stale_days < -1 ||
-	    (op_seen && op < 1))
-		return cmd_usage_error(crm, opts, usage, "a number option is negative");
+	if (op_seen && op < 1)
+		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
 	flt.operator_id = op_seen ? op : crm->operator_explicit ? crm->operator_id : 0;
 	flt.wide = wide || crm->fmt != FMT_TABLE;
 	pr = printer_new(stdout, crm->fmt);

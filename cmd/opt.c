@@ -157,9 +157,10 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		*(const char **)o->target = val;
 		break;
 	case OPT_INT_:
-		if (crm_parse_int(val, &n))
+		/* counts, limits, days, ids: never below zero */
+		if (crm_parse_int(val, &n) || n < 0)
 			return bad(crm, opts, usage,
-			           "option '--%s' takes a whole number, not '%s'",
+			           "option '--%s' takes a whole number of 0 or more, not '%s'",
 			           o->name, val);
 		*(long long *)o->target = n;
 		break;

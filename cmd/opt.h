@@ -25,7 +25,8 @@ enum opt_kind {
 	OPT_END_ = 0,
 	OPT_FLAG_,    /* int *: set to 1 */
 	OPT_STRING_,  /* const char **: the last one wins */
-	OPT_INT_,     /* long long *, with *(int*)set = 1 via ->seen if given */
+	OPT_INT_,     /* long long *, 0 or more, with *(int*)set = 1 via ->seen
+	                 if given */
 	OPT_LIST_,    /* struct strvec *: repeatable */
 	OPT_ENUM_,    /* const char **, value must be one of ->values */
 	OPT_POS_,     /* no option: how positional arguments complete */

@@ -55,18 +55,49 @@ void crm_client_filter_init(struct crm_client_filter *flt)
 	flt->limit = -1;
 }
 
+/* stages as a JSON array, for sorting in pipeline order (owned) */
+static char *stages_json(const struct crm_strlist *l)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return xstrdup("[]");
+	putc('[', f);
+	for (int i = 0; i < l->n; i++) {
+		if (i)
+			putc(',', f);
+		json_put_string(f, l->v[i]);
+	}
+	putc(']', f);
+	fclose(f);
+	return buf;
+}
+
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
 	const char *field = sort && *sort ? sort : "last_contacted_at";
 	int desc = *field == '-';
-	char buf[96];
+	char buf[128];
 
 	field += desc;
 	for (const char *const *f = sort_fields; *f; f++) {
 		if (strcmp(*f, field))
 			continue;
-		snprintf(buf, sizeof buf, " ORDER BY c.%s%s", field, desc ? " DESC" : "");
-		query_add(q, buf);
+		if (!strcmp(field, "stage")) {
+			/* in the order of the pipeline, not of the alphabet */
+			char *json = stages_json(&crm->cfg.stages);
+			snprintf(buf, sizeof buf, " ORDER BY (SELECT key FROM json_each(?)"
+			         " WHERE value = c.stage)%s", desc ? " DESC" : "");
+			query_add(q, buf);
+			query_bind_owned(q, json);
+		} else {
+			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s", field,
+			         strcmp(field, "name") ? "" : " COLLATE NOCASE",
+			         desc ? " DESC" : "");
+			query_add(q, buf);
+		}
 		if (strcmp(field, "id"))
 			query_add(q, desc ? ", c.id DESC" : ", c.id");
 		return 0;
@@ -104,6 +135,11 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 		query_bind_text(&q, flt->status);
 	}
 	if (flt->channel) {
+		if (!crm_config_has_channel(&crm->cfg, flt->channel)) {
+			rc = crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
+			             flt->channel);
+			goto cleanup;
+		}
 		query_where(&q, "c.channel = ?");
 		query_bind_text(&q, flt->channel);
 	}
@@ -125,7 +161,10 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	}
 	if (flt->stale_days >= 0) {
 		/* no contact either way for that long, in a stage still open */
-		crm_time_from_epoch(crm_now_epoch() - flt->stale_days * 86400, cutoff);
+		long long now = crm_now_epoch();
+		/* more days than there have been since 1970: before any time */
+		crm_time_from_epoch(flt->stale_days > now / 86400 ? 0 :
+		                    now - flt->stale_days * 86400, cutoff);
 		query_where(&q, "max(coalesce(c.last_contacted_at, ''),"
 		            " coalesce(c.last_interaction_at, ''), c.created_at) < ?");
 		query_bind_text(&q, cutoff);

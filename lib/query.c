@@ -65,25 +65,38 @@ int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st)
 	return 0;
 }
 
+void query_bind_owned(struct query *q, char *s)
+{
+	if (q->nowned == (int)(sizeof q->owned / sizeof q->owned[0])) {
+		fputs("crm: internal error: too many owned query texts\n", stderr);
+		abort();
+	}
+	q->owned[q->nowned++] = s;
+	query_bind_text(q, s);
+}
+
 void query_free(struct query *q)
 {
 	free(q->sql);
-	free(q->like);
 	q->sql = NULL;
-	q->like = NULL;
+	while (q->nowned > 0)
+		free(q->owned[--q->nowned]);
 }
 
 void query_where_like(struct query *q, const char *text,
                       const char *const *cols, int ncols)
 {
-	free(q->like);
-	q->like = query_like(text);
+	char *like = query_like(text);
+
 	query_add(q, q->nwhere++ ? " AND (" : " WHERE (");
 	for (int i = 0; i < ncols; i++) {
 		query_add(q, i ? " OR " : "");
 		query_add(q, cols[i]);
 		query_add(q, " LIKE ? ESCAPE '\\'");
-		query_bind_text(q, q->like);
+		if (i == 0)
+			query_bind_owned(q, like);
+		else
+			query_bind_text(q, like);
 	}
 	query_add(q, ")");
 }

@@ -16,7 +16,8 @@ struct query {
 		const char *s;  /* not owned: must outlive query_prepare's use */
 	} bind[QUERY_MAX_BINDS];
 	int nwhere;
-	char *like;      /* the LIKE pattern, owned */
+	char *owned[4];  /* texts bound and freed with the query */
+	int nowned;
 };
 
 void query_init(struct query *q, const char *select);
@@ -25,6 +26,8 @@ void query_add(struct query *q, const char *sql);    /* raw text */
 void query_where(struct query *q, const char *cond);
 void query_bind_text(struct query *q, const char *s);
 void query_bind_int(struct query *q, long long v);
+/* bind s, which the query owns from now on and frees in query_free */
+void query_bind_owned(struct query *q, char *s);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);

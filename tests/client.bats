@@ -176,6 +176,43 @@ setup_list() {
 	stderr_has "cannot sort by 'shoe_size'"
 	run --separate-stderr crm client list --limit -5
 	assert_failure 64
+	stderr_has "option '--limit' takes a whole number of 0 or more, not '-5'"
+	for o in --limit --min-viability --stale; do
+		run --separate-stderr crm client list $o -1
+		assert_failure 64
+	done
+	run --separate-stderr crm client list --operator 0
+	assert_failure 64
+	stderr_has "operator '0': ids start at 1"
+}
+
+@test "list rejects an unknown channel (65) and status (64)" {
+	run --separate-stderr crm client list --channel pigeon
+	assert_failure 65
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel"
+	run --separate-stderr crm client list --status bogus
+	assert_failure 64
+	stderr_has "option '--status': 'bogus' is not one of its values"
+}
+
+@test "list --stale longer than time itself matches nothing" {
+	crm -q client add --name A
+	run --separate-stderr crm client list --stale 9223372036854775807
+	assert_failure 1
+	assert_equal "$stderr" ''
+}
+
+@test "list --sort stage follows the pipeline; --sort name ignores case" {
+	crm -q client add --name bea --stage won
+	crm -q client add --name Al --stage replied
+	crm -q client add --name carl --stage new
+	crm -q client add --name Dee --stage meeting
+	run crm client list --sort stage --format ids
+	assert_output $'3\n2\n4\n1'
+	run crm client list --sort -stage --format ids
+	assert_output $'1\n4\n2\n3'
+	run crm client list --sort name --format ids
+	assert_output $'2\n1\n3\n4'
 }
 
 @test "list prints every machine format" {
