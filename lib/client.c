@@ -7,7 +7,7 @@
 
 enum kind {
 	K_TEXT, K_REQUIRED, K_EMAIL, K_PHONE, K_CHANNEL, K_STAGE, K_STATUS,
-	K_VIABILITY, K_BOOL, K_AIMODE, K_TIME,
+	K_VIABILITY, K_BOOL, K_AIMODE, K_TIME, K_DUE,
 };
 
 /* In the order of enum client_field, which is also the order of the
@@ -30,7 +30,7 @@ static const struct {
 	[CF_AI_MODE] = { "ai_mode", K_AIMODE },
 	[CF_NOTES] = { "notes", K_TEXT },
 	[CF_LOST_REASON] = { "lost_reason", K_TEXT },
-	[CF_NEXT_ACTION_AT] = { "next_action_at", K_TIME },
+	[CF_NEXT_ACTION_AT] = { "next_action_at", K_DUE },
 	[CF_LAST_CONTACTED_AT] = { "last_contacted_at", K_TIME },
 	[CF_LAST_INTERACTION_AT] = { "last_interaction_at", K_TIME },
 };
@@ -91,7 +91,8 @@ static int one_of(const char *s, const char *const *set)
 
 static int validate(struct crm *crm, int i, const char *in, struct values *out)
 {
-	static const char *const statuses[] = { "active", "archived", "forgotten", NULL };
+	/* forgotten is what client forget leaves, not a status to set */
+	static const char *const statuses[] = { "active", "archived", NULL };
 	static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
 	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
 	static const char *const no[] = { "0", "off", "false", "no", NULL };
@@ -137,7 +138,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	case K_STATUS:
 		if (!one_of(in, statuses))
 			return crm_err(crm, CRM_DATAERR,
-			               "status '%s': not one of active, archived, forgotten", in);
+			               "status '%s': not one of active, archived", in);
 		break;
 	case K_VIABILITY:
 		if (crm_parse_int(in, &n) || n < 0 || n > 100)
@@ -157,7 +158,8 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 			return crm_err(crm, CRM_DATAERR, "ai_mode '%s': not one of off, draft, auto", in);
 		break;
 	case K_TIME:
-		if (crm_time_parse(in, t))
+	case K_DUE:   /* "7d" is a week from now */
+		if ((fields[i].kind == K_DUE ? crm_time_parse_ahead : crm_time_parse)(in, t))
 			return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
 		in = t;
 		break;

@@ -109,6 +109,9 @@ long long crm_now_epoch(void);
  * none for UTC) or a relative one ("7d", "24h", "30m", "2w": that long before
  * now) into canonical UTC text.  0 on success, -1 if it is not a time. */
 int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
+/* The same, but a relative time is that long after now ("7d": in a week),
+ * for times that are due, such as next_action_at. */
+int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 

@@ -129,7 +129,7 @@ static int parse_absolute(const char *s, long long *epoch)
 }
 
 /* "7d", "24h", "30m", "90s", "2w": that long before now */
-static int parse_relative(const char *s, long long *epoch)
+static int parse_relative(const char *s, int ahead, long long *epoch)
 {
 	char *end;
 	long long n;
@@ -147,7 +147,7 @@ static int parse_relative(const char *s, long long *epoch)
 	case 'w': n *= 7 * 86400; break;
 	default: return -1;
 	}
-	*epoch = crm_now_epoch() - n;
+	*epoch = crm_now_epoch() + (ahead ? n : -n);
 	return 0;
 }
 
@@ -180,7 +180,7 @@ int crm_time_to_epoch(const char *canon, long long *epoch)
 	return parse_absolute(canon, epoch);
 }
 
-int crm_time_parse(const char *in, char out[CRM_TIME_LEN])
+static int time_parse(const char *in, int ahead, char out[CRM_TIME_LEN])
 {
 	long long t;
 
@@ -188,10 +188,20 @@ int crm_time_parse(const char *in, char out[CRM_TIME_LEN])
 		return -1;
 	while (isspace((unsigned char)*in))
 		in++;
-	if (parse_absolute(in, &t) && parse_relative(in, &t))
+	if (parse_absolute(in, &t) && parse_relative(in, ahead, &t))
 		return -1;
 	if (t < -62167219200LL || t > 253402300799LL) /* years 0000..9999 */
 		return -1;
 	crm_time_from_epoch(t, out);
 	return 0;
+}
+
+int crm_time_parse(const char *in, char out[CRM_TIME_LEN])
+{
+	return time_parse(in, 0, out);
+}
+
+int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN])
+{
+	return time_parse(in, 1, out);
 }

@@ -401,3 +401,16 @@ Y
 	run --separate-stderr crm client history 5
 	assert_failure 1
 }
+
+@test "edit --next-action 7d is a week ahead; status forgotten is not for edit" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	crm -q client edit 1 --next-action 7d
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.next_action_at == "2026-12-02T12:00:00Z"'
+	run --separate-stderr crm client edit 1 --status forgotten
+	assert_failure 65
+	assert_equal "$stderr" "crm: status 'forgotten': not one of active, archived"
+	run --separate-stderr crm client edit 1 --status archived
+	assert_success
+}
