@@ -144,6 +144,14 @@ static int migrate(struct crm *crm)
 		return crm_err(crm, CRM_CANTCREAT,
 		               "database '%s': schema version %d is newer than this crm knows (%d); upgrade crm",
 		               crm->db_path, version, SCHEMA_VERSION);
+	/* A new, empty file: WAL, so that readers go on while one process
+	 * writes.  The mode is kept in the file; it cannot change inside a
+	 * transaction, and an existing database keeps the mode it has (a
+	 * read-only one could not change it). */
+	if (version == 0 &&
+	    ((rc = pragma_int(crm, "SELECT count(*) FROM sqlite_schema", &ntables)) ||
+	     (!ntables && (rc = exec(crm, "PRAGMA journal_mode = WAL", "database")))))
+		return rc;
 	if ((rc = crm_begin(crm)))
 		return rc;
 	/* look again inside the write lock: another process may have won */
@@ -197,9 +205,10 @@ int crm_db_open(struct crm *crm)
 	}
 	sqlite3_busy_timeout(crm->db, 5000);
 	sqlite3_extended_result_codes(crm->db, 1);
-	/* WAL lets readers go on while one process writes; NORMAL sync is
-	 * safe with WAL (a crash loses no committed transaction's consistency) */
-	if ((rc = exec(crm, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	/* NORMAL sync is safe with WAL (a crash loses no committed
+	 * transaction's consistency); the WAL mode itself is set when the
+	 * file is created (migrate) */
+	if ((rc = exec(crm, "PRAGMA synchronous = NORMAL;"
 	               "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 	               "database")))
 		goto fail;

@@ -3,6 +3,7 @@
  * (DESIGN.md sec. 8). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "crm.h"
 
@@ -32,6 +33,9 @@ int crm_sqlerr(struct crm *crm, const char *ctx)
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
 	case SQLITE_PERM:
+		if (!strcmp(ctx, "database"))
+			return crm_err(crm, CRM_CANTCREAT, "database '%s': %s",
+			               crm->db_path ? crm->db_path : "", msg);
 		return crm_err(crm, CRM_CANTCREAT, "%s: database '%s': %s", ctx,
 		               crm->db_path ? crm->db_path : "", msg);
 	case SQLITE_CONSTRAINT:

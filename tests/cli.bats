@@ -229,3 +229,24 @@ SH
 	assert_line 'notes                one'
 	assert_line '                     two'
 }
+
+@test "a read-only database can still be read; a write to it exits 73" {
+	crm -q client add --name Ana
+	sqlite3 "$CRM_DB" 'PRAGMA journal_mode = DELETE' >/dev/null
+	# a folder every user can reach (the test's own folder may not be)
+	ro=$(mktemp -d /tmp/crm-ro.XXXXXX)
+	mv "$CRM_DB" "$ro/crm.db" && chmod 444 "$ro/crm.db" && chmod 555 "$ro"
+	as_reader() { "$@"; }
+	if [ "$(id -u)" = 0 ]; then
+		# root writes anywhere: read and write as an ordinary user
+		command -v setpriv >/dev/null || skip "setpriv is needed to drop root"
+		as_reader() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	fi
+	run --separate-stderr as_reader "$(command -v crm)" --db "$ro/crm.db" client list --format ids
+	assert_success
+	assert_output 1
+	run --separate-stderr as_reader "$(command -v crm)" --db "$ro/crm.db" client add --name Bo
+	chmod 755 "$ro" && rm -rf "$ro"
+	assert_failure 73
+	assert_equal "$stderr" "crm: operator: database '$ro/crm.db': attempt to write a readonly database"
+}
