@@ -241,6 +241,30 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
 	return crm_activity(crm, "client", id, action, field, old, new, reason);
 }
 
+/* Owner-centric: a data error when a client other than self (0 when
+ * adding) already has the email or the phone of vals in the operator,
+ * naming the value that matched and that client. */
+static int owner_clash(struct crm *crm, long long op, long long self,
+                       const struct values *vals)
+{
+	const int which[] = { CF_EMAIL, CF_PHONE };
+	long long other;
+	int rc;
+
+	for (int i = 0; i < 2; i++) {
+		const char *email = which[i] == CF_EMAIL ? vals->email_norm : NULL;
+		const char *phone = which[i] == CF_PHONE ? vals->phone_norm : NULL;
+		if (!email && !phone)
+			continue;
+		if ((rc = crm_client_find_owner(crm, op, email, phone, &other)))
+			return rc;
+		if (other && other != self)
+			return crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
+			               vals->v[which[i]], other);
+	}
+	return 0;
+}
+
 static const char *owner_label(const struct crm_client_fields *f)
 {
 	return f->v[CF_EMAIL] && *f->v[CF_EMAIL] ? f->v[CF_EMAIL] :
@@ -261,7 +285,6 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		" coalesce(?15, ?16), ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
 	struct values vals;
 	long long op = f->operator_id > 0 ? f->operator_id : crm_operator(crm);
-	long long existing;
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
 	int rc, own = 0, changed = 0;
@@ -282,14 +305,8 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))
 		goto done;
-	if ((rc = crm_client_find_owner(crm, op, vals.email_norm, vals.phone_norm,
-	                                &existing)))
+	if ((rc = owner_clash(crm, op, 0, &vals)))
 		goto done;
-	if (existing) {
-		rc = crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
-		             owner_label(f), existing);
-		goto done;
-	}
 	if (!(st = crm_stmt(crm, sql))) {
 		rc = CRM_SOFTWARE;
 		goto done;
@@ -376,7 +393,7 @@ int crm_client_update(struct crm *crm, long long id,
 {
 	struct values vals;
 	char *old[CF_COUNT] = { 0 };
-	long long op = 0, existing;
+	long long op = 0;
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
 	int rc, own = 0, n = 0;
@@ -405,18 +422,8 @@ int crm_client_update(struct crm *crm, long long id,
 	sqlite3_reset(st);
 	rc = 0;
 
-	if (vals.email_norm || vals.phone_norm) {
-		if ((rc = crm_client_find_owner(crm, op, vals.email_norm, NULL, &existing)))
-			goto done;
-		if (!existing && (rc = crm_client_find_owner(crm, op, NULL,
-		                                             vals.phone_norm, &existing)))
-			goto done;
-		if (existing && existing != id) {
-			rc = crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
-			             owner_label(f), existing);
-			goto done;
-		}
-	}
+	if ((rc = owner_clash(crm, op, id, &vals)))
+		goto done;
 	crm_now(now);
 	for (int i = 0; i < CF_COUNT && !rc; i++) {
 		const char *nv = vals.v[i];

@@ -382,6 +382,13 @@ Y
 	run --separate-stderr crm client edit 2 --email ANA@x.test
 	assert_failure 65
 	assert_equal "$stderr" "crm: client 'ANA@x.test': already exists as 1"
+	add_client --name Cy --phone '+1 555 1234567'
+	run --separate-stderr crm client edit 1 --email ana@x.test --phone '+1 (555) 123-4567'
+	assert_failure 65
+	assert_equal "$stderr" "crm: client '+1 (555) 123-4567': already exists as 3"
+	run --separate-stderr crm client add --name Dee --email dee@x.test --phone '+15551234567'
+	assert_failure 65
+	assert_equal "$stderr" "crm: client '+15551234567': already exists as 3"
 	run --separate-stderr crm client edit 9 --name X
 	assert_failure 1
 	run --separate-stderr crm client edit 1 --name ''
