@@ -11,6 +11,7 @@
 static int cmd_init(struct crm *crm, int argc, char **argv);
 static int cmd_help(struct crm *crm, int argc, char **argv);
 static int cmd_complete(struct crm *crm, int argc, char **argv);
+static int run(struct crm *crm, int argc, char **argv);
 
 static const struct cmd commands[] = {
 	{ "init", cmd_init, CMD_DB | CMD_WRITES, "create or migrate the database", NULL },
@@ -55,7 +56,7 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 {
 	const struct cmd *c;
 	int n = opt_parse(crm, argc, argv, (const struct opt[]){
-		OPT_POS(COMPL_NONE), OPT_END() }, "[COMMAND]");
+		OPT_POS(COMPL_NONE), OPT_END() }, "[COMMAND [SUBCOMMAND]]");
 
 	if (n < 0)
 		return OPT_EXIT(n);
@@ -70,6 +71,14 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 	if (!c || (c->flags & CMD_HIDDEN))
 		return crm_err(crm, CRM_USAGE, "help: '%s' is not a crm command",
 		               argv[0]);
+	if (n > 2 || (n == 2 && !c->sub))
+		return crm_err(crm, CRM_USAGE, "help: '%s' has no subcommand '%s'",
+		               c->name, argv[1]);
+	if (n == 2) {
+		/* crm help client add: the subcommand's own --help */
+		char *args[] = { (char *)c->name, argv[1], "--help", NULL };
+		return run(crm, 3, args);
+	}
 	/* the man page is the long help, when it is installed and a person
 	 * is reading */
 	if (isatty(STDOUT_FILENO) && getenv("CRM_NO_MAN") == NULL) {
@@ -300,15 +309,18 @@ static int global_value(int *i, int argc, char **argv, const char *name,
 		return 0;
 	if (a[n] == '=') {
 		*out = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
+	} else if (a[n] != '\0') {
 		return 0;
-	if (*i + 1 >= argc) {
+	} else if (*i + 1 >= argc) {
 		fprintf(stderr, "crm: option '%s' needs a value\n", name);
 		exit(CRM_USAGE);
+	} else {
+		*out = argv[++*i];
 	}
-	*out = argv[++*i];
+	if (!**out) {
+		fprintf(stderr, "crm: option '%s': the value is empty\n", name);
+		exit(CRM_USAGE);
+	}
 	return 1;
 }
 

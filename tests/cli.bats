@@ -104,6 +104,29 @@ load helper
 @test "help for an unknown command exits 64" {
 	run --separate-stderr crm help frob
 	assert_failure 64
+	run --separate-stderr crm help init extra
+	assert_failure 64
+	assert_equal "$stderr" "crm: help: 'init' has no subcommand 'extra'"
+	run --separate-stderr crm help client frob
+	assert_failure 64
+}
+
+@test "crm help GROUP SUBCOMMAND prints the subcommand's help" {
+	run --separate-stderr crm help client add
+	assert_success
+	assert_line --index 0 --partial 'usage: crm client add --name NAME'
+	[ ! -e "$CRM_DB" ]
+}
+
+@test "an empty --db or --config is a usage error, not the default" {
+	for o in --db --config; do
+		run --separate-stderr crm $o '' init
+		assert_failure 64
+		assert_equal "$stderr" "crm: option '$o': the value is empty"
+		run --separate-stderr crm $o= init
+		assert_failure 64
+	done
+	[ ! -e "$HOME/.local/share/crm" ]
 }
 
 @test "an unknown command runs crm-NAME from PATH with the environment" {
