@@ -428,17 +428,19 @@ static void table_flush(struct printer *p)
 
 /* --- the interface --- */
 
-void printer_begin(struct printer *p, const struct pcol *cols, int ncols)
+int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 {
 	p->cols = cols;
 	p->ncols = ncols;
 	p->rows = 0;
-	p->idcol = 0;
+	p->idcol = -1;
 	for (int i = 0; i < ncols; i++)
 		if (!strcmp(cols[i].name, "id")) {
 			p->idcol = i;
 			break;
 		}
+	if (p->fmt == FMT_IDS && p->idcol < 0)
+		return -1;
 	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {
 		for (int i = 0; i < ncols; i++) {
 			if (i)
@@ -447,6 +449,7 @@ void printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 		}
 		putc('\n', p->out);
 	}
+	return 0;
 }
 
 static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
@@ -459,6 +462,8 @@ static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 		json_row(p, vals, st);
 		break;
 	case FMT_IDS:
+		if (p->idcol < 0)
+			return;
 		id = st ? (const char *)sqlite3_column_text(st, p->idcol) : vals[p->idcol];
 		if (!id)
 			return;

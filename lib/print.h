@@ -47,8 +47,9 @@ const char *crm_fmt_name(enum crm_fmt fmt);
 
 /* fmt must be resolved (not FMT_DEFAULT).  The printer does not own out. */
 struct printer *printer_new(FILE *out, enum crm_fmt fmt);
-/* cols must outlive the printer. */
-void printer_begin(struct printer *p, const struct pcol *cols, int ncols);
+/* cols must outlive the printer.  -1, printing nothing, when the format
+ * is ids and no column is named "id". */
+int printer_begin(struct printer *p, const struct pcol *cols, int ncols);
 /* Column i of the row is column i of the statement (which has at least
  * ncols columns). */
 void printer_row_stmt(struct printer *p, sqlite3_stmt *st);

@@ -407,6 +407,9 @@ Y
 	assert_line --index 2 --partial $'stage\tstage\tnew\tcontacted'
 	run --separate-stderr crm client history 5
 	assert_failure 1
+	run --separate-stderr crm client history 1 --format ids
+	assert_failure 64
+	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
 }
 
 @test "edit --next-action 7d is a week ahead; status forgotten is not for edit" {
