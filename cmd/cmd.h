@@ -52,6 +52,12 @@ typedef int (*cmd_resolve_fn)(struct crm *crm, const char *ref, long long *id);
 int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
              long long **ids, int *n);
 
+/* A bulk change of n things, more than bulk.confirm (0: never ask), is
+ * confirmed on the terminal (/dev/tty: the ids may be on stdin) unless
+ * yes is set; with no terminal (cron, scripts) it goes ahead.  0 to go
+ * on; CRM_NOTFOUND, with the message set, when the person said no. */
+int cmd_confirm_bulk(struct crm *crm, int n, const char *what, int yes);
+
 /* FILE|- input of a batch, with its options */
 struct cmd_input {
 	const char *infmt, *reject;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "client.h"
@@ -173,4 +174,24 @@ int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn)
 	}
 	cmd_input_close(&in);
 	return rc;
+}
+
+int cmd_confirm_bulk(struct crm *crm, int n, const char *what, int yes)
+{
+	char answer[16] = "";
+	FILE *tty;
+	int ok;
+
+	if (yes || crm->cfg.bulk_confirm <= 0 || n <= crm->cfg.bulk_confirm)
+		return 0;
+	if (!(tty = fopen("/dev/tty", "r+")))
+		return 0;  /* nobody to ask */
+	fprintf(tty, "crm: %s: change %d clients? [y/N] ", what, n);
+	fflush(tty);
+	ok = fgets(answer, sizeof answer, tty) &&
+	     (answer[0] == 'y' || answer[0] == 'Y');
+	fclose(tty);
+	if (!ok)
+		return crm_err(crm, CRM_NOTFOUND, "%s: not confirmed; nothing changed", what);
+	return 0;
 }

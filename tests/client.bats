@@ -424,3 +424,23 @@ Y
 	run --separate-stderr crm client edit 1 --status archived
 	assert_success
 }
+
+@test "a bulk stage change over bulk.confirm asks on the terminal; --yes or no terminal goes ahead" {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	for i in 1 2 3; do crm -q client add --name "c$i" >/dev/null; done
+	printf 'bulk:\n  confirm: 2\n' > crm.yaml
+	run bash -c "printf 'n\n' | script -qec 'crm client stage 1 2 3 contacted; echo rc=\$?' /dev/null"
+	assert_output --partial 'change 3 clients? [y/N]'
+	assert_output --partial 'crm: client stage: not confirmed; nothing changed'
+	assert_output --partial 'rc=1'
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'new'")" 3
+	run bash -c "printf 'y\n' | script -qec 'crm client stage 1 2 3 contacted; echo rc=\$?' /dev/null"
+	assert_output --partial 'rc=0'
+	run bash -c "script -qec 'crm client stage --yes 1 2 3 meeting; echo rc=\$?' /dev/null < /dev/null"
+	refute_output --partial '[y/N]'
+	assert_output --partial 'rc=0'
+	# no terminal at all: nobody to ask
+	run --separate-stderr setsid -w crm client stage 1 2 3 won < /dev/null
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 3
+}
