@@ -96,6 +96,9 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			b->counts[outcome]++;
 		stored++;
 	}
+	/* input that broke off is not a whole batch: store none of it */
+	if (!rc && ferror(b->in))
+		rc = crm_err(crm, CRM_NOINPUT, "%s: read error: %s", b->name, strerror(errno));
 	if (rc) {
 		crm_rollback(crm);
 		memset(b->counts, 0, sizeof b->counts);
@@ -117,8 +120,6 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		rc = crm_err(crm, CRM_DATAERR, "%s: nothing stored: %lld bad record%s",
 		             b->name, b->rejected, b->rejected == 1 ? "" : "s");
 cleanup:
-	if (ferror(b->in) && !rc)
-		rc = crm_err(crm, CRM_NOINPUT, "%s: read error", b->name);
 	reader_free(r);
 	if (rf && fclose(rf) != 0 && !rc)
 		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,

@@ -90,6 +90,16 @@ C
 	assert_failure 64
 }
 
+@test "input that cannot be read stores nothing and exits 66" {
+	mkdir adir
+	run --separate-stderr crm client import adir
+	assert_failure 66
+	assert_equal "$stderr" "crm: adir: read error: Is a directory"
+	run --separate-stderr crm client import - < adir
+	assert_failure 66
+	assert_equal "$stderr" "crm: stdin: read error: Is a directory"
+}
+
 @test "a cell is a number in the custom fields only when it reads back as written" {
 	printf 'name,email,ref,big,flt,ok,z,neg,dec\nZ,z@x.test,1e3,12345678901234567890123,1.50,42,007,-3,0.25\n' | crm -q client import -
 	run crm client show 1 --format json
