@@ -1,5 +1,5 @@
 /* config.c: crm config check|get|list (see crm-config(1)). */
-#include <string.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 #include "print.h"
@@ -21,93 +21,83 @@ static int config_check(struct crm *crm, int argc, char **argv)
 	return 0;
 }
 
-/* a list value "[a, b]" prints one item a line */
-static void print_value(const char *key, const char *value, void *arg)
-{
-	size_t n = strlen(value);
+/* key and value rows; in json and jsonl the value is a JSON value (a
+ * number, a list, null), in the other formats YAML flow text */
+static const struct pcol text_cols[] = { { "key", COL_TEXT }, { "value", COL_TEXT } };
+static const struct pcol json_cols[] = { { "key", COL_TEXT }, { "value", COL_JSON } };
 
-	(void)key;
-	(void)arg;
-	if (n >= 2 && value[0] == '[' && value[n - 1] == ']' && !strchr(value, '{')) {
-		const char *s = value + 1, *end = value + n - 1;
-		while (s < end) {
-			const char *comma = memchr(s, ',', (size_t)(end - s));
-			const char *stop = comma ? comma : end;
-			printf("%.*s\n", (int)(stop - s), s);
-			s = stop + (comma ? 2 : 0);
-		}
-		return;
-	}
-	puts(value);
+static enum crm_config_style style_of(enum crm_fmt fmt)
+{
+	return fmt == FMT_JSON || fmt == FMT_JSONL ? CRM_CONFIG_JSON : CRM_CONFIG_YAML;
 }
 
-static const struct pcol config_cols[] = { { "key", COL_TEXT }, { "value", COL_TEXT } };
-
-struct get_state {
+/* the printer begins with the first row, so nothing is printed for a key
+ * that is not there */
+struct rows {
 	struct crm *crm;
-	const char *key;
 	struct printer *pr;
 };
 
-/* the key itself prints its value; the keys of a section print as rows */
-static void got(const char *key, const char *value, void *arg)
+static void row(const char *key, const char *value, void *arg)
 {
-	struct get_state *g = arg;
+	struct rows *r = arg;
 	const char *vals[] = { key, value };
 
-	if (!strcmp(key, g->key)) {
-		print_value(key, value, NULL);
-		return;
+	if (!r->pr) {
+		r->pr = printer_new(stdout, r->crm->fmt);
+		printer_begin(r->pr, style_of(r->crm->fmt) == CRM_CONFIG_JSON
+		              ? json_cols : text_cols, 2);
 	}
-	if (!g->pr) {
-		g->pr = printer_new(stdout, g->crm->fmt);
-		printer_begin(g->pr, config_cols, 2);
+	printer_row(r->pr, vals);
+}
+
+static void rows_end(struct rows *r)
+{
+	if (r->pr) {
+		printer_end(r->pr);
+		printer_free(r->pr);
 	}
-	printer_row(g->pr, vals);
 }
 
 static int config_get(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
-	struct get_state g = { crm, NULL, NULL };
+	struct rows r = { crm, NULL };
 	int n = opt_parse(crm, argc, argv, opts, "KEY"), rc;
+	char *v;
 
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n != 1)
 		return cmd_usage_error(crm, opts, "KEY", "one key, such as pipeline.stages");
-	g.key = argv[0];
-	rc = crm_config_get(&crm->cfg, argv[0], got, &g);
-	if (g.pr) {
-		printer_end(g.pr);
-		printer_free(g.pr);
+	/* One key in table or tsv, what a terminal and a pipe get by default:
+	 * its value alone, a list one item a line, for a person or a shell
+	 * loop.  A section, or another format, prints rows. */
+	if ((crm->fmt == FMT_TABLE || crm->fmt == FMT_TSV) &&
+	    (v = crm_config_value(&crm->cfg, argv[0], CRM_CONFIG_LINES))) {
+		fputs(v, stdout);
+		free(v);
+		return 0;
 	}
+	rc = crm_config_get(&crm->cfg, argv[0], style_of(crm->fmt), row, &r);
+	rows_end(&r);
 	if (rc)
 		return crm_err(crm, CRM_NOTFOUND, "config get: no key '%s'", argv[0]);
 	return 0;
 }
 
-static void list_row(const char *key, const char *value, void *arg)
-{
-	const char *vals[] = { key, value };
-	printer_row(arg, vals);
-}
-
 static int config_list(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
+	struct rows r = { crm, NULL };
 	int n = opt_parse(crm, argc, argv, opts, "");
 
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
-	pr = printer_new(stdout, crm->fmt);
-	printer_begin(pr, config_cols, 2);
-	crm_config_each(&crm->cfg, list_row, pr);
-	printer_end(pr);
-	printer_free(pr);
+	crm_config_each(&crm->cfg, style_of(crm->fmt), row, &r);
+	rows_end(&r);
 	return 0;
 }
 

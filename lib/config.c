@@ -3,15 +3,19 @@
  * its table, or a node of the wrong kind, is an error with the file, line
  * and column.  Defaults fill what the file leaves out. */
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 
 #include "crm.h"
 #include "config_keys.h"
-
+#include "lead.h"
 
 struct loader {
 	yaml_document_t doc;
@@ -19,24 +23,64 @@ struct loader {
 	char *dir;          /* the file's folder, for relative paths */
 	char *err;
 	size_t errlen;
-	/* where each key was, for the checks after loading */
-	struct { char path[160]; yaml_mark_t mark; } marks[48];
+	/* where each key was, for the checks after loading: room for every
+	 * key of the tables, as a key is given once */
+	struct { char path[160]; yaml_mark_t mark; } marks[128];
 	int nmarks;
 };
 
-static int at(struct loader *l, yaml_mark_t m, const char *fmt, const char *a,
-              const char *b)
+/* "FILE:LINE:COL: message" in l->err; returns CRM_CONFIG */
+static int at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
 {
+	va_list ap;
 	int n = snprintf(l->err, l->errlen, "%s:%lu:%lu: ", l->file,
 	                 (unsigned long)m.line + 1, (unsigned long)m.column + 1);
-	if (n >= 0 && (size_t)n < l->errlen)
-		snprintf(l->err + n, l->errlen - (size_t)n, fmt, a, b);
+
+	if (n >= 0 && (size_t)n < l->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(l->err + n, l->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
 	return CRM_CONFIG;
 }
 
 static const char *scalar(yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
+}
+
+/* YAML's null: nothing after the colon, or a plain ~ or null */
+static int is_null(yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE)
+		return 0;
+	s = scalar(n);
+	return !*s || (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	               (!strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	                !strcmp(s, "NULL")));
+}
+
+/* the name of the key of pair p, "" when it is not a scalar */
+static const char *key_name(struct loader *l, yaml_node_pair_t *p)
+{
+	yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+	return k->type == YAML_SCALAR_NODE ? scalar(k) : "";
+}
+
+/* 1 if a pair of the map before p has the same key: YAML forbids it, and
+ * libyaml lets it through */
+static int given_before(struct loader *l, yaml_node_t *map, yaml_node_pair_t *p)
+{
+	const char *name = key_name(l, p);
+
+	for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++)
+		if (!strcmp(key_name(l, q), name))
+			return 1;
+	return 0;
 }
 
 static char *expand_path(struct loader *l, const char *s)
@@ -63,94 +107,117 @@ static int get_int(struct loader *l, yaml_node_t *n, const char *path,
                    long long *out)
 {
 	if (n->type != YAML_SCALAR_NODE || crm_parse_int(scalar(n), out))
-		return at(l, n->start_mark, "'%s' must be a whole number%s", path, "");
+		return at(l, n->start_mark, "'%s' must be a whole number", path);
+	return 0;
+}
+
+/* A whole number from min to max (0: none but what an int holds, or a
+ * long long when is_llong) */
+static int get_int_in(struct loader *l, yaml_node_t *n, const char *path,
+                      long long min, long long max, int is_llong, long long *out)
+{
+	if (get_int(l, n, path, out))
+		return CRM_CONFIG;
+	if (max && (*out < min || *out > max))
+		return at(l, n->start_mark, "'%s' must be from %lld to %lld", path, min, max);
+	if (*out < min)
+		return at(l, n->start_mark, "'%s' must be at least %lld", path, min);
+	if (!is_llong && *out > INT_MAX)
+		return at(l, n->start_mark, "'%s' is too large", path);
 	return 0;
 }
 
 static int get_str(struct loader *l, yaml_node_t *n, const char *path)
 {
 	if (n->type != YAML_SCALAR_NODE)
-		return at(l, n->start_mark, "'%s' must be a string%s", path, "");
+		return at(l, n->start_mark, "'%s' must be a string", path);
 	return 0;
-}
-
-static void free_strs(struct crm_strlist *sl)
-{
-	for (int i = 0; i < sl->n; i++)
-		free(sl->v[i]);
-	free(sl->v);
-	sl->v = NULL;
-	sl->n = 0;
 }
 
 static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
                     void *base, const char *prefix);
 
+/* one rule of viability.rules, a map, into r */
+static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rule *r,
+                     const char *path)
+{
+	int have_points = 0;
+
+	if (rn->type != YAML_MAPPING_NODE)
+		return at(l, rn->start_mark, "'%s': a rule is a map", path);
+	for (yaml_node_pair_t *p = rn->data.mapping.pairs.start;
+	     p < rn->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
+		const char *name = key_name(l, p);
+		char kpath[192];
+		long long num;
+		char *end;
+
+		snprintf(kpath, sizeof kpath, "%s.%s", path, name);
+		if (given_before(l, rn, p))
+			return at(l, k->start_mark, "duplicate key '%s'", kpath);
+		if (!strcmp(name, "has") || !strcmp(name, "field") || !strcmp(name, "equals")) {
+			if (get_str(l, v, kpath))
+				return CRM_CONFIG;
+			if (name[0] != 'e' && !crm_config_is_lead_field(scalar(v)))
+				return at(l, v->start_mark, "%s: '%s' is not a lead field", kpath, scalar(v));
+			char **dst = name[0] == 'h' ? &r->has : name[0] == 'f' ? &r->field : &r->equals;
+			*dst = xstrdup(scalar(v));
+		} else if (!strcmp(name, "min") || !strcmp(name, "max")) {
+			double d = v->type == YAML_SCALAR_NODE ? strtod(scalar(v), &end) : 0;
+			if (v->type != YAML_SCALAR_NODE || end == scalar(v) || *end || !isfinite(d))
+				return at(l, v->start_mark, "'%s' must be a number", kpath);
+			if (name[1] == 'i') {
+				r->min = d;
+				r->has_min = 1;
+			} else {
+				r->max = d;
+				r->has_max = 1;
+			}
+		} else if (!strcmp(name, "points")) {
+			if (get_int_in(l, v, kpath, INT_MIN, 0, 0, &num))
+				return CRM_CONFIG;
+			r->points = (int)num;
+			have_points = 1;
+		} else {
+			return at(l, k->start_mark, "unknown key '%s'", kpath);
+		}
+	}
+	if (!r->has && !r->field)
+		return at(l, rn->start_mark, "'%s': a rule needs 'has' or 'field'", path);
+	if (r->has && r->field)
+		return at(l, rn->start_mark, "'%s': a rule has 'has' or 'field', not both", path);
+	if (r->has && (r->equals || r->has_min || r->has_max))
+		return at(l, rn->start_mark, "'%s': a 'has' rule takes no 'equals', 'min' or 'max'", path);
+	if (r->field && !r->equals && !r->has_min && !r->has_max)
+		return at(l, rn->start_mark, "'%s': a 'field' rule needs 'equals', 'min' or 'max'", path);
+	if (r->equals && (r->has_min || r->has_max))
+		return at(l, rn->start_mark, "'%s': a rule has 'equals' or a range ('min', 'max'), not both", path);
+	if (r->has_min && r->has_max && r->min > r->max)
+		return at(l, rn->start_mark, "'%s': a rule's 'min' is more than its 'max'", path);
+	if (!have_points)
+		return at(l, rn->start_mark, "'%s': a rule needs 'points'", path);
+	return 0;
+}
+
 static int load_rules(struct loader *l, yaml_node_t *n, struct crm_config *cfg,
                       const char *path)
 {
-	yaml_node_item_t *it;
-	int i = 0;
+	int i = 0, count;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return at(l, n->start_mark, "'%s' must be a list of rules%s", path, "");
-	for (int k = 0; k < cfg->viability.nrules; k++) {
-		free(cfg->viability.rules[k].has);
-		free(cfg->viability.rules[k].field);
-		free(cfg->viability.rules[k].equals);
-	}
-	free(cfg->viability.rules);
-	cfg->viability.nrules = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-	cfg->viability.rules = xmalloc((size_t)(cfg->viability.nrules + 1) * sizeof *cfg->viability.rules);
-	memset(cfg->viability.rules, 0, (size_t)(cfg->viability.nrules + 1) * sizeof *cfg->viability.rules);
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, i++) {
-		yaml_node_t *rn = yaml_document_get_node(&l->doc, *it);
-		struct crm_viability_rule *r = &cfg->viability.rules[i];
-		int have_points = 0;
-		if (rn->type != YAML_MAPPING_NODE)
-			return at(l, rn->start_mark, "'%s': a rule is a map%s", path, "");
-		for (yaml_node_pair_t *p = rn->data.mapping.pairs.start;
-		     p < rn->data.mapping.pairs.top; p++) {
-			yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
-			yaml_node_t *v = yaml_document_get_node(&l->doc, p->value);
-			const char *name = k->type == YAML_SCALAR_NODE ? scalar(k) : "";
-			long long num;
-			char *end;
-			if (!strcmp(name, "has") || !strcmp(name, "field") || !strcmp(name, "equals")) {
-				if (get_str(l, v, path))
-					return CRM_CONFIG;
-				char **dst = name[0] == 'h' ? &r->has : name[0] == 'f' ? &r->field : &r->equals;
-				free(*dst);
-				*dst = xstrdup(scalar(v));
-			} else if (!strcmp(name, "min") || !strcmp(name, "max")) {
-				double d = v->type == YAML_SCALAR_NODE ? strtod(scalar(v), &end) : 0;
-				if (v->type != YAML_SCALAR_NODE || end == scalar(v) || *end)
-					return at(l, v->start_mark, "'%s.%s' must be a number", path, name);
-				if (name[1] == 'i') {
-					r->min = d;
-					r->has_min = 1;
-				} else {
-					r->max = d;
-					r->has_max = 1;
-				}
-			} else if (!strcmp(name, "points")) {
-				if (get_int(l, v, "viability.rules.points", &num))
-					return CRM_CONFIG;
-				r->points = (int)num;
-				have_points = 1;
-			} else {
-				return at(l, k->start_mark, "unknown key '%s.%s'", path, name);
-			}
-		}
-		if (!r->has && !r->field)
-			return at(l, rn->start_mark, "'%s': a rule needs 'has' or 'field'%s", path, "");
-		if (r->has && r->field)
-			return at(l, rn->start_mark, "'%s': a rule has 'has' or 'field', not both%s", path, "");
-		if (r->field && !r->equals && !r->has_min && !r->has_max)
-			return at(l, rn->start_mark, "'%s': a 'field' rule needs 'equals', 'min' or 'max'%s", path, "");
-		if (!have_points)
-			return at(l, rn->start_mark, "'%s': a rule needs 'points'%s", path, "");
-	}
+		return at(l, n->start_mark, "'%s' must be a list of rules", path);
+	crm_viability_rules_free(cfg);
+	count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+	cfg->viability.rules = xmalloc((size_t)(count + 1) * sizeof *cfg->viability.rules);
+	memset(cfg->viability.rules, 0, (size_t)(count + 1) * sizeof *cfg->viability.rules);
+	cfg->viability.nrules = count;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top; it++, i++)
+		if (load_rule(l, yaml_document_get_node(&l->doc, *it),
+		              &cfg->viability.rules[i], path))
+			return CRM_CONFIG;
 	return 0;
 }
 
@@ -160,18 +227,22 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 	void *field = (char *)base + k->off;
 	long long num;
 
+	/* a map with nothing in it, "pipeline:" or "pipeline: ~", sets
+	 * nothing: its defaults stay */
+	if ((k->kind == K_MAP || k->kind == K_SOURCE || k->kind == K_KV) && is_null(v))
+		return 0;
 	switch (k->kind) {
 	case K_STR:
 	case K_PATH:
 		if (get_str(l, v, path))
 			return CRM_CONFIG;
 		free(*(char **)field);
-		*(char **)field = !*scalar(v) || !strcmp(scalar(v), "~") || !strcmp(scalar(v), "null")
-			? NULL : k->kind == K_PATH ? expand_path(l, scalar(v)) : xstrdup(scalar(v));
+		*(char **)field = is_null(v) ? NULL
+			: k->kind == K_PATH ? expand_path(l, scalar(v)) : xstrdup(scalar(v));
 		return 0;
 	case K_INT:
 	case K_LLONG:
-		if (get_int(l, v, path, &num))
+		if (get_int_in(l, v, path, k->min, k->max, k->kind == K_LLONG, &num))
 			return CRM_CONFIG;
 		if (k->kind == K_INT)
 			*(int *)field = (int)num;
@@ -188,17 +259,17 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 				return 0;
 			}
 		}
-		return at(l, v->start_mark, "'%s' must be true or false%s", path, "");
+		return at(l, v->start_mark, "'%s' must be true or false", path);
 	}
 	case K_STRS:
 	case K_INTS: {
 		struct crm_strlist *sl = field;
 		int n = 0;
 		if (v->type != YAML_SEQUENCE_NODE)
-			return at(l, v->start_mark, "'%s' must be a list%s", path, "");
+			return at(l, v->start_mark, "'%s' must be a list", path);
 		int count = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
 		if (k->kind == K_STRS) {
-			free_strs(sl);
+			crm_strlist_free(sl);
 			sl->v = xmalloc((size_t)(count + 1) * sizeof *sl->v);
 		} else {
 			free(*(int **)field);
@@ -208,14 +279,14 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		     it < v->data.sequence.items.top; it++, n++) {
 			yaml_node_t *item = yaml_document_get_node(&l->doc, *it);
 			if (k->kind == K_INTS) {
-				if (get_int(l, item, path, &num) || num < 1)
-					return at(l, item->start_mark, "'%s' must be a list of positive whole numbers%s", path, "");
+				if (get_int_in(l, item, path, k->min, k->max, 0, &num))
+					return CRM_CONFIG;
 				(*(int **)field)[n] = (int)num;
 				*(int *)((char *)base + k->count_off) = n + 1;
 				continue;
 			}
 			if (item->type != YAML_SCALAR_NODE || !*scalar(item))
-				return at(l, item->start_mark, "'%s' must be a list of names%s", path, "");
+				return at(l, item->start_mark, "'%s' must be a list of names", path);
 			for (int i = 0; i < sl->n; i++)
 				if (!strcmp(sl->v[i], scalar(item)))
 					return at(l, item->start_mark, "'%s': '%s' is there twice", path, scalar(item));
@@ -238,13 +309,15 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		struct crm_kv **kv = field;
 		int *n = (int *)((char *)base + k->count_off);
 		if (v->type != YAML_MAPPING_NODE)
-			return at(l, v->start_mark, "'%s' must be a map%s", path, "");
+			return at(l, v->start_mark, "'%s' must be a map", path);
 		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 		     p < v->data.mapping.pairs.top; p++) {
 			yaml_node_t *pk = yaml_document_get_node(&l->doc, p->key);
 			yaml_node_t *pv = yaml_document_get_node(&l->doc, p->value);
 			if (pk->type != YAML_SCALAR_NODE || pv->type != YAML_SCALAR_NODE)
-				return at(l, pk->start_mark, "'%s' maps names to names%s", path, "");
+				return at(l, pk->start_mark, "'%s' maps names to names", path);
+			if (given_before(l, v, p))
+				return at(l, pk->start_mark, "duplicate key '%s.%s'", path, scalar(pk));
 			*kv = xrealloc(*kv, (size_t)(*n + 1) * sizeof **kv);
 			(*kv)[*n].key = xstrdup(scalar(pk));
 			(*kv)[(*n)++].value = xstrdup(scalar(pv));
@@ -260,11 +333,8 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 {
 	char path[160];
 
-	if (map->type != YAML_MAPPING_NODE) {
-		if (map->type == YAML_SCALAR_NODE && !*scalar(map) && *prefix)
-			return 0; /* "key:" with nothing under it */
-		return at(l, map->start_mark, "'%s' must be a map%s", *prefix ? prefix : "the file", "");
-	}
+	if (map->type != YAML_MAPPING_NODE)
+		return at(l, map->start_mark, "'%s' must be a map", *prefix ? prefix : "the file");
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
@@ -273,12 +343,14 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 		const char *name = k->type == YAML_SCALAR_NODE ? scalar(k) : "?";
 		if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name) >=
 		    (int)sizeof path)
-			return at(l, k->start_mark, "unknown key '%s'%s", name, "");
+			return at(l, k->start_mark, "unknown key '%s'", name);
 		for (const struct key *kk = keys; kk->name; kk++)
 			if (!strcmp(kk->name, name))
 				row = kk;
 		if (!row)
-			return at(l, k->start_mark, "unknown key '%s'%s", path, "");
+			return at(l, k->start_mark, "unknown key '%s'", path);
+		if (given_before(l, map, p))
+			return at(l, k->start_mark, "duplicate key '%s'", path);
 		if (l->nmarks < (int)(sizeof l->marks / sizeof l->marks[0])) {
 			snprintf(l->marks[l->nmarks].path, sizeof l->marks[0].path, "%s", path);
 			l->marks[l->nmarks++].mark = v->start_mark;
@@ -289,14 +361,22 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 	return 0;
 }
 
-static yaml_mark_t mark_of(struct loader *l, const char *path)
+/* where the value of path is in the file; NULL when the file has no
+ * such key */
+static const yaml_mark_t *find_mark(struct loader *l, const char *path)
 {
-	yaml_mark_t none = { 0, 0, 0 };
-
 	for (int i = 0; i < l->nmarks; i++)
 		if (!strcmp(l->marks[i].path, path))
-			return l->marks[i].mark;
-	return none;
+			return &l->marks[i].mark;
+	return NULL;
+}
+
+static yaml_mark_t mark_of(struct loader *l, const char *path)
+{
+	const yaml_mark_t *m = find_mark(l, path);
+	yaml_mark_t none = { 0, 0, 0 };
+
+	return m ? *m : none;
 }
 
 static int in_list(const struct crm_strlist *sl, const char *s)
@@ -307,13 +387,15 @@ static int in_list(const struct crm_strlist *sl, const char *s)
 	return 0;
 }
 
-/* keep the items of a default list that the pipeline has */
-static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages)
+/* keep the items of a default list that the pipeline has, and that are not
+ * in except (may be NULL) */
+static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages,
+                     const struct crm_strlist *except)
 {
 	int k = 0;
 
 	for (int i = 0; i < sl->n; i++) {
-		if (in_list(stages, sl->v[i]))
+		if (in_list(stages, sl->v[i]) && !(except && in_list(except, sl->v[i])))
 			sl->v[k++] = sl->v[i];
 		else
 			free(sl->v[i]);
@@ -323,12 +405,13 @@ static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages)
 
 static int given(struct loader *l, const char *path)
 {
-	return mark_of(l, path).index != mark_of(l, "").index;
+	return find_mark(l, path) != NULL;
 }
 
 /* Defaults that name stages follow a pipeline of the file's own: the
  * default terminal stages, on_reply and automation stages keep only what
- * it has. */
+ * it has, and the automation stages only those that are not terminal
+ * (else the first stage that is not). */
 static void fit_defaults(struct loader *l, struct crm_config *c)
 {
 	if (c->on_reply && !given(l, "pipeline.on_reply") && !in_list(&c->stages, c->on_reply)) {
@@ -336,12 +419,26 @@ static void fit_defaults(struct loader *l, struct crm_config *c)
 		c->on_reply = NULL;
 	}
 	if (!given(l, "pipeline.terminal"))
-		fit_list(&c->terminal, &c->stages);
+		fit_list(&c->terminal, &c->stages, NULL);
 	if (!given(l, "automation.stages")) {
-		fit_list(&c->automation.stages, &c->stages);
-		if (c->automation.stages.n == 0 && c->stages.n > 0)
-			c->automation.stages.v[c->automation.stages.n++] = xstrdup(c->stages.v[0]);
+		fit_list(&c->automation.stages, &c->stages, &c->terminal);
+		for (int i = 0; i < c->stages.n && c->automation.stages.n == 0; i++)
+			if (!in_list(&c->terminal, c->stages.v[i]))
+				c->automation.stages.v[c->automation.stages.n++] = xstrdup(c->stages.v[i]);
 	}
+}
+
+/* "HH:MM-HH:MM", each a time of day */
+static int is_hhmm_range(const char *q)
+{
+	static const char shape[] = "00:00-00:00";
+
+	if (strlen(q) != sizeof shape - 1)
+		return 0;
+	for (size_t i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == '0' ? q[i] < '0' || q[i] > '9' : q[i] != shape[i])
+			return 0;
+	return atoi(q) < 24 && atoi(q + 3) < 60 && atoi(q + 6) < 24 && atoi(q + 9) < 60;
 }
 
 static int check(struct loader *l, struct crm_config *c)
@@ -351,29 +448,36 @@ static int check(struct loader *l, struct crm_config *c)
 	fit_defaults(l, c);
 
 	if (c->stages.n == 0)
-		return at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage%s", "pipeline.stages", "");
+		return at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage", "pipeline.stages");
 	for (int i = 0; i < c->terminal.n; i++)
 		if (!in_list(&c->stages, c->terminal.v[i]))
-			return at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages%s", c->terminal.v[i], "");
+			return at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages", c->terminal.v[i]);
 	if (c->on_reply && !in_list(&c->stages, c->on_reply))
-		return at(l, mark_of(l, "pipeline.on_reply"), "pipeline.on_reply: '%s' is not in pipeline.stages%s", c->on_reply, "");
+		return at(l, mark_of(l, "pipeline.on_reply"), "pipeline.on_reply: '%s' is not in pipeline.stages", c->on_reply);
 	for (int i = 0; i < c->automation.stages.n; i++)
 		if (!in_list(&c->stages, c->automation.stages.v[i]))
-			return at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages%s", c->automation.stages.v[i], "");
+			return at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages", c->automation.stages.v[i]);
+	/* terminal stages are closed: automation does not work on them */
+	for (int i = 0; i < c->automation.stages.n; i++)
+		if (in_list(&c->terminal, c->automation.stages.v[i]))
+			return at(l, mark_of(l, given(l, "automation.stages") ? "automation.stages" : "pipeline.terminal"),
+			          "automation.stages: '%s' is a terminal stage", c->automation.stages.v[i]);
 	if (c->channels.n == 0)
-		return at(l, mark_of(l, "channels"), "'%s' must name at least one channel%s", "channels", "");
-	if (c->automation.max_touches < 1)
-		return at(l, mark_of(l, "automation.max_touches"), "'%s' must be at least 1%s", "automation.max_touches", "");
+		return at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
 	if (c->ai_default && strcmp(c->ai_default, "off") && strcmp(c->ai_default, "draft") &&
 	    strcmp(c->ai_default, "auto"))
-		return at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto%s", c->ai_default, "");
-	if (q && !(strlen(q) == 11 && q[2] == ':' && q[5] == '-' && q[8] == ':' &&
-	           atoi(q) < 24 && atoi(q + 3) < 60 && atoi(q + 6) < 24 && atoi(q + 9) < 60))
-		return at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM%s", q, "");
-	if (c->viability.base < 0 || c->viability.base > 100)
-		return at(l, mark_of(l, "viability.base"), "'%s' must be from 0 to 100%s", "viability.base", "");
-	if (c->operator_id < 0)
-		return at(l, mark_of(l, "operator"), "'%s' must be a positive id%s", "operator", "");
+		return at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
+	if (q && !is_hhmm_range(q))
+		return at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
+	if (c->webhook.secret_env && c->webhook.secret_file) {
+		const char *second = mark_of(l, "sync.webhook.secret_env").index >
+		                     mark_of(l, "sync.webhook.secret_file").index
+			? "sync.webhook.secret_env" : "sync.webhook.secret_file";
+		return at(l, mark_of(l, second), "'sync.webhook': secret_env or secret_file, not both");
+	}
+	/* automation.timezone: ~ is the default too */
+	if (!c->automation.timezone)
+		c->automation.timezone = xstrdup("UTC");
 	struct { const char *name; struct crm_source *s; } srcs[] = {
 		{ "sources.leads", &c->sources.leads }, { "sources.contacts", &c->sources.contacts },
 		{ "sources.operators", &c->sources.operators }, { "sources.listings", &c->sources.listings },
@@ -383,70 +487,14 @@ static int check(struct loader *l, struct crm_config *c)
 		if (!s->set)
 			continue;
 		if (!!s->sqlite + !!s->csv + !!s->jsonl != 1)
-			return at(l, mark_of(l, srcs[i].name), "'%s' needs one of sqlite, csv or jsonl%s", srcs[i].name, "");
+			return at(l, mark_of(l, srcs[i].name), "'%s' needs one of sqlite, csv or jsonl", srcs[i].name);
 		if (s->sqlite && !s->table)
-			return at(l, mark_of(l, srcs[i].name), "'%s' needs a table for its sqlite file%s", srcs[i].name, "");
+			return at(l, mark_of(l, srcs[i].name), "'%s' needs a table for its sqlite file", srcs[i].name);
 	}
-	if (c->webhook.timeout < 1 || c->webhook.retries < 0 || c->hooks.timeout < 1)
-		return at(l, mark_of(l, "sync"), "timeouts must be at least 1 and retries not negative%s%s", "", "");
 	return 0;
 }
 
-/* --- defaults, loading, freeing --- */
-
-static void set_strs(struct crm_strlist *sl, const char *const *v)
-{
-	free_strs(sl);
-	for (sl->n = 0; v[sl->n]; sl->n++)
-		;
-	sl->v = xmalloc((size_t)(sl->n + 1) * sizeof *sl->v);
-	for (int i = 0; i < sl->n; i++)
-		sl->v[i] = xstrdup(v[i]);
-}
-
-static void defaults(struct crm_config *c)
-{
-	static const char *const stages[] = { "new", "contacted", "replied", "meeting",
-	                                      "negotiating", "won", "lost", NULL };
-	static const char *const terminal[] = { "won", "lost", NULL };
-	static const char *const channels[] = { "email", "form", "fb", "phone", "sms",
-	                                        "whatsapp", NULL };
-	static const char *const auto_stages[] = { "new", "contacted", NULL };
-	static const struct crm_viability_rule rules[] = {
-		{ "contact_email", NULL, NULL, 0, 0, 0, 0, 30 },
-		{ "contact_phone", NULL, NULL, 0, 0, 0, 0, 30 },
-		{ NULL, "source_type", "owner", 0, 0, 0, 0, 20 },
-		{ NULL, "price", NULL, 100000, 600000, 1, 1, 20 },
-	};
-
-	memset(c, 0, sizeof *c);
-	set_strs(&c->stages, stages);
-	set_strs(&c->terminal, terminal);
-	set_strs(&c->channels, channels);
-	set_strs(&c->automation.stages, auto_stages);
-	c->on_reply = xstrdup("replied");
-	c->automation.followup_days = xmalloc(3 * sizeof(int));
-	c->automation.followup_days[0] = 3;
-	c->automation.followup_days[1] = 7;
-	c->automation.followup_days[2] = 14;
-	c->automation.nfollowup_days = 3;
-	c->automation.max_touches = 4;
-	c->automation.stop_on_reply = 1;
-	c->ai_default = xstrdup("draft");
-	c->viability.nrules = 4;
-	c->viability.rules = xmalloc(sizeof rules);
-	for (int i = 0; i < 4; i++) {
-		c->viability.rules[i] = rules[i];
-		c->viability.rules[i].has = rules[i].has ? xstrdup(rules[i].has) : NULL;
-		c->viability.rules[i].field = rules[i].field ? xstrdup(rules[i].field) : NULL;
-		c->viability.rules[i].equals = rules[i].equals ? xstrdup(rules[i].equals) : NULL;
-	}
-	c->notify_overdue_hours = 24;
-	c->bulk_confirm = 100;
-	c->hooks.timeout = 10;
-	c->webhook.timeout = 20;
-	c->webhook.retries = 8;
-}
+/* --- loading --- */
 
 /* the first file of the search order that exists (owned), or NULL */
 static char *find_file(void)
@@ -469,22 +517,39 @@ static char *find_file(void)
 	return NULL;
 }
 
+/* the next document of the file into doc; a syntax error is CRM_CONFIG */
+static int parse_doc(struct loader *l, yaml_parser_t *parser, yaml_document_t *doc)
+{
+	if (yaml_parser_load(parser, doc))
+		return 0;
+	return at(l, parser->problem_mark, "%s", parser->problem ? parser->problem : "not YAML");
+}
+
 int crm_config_load(struct crm_config *cfg, const char *explicit_path,
                     char *err, size_t errlen)
 {
 	struct loader l;
 	yaml_parser_t parser;
+	yaml_document_t more;
 	yaml_node_t *root;
+	struct stat st;
 	FILE *f = NULL;
 	char *path;
 	int rc = 0, have_doc = 0;
 
-	defaults(cfg);
+	crm_config_defaults(cfg);
 	path = explicit_path && *explicit_path ? xstrdup(explicit_path) : find_file();
 	if (!path)
 		return 0;
 	cfg->path = path;
-	if (!(f = fopen(path, "r"))) {
+	f = fopen(path, "r");
+	/* a folder opens for reading, and fails only when read */
+	if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
+	if (!f) {
 		snprintf(err, errlen, "config '%s': %s", path, strerror(errno));
 		return CRM_NOINPUT;
 	}
@@ -502,17 +567,17 @@ int crm_config_load(struct crm_config *cfg, const char *explicit_path,
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &l.doc)) {
-		snprintf(err, errlen, "%s:%lu:%lu: %s", path,
-		         (unsigned long)parser.problem_mark.line + 1,
-		         (unsigned long)parser.problem_mark.column + 1,
-		         parser.problem ? parser.problem : "not YAML");
-		rc = CRM_CONFIG;
+	if ((rc = parse_doc(&l, &parser, &l.doc)))
 		goto cleanup;
-	}
 	have_doc = 1;
+	/* one document: what follows a second "---" would be ignored */
+	if ((rc = parse_doc(&l, &parser, &more)))
+		goto cleanup;
+	if (yaml_document_get_root_node(&more))
+		rc = at(&l, more.start_mark, "a second YAML document; the file holds one");
+	yaml_document_delete(&more);
 	root = yaml_document_get_root_node(&l.doc);
-	if (root && !(root->type == YAML_SCALAR_NODE && !*scalar(root)))
+	if (!rc && root && !is_null(root))
 		rc = load_map(&l, root, crm_config_keys, cfg, "");
 	if (!rc)
 		rc = check(&l, cfg);
@@ -523,53 +588,6 @@ cleanup:
 	fclose(f);
 	free(l.dir);
 	return rc;
-}
-
-static void free_source(struct crm_source *s)
-{
-	free(s->sqlite);
-	free(s->table);
-	free(s->csv);
-	free(s->jsonl);
-	free(s->key);
-	free(s->cursor);
-	for (int i = 0; i < s->nmap; i++) {
-		free(s->map[i].key);
-		free(s->map[i].value);
-	}
-	free(s->map);
-}
-
-void crm_config_free(struct crm_config *c)
-{
-	free(c->path);
-	free(c->database);
-	free_strs(&c->stages);
-	free_strs(&c->terminal);
-	free(c->on_reply);
-	free_strs(&c->channels);
-	free_strs(&c->automation.stages);
-	free(c->automation.followup_days);
-	free(c->automation.quiet_hours);
-	free(c->automation.timezone);
-	free(c->ai_default);
-	for (int i = 0; i < c->viability.nrules; i++) {
-		free(c->viability.rules[i].has);
-		free(c->viability.rules[i].field);
-		free(c->viability.rules[i].equals);
-	}
-	free(c->viability.rules);
-	free(c->hooks.on_reply);
-	free(c->hooks.on_stage_change);
-	free(c->hooks.on_won);
-	free_source(&c->sources.leads);
-	free_source(&c->sources.contacts);
-	free_source(&c->sources.operators);
-	free_source(&c->sources.listings);
-	free(c->webhook.url);
-	free(c->webhook.secret_env);
-	free(c->webhook.secret_file);
-	memset(c, 0, sizeof *c);
 }
 
 int crm_config_has_stage(const struct crm_config *cfg, const char *s)

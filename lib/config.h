@@ -51,7 +51,7 @@ struct crm_config {
 	char *path;               /* the file loaded; NULL when none */
 
 	char *database;           /* NULL: not set (~ expanded) */
-	long long operator_id;    /* 0: not set */
+	long long operator_id;    /* 0: not set; else 1 or more */
 
 	struct crm_strlist stages;   /* pipeline.stages */
 	struct crm_strlist terminal; /* pipeline.terminal */
@@ -65,7 +65,7 @@ struct crm_config {
 		int max_touches;
 		int stop_on_reply;
 		char *quiet_hours;   /* "HH:MM-HH:MM" or NULL */
-		char *timezone;      /* IANA name or NULL (UTC) */
+		char *timezone;      /* IANA name; never NULL (default UTC) */
 	} automation;
 
 	char *ai_default;            /* off | draft | auto */
@@ -101,8 +101,8 @@ struct crm_config {
 
 /* Fill cfg with the defaults, then load the first file of the search
  * order (explicit is --config/$CRM_CONFIG or NULL).  Returns 0, or a crm
- * status (66: an explicit file cannot be opened; 78: a bad file) with the
- * message in err: "FILE:LINE:COL: unknown key 'foo'". */
+ * status (66: the file cannot be opened, or is a folder; 78: a bad file)
+ * with the message in err: "FILE:LINE:COL: unknown key 'foo'". */
 int crm_config_load(struct crm_config *cfg, const char *explicit_path,
                     char *err, size_t errlen);
 void crm_config_free(struct crm_config *cfg);
@@ -112,14 +112,27 @@ int crm_config_has_stage(const struct crm_config *cfg, const char *s);
 int crm_config_is_terminal(const struct crm_config *cfg, const char *s);
 int crm_config_has_channel(const struct crm_config *cfg, const char *s);
 
+/* How a value is written back:
+ *   YAML   flow text: [new, contacted], {has: contact_email, points: 30},
+ *          null for a value not set
+ *   JSON   a JSON value: ["new","contacted"], 4, true, null, an object
+ *   LINES  for a shell: a list one item a line, anything else as YAML;
+ *          each line ends in a newline (an empty list is "") */
+enum crm_config_style { CRM_CONFIG_YAML, CRM_CONFIG_JSON, CRM_CONFIG_LINES };
+
 /* Each effective key (defaults included) as a dotted name and its value in
- * YAML flow text ("pipeline.stages" -> "[new, contacted, ...]"), in the
- * order of crm.yaml.example; fn is called once per key.  crm_config_get
- * finds one key (or a whole section: "automation" lists its keys); it
- * returns 0, or -1 when there is no such key. */
+ * style ("pipeline.stages" -> "[new, contacted, ...]"), in the order of
+ * crm.yaml.example; fn is called once per key.  crm_config_get does the
+ * same for one key, or for each key of a section ("automation"); it
+ * returns 0, or -1 when there is no such key or section.
+ * crm_config_value returns the value of one key (owned by the caller), or
+ * NULL when key names no key (a section is none). */
 typedef void (*crm_config_fn)(const char *key, const char *value, void *arg);
-void crm_config_each(const struct crm_config *cfg, crm_config_fn fn, void *arg);
+void crm_config_each(const struct crm_config *cfg, enum crm_config_style style,
+                     crm_config_fn fn, void *arg);
 int crm_config_get(const struct crm_config *cfg, const char *key,
-                   crm_config_fn fn, void *arg);
+                   enum crm_config_style style, crm_config_fn fn, void *arg);
+char *crm_config_value(const struct crm_config *cfg, const char *key,
+                       enum crm_config_style style);
 
 #endif

@@ -1,98 +1,245 @@
-/* config_keys.c: every key crm.yaml may hold.  Each row names a key, the
- * kind of node it takes and the field of struct crm_config (or
- * struct crm_source) it fills; a nested map is a nested table. */
+/* config_keys.c: every key crm.yaml may hold, and its default.  Each row
+ * of a table names a key, the kind of node it takes and the field of
+ * struct crm_config (or struct crm_source) it fills; a nested map is a
+ * nested table. */
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "crm.h"
 #include "config_keys.h"
+#include "lead.h"
 
 #define F(f) offsetof(struct crm_config, f)
 #define S(f) offsetof(struct crm_source, f)
 
 const struct key crm_source_keys[] = {
-	{ "sqlite", K_PATH, S(sqlite), NULL, 0 },
-	{ "table", K_STR, S(table), NULL, 0 },
-	{ "csv", K_PATH, S(csv), NULL, 0 },
-	{ "jsonl", K_PATH, S(jsonl), NULL, 0 },
-	{ "key", K_STR, S(key), NULL, 0 },
-	{ "cursor", K_STR, S(cursor), NULL, 0 },
-	{ "writeback", K_BOOL, S(writeback), NULL, 0 },
-	{ "map", K_KV, S(map), NULL, S(nmap) },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "sqlite", K_PATH, S(sqlite), NULL, 0, 0, 0 },
+	{ "table", K_STR, S(table), NULL, 0, 0, 0 },
+	{ "csv", K_PATH, S(csv), NULL, 0, 0, 0 },
+	{ "jsonl", K_PATH, S(jsonl), NULL, 0, 0, 0 },
+	{ "key", K_STR, S(key), NULL, 0, 0, 0 },
+	{ "cursor", K_STR, S(cursor), NULL, 0, 0, 0 },
+	{ "writeback", K_BOOL, S(writeback), NULL, 0, 0, 0 },
+	{ "map", K_KV, S(map), NULL, S(nmap), 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
 static const struct key pipeline_keys[] = {
-	{ "stages", K_STRS, F(stages), NULL, 0 },
-	{ "terminal", K_STRS, F(terminal), NULL, 0 },
-	{ "on_reply", K_STR, F(on_reply), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "stages", K_STRS, F(stages), NULL, 0, 0, 0 },
+	{ "terminal", K_STRS, F(terminal), NULL, 0, 0, 0 },
+	{ "on_reply", K_STR, F(on_reply), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key automation_keys[] = {
-	{ "stages", K_STRS, F(automation.stages), NULL, 0 },
-	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days) },
-	{ "max_touches", K_INT, F(automation.max_touches), NULL, 0 },
-	{ "stop_on_reply", K_BOOL, F(automation.stop_on_reply), NULL, 0 },
-	{ "quiet_hours", K_STR, F(automation.quiet_hours), NULL, 0 },
-	{ "timezone", K_STR, F(automation.timezone), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "stages", K_STRS, F(automation.stages), NULL, 0, 0, 0 },
+	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days), 1, 0 },
+	{ "max_touches", K_INT, F(automation.max_touches), NULL, 0, 1, 0 },
+	{ "stop_on_reply", K_BOOL, F(automation.stop_on_reply), NULL, 0, 0, 0 },
+	{ "quiet_hours", K_STR, F(automation.quiet_hours), NULL, 0, 0, 0 },
+	{ "timezone", K_STR, F(automation.timezone), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key ai_keys[] = {
-	{ "default", K_STR, F(ai_default), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "default", K_STR, F(ai_default), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key viability_keys[] = {
-	{ "base", K_INT, F(viability.base), NULL, 0 },
-	{ "rules", K_RULES, F(viability.rules), NULL, F(viability.nrules) },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "base", K_INT, F(viability.base), NULL, 0, 0, 100 },
+	{ "rules", K_RULES, F(viability.rules), NULL, F(viability.nrules), 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key notify_keys[] = {
-	{ "overdue_hours", K_INT, F(notify_overdue_hours), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "overdue_hours", K_INT, F(notify_overdue_hours), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key bulk_keys[] = {
-	{ "confirm", K_INT, F(bulk_confirm), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "confirm", K_INT, F(bulk_confirm), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key hooks_keys[] = {
-	{ "on_reply", K_STR, F(hooks.on_reply), NULL, 0 },
-	{ "on_stage_change", K_STR, F(hooks.on_stage_change), NULL, 0 },
-	{ "on_won", K_STR, F(hooks.on_won), NULL, 0 },
-	{ "timeout", K_INT, F(hooks.timeout), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "on_reply", K_STR, F(hooks.on_reply), NULL, 0, 0, 0 },
+	{ "on_stage_change", K_STR, F(hooks.on_stage_change), NULL, 0, 0, 0 },
+	{ "on_won", K_STR, F(hooks.on_won), NULL, 0, 0, 0 },
+	{ "timeout", K_INT, F(hooks.timeout), NULL, 0, 1, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key sources_keys[] = {
-	{ "leads", K_SOURCE, F(sources.leads), NULL, 0 },
-	{ "contacts", K_SOURCE, F(sources.contacts), NULL, 0 },
-	{ "operators", K_SOURCE, F(sources.operators), NULL, 0 },
-	{ "listings", K_SOURCE, F(sources.listings), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "leads", K_SOURCE, F(sources.leads), NULL, 0, 0, 0 },
+	{ "contacts", K_SOURCE, F(sources.contacts), NULL, 0, 0, 0 },
+	{ "operators", K_SOURCE, F(sources.operators), NULL, 0, 0, 0 },
+	{ "listings", K_SOURCE, F(sources.listings), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key webhook_keys[] = {
-	{ "url", K_STR, F(webhook.url), NULL, 0 },
-	{ "secret_env", K_STR, F(webhook.secret_env), NULL, 0 },
-	{ "secret_file", K_PATH, F(webhook.secret_file), NULL, 0 },
-	{ "timeout", K_INT, F(webhook.timeout), NULL, 0 },
-	{ "retries", K_INT, F(webhook.retries), NULL, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "url", K_STR, F(webhook.url), NULL, 0, 0, 0 },
+	{ "secret_env", K_STR, F(webhook.secret_env), NULL, 0, 0, 0 },
+	{ "secret_file", K_PATH, F(webhook.secret_file), NULL, 0, 0, 0 },
+	{ "timeout", K_INT, F(webhook.timeout), NULL, 0, 1, 0 },
+	{ "retries", K_INT, F(webhook.retries), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key sync_keys[] = {
-	{ "webhook", K_MAP, 0, webhook_keys, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "webhook", K_MAP, 0, webhook_keys, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+
+/* The same names as lead.c's own list, which is static there; each row is
+ * tied to its enum lead_field, and a field added at the end of the enum
+ * and not here stops the build. */
+static const char *const lead_fields[] = {
+	[LF_EXTERNAL_ID] = "external_id", [LF_OPERATOR_ID] = "operator_id",
+	[LF_SOURCE_TYPE] = "source_type", [LF_SOURCE_URL] = "source_url",
+	[LF_LISTING_REF] = "listing_ref", [LF_LISTING_HASH] = "listing_hash",
+	[LF_CONTACT_NAME] = "contact_name", [LF_CONTACT_EMAIL] = "contact_email",
+	[LF_CONTACT_PHONE] = "contact_phone", [LF_CHANNEL] = "channel",
+	[LF_TITLE] = "title", [LF_LOCATION] = "location", [LF_PRICE] = "price",
+	[LF_STATUS] = "status", [LF_VIABILITY] = "viability",
+};
+_Static_assert(sizeof lead_fields / sizeof lead_fields[0] == LF_COUNT,
+               "lead_fields: a lead field is missing");
+
+int crm_config_is_lead_field(const char *s)
+{
+	for (int i = 0; i < LF_COUNT; i++)
+		if (lead_fields[i] && !strcmp(lead_fields[i], s))
+			return 1;
+	return 0;
+}
 
 /* in the order of crm.yaml.example */
 const struct key crm_config_keys[] = {
-	{ "database", K_PATH, F(database), NULL, 0 },
-	{ "operator", K_LLONG, F(operator_id), NULL, 0 },
-	{ "pipeline", K_MAP, 0, pipeline_keys, 0 },
-	{ "channels", K_STRS, F(channels), NULL, 0 },
-	{ "automation", K_MAP, 0, automation_keys, 0 },
-	{ "ai", K_MAP, 0, ai_keys, 0 },
-	{ "viability", K_MAP, 0, viability_keys, 0 },
-	{ "notify", K_MAP, 0, notify_keys, 0 },
-	{ "bulk", K_MAP, 0, bulk_keys, 0 },
-	{ "hooks", K_MAP, 0, hooks_keys, 0 },
-	{ "sources", K_MAP, 0, sources_keys, 0 },
-	{ "sync", K_MAP, 0, sync_keys, 0 },
-	{ NULL, 0, 0, NULL, 0 }
+	{ "database", K_PATH, F(database), NULL, 0, 0, 0 },
+	{ "operator", K_LLONG, F(operator_id), NULL, 0, 1, 0 },
+	{ "pipeline", K_MAP, 0, pipeline_keys, 0, 0, 0 },
+	{ "channels", K_STRS, F(channels), NULL, 0, 0, 0 },
+	{ "automation", K_MAP, 0, automation_keys, 0, 0, 0 },
+	{ "ai", K_MAP, 0, ai_keys, 0, 0, 0 },
+	{ "viability", K_MAP, 0, viability_keys, 0, 0, 0 },
+	{ "notify", K_MAP, 0, notify_keys, 0, 0, 0 },
+	{ "bulk", K_MAP, 0, bulk_keys, 0, 0, 0 },
+	{ "hooks", K_MAP, 0, hooks_keys, 0, 0, 0 },
+	{ "sources", K_MAP, 0, sources_keys, 0, 0, 0 },
+	{ "sync", K_MAP, 0, sync_keys, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+
+/* --- the defaults, and freeing what the keys hold --- */
+
+void crm_strlist_free(struct crm_strlist *sl)
+{
+	for (int i = 0; i < sl->n; i++)
+		free(sl->v[i]);
+	free(sl->v);
+	sl->v = NULL;
+	sl->n = 0;
+}
+
+static void set_strs(struct crm_strlist *sl, const char *const *v)
+{
+	crm_strlist_free(sl);
+	for (sl->n = 0; v[sl->n]; sl->n++)
+		;
+	sl->v = xmalloc((size_t)(sl->n + 1) * sizeof *sl->v);
+	for (int i = 0; i < sl->n; i++)
+		sl->v[i] = xstrdup(v[i]);
+}
+
+void crm_config_defaults(struct crm_config *c)
+{
+	static const char *const stages[] = { "new", "contacted", "replied", "meeting",
+	                                      "negotiating", "won", "lost", NULL };
+	static const char *const terminal[] = { "won", "lost", NULL };
+	static const char *const channels[] = { "email", "form", "fb", "phone", "sms",
+	                                        "whatsapp", NULL };
+	static const char *const auto_stages[] = { "new", "contacted", NULL };
+	static const struct crm_viability_rule rules[] = {
+		{ "contact_email", NULL, NULL, 0, 0, 0, 0, 30 },
+		{ "contact_phone", NULL, NULL, 0, 0, 0, 0, 30 },
+		{ NULL, "source_type", "owner", 0, 0, 0, 0, 20 },
+		{ NULL, "price", NULL, 100000, 600000, 1, 1, 20 },
+	};
+
+	memset(c, 0, sizeof *c);
+	set_strs(&c->stages, stages);
+	set_strs(&c->terminal, terminal);
+	set_strs(&c->channels, channels);
+	set_strs(&c->automation.stages, auto_stages);
+	c->on_reply = xstrdup("replied");
+	c->automation.followup_days = xmalloc(3 * sizeof(int));
+	c->automation.followup_days[0] = 3;
+	c->automation.followup_days[1] = 7;
+	c->automation.followup_days[2] = 14;
+	c->automation.nfollowup_days = 3;
+	c->automation.max_touches = 4;
+	c->automation.stop_on_reply = 1;
+	c->automation.timezone = xstrdup("UTC");
+	c->ai_default = xstrdup("draft");
+	c->viability.nrules = 4;
+	c->viability.rules = xmalloc(sizeof rules);
+	for (int i = 0; i < 4; i++) {
+		c->viability.rules[i] = rules[i];
+		c->viability.rules[i].has = rules[i].has ? xstrdup(rules[i].has) : NULL;
+		c->viability.rules[i].field = rules[i].field ? xstrdup(rules[i].field) : NULL;
+		c->viability.rules[i].equals = rules[i].equals ? xstrdup(rules[i].equals) : NULL;
+	}
+	c->notify_overdue_hours = 24;
+	c->bulk_confirm = 100;
+	c->hooks.timeout = 10;
+	c->webhook.timeout = 20;
+	c->webhook.retries = 8;
+}
+
+void crm_viability_rules_free(struct crm_config *c)
+{
+	for (int i = 0; i < c->viability.nrules; i++) {
+		free(c->viability.rules[i].has);
+		free(c->viability.rules[i].field);
+		free(c->viability.rules[i].equals);
+	}
+	free(c->viability.rules);
+	c->viability.rules = NULL;
+	c->viability.nrules = 0;
+}
+
+static void free_source(struct crm_source *s)
+{
+	free(s->sqlite);
+	free(s->table);
+	free(s->csv);
+	free(s->jsonl);
+	free(s->key);
+	free(s->cursor);
+	for (int i = 0; i < s->nmap; i++) {
+		free(s->map[i].key);
+		free(s->map[i].value);
+	}
+	free(s->map);
+}
+
+void crm_config_free(struct crm_config *c)
+{
+	free(c->path);
+	free(c->database);
+	crm_strlist_free(&c->stages);
+	crm_strlist_free(&c->terminal);
+	free(c->on_reply);
+	crm_strlist_free(&c->channels);
+	crm_strlist_free(&c->automation.stages);
+	free(c->automation.followup_days);
+	free(c->automation.quiet_hours);
+	free(c->automation.timezone);
+	free(c->ai_default);
+	crm_viability_rules_free(c);
+	free(c->hooks.on_reply);
+	free(c->hooks.on_stage_change);
+	free(c->hooks.on_won);
+	free_source(&c->sources.leads);
+	free_source(&c->sources.contacts);
+	free_source(&c->sources.operators);
+	free_source(&c->sources.listings);
+	free(c->webhook.url);
+	free(c->webhook.secret_env);
+	free(c->webhook.secret_file);
+	memset(c, 0, sizeof *c);
+}

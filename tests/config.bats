@@ -80,6 +80,7 @@ load helper
 		'pipeline: {stages: [a, a]}' \
 		'channels: []' \
 		'automation: {stages: [nowhere]}' \
+		'automation: {stages: [new, won]}' \
 		'automation: {max_touches: 0}' \
 		'automation: {followup_days: [3, -1]}' \
 		'automation: {quiet_hours: "late"}' \
@@ -101,6 +102,99 @@ load helper
 	done
 }
 
+# each file of crm.yaml lines ($1) gives exit 78 and exactly the message $2
+refused() {
+	printf '%s\n' "$1" > crm.yaml
+	run --separate-stderr crm config check
+	[ "$status" -eq 78 ] || fail "'$1' gave $status: $stderr"
+	assert_equal "$stderr" "crm: crm.yaml:$2"
+	assert_output ''
+}
+
+@test "a key given twice in one map exits 78 at the second" {
+	refused $'operator: 1\noperator: 2' "2:1: duplicate key 'operator'"
+	refused $'pipeline:\n  stages: [a]\n  stages: [b]' "3:3: duplicate key 'pipeline.stages'"
+	refused 'viability: {rules: [{has: title, points: 1, points: 2}]}' \
+		"1:45: duplicate key 'viability.rules.points'"
+	refused 'sources: {leads: {sqlite: a.db, table: t, map: {a: b, a: c}}}' \
+		"1:55: duplicate key 'sources.leads.map.a'"
+}
+
+@test "a second YAML document exits 78" {
+	refused $'channels: [email]\n---\nchannels: [sms]' '2:1: a second YAML document; the file holds one'
+	refused $'channels: [email]\n---' '2:1: a second YAML document; the file holds one'
+	printf -- '---\nchannels: [email]\n...\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_success
+}
+
+@test "numbers out of their range exit 78 at the value" {
+	refused 'operator: 0' "1:11: 'operator' must be at least 1"
+	refused 'operator: -3' "1:11: 'operator' must be at least 1"
+	refused 'notify: {overdue_hours: -1}' "1:25: 'notify.overdue_hours' must be at least 0"
+	refused 'bulk: {confirm: -5}' "1:17: 'bulk.confirm' must be at least 0"
+	refused 'hooks: {timeout: 0}' "1:18: 'hooks.timeout' must be at least 1"
+	refused 'sync: {webhook: {timeout: -1}}' "1:27: 'sync.webhook.timeout' must be at least 1"
+	refused 'sync: {webhook: {retries: -1}}' "1:27: 'sync.webhook.retries' must be at least 0"
+	refused 'automation: {followup_days: [3, -1]}' "1:33: 'automation.followup_days' must be at least 1"
+	refused 'automation: {max_touches: 0}' "1:27: 'automation.max_touches' must be at least 1"
+	refused 'automation: {max_touches: 4294967297}' "1:27: 'automation.max_touches' is too large"
+	refused 'viability: {base: -1}' "1:19: 'viability.base' must be from 0 to 100"
+	printf 'notify: {overdue_hours: 0}\nbulk: {confirm: 0}\nsync: {webhook: {retries: 0}}\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_success
+}
+
+@test "a viability rule on a field leads do not have, or with min above max, exits 78" {
+	refused 'viability: {rules: [{has: colour, points: 1}]}' \
+		"1:27: viability.rules.has: 'colour' is not a lead field"
+	refused 'viability: {rules: [{field: prize, min: 1, points: 1}]}' \
+		"1:29: viability.rules.field: 'prize' is not a lead field"
+	refused 'viability: {rules: [{field: price, min: 10, max: 1, points: 1}]}' \
+		"1:21: 'viability.rules': a rule's 'min' is more than its 'max'"
+	refused 'viability: {rules: [{field: price, min: nan, points: 1}]}' \
+		"1:41: 'viability.rules.min' must be a number"
+	refused 'viability: {rules: [{has: price, equals: "3", points: 1}]}' \
+		"1:21: 'viability.rules': a 'has' rule takes no 'equals', 'min' or 'max'"
+	for f in external_id operator_id source_type source_url listing_ref listing_hash \
+		contact_name contact_email contact_phone channel title location price status viability; do
+		echo "viability: {rules: [{has: $f, points: 1}, {field: $f, min: 1, max: 1, points: 1}]}" > crm.yaml
+		run --separate-stderr crm config check
+		[ "$status" -eq 0 ] || fail "lead field '$f' refused: $stderr"
+	done
+}
+
+@test "sync.webhook with both secret_env and secret_file exits 78" {
+	refused $'sync:\n  webhook:\n    secret_env: CRM_SECRET\n    secret_file: secret' \
+		"4:18: 'sync.webhook': secret_env or secret_file, not both"
+}
+
+@test "a map with nothing in it, empty or ~, is the defaults" {
+	printf 'pipeline:\nautomation: ~\nhooks: null\nsources:\n  leads: ~\n  contacts:\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_success
+	assert_output 'crm.yaml: ok'
+	run --separate-stderr crm config get pipeline.terminal
+	assert_output $'won\nlost'
+	run --separate-stderr crm config get sources.leads
+	assert_output null
+	printf '~\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_success
+	refused 'pipeline: "~"' "1:11: 'pipeline' must be a map"
+}
+
+@test "the time zone is UTC unless set" {
+	run --separate-stderr crm config list --format tsv
+	assert_line $'automation.timezone\tUTC'
+	printf 'automation: {timezone: Europe/Madrid}\n' > crm.yaml
+	run --separate-stderr crm config get automation.timezone
+	assert_output Europe/Madrid
+	printf 'automation: {timezone: ~}\n' > crm.yaml
+	run --separate-stderr crm config get automation.timezone
+	assert_output UTC
+}
+
 @test "a YAML syntax error exits 78 with its place" {
 	printf 'pipeline: [\n' > crm.yaml
 	run --separate-stderr crm config check
@@ -114,6 +208,26 @@ load helper
 	assert_equal "$stderr" "crm: config 'nope.yaml': No such file or directory"
 	CRM_CONFIG=nope.yaml run --separate-stderr crm client list
 	assert_failure 66
+}
+
+@test "a folder as --config or CRM_CONFIG exits 66" {
+	mkdir conf
+	run --separate-stderr crm --config conf config check
+	assert_failure 66
+	assert_equal "$stderr" "crm: config 'conf': Is a directory"
+	assert_output ''
+	CRM_CONFIG=$PWD/conf run --separate-stderr crm client list
+	assert_failure 66
+	assert_equal "$stderr" "crm: config '$PWD/conf': Is a directory"
+}
+
+@test "terminal stages are told as closed, not as stages a client cannot leave" {
+	for f in "$TOP/man/crm.yaml.5" "$TOP/crm.yaml.example"; do
+		run grep -n 'does not leave' "$f"
+		assert_failure
+		run grep -c 'client stage' "$f"
+		assert_success
+	done
 }
 
 @test "an empty file is the defaults" {
@@ -150,7 +264,60 @@ load helper
 	assert_line $'pipeline.stages\t[new, contacted, replied, meeting, negotiating, won, lost]'
 	assert_line $'viability.base\t0'
 	run crm config list --format json
-	echo "$output" | jq -e 'map(select(.key == "automation.followup_days"))[0].value == "[3, 7, 14]"'
+	echo "$output" | jq -e 'map(select(.key == "automation.followup_days"))[0].value == [3, 7, 14]'
+}
+
+@test "list in json gives each value as JSON: null, numbers, booleans, lists, rules, sources" {
+	printf 'sources:\n  leads: {sqlite: /s/p.db, table: leads, map: {id: external_id}}\n' > crm.yaml
+	run --separate-stderr crm config list --format json
+	assert_success
+	assert_equal "$stderr" ""
+	v() { jq -c --arg k "$1" '.[] | select(.key == $k) | .value' <<< "$output"; }
+	assert_equal "$(v database)" null
+	assert_equal "$(v operator)" null
+	assert_equal "$(v automation.max_touches)" 4
+	assert_equal "$(v automation.stop_on_reply)" true
+	assert_equal "$(v automation.followup_days)" '[3,7,14]'
+	assert_equal "$(v pipeline.terminal)" '["won","lost"]'
+	assert_equal "$(v pipeline.on_reply)" '"replied"'
+	assert_equal "$(v viability.rules)" \
+		'[{"has":"contact_email","points":30},{"has":"contact_phone","points":30},{"field":"source_type","equals":"owner","points":20},{"field":"price","min":100000,"max":600000,"points":20}]'
+	assert_equal "$(v sources.leads)" \
+		'{"sqlite":"/s/p.db","table":"leads","writeback":false,"map":{"id":"external_id"}}'
+	assert_equal "$(v sources.contacts)" null
+	assert_equal "$(jq length <<< "$output")" "$(crm config list --format tsv | tail -n +2 | wc -l)"
+}
+
+@test "get prints key and value rows in json, jsonl and csv, for a key as for a section" {
+	run --separate-stderr crm config get pipeline.stages --format json
+	assert_success
+	jq -e '. == [{"key": "pipeline.stages",
+	              "value": ["new", "contacted", "replied", "meeting", "negotiating", "won", "lost"]}]' <<< "$output"
+	run --separate-stderr crm config get automation.max_touches --format jsonl
+	assert_success
+	assert_output '{"key":"automation.max_touches","value":4}'
+	run --separate-stderr crm config get sync.webhook --format jsonl
+	assert_success
+	assert_line --index 0 '{"key":"sync.webhook.url","value":null}'
+	assert_line --index 3 '{"key":"sync.webhook.timeout","value":20}'
+	run --separate-stderr crm config get pipeline.terminal --format csv
+	assert_success
+	assert_output $'key,value\npipeline.terminal,"[won, lost]"'
+	run --separate-stderr crm config get nothing.here --format json
+	assert_failure 1
+	assert_output ''
+}
+
+@test "get of one key in table or tsv prints the value alone, for a shell" {
+	run --separate-stderr crm config get automation.followup_days --format tsv
+	assert_success
+	assert_output $'3\n7\n14'
+	printf 'pipeline: {stages: [a b, c]}\nchannels: [email]\n' > crm.yaml
+	run --separate-stderr crm config get pipeline.stages
+	assert_output $'a b\nc'
+	run --separate-stderr crm config get pipeline.terminal
+	assert_success
+	assert_output ''
 }
 
 @test "a pipeline of its own keeps the defaults that fit" {
