@@ -251,11 +251,15 @@ cleanup:
 
 /* --- finding, promoting, status --- */
 
-int crm_lead_resolve(struct crm *crm, const char *ref, long long *id)
+/* ref as crm's own id (when it is a number) or as the source's
+ * external_id; source_first says which is tried first */
+static int lead_resolve(struct crm *crm, const char *ref, int source_first,
+                        long long *id)
 {
 	static const char sql[] =
-		"SELECT id FROM leads WHERE id = ?1 UNION ALL"
-		" SELECT id FROM leads WHERE external_id = ?2 LIMIT 1";
+		"SELECT id FROM (SELECT id, 0 AS o FROM leads WHERE id = ?1"
+		" UNION ALL SELECT id, ?3 FROM leads WHERE external_id = ?2)"
+		" ORDER BY o DESC LIMIT 1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
 	long long n = 0;
 	int rc;
@@ -265,7 +269,10 @@ int crm_lead_resolve(struct crm *crm, const char *ref, long long *id)
 		return CRM_SOFTWARE;
 	if (crm_parse_int(ref, &n) == 0)
 		sqlite3_bind_int64(st, 1, n);
+	else
+		sqlite3_bind_null(st, 1);
 	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, source_first ? 1 : -1);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
@@ -273,6 +280,16 @@ int crm_lead_resolve(struct crm *crm, const char *ref, long long *id)
 	if (rc == SQLITE_DONE)
 		return crm_err(crm, CRM_NOTFOUND, "lead '%s': not found", ref);
 	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "lead");
+}
+
+int crm_lead_resolve(struct crm *crm, const char *ref, long long *id)
+{
+	return lead_resolve(crm, ref, 0, id);
+}
+
+int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id)
+{
+	return lead_resolve(crm, ref, 1, id);
 }
 
 int crm_lead_find(struct crm *crm, const char *by, const char *value,

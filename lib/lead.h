@@ -24,8 +24,14 @@ enum lead_field {
 int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
                     int *outcome);
 
-/* An id or an external_id -> id; CRM_NOTFOUND when none. */
+/* A lead named on the command line: crm's own id first, then the
+ * source's external_id (operators use the ids `lead list` prints);
+ * CRM_NOTFOUND when none. */
 int crm_lead_resolve(struct crm *crm, const char *ref, long long *id);
+
+/* A lead named by a contact event (its lead_id): the source's
+ * external_id first, then crm's own id; CRM_NOTFOUND when none. */
+int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 
 /* A lead by what a contact event knows of it, within the operator; 0 and
  * *id 0 when none.  by is "email", "phone", "source_url" or

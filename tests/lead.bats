@@ -193,3 +193,14 @@ C
 	assert_equal "$stderr" "crm: stdin:2: lead 'zz': not found"
 	assert_equal "$(leads "group_concat(status)")" 'suppressed,suppressed'
 }
+
+@test "show, promote and status name a lead by crm's id first, then the source's" {
+	printf 'id,contact_name,contact_email\n2,Alice,a@x.test\n1,Bob,b@x.test\n' | crm -q lead import -
+	run --separate-stderr crm lead show 1 --format jsonl
+	assert_success
+	echo "$output" | jq -e '.id == 1 and .external_id == "2" and .contact_name == "Alice"'
+	run --separate-stderr crm lead status 2 rejected
+	assert_success
+	assert_equal "$stderr" "lead status: 1 of 1 lead set to 'rejected'"
+	assert_equal "$(leads "contact_name || ' ' || status")" $'Alice new\nBob rejected'
+}
