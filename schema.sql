@@ -81,6 +81,8 @@ CREATE TABLE leads (
 	status         TEXT NOT NULL DEFAULT 'new'
 	               CHECK (status IN ('new', 'contacted', 'converted', 'rejected', 'suppressed')),
 	viability      INTEGER CHECK (viability BETWEEN 0 AND 100),
+	viability_given INTEGER NOT NULL DEFAULT 0 CHECK (viability_given IN (0, 1)),
+	               -- 1: given with the lead; 0: the rules', scored again on update
 	raw            TEXT NOT NULL DEFAULT '{}',  -- JSON object of the columns crm does not know
 	client_id      INTEGER REFERENCES clients(id) ON DELETE SET NULL,
 	created_at     TEXT NOT NULL,

@@ -187,10 +187,10 @@ static int client_by(struct crm *crm, const char *by, const char *value,
 	return crm_lookup_id(crm, sql, op, value, id, "comm log");
 }
 
-/* Who the event is about: client_id, lead_id, then email, phone,
- * source_url and listing_hash, each tried in turn until one matches a
- * client or a lead.  A lead that is not a client yet is promoted: first
- * contact. */
+/* Who the event is about: client_id, lead_id (the source's id, else
+ * crm's own), then email, phone, source_url and listing_hash, each tried
+ * in turn until one matches a client or a lead.  A lead that is not a
+ * client yet is promoted: first contact. */
 static int find_client(struct crm *crm, const struct crm_event *ev,
                        long long op, long long *id)
 {
@@ -208,7 +208,7 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 		return 0;
 	}
 	if (ev->lead_id) {
-		if ((rc = crm_lead_resolve(crm, ev->lead_id, &lead)))
+		if ((rc = crm_lead_resolve_source(crm, ev->lead_id, &lead)))
 			return rc == CRM_NOTFOUND ?
 				crm_err(crm, CRM_DATAERR, "lead '%s': not found", ev->lead_id) : rc;
 	}
@@ -241,6 +241,24 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 cleanup:
 	free(norm);
 	return rc;
+}
+
+/* Whether an event with this external_id is stored already (*dup). */
+static int comm_stored(struct crm *crm, const char *external_id, int *dup)
+{
+	static const char sql[] = "SELECT 1 FROM communications WHERE external_id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*dup = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		*dup = 1;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
 }
 
 /* The client's stage (into stage); CRM_DATAERR when there is no such
@@ -291,7 +309,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
 	long long op = crm_operator(crm), id = 0;
-	int rc, own, inbound;
+	int rc, own, inbound, dup = 0;
 	sqlite3_stmt *st;
 
 	*outcome = LOGGED_NEW;
@@ -329,8 +347,16 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
-	if ((rc = find_client(crm, ev, op, &id)) ||
-	    (rc = client_stage(crm, id, stage, sizeof stage)))
+	/* A re-sent event is a duplicate before anything else is looked up or
+	 * changed for it, so it is a no-op even when who it names has changed
+	 * since.  With a client_id, who it is about is known without a lookup,
+	 * and the insert itself tells a stored external_id (and a client that
+	 * is not there); otherwise finding the client may promote a lead, so
+	 * the external_id is looked up first. */
+	if (!ev->client_id && ev->external_id &&
+	    (rc = comm_stored(crm, ev->external_id, &dup)))
+		goto done;
+	if (dup || (rc = find_client(crm, ev, op, &id)))
 		goto done;
 	if (!(st = crm_stmt(crm, ins))) {
 		rc = CRM_SOFTWARE;
@@ -347,13 +373,15 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	sqlite3_bind_text(st, 9, source, -1, SQLITE_STATIC);
 	crm_bind_text(st, 10, ev->external_id);
 	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "comm log")))
-		goto done;
-	if (sqlite3_changes(crm->db) == 0) {
-		/* its external_id is stored already: a re-sent event */
-		*outcome = LOGGED_DUPLICATE;
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = sqlite3_extended_errcode(crm->db) == SQLITE_CONSTRAINT_FOREIGNKEY ?
+			crm_err(crm, CRM_DATAERR, "client %lld: not found", id) :
+			crm_sqlerr(crm, "comm log");
 		goto done;
 	}
+	if ((dup = !sqlite3_changes(crm->db)) ||
+	    (rc = client_stage(crm, id, stage, sizeof stage)))
+		goto done;
 	rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
 	if (rc)
 		goto done;
@@ -370,8 +398,10 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	}
 done:
 	rc = crm_tx_end(crm, own, rc);
+	if (!rc && dup)
+		*outcome = LOGGED_DUPLICATE;
 	if (client_out)
-		*client_out = rc ? 0 : id;
+		*client_out = rc || dup ? 0 : id;
 	return rc;
 }
 

@@ -17,9 +17,11 @@ struct crm_event {
 
 enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 
-/* Store one event inside the caller's transaction (or one of its own):
- * find or promote its client, insert it unless its external_id is stored
- * already (*outcome LOGGED_DUPLICATE: nothing else changes), move
+/* Store one event inside the caller's transaction (or one of its own).
+ * An event whose external_id is stored already is a duplicate (*outcome
+ * LOGGED_DUPLICATE, *client_id 0): nothing is looked up or changed for
+ * it.  Otherwise: find or promote its client (a lead_id is the lead's
+ * external_id first, then its id), insert the event, move
  * last_contacted_at / last_interaction_at forward, and apply the stage
  * rules: an outbound event moves a client in the pipeline's first stage
  * to "contacted"; an inbound one moves a client in a stage before

@@ -17,15 +17,25 @@ enum lead_field {
 };
 
 /* Insert or update the lead of one input record (a batch_fn: arg is
- * unused, *outcome an enum crm_upsert).  The key is external_id (or an
- * "id" column), else listing_hash, else source_url.  Columns crm does not
- * know go into the lead's raw JSON.  A lead without a viability gets one
- * from the config's rules. */
+ * unused, *outcome an enum crm_upsert).  A record with an external_id (or,
+ * in an input without that column, an "id") is matched on it alone; one
+ * without, on its listing_hash when it has one, else on its source_url.
+ * The other columns `lead list` prints are ignored, so its output imports
+ * again.  Columns crm does not know go into the lead's raw JSON, merged
+ * into a raw column that holds a JSON object.  A viability given is kept
+ * until another is given; a lead without one is scored by the config's
+ * rules, again on each update (viability_given says which). */
 int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
                     int *outcome);
 
-/* An id or an external_id -> id; CRM_NOTFOUND when none. */
+/* A lead named on the command line: crm's own id first, then the
+ * source's external_id (operators use the ids `lead list` prints);
+ * CRM_NOTFOUND when none. */
 int crm_lead_resolve(struct crm *crm, const char *ref, long long *id);
+
+/* A lead named by a contact event (its lead_id): the source's
+ * external_id first, then crm's own id; CRM_NOTFOUND when none. */
+int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 
 /* A lead by what a contact event knows of it, within the operator; 0 and
  * *id 0 when none.  by is "email", "phone", "source_url" or

@@ -9,7 +9,8 @@
 	"SELECT l.id, l.external_id, l.operator_id, l.source_type, l.source_url," \
 	" l.listing_ref, l.listing_hash, l.contact_name, l.contact_email," \
 	" l.contact_phone, l.channel, l.title, l.location, l.price, l.status," \
-	" l.viability, l.client_id, l.raw, l.created_at, l.updated_at FROM leads l"
+	" l.viability, l.viability_given, l.client_id, l.raw, l.created_at," \
+	" l.updated_at FROM leads l"
 
 static const struct pcol wide_cols[] = {
 	{ "id", COL_INT }, { "external_id", COL_TEXT }, { "operator_id", COL_INT },
@@ -18,8 +19,8 @@ static const struct pcol wide_cols[] = {
 	{ "contact_name", COL_TEXT }, { "contact_email", COL_TEXT },
 	{ "contact_phone", COL_TEXT }, { "channel", COL_TEXT },
 	{ "title", COL_TEXT }, { "location", COL_TEXT }, { "price", COL_AUTO },
-	{ "status", COL_TEXT }, { "viability", COL_INT }, { "client_id", COL_INT },
-	{ "raw", COL_JSON }, { "created_at", COL_TEXT }, { "updated_at", COL_TEXT },
+	{ "status", COL_TEXT }, { "viability", COL_INT },
+	{ "viability_given", COL_INT }, { "client_id", COL_INT }, { "raw", COL_JSON }, { "created_at", COL_TEXT }, { "updated_at", COL_TEXT },
 };
 #define NWIDE ((int)(sizeof wide_cols / sizeof wide_cols[0]))
 

@@ -236,6 +236,70 @@ E
 	assert_equal "$(comms)" 2
 }
 
+@test "stdin: a re-sent event is a duplicate though its client's email changed" {
+	echo '{"email":"ana@x.test","channel":"email","external_id":"ev-1"}' | crm -q comm log -
+	crm -q client edit 1 --email new@x.test
+	run --separate-stderr crm comm log - <<< '{"email":"ana@x.test","channel":"email","external_id":"ev-1"}'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	assert_equal "$(comms)" 1
+}
+
+@test "stdin: a re-sent event is a duplicate though its client is gone" {
+	echo '{"client_id":2,"channel":"email","external_id":"ev-m"}' | crm -q comm log -
+	# as a merge of client 2 into 1 leaves it
+	sqlite3 "$CRM_DB" 'UPDATE communications SET client_id = 1; DELETE FROM clients WHERE id = 2'
+	run --separate-stderr crm comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-m"}'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	run sqlite3 "$CRM_DB" "SELECT client_id FROM communications"
+	assert_output 1
+	run --separate-stderr crm comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-n"}'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:1: client 2: not found'
+}
+
+@test "stdin: a re-sent event naming a new lead neither logs nor promotes it" {
+	crm -q comm log 1 --channel email --external-id ev-2
+	crm lead import - <<< '{"external_id":"L5","contact_name":"Eli","contact_email":"eli@x.test"}' 2>/dev/null
+	run --separate-stderr crm comm log - <<'E'
+{"lead_id":"L5","channel":"email","external_id":"ev-2"}
+{"lead_id":"L5","channel":"email","external_id":"ev-3"}
+{"lead_id":"L5","channel":"email","external_id":"ev-3"}
+E
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'comm log: 1 logged, 2 duplicates, 0 rejected'
+	run sqlite3 "$CRM_DB" "SELECT external_id, client_id FROM communications ORDER BY id; SELECT count(*) FROM clients"
+	assert_output $'ev-2|1\nev-3|3\n3'
+	crm -q lead import - <<< '{"external_id":"L6","contact_name":"Flo","contact_email":"flo@x.test"}'
+	run --separate-stderr crm comm log - <<< '{"lead_id":"L6","channel":"email","external_id":"ev-3"}'
+	assert_success
+	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	run sqlite3 "$CRM_DB" "SELECT status, client_id IS NULL FROM leads WHERE external_id = 'L6'; SELECT count(*) FROM clients"
+	assert_output $'new|1\n3'
+}
+
+@test "stdin: an event's lead_id is the source's id first, then crm's id" {
+	printf 'id,contact_name,contact_email\n2,Alice,a@x.test\n1,Bob,b@x.test\n' | crm -q lead import -
+	crm -q lead import - <<< '{"external_id":"L3","contact_name":"Cy","contact_email":"cy@x.test"}'
+	run --separate-stderr crm comm log - <<'E'
+{"lead_id":"1","channel":"email","external_id":"s1"}
+{"lead_id":3,"channel":"email","external_id":"s2"}
+E
+	assert_success
+	assert_equal "$stderr" 'comm log: 2 logged, 0 duplicates, 0 rejected'
+	run sqlite3 "$CRM_DB" "SELECT m.external_id, c.name FROM communications m JOIN clients c ON c.id = m.client_id ORDER BY m.id"
+	assert_output $'s1|Bob\ns2|Cy'
+	run sqlite3 "$CRM_DB" "SELECT contact_name, status FROM leads ORDER BY id"
+	assert_output $'Alice|new\nBob|contacted\nCy|contacted'
+	run --separate-stderr crm comm log - <<< '{"lead_id":"9","channel":"email"}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: lead '9': not found"
+}
+
 @test "stdin: CSV and TSV with a header, detected or forced; --map" {
 	printf 'client_id,channel,subject,external_id\n1,email,"Hi, there",c1\n2,fb,,c2\n' | crm -q comm log -
 	printf 'who\tchannel\tbody\n1\temail\tline one\\nline two\n' | crm -q comm log - --map who=client_id
