@@ -177,12 +177,11 @@ static int jsonl_next(struct crm_reader *r, char *err, size_t errlen)
 	grow_fields(r, n);
 	r->rec.nfields = 0;
 	for (int i = 0; i < n; i++) {
-		struct crm_field *f;
-		if (r->jf[i].type == JSON_NULL)
-			continue;
-		f = &r->fields[r->rec.nfields++];
+		struct crm_field *f = &r->fields[r->rec.nfields++];
 		f->key = mapped(r, r->jf[i].key);
-		f->val = r->jf[i].val;
+		/* null: an empty value, as an empty CSV cell is; the key is
+		 * still there ("external_id": null is a column that is empty) */
+		f->val = r->jf[i].type == JSON_NULL ? "" : r->jf[i].val;
 		f->type = r->jf[i].type == JSON_STRING ? V_STR :
 		          r->jf[i].type == JSON_NUMBER ? V_NUM :
 		          r->jf[i].type == JSON_BOOL ? V_BOOL : V_RAW;

@@ -10,7 +10,8 @@
  *
  * JSONL: each non-blank line is one JSON object.  String values are
  * unescaped (\uXXXX and surrogate pairs to UTF-8); numbers keep their text;
- * true/false become "true"/"false"; null is the same as an absent key;
+ * true/false become "true"/"false"; null is an empty value, the same as
+ * an empty CSV cell (the key is there, its value is not);
  * nested objects and arrays are kept as their raw JSON text (V_RAW).  A line
  * that is not one JSON object is a bad record.  Blank lines are skipped (and
  * counted for line numbers).

@@ -255,7 +255,6 @@ jsonl_round_trip() {
 }
 
 @test "lead list JSONL of leads without the source's id imports again" {
-	skip 'the JSONL reader drops "external_id":null, so the id next to it is read as the source id (lib/input.c)'
 	lead_shapes
 	jsonl_round_trip 4
 }
