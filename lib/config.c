@@ -160,7 +160,7 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 		if (!strcmp(name, "has") || !strcmp(name, "field") || !strcmp(name, "equals")) {
 			if (get_str(l, v, kpath))
 				return CRM_CONFIG;
-			if (name[0] != 'e' && !crm_config_is_lead_field(scalar(v)))
+			if (name[0] != 'e' && crm_lead_field(scalar(v)) < 0)
 				return at(l, v->start_mark, "%s: '%s' is not a lead field", kpath, scalar(v));
 			char **dst = name[0] == 'h' ? &r->has : name[0] == 'f' ? &r->field : &r->equals;
 			*dst = xstrdup(scalar(v));

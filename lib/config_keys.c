@@ -8,7 +8,6 @@
 
 #include "crm.h"
 #include "config_keys.h"
-#include "lead.h"
 
 #define F(f) offsetof(struct crm_config, f)
 #define S(f) offsetof(struct crm_source, f)
@@ -83,29 +82,6 @@ static const struct key sync_keys[] = {
 	{ "webhook", K_MAP, 0, webhook_keys, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
-
-/* The same names as lead.c's own list, which is static there; each row is
- * tied to its enum lead_field, and a field added at the end of the enum
- * and not here stops the build. */
-static const char *const lead_fields[] = {
-	[LF_EXTERNAL_ID] = "external_id", [LF_OPERATOR_ID] = "operator_id",
-	[LF_SOURCE_TYPE] = "source_type", [LF_SOURCE_URL] = "source_url",
-	[LF_LISTING_REF] = "listing_ref", [LF_LISTING_HASH] = "listing_hash",
-	[LF_CONTACT_NAME] = "contact_name", [LF_CONTACT_EMAIL] = "contact_email",
-	[LF_CONTACT_PHONE] = "contact_phone", [LF_CHANNEL] = "channel",
-	[LF_TITLE] = "title", [LF_LOCATION] = "location", [LF_PRICE] = "price",
-	[LF_STATUS] = "status", [LF_VIABILITY] = "viability",
-};
-_Static_assert(sizeof lead_fields / sizeof lead_fields[0] == LF_COUNT,
-               "lead_fields: a lead field is missing");
-
-int crm_config_is_lead_field(const char *s)
-{
-	for (int i = 0; i < LF_COUNT; i++)
-		if (lead_fields[i] && !strcmp(lead_fields[i], s))
-			return 1;
-	return 0;
-}
 
 /* in the order of crm.yaml.example */
 const struct key crm_config_keys[] = {

@@ -29,10 +29,6 @@ extern const struct key crm_config_keys[];
 /* the keys of one source (sources.leads, ...), in struct crm_source */
 extern const struct key crm_source_keys[];
 
-/* 1 if s is a lead field a viability rule may name (has:, field:): a
- * column of crm lead import (enum lead_field, lead.h) */
-int crm_config_is_lead_field(const char *s);
-
 /* every field of c at its default; crm_config_free undoes it */
 void crm_config_defaults(struct crm_config *c);
 void crm_strlist_free(struct crm_strlist *sl);

@@ -86,6 +86,8 @@ int crm_tx_end(struct crm *crm, int own, int rc);
 /* A prepared statement for a static SQL string, prepared once per process,
  * reset and with bindings cleared on each call.  Owned by the cache. */
 sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);
+/* column i of the current row as owned text, NULL for NULL */
+char *crm_column_dup(sqlite3_stmt *st, int i);
 /* Step a statement that returns no rows; status + message on failure. */
 int crm_exec_stmt(struct crm *crm, sqlite3_stmt *st, const char *ctx);
 /* The id the first row of sql gives, with ?1 bound to a and ?2 to b;

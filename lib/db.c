@@ -388,3 +388,9 @@ int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, ctx);
 }
+
+char *crm_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}

@@ -16,6 +16,12 @@ enum lead_field {
 	LF_COUNT
 };
 
+/* field name -> enum lead_field, -1 when it is not one; and back */
+int crm_lead_field(const char *key);
+const char *crm_lead_field_name(enum lead_field f);
+/* the lead statuses, NULL-terminated */
+extern const char *const crm_lead_statuses[];
+
 /* Insert or update the lead of one input record (a batch_fn: arg is
  * unused, *outcome an enum crm_upsert).  A record with an external_id (or,
  * in an input without that column, an "id") is matched on it alone; one

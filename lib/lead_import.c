@@ -1,0 +1,381 @@
+/* lead_import.c: leads from the scraper's CSV or JSONL, one record at a
+ * time, upserted on the source's id or the listing; and the viability
+ * rules that score a lead imported without a score. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lead.h"
+
+/* --- viability --- */
+
+int crm_viability(const struct crm_config *cfg,
+                  const char *(*get)(const char *key, void *arg), void *arg)
+{
+	int score = cfg->viability.base;
+
+	for (int i = 0; i < cfg->viability.nrules; i++) {
+		const struct crm_viability_rule *r = &cfg->viability.rules[i];
+		const char *v = get(r->has ? r->has : r->field, arg);
+		int match = 0;
+
+		if (r->has) {
+			match = v && *v;
+		} else if (v && r->equals) {
+			match = !strcmp(v, r->equals);
+		} else if (v && (r->has_min || r->has_max)) {
+			char *end;
+			double d = strtod(v, &end);
+			match = end != v && !*end && (!r->has_min || d >= r->min) &&
+			        (!r->has_max || d <= r->max);
+		}
+		if (match)
+			score += r->points;
+	}
+	return score < 0 ? 0 : score > 100 ? 100 : score;
+}
+
+/* --- import --- */
+
+/* the values of one record, validated */
+struct lead_values {
+	const char *v[LF_COUNT];
+	char *email_norm, *phone_norm;
+	double price;
+	long long operator_id;
+	char *raw;     /* JSON object of the columns crm does not know */
+};
+
+static const char *record_value(const char *key, void *arg)
+{
+	const struct lead_values *lv = arg;
+	int i = crm_lead_field(key);
+	return i < 0 ? NULL : lv->v[i];
+}
+
+/* besides the lead fields, the columns that do not go into the raw JSON:
+ * viability_given, and those `lead list` prints that import does not set */
+static const char *const other_columns[] = {
+	"viability_given", "id", "client_id", "created_at", "updated_at", NULL
+};
+
+/* a column crm knows, that does not go into the raw JSON */
+static int known_column(const char *key)
+{
+	if (crm_lead_field(key) >= 0)
+		return 1;
+	for (const char *const *k = other_columns; *k; k++)
+		if (!strcmp(*k, key))
+			return 1;
+	return 0;
+}
+
+/* the same, and a raw column that is merged rather than kept */
+static int known_or_raw(const char *key)
+{
+	return known_column(key) || !strcmp(key, "raw");
+}
+
+/* a plain decimal number: digits, maybe a point and more digits */
+static int plain_decimal(const char *s)
+{
+	const char *p = s, *frac;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == s)
+		return 0;
+	if (*p == '.') {
+		for (frac = ++p; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p == frac)
+			return 0;
+	}
+	return !*p;
+}
+
+/* The raw JSON of a record (owned, into *raw): the columns crm does not
+ * know, merged into a raw column that holds a JSON object (as `lead list`
+ * prints it); a raw column that is not one is kept as any other. */
+static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
+{
+	static const char sql[] =
+		"SELECT CASE WHEN json_valid(?1) THEN"
+		" CASE json_type(?1) WHEN 'object' THEN json_patch(?1, ?2) END END";
+	const char *v = record_get(rec, "raw");
+	char *extra;
+	sqlite3_stmt *st;
+	int rc;
+
+	*raw = NULL;
+	if (!v) {
+		*raw = crm_record_json(rec, known_column);
+		return 0;
+	}
+	if (!(st = crm_stmt(crm, sql)))
+		return CRM_SOFTWARE;
+	extra = crm_record_json(rec, known_or_raw);
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*raw = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	free(extra);
+	if (rc != SQLITE_ROW)
+		return crm_sqlerr(crm, "lead import");
+	if (!*raw)
+		*raw = crm_record_json(rec, known_column);
+	return 0;
+}
+
+static int lead_validate(struct crm *crm, const struct crm_record *rec,
+                         struct lead_values *lv)
+{
+	const char *g;
+	long long n;
+
+	memset(lv, 0, sizeof *lv);
+	for (int i = 0; i < LF_COUNT; i++)
+		lv->v[i] = record_get(rec, crm_lead_field_name(i));
+	/* id is the source's id only in an input without external_id:
+	 * next to one (as `lead list` prints them), it is crm's id */
+	if (!record_field(rec, "external_id"))
+		lv->v[LF_EXTERNAL_ID] = record_get(rec, "id");
+	if (!lv->v[LF_EXTERNAL_ID] && !lv->v[LF_LISTING_HASH] && !lv->v[LF_SOURCE_URL])
+		return crm_err(crm, CRM_DATAERR,
+		               "lead: no external_id, id, listing_hash or source_url to know it by");
+	lv->operator_id = crm_operator(crm);
+	if (lv->v[LF_OPERATOR_ID] &&
+	    (crm_parse_int(lv->v[LF_OPERATOR_ID], &lv->operator_id) || lv->operator_id < 1))
+		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id",
+		               lv->v[LF_OPERATOR_ID]);
+	if (lv->v[LF_STATUS]) {
+		int ok = 0;
+		for (const char *const *s = crm_lead_statuses; *s; s++)
+			ok |= !strcmp(*s, lv->v[LF_STATUS]);
+		if (!ok)
+			return crm_err(crm, CRM_DATAERR, "status '%s': not a lead status",
+			               lv->v[LF_STATUS]);
+	}
+	/* viability_given 0: the viability came from the rules (as `lead list`
+	 * prints a computed one), so it is not a given score */
+	if ((g = record_get(rec, "viability_given"))) {
+		if (!strcmp(g, "0") || !strcmp(g, "false"))
+			lv->v[LF_VIABILITY] = NULL;
+		else if (strcmp(g, "1") && strcmp(g, "true"))
+			return crm_err(crm, CRM_DATAERR, "viability_given '%s': not 0 or 1", g);
+	}
+	if (lv->v[LF_VIABILITY] &&
+	    (crm_parse_int(lv->v[LF_VIABILITY], &n) || n < 0 || n > 100))
+		return crm_err(crm, CRM_DATAERR,
+		               "viability '%s': not a whole number from 0 to 100",
+		               lv->v[LF_VIABILITY]);
+	if (lv->v[LF_PRICE]) {
+		/* no sign, exponent, hex, inf or nan: a price as people write it */
+		if (!plain_decimal(lv->v[LF_PRICE]) ||
+		    !isfinite(lv->price = strtod(lv->v[LF_PRICE], NULL)))
+			return crm_err(crm, CRM_DATAERR, "price '%s': not a number",
+			               lv->v[LF_PRICE]);
+	}
+	if (lv->v[LF_CONTACT_EMAIL] &&
+	    !(lv->email_norm = crm_norm_email(lv->v[LF_CONTACT_EMAIL])))
+		return crm_err(crm, CRM_DATAERR, "contact_email '%s': not an email address",
+		               lv->v[LF_CONTACT_EMAIL]);
+	if (lv->v[LF_CONTACT_PHONE] &&
+	    !(lv->phone_norm = crm_norm_phone(lv->v[LF_CONTACT_PHONE])))
+		return crm_err(crm, CRM_DATAERR, "contact_phone '%s': not a phone number",
+		               lv->v[LF_CONTACT_PHONE]);
+	return lead_raw(crm, rec, &lv->raw);
+}
+
+static void lead_values_free(struct lead_values *lv)
+{
+	free(lv->email_norm);
+	free(lv->phone_norm);
+	free(lv->raw);
+}
+
+/* the lead this record is: a record with an external_id by it alone;
+ * one without, by listing_hash when it has one, else by source_url */
+static int lead_key(struct crm *crm, const struct lead_values *lv, long long *id)
+{
+	static const char by_ext[] = "SELECT id FROM leads WHERE external_id = ?2";
+	static const char by_hash[] =
+		"SELECT id FROM leads WHERE listing_hash = ?2 AND operator_id = ?1"
+		" ORDER BY id LIMIT 1";
+	static const char by_url[] =
+		"SELECT id FROM leads WHERE source_url = ?2 AND operator_id = ?1"
+		" ORDER BY id LIMIT 1";
+	const char *sql = lv->v[LF_EXTERNAL_ID] ? by_ext :
+	                  lv->v[LF_LISTING_HASH] ? by_hash : by_url;
+	const char *key = lv->v[LF_EXTERNAL_ID] ? lv->v[LF_EXTERNAL_ID] :
+	                  lv->v[LF_LISTING_HASH] ? lv->v[LF_LISTING_HASH] :
+	                  lv->v[LF_SOURCE_URL];
+
+	return crm_lookup_id(crm, sql, lv->operator_id, key, id, "lead import");
+}
+
+/* a stored lead's fields under the record's: what the rules score */
+struct lead_merged {
+	const struct lead_values *lv;
+	char *stored[LF_COUNT];
+};
+
+static const char *merged_value(const char *key, void *arg)
+{
+	const struct lead_merged *m = arg;
+	int i = crm_lead_field(key);
+
+	if (i < 0 || i == LF_VIABILITY)
+		return NULL;
+	return m->lv->v[i] ? m->lv->v[i] : m->stored[i];
+}
+
+/* The viability to store (*score, -1: keep the stored one) and whether
+ * it was given (*given, -1: keep).  A given score is kept until another
+ * is given; a computed one is computed again from the lead's fields as
+ * they will be, the stored ones under the record's. */
+static int lead_score(struct crm *crm, long long id, const struct lead_values *lv,
+                      int *score, int *given)
+{
+	/* the lead fields in enum order, then whether the score was given */
+	static const char sql[] =
+		"SELECT external_id, operator_id, source_type, source_url,"
+		" listing_ref, listing_hash, contact_name, contact_email,"
+		" contact_phone, channel, title, location, price, status, viability,"
+		" viability_given FROM leads WHERE id = ?1";
+	struct lead_merged m = { .lv = lv };
+	sqlite3_stmt *st;
+	int rc;
+
+	if (lv->v[LF_VIABILITY]) {
+		*score = atoi(lv->v[LF_VIABILITY]);
+		*given = 1;
+		return 0;
+	}
+	if (!id) {
+		*score = crm_viability(&crm->cfg, record_value, (void *)lv);
+		*given = 0;
+		return 0;
+	}
+	if (!(st = crm_stmt(crm, sql)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return crm_sqlerr(crm, "lead import");
+	}
+	if (sqlite3_column_int(st, LF_COUNT)) {
+		*score = *given = -1;
+	} else {
+		for (int i = 0; i < LF_COUNT; i++)
+			m.stored[i] = crm_column_dup(st, i);
+		*score = crm_viability(&crm->cfg, merged_value, &m);
+		*given = 0;
+		for (int i = 0; i < LF_COUNT; i++)
+			free(m.stored[i]);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
+                    int *outcome)
+{
+	/* ?1..?15 are the lead fields in enum order */
+	static const char ins[] =
+		"INSERT INTO leads (external_id, operator_id, source_type, source_url,"
+		" listing_ref, listing_hash, contact_name, contact_email, contact_phone,"
+		" channel, title, location, price, status, viability, email_norm,"
+		" phone_norm, raw, created_at, updated_at, viability_given) VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+		" coalesce(?14, 'new'), ?15, ?16, ?17, ?18, ?19, ?19, ?20)";
+	/* a given value replaces the stored one; the raw JSON is merged */
+	static const char upd[] =
+		"UPDATE leads SET external_id = coalesce(?1, external_id),"
+		" source_type = coalesce(?3, source_type),"
+		" source_url = coalesce(?4, source_url),"
+		" listing_ref = coalesce(?5, listing_ref),"
+		" listing_hash = coalesce(?6, listing_hash),"
+		" contact_name = coalesce(?7, contact_name),"
+		" contact_email = coalesce(?8, contact_email),"
+		" contact_phone = coalesce(?9, contact_phone),"
+		" channel = coalesce(?10, channel), title = coalesce(?11, title),"
+		" location = coalesce(?12, location), price = coalesce(?13, price),"
+		" status = coalesce(?14, status), viability = coalesce(?15, viability),"
+		" email_norm = coalesce(?16, email_norm),"
+		" phone_norm = coalesce(?17, phone_norm),"
+		" raw = json_patch(raw, ?18), updated_at = ?19,"
+		" viability_given = coalesce(?20, viability_given)"
+		" WHERE id = ?21 AND NOT (external_id IS coalesce(?1, external_id)"
+		" AND source_type IS coalesce(?3, source_type)"
+		" AND source_url IS coalesce(?4, source_url)"
+		" AND listing_ref IS coalesce(?5, listing_ref)"
+		" AND listing_hash IS coalesce(?6, listing_hash)"
+		" AND contact_name IS coalesce(?7, contact_name)"
+		" AND contact_email IS coalesce(?8, contact_email)"
+		" AND contact_phone IS coalesce(?9, contact_phone)"
+		" AND channel IS coalesce(?10, channel) AND title IS coalesce(?11, title)"
+		" AND location IS coalesce(?12, location)"
+		" AND price IS coalesce(CAST(?13 AS REAL), price)"
+		" AND status IS coalesce(?14, status)"
+		" AND viability IS coalesce(CAST(?15 AS INTEGER), viability)"
+		" AND viability_given IS coalesce(?20, viability_given)"
+		" AND raw IS json_patch(raw, ?18))";
+	struct lead_values lv;
+	char now[CRM_TIME_LEN];
+	long long lead = 0, *id = &lead;
+	sqlite3_stmt *st;
+	int rc, own = 0, score = -1, given = -1;
+
+	(void)arg;
+	if ((rc = lead_validate(crm, rec, &lv)))
+		goto cleanup;
+	if ((rc = crm_tx_begin(crm, &own)))
+		goto cleanup;
+	if ((rc = crm_operator_ensure(crm, lv.operator_id)) ||
+	    (rc = lead_key(crm, &lv, id)) ||
+	    (rc = lead_score(crm, *id, &lv, &score, &given)))
+		goto done;
+	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
+		rc = CRM_SOFTWARE;
+		goto done;
+	}
+	for (int i = 0; i < LF_COUNT; i++)
+		if (i != LF_OPERATOR_ID && i != LF_PRICE && i != LF_VIABILITY)
+			crm_bind_text(st, i + 1, lv.v[i]);
+	sqlite3_bind_int64(st, LF_OPERATOR_ID + 1, lv.operator_id);
+	if (lv.v[LF_PRICE])
+		sqlite3_bind_double(st, LF_PRICE + 1, lv.price);
+	else
+		sqlite3_bind_null(st, LF_PRICE + 1);
+	if (score >= 0)
+		sqlite3_bind_int(st, LF_VIABILITY + 1, score);
+	else
+		sqlite3_bind_null(st, LF_VIABILITY + 1);
+	crm_bind_text(st, 16, lv.email_norm);
+	crm_bind_text(st, 17, lv.phone_norm);
+	sqlite3_bind_text(st, 18, lv.raw, -1, SQLITE_STATIC);
+	crm_now(now);
+	sqlite3_bind_text(st, 19, now, -1, SQLITE_STATIC);
+	if (given >= 0)
+		sqlite3_bind_int(st, 20, given);
+	else
+		sqlite3_bind_null(st, 20);
+	if (*id)
+		sqlite3_bind_int64(st, 21, *id);
+	if ((rc = crm_exec_stmt(crm, st, "lead import")))
+		goto done;
+	if (!*id) {
+		*id = sqlite3_last_insert_rowid(crm->db);
+		*outcome = UPSERT_INSERTED;
+	} else {
+		*outcome = sqlite3_changes(crm->db) ? UPSERT_UPDATED : UPSERT_UNCHANGED;
+	}
+done:
+	rc = crm_tx_end(crm, own, rc);
+cleanup:
+	lead_values_free(&lv);
+	return rc;
+}
