@@ -287,6 +287,8 @@ static int advance_stage(struct crm *crm, long long id, const char *stage,
 {
 	int at = -1, target = -1;
 
+	if (crm_config_is_terminal(&crm->cfg, stage))
+		return 0;   /* closed: only a person moves it out */
 	for (int i = 0; i < crm->cfg.stages.n; i++) {
 		if (!strcmp(crm->cfg.stages.v[i], stage))
 			at = i;

@@ -89,6 +89,22 @@ Y
 	echo "$output" | jq -e '.stage == "talking"'
 }
 
+@test "a reply never moves a client out of a terminal stage" {
+	cat > crm.yaml <<'Y'
+pipeline:
+  stages: [new, parked, contacted, replied, won]
+  terminal: [parked, won]
+  on_reply: replied
+automation:
+  stages: [new]
+Y
+	crm -q client stage 1 parked
+	crm -q comm log 1 --channel email --direction in
+	crm -q comm log 1 --channel email
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.stage == "parked"'
+}
+
 @test "last contact times only move forward" {
 	crm -q comm log 1 --channel email --at 2026-11-20T10:00:00Z
 	crm -q comm log 1 --channel email --at 2026-11-10T10:00:00Z
