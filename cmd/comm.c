@@ -97,8 +97,6 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 1)
 		return cmd_usage_error(crm, opts, usage, "one client at most, not %d", n);
-	if (flt.limit < -1)
-		return cmd_usage_error(crm, opts, usage, "--limit is negative");
 	if (since && crm_time_parse(since, s))
 		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
 	if (until && crm_time_parse(until, u))

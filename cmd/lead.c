@@ -40,8 +40,8 @@ static int lead_list(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
-	if (flt.limit < -1 || flt.min_viability < -1 || (op_seen && op < 1))
-		return cmd_usage_error(crm, opts, usage, "a number option is negative");
+	if (op_seen && op < 1)
+		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
 	if (since && crm_time_parse(since, s))
 		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
 	flt.since = since ? s : NULL;
