@@ -22,7 +22,6 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	static const char usage[] = "CLIENT --channel CHANNEL [...] | -";
 	struct crm_event ev;
 	struct cmd_input in;
-	long long client;
 	enum crm_logged logged;
 	int n, rc;
 
@@ -64,11 +63,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	strvec_free(&in.maps);
 	if (!ev.channel)
 		return cmd_usage_error(crm, opts, usage, "--channel is required");
-	if ((rc = crm_client_resolve(crm, argv[0], &client)))
-		return rc;
-	char id[24];
-	snprintf(id, sizeof id, "%lld", client);
-	ev.client_id = id;
+	ev.client = argv[0];
 	ev.source = "manual";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	if (!rc)

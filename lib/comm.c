@@ -201,6 +201,8 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 	int rc, created;
 
 	*id = 0;
+	if (ev->client)
+		return crm_client_resolve(crm, ev->client, id);
 	if (ev->client_id) {
 		if (crm_parse_int(ev->client_id, &n) || n < 1)
 			return crm_err(crm, CRM_DATAERR, "client_id '%s': not an id", ev->client_id);

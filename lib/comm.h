@@ -9,6 +9,8 @@
  * who the event is about is the first of client_id, lead_id, email, phone,
  * source_url, listing_hash that is given. */
 struct crm_event {
+	const char *client;   /* an id or an email, as the command line names
+	                         a client: it must exist (CRM_NOTFOUND) */
 	const char *client_id, *lead_id, *email, *phone, *source_url,
 		*listing_hash;
 	const char *channel, *direction, *kind, *status, *subject, *body, *at,

@@ -146,7 +146,7 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	char *c[NCOL] = { 0 };
 	long long op = 0, client = 0;
 	sqlite3_stmt *st;
-	int rc, own = 0, changed;
+	int rc, own = 0, changed, was_client;
 
 	*client_id = 0;
 	*created = 0;
@@ -171,6 +171,7 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	         sqlite3_column_int64(st, 10);
 	sqlite3_reset(st);
 	rc = 0;
+	was_client = client != 0;
 	if (!client && (rc = crm_client_find_owner(crm, op, c[11], c[12], &client)))
 		goto done;
 	if (!client) {
@@ -195,7 +196,8 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	}
 	if ((rc = link_listing(crm, client, lead_id, c[6], c[7], c[5])))
 		goto done;
-	if (lead_status)
+	/* a lead that is a client already keeps the status it has */
+	if (lead_status && !was_client)
 		rc = crm_lead_set_status(crm, lead_id, lead_status, &changed);
 	*client_id = client;
 done:

@@ -52,8 +52,9 @@ int crm_lead_find(struct crm *crm, const char *by, const char *value,
 /* Turn the lead into a client, owner-centric: an owner who is already a
  * client gets the lead linked, and its listing added; otherwise a client
  * is made from the lead in stage (NULL: the pipeline's first), preferring
- * the lead's channel, else channel (may be NULL).  The lead gets
- * lead_status (NULL: unchanged).  *created says whether a client was
+ * the lead's channel, else channel (may be NULL).  A lead that was not a
+ * client yet gets lead_status (NULL: unchanged); one that was keeps its
+ * status.  *created says whether a client was
  * made. */
 int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
                      const char *channel, const char *lead_status,

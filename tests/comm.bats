@@ -56,6 +56,14 @@ comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 	assert_success
 	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
 	assert_equal "$(comms)" 1
+	# re-sent after the client's email changed, by the old email
+	crm -q comm log ana@x.test --channel email --external-id x2
+	crm -q client edit 1 --email ana2@x.test
+	run --separate-stderr crm comm log ana@x.test --channel email --external-id x2
+	assert_success
+	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	run --separate-stderr crm comm log ana@x.test --channel email --external-id x3
+	assert_failure 1
 }
 
 @test "an outbound event moves a new client to contacted, with history" {
@@ -151,6 +159,18 @@ L
 	echo "$output" | jq -e '.communications | length == 1'
 	run crm lead show L7 --format json
 	echo "$output" | jq -e '.status == "contacted" and .client_id == 3'
+}
+
+@test "stdin: an event for a lead that is a client already keeps the lead's status" {
+	crm lead import - <<'L' 2>/dev/null
+{"external_id":"L9","contact_email":"eve@x.test"}
+L
+	crm -q lead promote L9
+	crm -q lead status L9 rejected
+	echo '{"lead_id":"L9","channel":"email","external_id":"k1"}' | crm -q comm log -
+	run crm lead show L9 --format json
+	echo "$output" | jq -e '.status == "rejected" and .client_id == 3'
+	assert_equal "$(comms)" 1
 }
 
 @test "stdin: a lead whose owner is a client links to that client" {
