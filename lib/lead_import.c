@@ -46,13 +46,6 @@ struct lead_values {
 	char *raw;     /* JSON object of the columns crm does not know */
 };
 
-static const char *record_value(const char *key, void *arg)
-{
-	const struct lead_values *lv = arg;
-	int i = crm_lead_field(key);
-	return i < 0 ? NULL : lv->v[i];
-}
-
 /* besides the lead fields, the columns that do not go into the raw JSON:
  * viability_given, and those `lead list` prints that import does not set */
 static const char *const other_columns[] = {
@@ -255,7 +248,12 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 		return 0;
 	}
 	if (!id) {
-		*score = crm_viability(&crm->cfg, record_value, (void *)lv);
+		/* a new lead: its fields, and what the insert fills in */
+		char op[24], status[] = "new";
+		snprintf(op, sizeof op, "%lld", lv->operator_id);
+		m.stored[LF_OPERATOR_ID] = op;
+		m.stored[LF_STATUS] = status;
+		*score = crm_viability(&crm->cfg, merged_value, &m);
 		*given = 0;
 		return 0;
 	}

@@ -78,6 +78,22 @@ Y
 	assert_equal "$(leads "group_concat(viability, ' ')")" '60 0'
 }
 
+@test "rules on status and operator_id see a new lead as it is stored" {
+	cat > crm.yaml <<'Y'
+viability:
+  rules:
+    - {field: status, equals: new, points: 10}
+    - {field: operator_id, equals: "1", points: 5}
+    - {has: contact_email, points: 30}
+Y
+	echo '{"external_id":"V1","contact_email":"v@x.test"}' > v.jsonl
+	crm -q lead import v.jsonl
+	assert_equal "$(leads viability)" 45
+	run --separate-stderr crm lead import v.jsonl
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected'
+	assert_equal "$(leads viability)" 45
+}
+
 @test "import: bad rows are all or nothing, or go to a reject file" {
 	cat > bad.csv <<'C'
 id,contact_email,price,viability,status
