@@ -1,7 +1,6 @@
 /* lead_import.c: leads from the scraper's CSV or JSONL, one record at a
  * time, upserted on the source's id or the listing; and the viability
  * rules that score a lead imported without a score. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,22 +68,22 @@ static int known_or_raw(const char *key)
 	return known_column(key) || !strcmp(key, "raw");
 }
 
-/* a plain decimal number: digits, maybe a point and more digits */
-static int plain_decimal(const char *s)
+/* A price as people write one: 1 to 12 digits, maybe a point and 1 or 2
+ * more (cents).  No sign, exponent, hex, inf or nan; and small enough
+ * that SQLite prints it back as written, never as 1.0e+20. */
+static int plain_price(const char *s)
 {
-	const char *p = s, *frac;
+	size_t whole = strspn(s, "0123456789"), frac = 0;
 
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p == s)
+	if (whole < 1 || whole > 12)
 		return 0;
-	if (*p == '.') {
-		for (frac = ++p; *p >= '0' && *p <= '9'; p++)
-			;
-		if (p == frac)
+	if (s[whole] == '.') {
+		frac = strspn(s + whole + 1, "0123456789");
+		if (frac < 1 || frac > 2)
 			return 0;
+		frac++;
 	}
-	return !*p;
+	return s[whole + frac] == '\0';
 }
 
 /* The raw JSON of a record (owned, into *raw): the columns crm does not
@@ -165,11 +164,11 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 		               "viability '%s': not a whole number from 0 to 100",
 		               lv->v[LF_VIABILITY]);
 	if (lv->v[LF_PRICE]) {
-		/* no sign, exponent, hex, inf or nan: a price as people write it */
-		if (!plain_decimal(lv->v[LF_PRICE]) ||
-		    !isfinite(lv->price = strtod(lv->v[LF_PRICE], NULL)))
-			return crm_err(crm, CRM_DATAERR, "price '%s': not a number",
+		if (!plain_price(lv->v[LF_PRICE]))
+			return crm_err(crm, CRM_DATAERR, "price '%s': not a price"
+			               " (up to 12 digits, and 2 after a point)",
 			               lv->v[LF_PRICE]);
+		lv->price = strtod(lv->v[LF_PRICE], NULL);
 	}
 	if (lv->v[LF_CONTACT_EMAIL] &&
 	    !(lv->email_norm = crm_norm_email(lv->v[LF_CONTACT_EMAIL])))

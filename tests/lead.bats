@@ -304,24 +304,28 @@ jsonl_round_trip() {
 }
 
 @test "import: a price is a plain decimal number" {
-	for p in nan inf 0x10 -5 +5 1e5 2.5e5 5. .5 '12 000' 1,5; do
+	for p in nan inf 0x10 -5 +5 1e5 2.5e5 5. .5 '12 000' 1,5 1234567890123 1.999 100000000000000000000; do
 		run --separate-stderr crm lead import - <<< "external_id,price
 p,\"$p\""
 		assert_failure 65
 		assert_output ''
-		assert_equal "$stderr" "crm: stdin:2: price '$p': not a number"
+		assert_equal "$stderr" "crm: stdin:2: price '$p': not a price (up to 12 digits, and 2 after a point)"
 	done
 	run --separate-stderr crm lead import - <<< '{"external_id":"p","price":-1}'
 	assert_failure 65
-	assert_equal "$stderr" "crm: stdin:1: price '-1': not a number"
+	assert_equal "$stderr" "crm: stdin:1: price '-1': not a price (up to 12 digits, and 2 after a point)"
 	run --separate-stderr crm lead import - <<< "external_id,price
 p,1$(printf '%0400d' 0)"
 	assert_failure 65
 	assert_equal "$(leads)" 0
-	printf 'external_id,price\na,0\nb,007\nc,199999.50\n' | crm -q lead import -
+	printf 'external_id,price\na,0\nb,007\nc,199999.50\nd,999999999999.99\n' | crm -q lead import -
 	run --separate-stderr crm lead list --format json
 	assert_success
-	echo "$output" | jq -e '[.[].price] == [0, 7, 199999.5]'
+	echo "$output" | jq -e '[.[].price] == [0, 7, 199999.5, 999999999999.99]'
+	# what list prints, import reads back unchanged
+	run --separate-stderr bash -c 'crm lead list --format csv | crm lead import -'
+	assert_success
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 4 unchanged, 0 rejected'
 }
 
 @test "viability: a computed score follows the lead's updates; a given one stays until another is given" {
