@@ -1,6 +1,5 @@
 /* lead.c: leads from the scraper: their fields, finding, promotion to
  * clients, status.  Import and viability are in lead_import.c. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
