@@ -280,14 +280,17 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
                     int *outcome)
 {
-	/* ?1..?15 are the lead fields in enum order */
+	/* ?1..?15 are the lead fields in enum order.  The raw JSON is stored
+	 * as a merge into {} would leave it (compact, no null members), so
+	 * that importing it again is no change. */
 	static const char ins[] =
 		"INSERT INTO leads (external_id, operator_id, source_type, source_url,"
 		" listing_ref, listing_hash, contact_name, contact_email, contact_phone,"
 		" channel, title, location, price, status, viability, email_norm,"
 		" phone_norm, raw, created_at, updated_at, viability_given) VALUES (?1,"
 		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" coalesce(?14, 'new'), ?15, ?16, ?17, ?18, ?19, ?19, ?20)";
+		" coalesce(?14, 'new'), ?15, ?16, ?17, json_patch('{}', ?18), ?19, ?19,"
+		" ?20)";
 	/* a given value replaces the stored one; the raw JSON is merged */
 	static const char upd[] =
 		"UPDATE leads SET external_id = coalesce(?1, external_id),"

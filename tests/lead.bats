@@ -44,6 +44,16 @@ C
 	assert_equal "$(leads raw)" '{"extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}'
 }
 
+@test "raw is stored compact and without nulls, so the same record again is no change" {
+	printf '%s\n' '{"external_id":"s1","extra":{"a": 1, "b": [1, 2]}}' '{"external_id":"n1","nested":{"z":null,"y":1}}' > r.jsonl
+	crm -q lead import r.jsonl
+	assert_equal "$(leads raw)" $'{"extra":{"a":1,"b":[1,2]}}\n{"nested":{"y":1}}'
+	run --separate-stderr crm lead import r.jsonl
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 2 unchanged, 0 rejected'
+	run --separate-stderr bash -c 'crm lead list --format jsonl | crm lead import -'
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 2 unchanged, 0 rejected'
+}
+
 @test "import upserts on listing_hash, then source_url, without an id" {
 	printf 'listing_hash,source_url,title\nh1,https://l/1,first\n,https://l/2,second\n' | crm -q lead import -
 	printf 'listing_hash,source_url,title\nh1,https://l/1,first again\n,https://l/2,second again\n' | crm -q lead import -
