@@ -186,9 +186,27 @@ fail:
 	return rc;
 }
 
+/* "file:PATH?immutable=1", PATH percent-encoded where a URI needs it
+ * (owned).  Immutable: SQLite reads the file without the -shm it cannot
+ * make beside a database it may not write. */
+static char *readonly_uri(const char *path)
+{
+	char *uri = xmalloc(strlen(path) * 3 + 24), *o = uri;
+
+	o += sprintf(o, "file:");
+	for (const char *s = path; *s; s++)
+		if (*s == '%' || *s == '?' || *s == '#')
+			o += sprintf(o, "%%%02X", (unsigned char)*s);
+		else
+			*o++ = *s;
+	strcpy(o, "?immutable=1");
+	return uri;
+}
+
 int crm_db_open(struct crm *crm)
 {
-	int rc;
+	int rc, readonly;
+	char *uri = NULL;
 
 	if (crm->db)
 		return 0;
@@ -197,8 +215,16 @@ int crm_db_open(struct crm *crm)
 	/* one thread: no mutexes, no memory statistics to keep */
 	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(crm->db_path, &crm->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* a database this user may not write is still read (a write to it
+	 * then exits 73, "attempt to write a readonly database") */
+	readonly = access(crm->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS);
+	if (readonly)
+		uri = readonly_uri(crm->db_path);
+	rc = sqlite3_open_v2(readonly ? uri : crm->db_path, &crm->db,
+	                     (readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI :
+	                      SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
 		rc = crm_err(crm, CRM_CANTCREAT, "database '%s': %s", crm->db_path,
 		             crm->db ? sqlite3_errmsg(crm->db) : "cannot open");
 		goto fail;
