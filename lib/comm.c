@@ -187,6 +187,53 @@ static int client_by(struct crm *crm, const char *by, const char *value,
 	return crm_lookup_id(crm, sql, op, value, id, "comm log");
 }
 
+/* A client, else a lead, known by field `by` = v: in operator op, or,
+ * with op 0 (neither the event nor crm names one), in whichever operator
+ * knows it; known in two, the event is ambiguous. */
+static int who_by(struct crm *crm, const char *by, const char *v, long long op,
+                  long long *client, long long *lead)
+{
+	static const char ops_sql[] = "SELECT id FROM operators ORDER BY id";
+	long long *ops = NULL, known_in = 0, c, l;
+	int nops = 0, rc = 0;
+	sqlite3_stmt *st;
+
+	*client = *lead = 0;
+	if (op) {
+		ops = xmalloc(sizeof *ops);
+		ops[nops++] = op;
+	} else {
+		if (!(st = crm_stmt(crm, ops_sql)))
+			return CRM_SOFTWARE;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			ops = xrealloc(ops, (size_t)(nops + 1) * sizeof *ops);
+			ops[nops++] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			free(ops);
+			return crm_sqlerr(crm, "comm log");
+		}
+		rc = 0;
+	}
+	for (int i = 0; i < nops && !rc; i++) {
+		l = 0;
+		if ((rc = client_by(crm, by, v, ops[i], &c)) ||
+		    (!c && (rc = crm_lead_find(crm, by, v, ops[i], &l))))
+			break;
+		if (!c && !l)
+			continue;
+		if (known_in)
+			rc = crm_err(crm, CRM_DATAERR, "%s '%s': known to operators %lld and %lld;"
+			             " give operator_id", by, v, known_in, ops[i]);
+		known_in = ops[i];
+		*client = c;
+		*lead = l;
+	}
+	free(ops);
+	return rc;
+}
+
 /* Who the event is about: client_id, lead_id (the source's id, else
  * crm's own), then email, phone, source_url and listing_hash, each tried
  * in turn until one matches a client or a lead.  A lead that is not a
@@ -224,11 +271,7 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", vals[i]);
 		if (i == 1 && !(v = norm = crm_norm_phone(vals[i])))
 			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", vals[i]);
-		if ((rc = client_by(crm, by[i], v, op, id)))
-			goto cleanup;
-		if (*id)
-			goto cleanup;
-		if ((rc = crm_lead_find(crm, by[i], v, op, &lead)))
+		if ((rc = who_by(crm, by[i], v, op, id, &lead)) || *id)
 			goto cleanup;
 		/* no one by this field: the next one given may know */
 	}
@@ -312,7 +355,8 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		" ON CONFLICT (external_id) DO NOTHING";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
-	long long op = crm_operator(crm), id = 0;
+	/* 0: no operator named, any that knows who the event is about */
+	long long op = crm->operator_explicit ? crm->operator_id : 0, id = 0;
 	int rc, own, inbound, dup = 0;
 	sqlite3_stmt *st;
 

@@ -388,3 +388,14 @@ E
 	run crm client show 1 --format json
 	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
 }
+
+@test "stdin: an owner known to two operators needs the event's operator_id" {
+	crm --operator 2 client add --name 'Ana two' --email ana@x.test >/dev/null
+	run --separate-stderr crm comm log - <<< '{"email":"ana@x.test","channel":"email"}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: email 'ana@x.test': known to operators 1 and 2; give operator_id"
+	assert_equal "$(comms)" 0
+	crm -q comm log - <<< '{"email":"ana@x.test","channel":"email","operator_id":2}'
+	CRM_OPERATOR=1 crm -q comm log - <<< '{"email":"ana@x.test","channel":"email"}'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(client_id) FROM (SELECT client_id FROM communications ORDER BY id)')" '3,1'
+}
