@@ -242,6 +242,10 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		return 0;
 	case K_INT:
 	case K_LLONG:
+		if (k->kind == K_LLONG && is_null(v)) {
+			*(long long *)field = 0;   /* operator: ~ is none set */
+			return 0;
+		}
 		if (get_int_in(l, v, path, k->min, k->max, k->kind == K_LLONG, &num))
 			return CRM_CONFIG;
 		if (k->kind == K_INT)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm.h"
 #include "config_keys.h"
@@ -20,15 +21,73 @@ static int json(const struct out *o)
 	return o->style == CRM_CONFIG_JSON;
 }
 
-/* a string or NULL: as it is in YAML text, quoted in JSON */
+/* Whether YAML would read s, written plain in a flow collection, as
+ * something else: a null, a boolean, a number, a map, more items. */
+static int yaml_needs_quotes(const char *s)
+{
+	static const char *const words[] = { "~", "null", "true", "false", "yes",
+		"no", "on", "off", NULL };
+	char *end;
+
+	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` ", *s) || s[strlen(s) - 1] == ' ' ||
+	    strpbrk(s, ",[]{}") || strstr(s, ": ") || strstr(s, " #") ||
+	    s[strlen(s) - 1] == ':')
+		return 1;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 1;
+	for (const char *const *w = words; *w; w++)
+		if (!strcasecmp(s, *w))
+			return 1;
+	strtod(s, &end);
+	return !*end;
+}
+
+/* s in YAML: plain when it reads back as itself, else quoted: single
+ * quotes, or double ones with escapes for control characters */
+static void yaml_put_string(FILE *f, const char *s)
+{
+	int ctl = 0;
+
+	if (!yaml_needs_quotes(s)) {
+		fputs(s, f);
+		return;
+	}
+	for (const char *p = s; *p; p++)
+		ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	if (!ctl) {
+		fputc('\'', f);
+		for (; *s; s++) {
+			if (*s == '\'')
+				fputc('\'', f);   /* '' is a quote inside quotes */
+			fputc(*s, f);
+		}
+		fputc('\'', f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	fputc('"', f);
+}
+
+/* a string or NULL: YAML in YAML text, as it is for a shell's lines,
+ * quoted in JSON */
 static void put_str(const struct out *o, const char *s)
 {
 	if (!s)
 		fputs("null", o->f);
 	else if (json(o))
 		json_put_string(o->f, s);
-	else
+	else if (o->style == CRM_CONFIG_LINES)
 		fputs(s, o->f);
+	else
+		yaml_put_string(o->f, s);
 }
 
 /* the name of a member of a map, the first (n == 0) or a later one */

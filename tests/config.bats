@@ -337,3 +337,23 @@ refused() {
 	run crm config get database
 	assert_output "$HOME/x/crm.db"
 }
+
+@test "list writes values as YAML that reads back: quoted where plain text would not" {
+	cat > crm.yaml <<'Y'
+operator: ~
+pipeline:
+  stages: ["a,b", "x: y", new, "true", "42"]
+  terminal: [new]
+hooks:
+  on_reply: "notify-send 'crm: reply'"
+Y
+	run --separate-stderr crm config check
+	assert_success
+	run --separate-stderr crm config list --format tsv
+	assert_line $'operator\tnull'
+	assert_line $'pipeline.stages\t[\'a,b\', \'x: y\', new, \'true\', \'42\']'
+	assert_line $'hooks.on_reply\t\'notify-send \'\'crm: reply\'\'\''
+	# the shell's form is the plain text
+	run --separate-stderr crm config get pipeline.stages
+	assert_output $'a,b\nx: y\nnew\ntrue\n42'
+}
