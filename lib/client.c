@@ -505,6 +505,41 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 	return 0;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
+                           const char *stage, int *would)
+{
+	static const char sql[] = "SELECT stage IS NOT ?2 FROM clients WHERE id = ?1";
+	long long *sorted = xmalloc((size_t)(n ? n : 1) * sizeof *sorted);
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc = 0;
+
+	*would = 0;
+	if (!st) {
+		free(sorted);
+		return CRM_SOFTWARE;
+	}
+	memcpy(sorted, ids, (size_t)n * sizeof *sorted);
+	qsort(sorted, (size_t)n, sizeof *sorted, cmp_id);
+	for (int i = 0; i < n && !rc; i++) {
+		if (i && sorted[i] == sorted[i - 1])
+			continue;
+		sqlite3_bind_int64(st, 1, sorted[i]);
+		sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		*would += rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client stage");
+		sqlite3_reset(st);
+	}
+	free(sorted);
+	return rc;
+}
+
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved)
 {

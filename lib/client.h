@@ -92,6 +92,10 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr);
  * history row.  Both must be stages of the pipeline: the caller checked. */
 int crm_client_move(struct crm *crm, long long id, const char *from,
                     const char *to, const char *reason);
+/* How many distinct clients of ids are not in stage: how many moving
+ * them all would move. */
+int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
+                           const char *stage, int *would);
 /* Move every client to stage, all or nothing; *moved counts the changes. */
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved);

@@ -435,6 +435,14 @@ Y
 	assert_output --partial 'rc=1'
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'new'")" 3
 	run bash -c "printf 'y\n' | script -qec 'crm client stage 1 2 3 contacted; echo rc=\$?' /dev/null"
+	assert_output --partial 'change 3 clients? [y/N]'
+	assert_output --partial 'rc=0'
+	# only what would move counts: clients already there, and an id twice
+	run bash -c "script -qec 'crm client stage 1 2 2 3 contacted; echo rc=\$?' /dev/null < /dev/null"
+	refute_output --partial '[y/N]'
+	assert_output --partial 'rc=0'
+	run bash -c "script -qec 'crm client stage 1 1 1 2 new; echo rc=\$?' /dev/null < /dev/null"
+	refute_output --partial '[y/N]'
 	assert_output --partial 'rc=0'
 	run bash -c "script -qec 'crm client stage --yes 1 2 3 meeting; echo rc=\$?' /dev/null < /dev/null"
 	refute_output --partial '[y/N]'
