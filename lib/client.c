@@ -168,6 +168,20 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	return 0;
 }
 
+/* a tag reads the same in every format: in a comma-joined list, in a
+ * table, trimmed by an import */
+static int tag_ok(const char *t)
+{
+	size_t n = strlen(t);
+
+	if (!n || strchr(t, ',') || t[0] == ' ' || t[n - 1] == ' ')
+		return 0;
+	for (; *t; t++)
+		if ((unsigned char)*t < 0x20 || *t == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int validate_all(struct crm *crm, const struct crm_client_fields *f,
                         struct values *out)
 {
@@ -178,9 +192,10 @@ static int validate_all(struct crm *crm, const struct crm_client_fields *f,
 		if (f->v[i] && (rc = validate(crm, i, f->v[i], out)))
 			return rc;
 	for (int i = 0; i < f->ntags; i++)
-		if (!*f->tags[i] || strchr(f->tags[i], ','))
-			return crm_err(crm, CRM_DATAERR,
-			               "tag '%s': a tag is not empty and has no comma", f->tags[i]);
+		if (!tag_ok(f->tags[i]))
+			return crm_err(crm, CRM_DATAERR, "tag '%s': a tag is not empty and has"
+			               " no comma, no control character, no space at either end",
+			               f->tags[i]);
 	for (int i = 0; i < f->nset; i++) {
 		const char *k = f->set[i].key;
 		if (!*k)
