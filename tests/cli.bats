@@ -241,12 +241,17 @@ SH
 	crm -q client add --name $'Evil\e]0;x\a\e[2J' --email e@x.test --note $'one\ntwo'
 	crm -q client add --name '山田太郎' --email y@x.test
 	crm -q client add --name 'José' --email j@x.test
+	crm -q client add --name 'Go 🚀 ✅' --email g@x.test
+	crm -q client add --name $'ab\u202ecd' --email b@x.test
 	run --separate-stderr crm --format table client list
 	assert_success
-	[[ $output != *$'\e'* && $output != *$'\a'* ]] || fail "a control character in: $output"
+	[[ $output != *$'\e'* && $output != *$'\a'* && $output != *$'\u202e'* ]] ||
+		fail "a control character in: $output"
 	assert_line --index 1 --partial $'Evil\xef\xbf\xbd]0;x\xef\xbf\xbd\xef\xbf\xbd[2J  new'
 	assert_line --index 2 --partial $'山田太郎        new'
 	assert_line --index 3 --partial $'José            new'
+	assert_line --index 4 --partial $'Go 🚀 ✅        new'
+	assert_line --index 5 --partial $'ab\xef\xbf\xbdcd           new'
 	run --separate-stderr crm --format table client show 1
 	[[ $output != *$'\e'* ]] || fail "a control character in: $output"
 	assert_line 'notes                one'
