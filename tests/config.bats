@@ -357,3 +357,12 @@ Y
 	run --separate-stderr crm config get pipeline.stages
 	assert_output $'a,b\nx: y\nnew\ntrue\n42'
 }
+
+@test "get and list refuse the ids format: their rows have no id" {
+	run --separate-stderr crm config list --format ids
+	assert_failure 64
+	assert_equal "$stderr" "crm: config list: format 'ids': its rows have no id"
+	run --separate-stderr crm config get pipeline.stages --format ids
+	assert_failure 64
+	assert_equal "$stderr" "crm: config get: format 'ids': its rows have no id"
+}
