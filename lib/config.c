@@ -306,6 +306,10 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		return load_rules(l, v, base, path);
 	case K_SOURCE: {
 		struct crm_source *src = field;
+		/* "leads: {}" sets nothing, as "leads: ~" does */
+		if (v->type == YAML_MAPPING_NODE &&
+		    v->data.mapping.pairs.top == v->data.mapping.pairs.start)
+			return 0;
 		src->set = 1;
 		return load_map(l, v, crm_source_keys, src, path);
 	}
@@ -445,6 +449,24 @@ static int is_hhmm_range(const char *q)
 	return atoi(q) < 24 && atoi(q + 3) < 60 && atoi(q + 6) < 24 && atoi(q + 9) < 60;
 }
 
+/* An IANA time zone name: UTC, or a file of the system's zoneinfo.  With
+ * no zoneinfo installed (no tzdata), any name of that shape passes. */
+static int is_timezone(const char *tz)
+{
+	static const char dir[] = "/usr/share/zoneinfo";
+	char path[256];
+	struct stat sb;
+
+	if (!strcmp(tz, "UTC"))
+		return 1;
+	if (!*tz || *tz == '/' || strstr(tz, "..") || strlen(tz) > 128)
+		return 0;
+	if (stat(dir, &sb) != 0)
+		return 1;
+	snprintf(path, sizeof path, "%s/%s", dir, tz);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 static int check(struct loader *l, struct crm_config *c)
 {
 	const char *q = c->automation.quiet_hours;
@@ -482,6 +504,10 @@ static int check(struct loader *l, struct crm_config *c)
 	/* automation.timezone: ~ is the default too */
 	if (!c->automation.timezone)
 		c->automation.timezone = xstrdup("UTC");
+	else if (!is_timezone(c->automation.timezone))
+		return at(l, mark_of(l, "automation.timezone"),
+		          "automation.timezone: '%s' is not a time zone (such as Europe/Madrid)",
+		          c->automation.timezone);
 	struct { const char *name; struct crm_source *s; } srcs[] = {
 		{ "sources.leads", &c->sources.leads }, { "sources.contacts", &c->sources.contacts },
 		{ "sources.operators", &c->sources.operators }, { "sources.listings", &c->sources.listings },

@@ -366,3 +366,15 @@ Y
 	assert_failure 64
 	assert_equal "$stderr" "crm: config get: format 'ids': its rows have no id"
 }
+
+@test "automation.timezone is a time zone; a source given as {} sets nothing" {
+	printf 'automation:\n  timezone: Mars/Olympus\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_failure 78
+	assert_equal "$stderr" "crm: crm.yaml:2:13: automation.timezone: 'Mars/Olympus' is not a time zone (such as Europe/Madrid)"
+	printf 'automation:\n  timezone: Europe/Madrid\nsources:\n  leads: {}\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_success
+	run crm config get sources.leads
+	assert_output null
+}
