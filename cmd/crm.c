@@ -71,7 +71,9 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 	if (!c || (c->flags & CMD_HIDDEN))
 		return crm_err(crm, CRM_USAGE, "help: '%s' is not a crm command",
 		               argv[0]);
-	if (n > 2 || (n == 2 && !c->sub))
+	if (n > 2)
+		return crm_err(crm, CRM_USAGE, "help: a command and a subcommand at most");
+	if (n == 2 && !c->sub)
 		return crm_err(crm, CRM_USAGE, "help: '%s' has no subcommand '%s'",
 		               c->name, argv[1]);
 	if (n == 2) {

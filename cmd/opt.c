@@ -157,10 +157,12 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		*(const char **)o->target = val;
 		break;
 	case OPT_INT_:
-		/* counts, limits, days, ids: never below zero */
-		if (crm_parse_int(val, &n) || n < 0)
+		if (crm_parse_int(val, &n))
 			return bad(crm, opts, usage,
-			           "option '--%s' takes a whole number of 0 or more, not '%s'",
+			           "option '--%s' takes a whole number, not '%s'", o->name, val);
+		/* counts, limits, days, ids: never below zero */
+		if (n < 0)
+			return bad(crm, opts, usage, "option '--%s' cannot be negative, as '%s' is",
 			           o->name, val);
 		*(long long *)o->target = n;
 		break;

@@ -1,6 +1,7 @@
 /* batch.c: one transaction over a stream of records (see batch.h). */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 
@@ -124,5 +125,9 @@ cleanup:
 	if (rf && fclose(rf) != 0 && !rc)
 		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,
 		             strerror(errno));
+	/* a batch that failed for another reason than bad data (unreadable
+	 * input, a busy database) leaves no reject file to mislead */
+	if (rf && rc && rc != CRM_DATAERR && !b->committed)
+		unlink(b->reject_path);
 	return rc;
 }

@@ -77,7 +77,7 @@ static char *stages_json(const struct crm_strlist *l)
 
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
-	const char *field = sort && *sort ? sort : "last_contacted_at";
+	const char *field = sort ? sort : "last_contacted_at";
 	int desc = *field == '-';
 	char buf[128];
 

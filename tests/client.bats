@@ -179,7 +179,7 @@ setup_list() {
 	stderr_has "cannot sort by 'shoe_size'"
 	run --separate-stderr crm client list --limit -5
 	assert_failure 64
-	stderr_has "option '--limit' takes a whole number of 0 or more, not '-5'"
+	stderr_has "option '--limit' cannot be negative, as '-5' is"
 	for o in --limit --min-viability --stale; do
 		run --separate-stderr crm client list $o -1
 		assert_failure 64
@@ -454,4 +454,16 @@ Y
 	run --separate-stderr setsid -w crm client stage 1 2 3 won < /dev/null
 	assert_success
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 3
+}
+
+@test "list --sort with an empty field, help with too many words: usage errors" {
+	run --separate-stderr crm client list --sort=
+	assert_failure 64
+	stderr_has "cannot sort by ''"
+	run --separate-stderr crm help client add extra
+	assert_failure 64
+	assert_equal "$stderr" "crm: help: a command and a subcommand at most"
+	run --separate-stderr crm client list --operator abc
+	assert_failure 64
+	stderr_has "option '--operator' takes a whole number, not 'abc'"
 }

@@ -98,6 +98,9 @@ C
 	run --separate-stderr crm client import - < adir
 	assert_failure 66
 	assert_equal "$stderr" "crm: stdin: read error: Is a directory"
+	run --separate-stderr crm client import adir --reject-file rej.tsv
+	assert_failure 66
+	[ ! -e rej.tsv ]
 }
 
 @test "a cell is a number in the custom fields only when it reads back as written" {
