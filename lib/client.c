@@ -196,6 +196,11 @@ static int validate_all(struct crm *crm, const struct crm_client_fields *f,
 			return crm_err(crm, CRM_DATAERR, "tag '%s': a tag is not empty and has"
 			               " no comma, no control character, no space at either end",
 			               f->tags[i]);
+	for (int i = 0; i < f->ntags; i++)
+		for (int j = 0; j < f->nuntags; j++)
+			if (!strcmp(f->tags[i], f->untags[j]))
+				return crm_err(crm, CRM_DATAERR, "tag '%s': both added and removed",
+				               f->tags[i]);
 	for (int i = 0; i < f->nset; i++) {
 		const char *k = f->set[i].key;
 		if (!*k)

@@ -375,6 +375,9 @@ Y
 	run --separate-stderr crm client edit 1 --untag nosuch
 	assert_success
 	assert_equal "$stderr" 'client 1: 0 changes'
+	run --separate-stderr crm client edit 1 --untag a --tag a
+	assert_failure 65
+	assert_equal "$stderr" "crm: tag 'a': both added and removed"
 	run crm client show 1 --format json
 	echo "$output" | jq -e '.name == "Ana M" and .tags == ["a"]'
 }
