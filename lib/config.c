@@ -501,6 +501,9 @@ static int check(struct loader *l, struct crm_config *c)
 			? "sync.webhook.secret_env" : "sync.webhook.secret_file";
 		return at(l, mark_of(l, second), "'sync.webhook': secret_env or secret_file, not both");
 	}
+	/* database: ~ is the default too */
+	if (!c->database)
+		c->database = crm_default_db_path();
 	/* automation.timezone: ~ is the default too */
 	if (!c->automation.timezone)
 		c->automation.timezone = xstrdup("UTC");

@@ -137,6 +137,7 @@ void crm_config_defaults(struct crm_config *c)
 	};
 
 	memset(c, 0, sizeof *c);
+	c->database = crm_default_db_path();
 	set_strs(&c->stages, stages);
 	set_strs(&c->terminal, terminal);
 	set_strs(&c->channels, channels);

@@ -26,35 +26,35 @@ int crm_db_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
+char *crm_default_db_path(void)
+{
+	const char *base = getenv("XDG_DATA_HOME");
+	const char *tail = "/crm/crm.db";
+	char *path;
+
+	if (!base || *base != '/') {
+		base = getenv("HOME");
+		tail = "/.local/share/crm/crm.db";
+		if (!base || !*base)
+			return NULL;
+	}
+	path = xmalloc(strlen(base) + strlen(tail) + 1);
+	strcpy(path, base);
+	strcat(path, tail);
+	return path;
+}
+
 int crm_db_path(struct crm *crm)
 {
-	const char *base;
-	size_t n;
-
 	if (crm->db_path)
 		return 0;
-	if (crm->db_opt && *crm->db_opt) {
+	if (crm->db_opt && *crm->db_opt)
 		crm->db_path = xstrdup(crm->db_opt);
-		return 0;
-	}
-	if (crm->cfg.database) {
+	else if (crm->cfg.database)
 		crm->db_path = xstrdup(crm->cfg.database);
-		return 0;
-	}
-	base = getenv("XDG_DATA_HOME");
-	if (base && *base == '/') {
-		n = strlen(base) + sizeof "/crm/crm.db";
-		crm->db_path = xmalloc(n);
-		snprintf(crm->db_path, n, "%s/crm/crm.db", base);
-		return 0;
-	}
-	base = getenv("HOME");
-	if (!base || !*base)
+	else if (!(crm->db_path = crm_default_db_path()))
 		return crm_err(crm, CRM_CANTCREAT,
 		               "database: neither --db, $CRM_DB nor $HOME is set");
-	n = strlen(base) + sizeof "/.local/share/crm/crm.db";
-	crm->db_path = xmalloc(n);
-	snprintf(crm->db_path, n, "%s/.local/share/crm/crm.db", base);
 	return 0;
 }
 

@@ -273,7 +273,7 @@ refused() {
 	assert_success
 	assert_equal "$stderr" ""
 	v() { jq -c --arg k "$1" '.[] | select(.key == $k) | .value' <<< "$output"; }
-	assert_equal "$(v database)" null
+	assert_equal "$(v database)" "\"$HOME/.local/share/crm/crm.db\""
 	assert_equal "$(v operator)" null
 	assert_equal "$(v automation.max_touches)" 4
 	assert_equal "$(v automation.stop_on_reply)" true
@@ -377,4 +377,17 @@ Y
 	assert_success
 	run crm config get sources.leads
 	assert_output null
+}
+
+@test "the database in force is listed, from XDG_DATA_HOME, HOME or the file" {
+	run crm config get database
+	assert_output "$HOME/.local/share/crm/crm.db"
+	XDG_DATA_HOME=/srv/data run crm config get database
+	assert_output /srv/data/crm/crm.db
+	printf 'database: ~\n' > crm.yaml
+	run crm config get database
+	assert_output "$HOME/.local/share/crm/crm.db"
+	printf 'database: ~/crm/my.db\n' > crm.yaml
+	run crm config get database
+	assert_output "$HOME/crm/my.db"
 }
