@@ -1,5 +1,4 @@
 /* client.c: adding and changing clients, one owner each. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,11 +204,12 @@ static int validate_all(struct crm *crm, const struct crm_client_fields *f,
 		const char *k = f->set[i].key;
 		if (!*k)
 			return crm_err(crm, CRM_DATAERR, "custom field: a key is not empty");
+		/* any text an import may have made a key of, that a JSON path
+		 * can quote */
 		for (; *k; k++)
-			if (!isalnum((unsigned char)*k) && *k != '_' && *k != '-' && *k != '.')
-				return crm_err(crm, CRM_DATAERR,
-				               "custom field '%s': keys are letters, digits, '_', '-', '.'",
-				               f->set[i].key);
+			if ((unsigned char)*k < 0x20 || *k == 0x7f || *k == '"' || *k == '\\')
+				return crm_err(crm, CRM_DATAERR, "custom field '%s': a key has no"
+				               " quote, backslash or control character", f->set[i].key);
 	}
 	return 0;
 }

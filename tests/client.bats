@@ -74,7 +74,7 @@ load helper
 		assert_failure 65
 		stderr_has "a tag is not empty and has no comma, no control character, no space at either end"
 	done
-	run --separate-stderr crm client add --name A --set 'bad key=1'
+	run --separate-stderr crm client add --name A --set 'bad"key=1'
 	assert_failure 65
 	run --separate-stderr crm client add --name A --set novalue
 	assert_failure 64

@@ -109,3 +109,13 @@ C
 	assert_success
 	echo "$output" | jq -e '.custom == {"ref":"1e3","big":"12345678901234567890123","flt":"1.50","ok":42,"z":"007","neg":-3,"dec":0.25}'
 }
+
+@test "a custom field an import made from a header with spaces can be edited and removed" {
+	printf 'Name,Email,Lifecycle Stage\nEva,eva@x.test,lead\n' | crm -q client import - --map Name=name --map Email=email
+	crm -q client edit eva@x.test --set 'Lifecycle Stage=customer'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.custom == {"Lifecycle Stage":"customer"}'
+	crm -q client edit eva@x.test --unset 'Lifecycle Stage'
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.custom == {}'
+}
