@@ -137,7 +137,8 @@ static int client_list(struct crm *crm, int argc, char **argv)
 		OPT_STRING("tag", &flt.tag, "TAG", "with this tag"),
 		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
 		OPT_INT("stale", &flt.stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
-		OPT_STRING("sort", &flt.sort, "FIELD", "order by FIELD; -FIELD descending"),
+		OPT_STRINGV("sort", &flt.sort, "FIELD", "order by FIELD; -FIELD descending",
+		            crm_client_sort_fields),
 		OPT_INT("limit", &flt.limit, "N", "at most N clients", NULL),
 		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
 		OPT_END()

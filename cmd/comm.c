@@ -30,8 +30,10 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_STRINGC("channel", &ev.channel, "CHANNEL", "the channel used", COMPL_CHANNEL),
 		OPT_ENUM("direction", &ev.direction, "out|in", "out (default) or in: a reply", directions),
-		OPT_STRING("kind", &ev.kind, "KIND", "email, form, fb_message, call, ..."),
-		OPT_STRING("status", &ev.status, "STATUS", "sent, delivered, failed, bounced, received, logged"),
+		OPT_STRINGV("kind", &ev.kind, "KIND", "email, form, fb_message, call, ...",
+		            crm_comm_kinds),
+		OPT_STRINGV("status", &ev.status, "STATUS",
+		            "sent, delivered, failed, bounced, received, logged", crm_comm_statuses),
 		OPT_STRING("subject", &ev.subject, "TEXT", "subject"),
 		OPT_STRING("body", &ev.body, "TEXT", "body"),
 		OPT_STRING("at", &ev.at, "TIME", "when it happened (default: now)"),

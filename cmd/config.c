@@ -61,7 +61,7 @@ static void rows_end(struct rows *r)
 
 static int config_get(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
+	struct opt opts[] = { OPT_POS(COMPL_CONFIG_KEY), OPT_END() };
 	struct rows r = { crm, NULL };
 	int n = opt_parse(crm, argc, argv, opts, "KEY"), rc;
 	char *v;

@@ -191,7 +191,12 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(leaf->name, "help")) {
-		put_names(commands);
+		/* crm help [COMMAND [SUBCOMMAND]] */
+		const struct cmd *c = i < argc - 1 ? find(commands, argv[i]) : NULL;
+		if (i == argc - 1)
+			put_names(commands);
+		else if (c && c->sub && i == argc - 2)
+			put_names(c->sub);
 		return 0;
 	}
 	char *args[] = { (char *)leaf->name, "--crm-complete", (char *)prev,

@@ -120,6 +120,7 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 	int n, nids, rc, changed, total = 0;
 	struct opt opts[] = {
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_POSV(crm_lead_statuses),
 		OPT_END()
 	};
 

@@ -91,6 +91,13 @@ static void put_list(const char *const *v, int n)
 		puts(v[i]);
 }
 
+static void put_key(const char *key, const char *value, void *arg)
+{
+	(void)value;
+	(void)arg;
+	puts(key);
+}
+
 static void complete_values(struct crm *crm, enum opt_compl c,
                             const char *const *values)
 {
@@ -110,6 +117,9 @@ static void complete_values(struct crm *crm, enum opt_compl c,
 	case COMPL_VALUES:
 		if (values)
 			put_list(values, -1);
+		break;
+	case COMPL_CONFIG_KEY:
+		crm_config_each(&crm->cfg, CRM_CONFIG_YAML, put_key, NULL);
 		break;
 	case COMPL_NONE:
 		break;

@@ -40,6 +40,7 @@ enum opt_compl {
 	COMPL_CHANNEL,  /* channels from the live config */
 	COMPL_FORMAT,   /* output formats */
 	COMPL_VALUES,   /* ->values */
+	COMPL_CONFIG_KEY, /* the keys of crm.yaml */
 };
 
 struct strvec {
@@ -67,7 +68,10 @@ struct opt {
 #define OPT_INT(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen }
 #define OPT_LIST(n, t, a, h) { OPT_LIST_, n, 0, t, a, h, COMPL_NONE, NULL, NULL }
 #define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL }
+/* a string whose usual values complete, but which the library checks */
+#define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL }
 #define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL }
+#define OPT_POSV(vals) { OPT_POS_, NULL, 0, NULL, NULL, NULL, COMPL_VALUES, vals, NULL }
 #define OPT_END() { OPT_END_, NULL, 0, NULL, NULL, NULL, COMPL_NONE, NULL, NULL }
 
 #define OPT_HELP (-1)   /* --help was printed: exit 0 */

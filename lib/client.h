@@ -82,6 +82,8 @@ struct crm_client_filter {
 	int wide;                    /* every column, not the table's few */
 };
 void crm_client_filter_init(struct crm_client_filter *flt);
+/* the fields client list sorts by, NULL-terminated */
+extern const char *const crm_client_sort_fields[];
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr);
 /* The client, listings and last communications: as a JSON object for

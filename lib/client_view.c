@@ -42,7 +42,7 @@ static const struct pcol narrow_cols[] = {
 };
 #define NNARROW ((int)(sizeof narrow_cols / sizeof narrow_cols[0]))
 
-static const char *const sort_fields[] = {
+const char *const crm_client_sort_fields[] = {
 	"id", "name", "stage", "viability", "created_at", "updated_at",
 	"last_contacted_at", "last_interaction_at", "next_action_at", NULL
 };
@@ -82,7 +82,7 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 	char buf[128];
 
 	field += desc;
-	for (const char *const *f = sort_fields; *f; f++) {
+	for (const char *const *f = crm_client_sort_fields; *f; f++) {
 		if (strcmp(*f, field))
 			continue;
 		if (!strcmp(field, "stage")) {

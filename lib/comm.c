@@ -8,7 +8,7 @@
 #include "lead.h"
 #include "query.h"
 
-static const char *const kinds[] = {
+const char *const crm_comm_kinds[] = {
 	"email", "form", "fb_message", "call", "sms", "whatsapp", "meeting",
 	"note", "marked_contacted", NULL
 };
@@ -26,7 +26,7 @@ static const struct { const char *channel, *kind; } channel_kinds[] = {
 	{ "phone", "call" }, { "sms", "sms" }, { "whatsapp", "whatsapp" },
 };
 
-static const char *const statuses[] = {
+const char *const crm_comm_statuses[] = {
 	"sent", "delivered", "failed", "bounced", "received", "logged", NULL
 };
 
@@ -46,7 +46,7 @@ static const char *event_kind(const struct crm_event *ev)
 		for (size_t i = 0; i < sizeof kind_aliases / sizeof *kind_aliases; i++)
 			if (!strcmp(ev->kind, kind_aliases[i].alias))
 				return kind_aliases[i].kind;
-		return in_set(ev->kind, kinds);
+		return in_set(ev->kind, crm_comm_kinds);
 	}
 	for (size_t i = 0; i < sizeof channel_kinds / sizeof *channel_kinds; i++)
 		if (!strcmp(ev->channel, channel_kinds[i].channel))
@@ -372,7 +372,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!(kind = event_kind(ev)))
 		return crm_err(crm, CRM_DATAERR, "kind '%s': not a known kind", ev->kind);
 	if (ev->status) {
-		if (!(status = in_set(ev->status, statuses)))
+		if (!(status = in_set(ev->status, crm_comm_statuses)))
 			return crm_err(crm, CRM_DATAERR, "status '%s': not a known status",
 			               ev->status);
 	} else {

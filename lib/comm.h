@@ -19,6 +19,10 @@ struct crm_event {
 
 enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 
+/* the kinds and statuses of sec. 4, NULL-terminated */
+extern const char *const crm_comm_kinds[];
+extern const char *const crm_comm_statuses[];
+
 /* Store one event inside the caller's transaction (or one of its own).
  * An event whose external_id is stored already is a duplicate (*outcome
  * LOGGED_DUPLICATE, *client_id 0): nothing is looked up or changed for

@@ -100,6 +100,21 @@ complete_line() {
 	assert_output $'json\njsonl'
 	run complete_line crm help cli
 	assert_output client
+	run complete_line crm help client st
+	assert_output stage
+}
+
+@test "bash completes the values of sort fields, kinds, statuses and config keys" {
+	run complete_line crm client list --sort last_
+	assert_output $'last_contacted_at\nlast_interaction_at'
+	run complete_line crm comm log 1 --kind fb
+	assert_output fb_message
+	run complete_line crm comm log 1 --status b
+	assert_output bounced
+	run complete_line crm lead status 1 con
+	assert_output $'contacted\nconverted'
+	run complete_line crm config get pipeline.t
+	assert_output pipeline.terminal
 }
 
 @test "bash completes stage names from the live config" {
