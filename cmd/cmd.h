@@ -69,7 +69,7 @@ struct cmd_input {
 };
 extern const char *const *cmd_in_formats;
 #define CMD_INPUT_OPTS(in) \
-	OPT_ENUM("input-format", &(in).infmt, "FMT", "jsonl, csv or tsv (default: detected)", cmd_in_formats), \
+	OPT_ENUM("input-format", &(in).infmt, "FMT", "the input's format (default: detected)", cmd_in_formats), \
 	OPT_LIST("map", &(in).maps, "SRC=FIELD", "read the column SRC as FIELD"), \
 	OPT_STRINGC("reject-file", &(in).reject, "FILE", "store the good records, write the bad ones to FILE", COMPL_FILE), \
 	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL)
