@@ -520,7 +520,7 @@ static int check(struct loader *l, struct crm_config *c)
 		if (!s->set)
 			continue;
 		if (!!s->sqlite + !!s->csv + !!s->jsonl != 1)
-			return at(l, mark_of(l, srcs[i].name), "'%s' needs one of sqlite, csv or jsonl", srcs[i].name);
+			return at(l, mark_of(l, srcs[i].name), "'%s' needs exactly one of sqlite, csv or jsonl", srcs[i].name);
 		if (s->sqlite && !s->table)
 			return at(l, mark_of(l, srcs[i].name), "'%s' needs a table for its sqlite file", srcs[i].name);
 	}

@@ -345,7 +345,7 @@ void crm_db_close(struct crm *crm)
 
 int crm_begin(struct crm *crm)
 {
-	return exec(crm, "BEGIN IMMEDIATE", "begin");
+	return exec(crm, "BEGIN IMMEDIATE", "database");
 }
 
 int crm_commit(struct crm *crm)

@@ -21,30 +21,30 @@ int crm_sqlerr(struct crm *crm, const char *ctx)
 {
 	int rc = crm->db ? sqlite3_extended_errcode(crm->db) : SQLITE_ERROR;
 	const char *msg = crm->db ? sqlite3_errmsg(crm->db) : "no database";
+	const char *path = crm->db_path ? crm->db_path : "";
+	/* "database" is the subject of the message itself: no "database: " */
+	const char *sep = strcmp(ctx, "database") ? ": " : "";
 
+	if (!*sep)
+		ctx = "";
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return crm_err(crm, CRM_TEMPFAIL,
-		               "%s: database '%s' is busy; try again", ctx,
-		               crm->db_path ? crm->db_path : "");
+		return crm_err(crm, CRM_TEMPFAIL, "%s%sdatabase '%s' is busy; try again",
+		               ctx, sep, path);
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
 	case SQLITE_PERM:
-		if (!strcmp(ctx, "database"))
-			return crm_err(crm, CRM_CANTCREAT, "database '%s': %s",
-			               crm->db_path ? crm->db_path : "", msg);
-		return crm_err(crm, CRM_CANTCREAT, "%s: database '%s': %s", ctx,
-		               crm->db_path ? crm->db_path : "", msg);
+		return crm_err(crm, CRM_CANTCREAT, "%s%sdatabase '%s': %s", ctx, sep, path, msg);
 	case SQLITE_CONSTRAINT:
-		return crm_err(crm, CRM_DATAERR, "%s: %s", ctx, msg);
+		return crm_err(crm, CRM_DATAERR, "%s%s%s", ctx, sep, msg);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
-		return crm_err(crm, CRM_CANTCREAT, "%s: '%s' is not a crm database: %s",
-		               ctx, crm->db_path ? crm->db_path : "", msg);
+		return crm_err(crm, CRM_CANTCREAT, "%s%sdatabase '%s': not a crm database: %s",
+		               ctx, sep, path, msg);
 	default:
-		return crm_err(crm, CRM_SOFTWARE, "%s: %s", ctx, msg);
+		return crm_err(crm, CRM_SOFTWARE, "%s%s%s", ctx, sep, msg);
 	}
 }

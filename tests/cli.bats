@@ -225,7 +225,7 @@ SH
 	sleep 1
 	run --separate-stderr crm client add --name Busy --email busy@x.test
 	assert_failure 75
-	stderr_has 'busy'
+	assert_equal "$stderr" "crm: database '$CRM_DB' is busy; try again"
 }
 
 @test "a closed stdout is an error, not a silent loss" {
