@@ -258,6 +258,8 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	if ((rc = crm_exec_stmt(crm, st, "client")))
 		return rc;
+	if (!sqlite3_changes(crm->db))
+		return 0;   /* the sql's WHERE found nothing to change */
 	return crm_activity(crm, "client", id, action, field, old, new, reason);
 }
 

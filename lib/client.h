@@ -58,7 +58,8 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
                           long long *id);
 
 /* Within lib/: set one column of client id by sql ("UPDATE clients SET
- * col = ?2, updated_at = ?3 WHERE id = ?1") and write its history row. */
+ * col = ?2, updated_at = ?3 WHERE id = ?1", maybe with more conditions)
+ * and write its history row, when a row changed. */
 int crm_client_set_column(struct crm *crm, long long id, const char *sql,
                           const char *value, const char *action,
                           const char *field, const char *old, const char *new,

@@ -325,6 +325,20 @@ static int client_stage(struct crm *crm, long long id, char *stage, size_t n)
 	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
 }
 
+/* automation.stop_on_reply: a reply turns the bot off for its client,
+ * with a history row; a person turns it on again */
+static int stop_automation(struct crm *crm, long long id)
+{
+	static const char sql[] =
+		"UPDATE clients SET automation_enabled = ?2, updated_at = ?3"
+		" WHERE id = ?1 AND automation_enabled";
+
+	if (!crm->cfg.automation.stop_on_reply)
+		return 0;
+	return crm_client_set_column(crm, id, sql, "0", "automation", "automation_enabled",
+	                             "1", "0", "reply received");
+}
+
 /* Move the client from stage to `to` when stage is one of the first
  * `below` stages of the pipeline and comes before `to`. */
 static int advance_stage(struct crm *crm, long long id, const char *stage,
@@ -431,7 +445,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	    (rc = client_stage(crm, id, stage, sizeof stage)))
 		goto done;
 	rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
-	if (rc)
+	if (rc || (inbound && (rc = stop_automation(crm, id))))
 		goto done;
 	if (inbound && crm->cfg.on_reply) {
 		/* a reply moves a client still before on_reply to it */

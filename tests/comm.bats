@@ -399,3 +399,18 @@ E
 	CRM_OPERATOR=1 crm -q comm log - <<< '{"email":"ana@x.test","channel":"email"}'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(client_id) FROM (SELECT client_id FROM communications ORDER BY id)')" '3,1'
 }
+
+@test "a reply turns automation off for its client, with history, when stop_on_reply" {
+	crm -q comm log 1 --channel email --direction in
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.automation_enabled == 0'
+	run crm client history 1 --format tsv
+	assert_line --partial $'automation\tautomation_enabled\t1\t0\treply received'
+	# a second reply changes nothing more
+	crm -q comm log 1 --channel email --direction in
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM activity_logs WHERE field = 'automation_enabled'")" 1
+	printf 'automation:\n  stop_on_reply: false\n' > crm.yaml
+	crm -q comm log 2 --channel email --direction in
+	run crm client show 2 --format json
+	echo "$output" | jq -e '.automation_enabled == 1'
+}
