@@ -17,6 +17,8 @@ struct crm_reader {
 	char *line;                  /* the last line read (getline) */
 	size_t linecap;
 	ssize_t linelen;
+	char *rest;                  /* what followed a lone CR, read next */
+	size_t restlen;
 
 	struct crm_record rec;
 	struct crm_field *fields;
@@ -86,6 +88,7 @@ void reader_free(struct crm_reader *r)
 	if (r->csv_ready)
 		csv_free(&r->csv);
 	free(r->line);
+	free(r->rest);
 	free(r->fields);
 	free(r->jf);
 	free(r->cells);
@@ -102,12 +105,38 @@ static const char *mapped(const struct crm_reader *r, const char *key)
 	return key;
 }
 
-/* the next line, without its line end; 0 at the end of input */
+/* The next line, with its line end; 0 at the end of input.  A line ends
+ * at LF, CRLF, or, but in JSON Lines (where a CR is only blank space), a
+ * lone CR (old Mac files, which libcsv also reads as row ends): what
+ * follows a lone CR is kept for the next call. */
 static int next_line(struct crm_reader *r)
 {
-	r->linelen = getline(&r->line, &r->linecap, r->in);
-	if (r->linelen < 0)
+	char *cr;
+
+	if (r->rest) {
+		if (r->linecap < r->restlen + 1) {
+			r->linecap = r->restlen + 1;
+			r->line = xrealloc(r->line, r->linecap);
+		}
+		memcpy(r->line, r->rest, r->restlen + 1);
+		r->linelen = (ssize_t)r->restlen;
+		free(r->rest);
+		r->rest = NULL;
+	} else if ((r->linelen = getline(&r->line, &r->linecap, r->in)) < 0) {
 		return 0;
+	}
+	for (cr = r->fmt == IN_JSONL ? NULL : memchr(r->line, '\r', (size_t)r->linelen); cr;
+	     cr = memchr(cr + 1, '\r', (size_t)(r->line + r->linelen - cr - 1))) {
+		size_t at = (size_t)(cr - r->line) + 1;
+		if (at < (size_t)r->linelen && r->line[at] != '\n') {
+			r->restlen = (size_t)r->linelen - at;
+			r->rest = xmalloc(r->restlen + 1);
+			memcpy(r->rest, r->line + at, r->restlen + 1);
+			r->line[at] = '\0';
+			r->linelen = (ssize_t)at;
+			break;
+		}
+	}
 	r->lineno++;
 	if (r->lineno == 1 && r->linelen >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)) {
 		memmove(r->line, r->line + 3, (size_t)r->linelen - 2);

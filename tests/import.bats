@@ -119,3 +119,14 @@ C
 	run crm client show 1 --format json
 	echo "$output" | jq -e '.custom == {}'
 }
+
+@test "CSV with CR line ends, or a lone CR between rows, loses no row" {
+	printf 'name,email\rA,a@x.test\rB,b@x.test\r' > mac.csv
+	run --separate-stderr crm client import mac.csv
+	assert_success
+	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	printf 'name,email\nC,c@x.test\rD,d@x.test\n"E\re",e@x.test\r\n' | crm -q client import -
+	run crm client list --format jsonl --sort id
+	assert_equal "$(echo "$output" | jq -c '[.name, .email]' | tr '\n' ' ')" \
+		'["A","a@x.test"] ["B","b@x.test"] ["C","c@x.test"] ["D","d@x.test"] ["E\re","e@x.test"] '
+}
