@@ -78,8 +78,8 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "LEAD...|- [--stage STAGE]";
 	const char *stage = NULL;
-	long long *ids = NULL, client;
-	int n, nids, rc, made = 0, linked = 0, created;
+	long long *ids = NULL, *clients;
+	int n, nids, rc, made = 0;
 	struct opt opts[] = {
 		OPT_STRINGC("stage", &stage, "STAGE", "the new client's stage", COMPL_STAGE),
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
@@ -94,21 +94,15 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", stage);
 	if ((rc = lead_ids(crm, n, argv, &ids, &nids)))
 		return rc;
-	if ((rc = crm_begin(crm)))
-		goto cleanup;
-	for (int i = 0; i < nids && !rc; i++) {
-		rc = crm_lead_promote(crm, ids[i], stage, NULL, "converted", &client, &created);
-		if (!rc) {
-			printf("%lld\n", client);
-			made += created;
-			linked += !created;
-		}
-	}
-	rc = crm_tx_end(crm, 1, rc);
-	if (!rc)
+	clients = xmalloc((size_t)nids * sizeof *clients);
+	/* the ids print once the whole batch is in: none for a rollback */
+	if (!(rc = crm_lead_promote_all(crm, ids, nids, stage, clients, &made))) {
+		for (int i = 0; i < nids; i++)
+			printf("%lld\n", clients[i]);
 		cmd_say(crm, "lead promote: %d client%s created, %d linked to an existing client",
-		        made, made == 1 ? "" : "s", linked);
-cleanup:
+		        made, made == 1 ? "" : "s", nids - made);
+	}
+	free(clients);
 	free(ids);
 	return rc;
 }

@@ -113,7 +113,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	case K_REQUIRED:
 		break;
 	case K_EMAIL:
-		if (!(out->email_norm = crm_norm_email(in)) || strchr(out->email_norm, ' '))
+		if (!(out->email_norm = crm_norm_email(in)))
 			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", in);
 		break;
 	case K_PHONE:

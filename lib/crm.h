@@ -121,7 +121,8 @@ int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 
 /* norm.c: owner identity */
-/* lower-case, trimmed email; NULL (and no allocation) when s has no '@' */
+/* lower-case, trimmed email; NULL (and no allocation) when s is not one
+ * word with an '@' in it */
 char *crm_norm_email(const char *s);
 /* digits only, keeping a leading '+'; NULL when fewer than 5 digits */
 char *crm_norm_phone(const char *s);

@@ -208,6 +208,23 @@ done:
 	return rc;
 }
 
+int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
+                         const char *stage, long long *clients, int *made)
+{
+	int rc, created;
+
+	*made = 0;
+	if ((rc = crm_begin(crm)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		rc = crm_lead_promote(crm, ids[i], stage, NULL, "converted", &clients[i], &created);
+		*made += created;
+	}
+	if (rc)
+		*made = 0;
+	return crm_tx_end(crm, 1, rc);
+}
+
 int crm_lead_set_status(struct crm *crm, long long id, const char *status,
                         int *changed)
 {

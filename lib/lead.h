@@ -49,13 +49,18 @@ int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 int crm_lead_find(struct crm *crm, const char *by, const char *value,
                   long long operator_id, long long *id);
 
+/* Promote every lead of ids, all or nothing, as `crm lead promote` does
+ * (lead status "converted"); clients[i] is lead i's client, *made counts
+ * the clients made. */
+int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
+                         const char *stage, long long *clients, int *made);
 /* Turn the lead into a client, owner-centric: an owner who is already a
  * client gets the lead linked, and its listing added; otherwise a client
  * is made from the lead in stage (NULL: the pipeline's first), preferring
  * the lead's channel, else channel (may be NULL).  A lead that was not a
  * client yet gets lead_status (NULL: unchanged); one that was keeps its
- * status.  *created says whether a client was
- * made. */
+ * status.  *created says whether a client was made.  In the caller's
+ * transaction, or one of its own. */
 int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
                      const char *channel, const char *lead_status,
                      long long *client_id, int *created);

@@ -18,8 +18,12 @@ char *crm_norm_email(const char *s)
 	end = s + strlen(s);
 	while (end > s && isspace((unsigned char)end[-1]))
 		end--;
+	/* one word with an @ in it: no blank, no control character inside */
 	if (end == s || !memchr(s, '@', (size_t)(end - s)))
 		return NULL;
+	for (const char *p = s; p < end; p++)
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			return NULL;
 	o = out = xmalloc((size_t)(end - s) + 1);
 	for (; s < end; s++)
 		*o++ = (char)tolower((unsigned char)*s);

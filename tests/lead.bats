@@ -354,3 +354,9 @@ p,1$(printf '%0400d' 0)"
 	assert_failure 65
 	assert_equal "$stderr" "crm: stdin:2: viability_given 'maybe': not 0 or 1"
 }
+
+@test "a contact_email that is not one word with an @ is bad data, as for clients" {
+	run --separate-stderr crm lead import - <<< $'external_id,contact_email\nb1,bad email@x.test'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: contact_email 'bad email@x.test': not an email address"
+}

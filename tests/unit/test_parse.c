@@ -116,6 +116,8 @@ static void test_norm(void)
 	CHECK(streq(s = crm_norm_email("  Ana.G@Example.COM "), "ana.g@example.com"));
 	free(s);
 	CHECK(crm_norm_email("no at sign") == NULL);
+	CHECK(crm_norm_email("bad email@x.test") == NULL);
+	CHECK(crm_norm_email("tab\t@x.test") == NULL);
 	CHECK(crm_norm_email("   ") == NULL);
 	CHECK(streq(s = crm_norm_phone(" +34 (600) 11-22-33 "), "+34600112233"));
 	free(s);
