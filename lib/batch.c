@@ -84,8 +84,9 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		rc = b->fn(crm, rec, b->arg, &outcome);
 		if (rc == CRM_DATAERR || rc == CRM_NOTFOUND) {
 			memcpy(reason, crm->err, sizeof reason);
-			if (tolerant)
-				savepoint(crm, "ROLLBACK TO record; RELEASE record");
+			/* a record undone by halves would be stored by halves */
+			if (tolerant && (rc = savepoint(crm, "ROLLBACK TO record; RELEASE record")))
+				break;
 			rc = reject(crm, b, rf, r, reason);
 			continue;
 		}

@@ -56,10 +56,10 @@ static const char *event_kind(const struct crm_event *ev)
 
 /* In a batch, the newest contact times of each client are kept here and
  * written once per client before the batch commits, rather than once per
- * event.  The table has a fixed size: when it fills, it is written out
- * and emptied, so memory does not grow with the input. */
+ * event.  The table has a fixed size: once half full, further clients
+ * are written at once, so memory does not grow with the input. */
 #define BULK_SLOTS (1 << 18)
-#define BULK_FLUSH_AT (BULK_SLOTS / 2)
+#define BULK_FULL (BULK_SLOTS / 2)
 
 struct bulk_slot {
 	long long id;                 /* 0: empty */
@@ -133,7 +133,10 @@ void crm_comm_bulk_end(void)
 	bulk = NULL;
 }
 
-/* remember the time for the client; write the table out when it fills */
+/* Remember the time for the client, written out before the commit.  A
+ * client that finds the table full is written at once: the table is
+ * never written out in the middle of a record, whose savepoint (with a
+ * reject file) could undo what it wrote for the others. */
 static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at)
 {
 	size_t h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
@@ -144,12 +147,8 @@ static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at
 		h = (h + 1) & (BULK_SLOTS - 1);
 	b = &bulk[h];
 	if (!b->id) {
-		if (bulk_used >= BULK_FLUSH_AT) {
-			int rc = crm_comm_bulk_flush(crm);
-			if (rc)
-				return rc;
-			return bulk_touch(crm, id, inbound, at);
-		}
+		if (bulk_used >= BULK_FULL)
+			return touch_client(crm, id, inbound, at);
 		b->id = id;
 		b->out = b->in = 0;
 		bulk_used++;
@@ -444,8 +443,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if ((dup = !sqlite3_changes(crm->db)) ||
 	    (rc = client_stage(crm, id, stage, sizeof stage)))
 		goto done;
-	rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
-	if (rc || (inbound && (rc = stop_automation(crm, id))))
+	if (inbound && (rc = stop_automation(crm, id)))
 		goto done;
 	if (inbound && crm->cfg.on_reply) {
 		/* a reply moves a client still before on_reply to it */
@@ -458,6 +456,9 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		/* a first contact moves a new client on */
 		rc = advance_stage(crm, id, stage, "contacted", 1, "first contact");
 	}
+	/* last: nothing after it can fail and leave a remembered time behind */
+	if (!rc)
+		rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
 done:
 	rc = crm_tx_end(crm, own, rc);
 	if (!rc && dup)
