@@ -307,7 +307,8 @@ static int comm_stored(struct crm *crm, const char *external_id, int *dup)
 
 /* The client's stage (into stage); CRM_DATAERR when there is no such
  * client. */
-static int client_stage(struct crm *crm, long long id, char *stage, size_t n)
+/* the client's stage (owned, into *stage) */
+static int client_stage(struct crm *crm, long long id, char **stage)
 {
 	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
@@ -317,7 +318,7 @@ static int client_stage(struct crm *crm, long long id, char *stage, size_t n)
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(stage, n, "%s", sqlite3_column_text(st, 0));
+		*stage = crm_column_dup(st, 0);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
@@ -367,7 +368,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 		" ON CONFLICT (external_id) DO NOTHING";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
-	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], stage[128];
+	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], *stage = NULL;
 	/* 0: no operator named, any that knows who the event is about */
 	long long op = crm->operator_explicit ? crm->operator_id : 0, id = 0;
 	int rc, own, inbound, dup = 0;
@@ -441,7 +442,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		goto done;
 	}
 	if ((dup = !sqlite3_changes(crm->db)) ||
-	    (rc = client_stage(crm, id, stage, sizeof stage)))
+	    (rc = client_stage(crm, id, &stage)))
 		goto done;
 	if (inbound && (rc = stop_automation(crm, id)))
 		goto done;
@@ -460,6 +461,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!rc)
 		rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
 done:
+	free(stage);
 	rc = crm_tx_end(crm, own, rc);
 	if (!rc && dup)
 		*outcome = LOGGED_DUPLICATE;
