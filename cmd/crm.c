@@ -359,6 +359,11 @@ int main(int argc, char **argv)
 	if (!crm.actor || !*crm.actor)
 		crm.actor = "unknown";
 	crm.cmdname = "crm";
+	if (crm_now_check()) {
+		/* a test or a replay must not run on the real clock by mistake */
+		fprintf(stderr, "crm: CRM_NOW '%s': not a date or time\n", getenv("CRM_NOW"));
+		return CRM_USAGE;
+	}
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i];

@@ -109,6 +109,8 @@ int crm_operator_ensure(struct crm *crm, long long id);
 /* timeutil.c: times are UTC ISO-8601 text "YYYY-MM-DDTHH:MM:SSZ". */
 #define CRM_TIME_LEN 21 /* with the NUL */
 int crm_now(char out[CRM_TIME_LEN]);   /* $CRM_NOW or the clock */
+/* -1 when $CRM_NOW is set but is not an absolute time */
+int crm_now_check(void);
 long long crm_now_epoch(void);
 /* Parse an absolute time (ISO-8601 date or date-time, with Z, an offset or
  * none for UTC) or a relative one ("7d", "24h", "30m", "2w": that long before

@@ -151,6 +151,14 @@ static int parse_relative(const char *s, int ahead, long long *epoch)
 	return 0;
 }
 
+int crm_now_check(void)
+{
+	const char *env = getenv("CRM_NOW");
+	long long t;
+
+	return !env || !*env || parse_absolute(env, &t) == 0 ? 0 : -1;
+}
+
 long long crm_now_epoch(void)
 {
 	static long long cached = -1;

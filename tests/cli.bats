@@ -277,3 +277,14 @@ SH
 	assert_failure 73
 	assert_equal "$stderr" "crm: operator: database '$ro/crm.db': attempt to write a readonly database"
 }
+
+@test "a CRM_NOW that is not a time is a usage error, not the real clock" {
+	CRM_NOW=garbage run --separate-stderr crm client add --name A
+	assert_failure 64
+	assert_equal "$stderr" "crm: CRM_NOW 'garbage': not a date or time"
+	[ ! -e "$CRM_DB" ]
+	CRM_NOW=2026-11-25T12:00:00+01:00 run --separate-stderr crm client add --name A
+	assert_success
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.created_at == "2026-11-25T11:00:00Z"'
+}
