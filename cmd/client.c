@@ -9,8 +9,6 @@
 #include "print.h"
 
 static const char *const on_off[] = { "on", "off", NULL };
-static const char *const statuses[] = { "active", "archived", "forgotten", NULL };
-static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
 
 /* --set KEY=VALUE (and --unset KEY) into custom field changes */
 static int parse_sets(struct crm *crm, const struct opt *opts, const char *usage,
@@ -52,7 +50,7 @@ struct field_opts {
 	OPT_STRING("viability", &(fo).f.v[CF_VIABILITY], "N", "score from 0 to 100"), \
 	OPT_STRING("note", &(fo).f.v[CF_NOTES], "TEXT", "free notes"), \
 	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
-	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", ai_modes), \
+	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", crm_ai_modes), \
 	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
 	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
 	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
@@ -128,7 +126,7 @@ static int client_list(struct crm *crm, int argc, char **argv)
 	crm_client_filter_init(&flt);
 	struct opt opts[] = {
 		OPT_STRINGC("stage", &flt.stage, "STAGE", "in this stage", COMPL_STAGE),
-		OPT_ENUM("status", &flt.status, "STATUS", "with this status", statuses),
+		OPT_ENUM("status", &flt.status, "STATUS", "with this status", crm_client_statuses),
 		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
 		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
 		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
@@ -225,7 +223,8 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 	memset(&fo, 0, sizeof fo);
 	struct opt opts[] = {
 		FIELD_OPTS(fo),
-		OPT_STRING("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived"),
+		OPT_STRINGV("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived",
+		            crm_client_set_statuses),
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),

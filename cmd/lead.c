@@ -6,9 +6,6 @@
 #include "cmd.h"
 #include "lead.h"
 
-static const char *const statuses[] = { "new", "contacted", "converted",
-                                        "rejected", "suppressed", NULL };
-
 static int lead_import(struct crm *crm, int argc, char **argv)
 {
 	return cmd_import(crm, argc, argv, crm_lead_import);
@@ -26,7 +23,7 @@ static int lead_list(struct crm *crm, int argc, char **argv)
 
 	crm_lead_filter_init(&flt);
 	struct opt opts[] = {
-		OPT_ENUM("status", &flt.status, "STATUS", "with this status", statuses),
+		OPT_ENUM("status", &flt.status, "STATUS", "with this status", crm_lead_statuses),
 		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
 		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
 		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
@@ -111,7 +108,7 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "LEAD...|- STATUS";
 	long long *ids = NULL;
-	int n, nids, rc, changed, total = 0;
+	int n, nids, rc, total = 0;
 	struct opt opts[] = {
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_POSV(crm_lead_statuses),
@@ -124,17 +121,9 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 		return cmd_usage_error(crm, opts, usage, "leads and a status are required");
 	if ((rc = lead_ids(crm, n - 1, argv, &ids, &nids)))
 		return rc;
-	if ((rc = crm_begin(crm)))
-		goto cleanup;
-	for (int i = 0; i < nids && !rc; i++) {
-		rc = crm_lead_set_status(crm, ids[i], argv[n - 1], &changed);
-		total += changed;
-	}
-	rc = crm_tx_end(crm, 1, rc);
-	if (!rc)
+	if (!(rc = crm_lead_set_status_all(crm, ids, nids, argv[n - 1], &total)))
 		cmd_say(crm, "lead status: %d of %d lead%s set to '%s'", total, nids,
 		        nids == 1 ? "" : "s", argv[n - 1]);
-cleanup:
 	free(ids);
 	return rc;
 }

@@ -88,11 +88,13 @@ static int one_of(const char *s, const char *const *set)
 	return 0;
 }
 
+const char *const crm_client_statuses[] = { "active", "archived", "forgotten", NULL };
+/* forgotten is what client forget leaves, not a status to set */
+const char *const crm_client_set_statuses[] = { "active", "archived", NULL };
+const char *const crm_ai_modes[] = { "off", "draft", "auto", NULL };
+
 static int validate(struct crm *crm, int i, const char *in, struct values *out)
 {
-	/* forgotten is what client forget leaves, not a status to set */
-	static const char *const statuses[] = { "active", "archived", NULL };
-	static const char *const ai_modes[] = { "off", "draft", "auto", NULL };
 	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
 	static const char *const no[] = { "0", "off", "false", "no", NULL };
 	const char *name = fields[i].name;
@@ -135,7 +137,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 		}
 		break;
 	case K_STATUS:
-		if (!one_of(in, statuses))
+		if (!one_of(in, crm_client_set_statuses))
 			return crm_err(crm, CRM_DATAERR,
 			               "status '%s': not one of active, archived", in);
 		break;
@@ -153,7 +155,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 			return crm_err(crm, CRM_DATAERR, "%s '%s': not on or off", name, in);
 		break;
 	case K_AIMODE:
-		if (!one_of(in, ai_modes))
+		if (!one_of(in, crm_ai_modes))
 			return crm_err(crm, CRM_DATAERR, "ai_mode '%s': not one of off, draft, auto", in);
 		break;
 	case K_TIME:
@@ -566,7 +568,7 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved)
 {
 	struct crm_client_fields f;
-	int rc = 0, changed, total = 0;
+	int rc = 0, changed, total = 0, own;
 
 	memset(&f, 0, sizeof f);
 	f.v[CF_STAGE] = stage;
@@ -580,7 +582,7 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 		values_free(&v);
 		return rc;
 	}
-	if ((rc = crm_begin(crm)))
+	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		rc = crm_client_update(crm, ids[i], &f, &changed);
@@ -588,7 +590,7 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 	}
 	if (moved)
 		*moved = rc ? 0 : total;
-	return crm_tx_end(crm, 1, rc);
+	return crm_tx_end(crm, own, rc);
 }
 
 int crm_client_move(struct crm *crm, long long id, const char *from,

@@ -16,6 +16,12 @@ enum client_field {
 	CF_COUNT
 };
 
+/* the values of sec. 4, NULL-terminated: every status, the statuses a
+ * person sets (not "forgotten"), the AI modes */
+extern const char *const crm_client_statuses[];
+extern const char *const crm_client_set_statuses[];
+extern const char *const crm_ai_modes[];
+
 /* field name -> index, -1 when it is not a settable client field */
 int crm_client_field(const char *name);
 const char *crm_client_field_name(enum client_field f);

@@ -211,10 +211,10 @@ done:
 int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
                          const char *stage, long long *clients, int *made)
 {
-	int rc, created;
+	int rc, created, own;
 
 	*made = 0;
-	if ((rc = crm_begin(crm)))
+	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		rc = crm_lead_promote(crm, ids[i], stage, NULL, "converted", &clients[i], &created);
@@ -222,23 +222,21 @@ int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
 	}
 	if (rc)
 		*made = 0;
-	return crm_tx_end(crm, 1, rc);
+	return crm_tx_end(crm, own, rc);
 }
 
-int crm_lead_set_status(struct crm *crm, long long id, const char *status,
-                        int *changed)
+/* crm_lead_set_status inside a transaction */
+static int set_status(struct crm *crm, long long id, const char *status, int *changed)
 {
 	static const char get[] = "SELECT status FROM leads WHERE id = ?1";
 	static const char set[] =
 		"UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1";
 	char old[32] = "", now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
-	int rc, ok = 0;
+	int rc;
 
 	*changed = 0;
-	for (const char *const *s = crm_lead_statuses; *s; s++)
-		ok |= !strcmp(*s, status);
-	if (!ok)
+	if (!crm_lead_status_ok(status))
 		return crm_err(crm, CRM_DATAERR,
 		               "status '%s': not one of new, contacted, converted, rejected, suppressed",
 		               status);
@@ -265,4 +263,39 @@ int crm_lead_set_status(struct crm *crm, long long id, const char *status,
 		return rc;
 	*changed = 1;
 	return crm_activity(crm, "lead", id, "status", "status", old, status, NULL);
+}
+
+int crm_lead_set_status(struct crm *crm, long long id, const char *status,
+                        int *changed)
+{
+	int rc, own;
+
+	if ((rc = crm_tx_begin(crm, &own)))
+		return rc;
+	return crm_tx_end(crm, own, set_status(crm, id, status, changed));
+}
+
+int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
+                            const char *status, int *changed)
+{
+	int rc, own, one;
+
+	*changed = 0;
+	if ((rc = crm_tx_begin(crm, &own)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		rc = set_status(crm, ids[i], status, &one);
+		*changed += one;
+	}
+	if (rc)
+		*changed = 0;
+	return crm_tx_end(crm, own, rc);
+}
+
+int crm_lead_status_ok(const char *status)
+{
+	for (const char *const *s = crm_lead_statuses; *s; s++)
+		if (!strcmp(*s, status))
+			return 1;
+	return 0;
 }

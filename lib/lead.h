@@ -65,8 +65,15 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
                      const char *channel, const char *lead_status,
                      long long *client_id, int *created);
 
+/* Set a lead's status, with its history row, in the caller's transaction
+ * or one of its own; *changed 0 when it had that status already. */
 int crm_lead_set_status(struct crm *crm, long long id, const char *status,
                         int *changed);
+/* The same for every lead of ids, all or nothing; *changed counts. */
+int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
+                            const char *status, int *changed);
+/* 1 if status is one of crm_lead_statuses */
+int crm_lead_status_ok(const char *status);
 
 struct crm_lead_filter {
 	const char *status, *source_type, *q, *since;  /* since: canonical */
