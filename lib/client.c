@@ -490,8 +490,8 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 {
 	static const char by_id[] = "SELECT id FROM clients WHERE id = ?1";
 	static const char by_email[] =
-		"SELECT id FROM clients WHERE email_norm = ?1"
-		" AND (?2 = 0 OR operator_id = ?2) LIMIT 2";
+		"SELECT id FROM clients WHERE email_norm = ?1 AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) LIMIT 2";
 	sqlite3_stmt *st;
 	char *norm = NULL;
 	long long n;
