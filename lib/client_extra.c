@@ -97,15 +97,16 @@ static const char set_custom_sql[] =
 static int apply_custom(struct crm *crm, long long id, const char *key,
                         const char *value, const char *reason, int *changed)
 {
+	/* ?2 is the key: the path quotes it, whatever its length */
 	static const char set_sql[] =
-		"SELECT custom ->> ?2, CASE WHEN ?3 IS NULL"
-		" THEN json_remove(custom, ?2) ELSE json_set(custom, ?2, ?3) END"
+		"SELECT custom ->> ('$.\"' || ?2 || '\"'), CASE WHEN ?3 IS NULL"
+		" THEN json_remove(custom, '$.\"' || ?2 || '\"')"
+		" ELSE json_set(custom, '$.\"' || ?2 || '\"', ?3) END"
 		" FROM clients WHERE id = ?1";
 	static const char merge_sql[] =
 		"SELECT custom, json_patch(custom, ?2), json_type(?2) = 'object'"
 		" FROM clients WHERE id = ?1";
-	char path[300], field[300];
-	char *old = NULL, *new = NULL;
+	char *old = NULL, *new = NULL, *field = NULL;
 	sqlite3_stmt *st = crm_stmt(crm, key ? set_sql : merge_sql);
 	int rc = 0, same;
 
@@ -113,18 +114,21 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 		return CRM_SOFTWARE;
 	sqlite3_bind_int64(st, 1, id);
 	if (key) {
-		snprintf(path, sizeof path, "$.\"%s\"", key);
-		snprintf(field, sizeof field, "custom.%s", key);
-		sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 		crm_bind_text(st, 3, value);
 	} else {
 		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	}
-	if (sqlite3_step(st) != SQLITE_ROW || (!key && !sqlite3_column_int(st, 2))) {
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW || (!key && !sqlite3_column_int(st, 2))) {
 		sqlite3_reset(st);
-		return crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object",
-		               key ? key : value);
+		/* malformed JSON is an SQL error; a busy or broken database is not
+		 * the user's data */
+		if (!key && (rc == SQLITE_ROW || rc == SQLITE_ERROR))
+			return crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object", value);
+		return crm_sqlerr(crm, "client custom");
 	}
+	rc = 0;
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		old = xstrdup((const char *)sqlite3_column_text(st, 0));
 	new = xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -134,6 +138,11 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 	else
 		same = !strcmp(old, new);
 	if (!same) {
+		if (key) {
+			field = xmalloc(strlen(key) + sizeof "custom.");
+			strcpy(field, "custom.");
+			strcat(field, key);
+		}
 		rc = crm_client_set_column(crm, id, set_custom_sql, new, "edit",
 		                           key ? field : "custom", old,
 		                           key ? (value && *value ? value : NULL) : new,
@@ -141,6 +150,7 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 		if (!rc)
 			(*changed)++;
 	}
+	free(field);
 	free(old);
 	free(new);
 	return rc;

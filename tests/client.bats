@@ -470,3 +470,13 @@ Y
 	assert_failure 64
 	stderr_has "option '--operator' takes a whole number, not 'abc'"
 }
+
+@test "a custom field key of any length is set and removed whole" {
+	key=$(printf 'k%.0s' {1..400})
+	add_client --name A --set "$key=1"
+	run crm client show 1 --format json
+	echo "$output" | jq -e --arg k "$key" '.custom[$k] == "1"'
+	crm -q client edit 1 --unset "$key"
+	run crm client show 1 --format json
+	echo "$output" | jq -e '.custom == {}'
+}
