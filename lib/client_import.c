@@ -101,17 +101,24 @@ int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
 	/* custom fields: the custom column, and every column crm does not know */
 	extra = crm_record_json(rec, known_column);
 	if ((v = record_get(rec, "custom")) || strcmp(extra, "{}")) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(crm->db, "SELECT json_patch(?1, ?2)"
-		                       " WHERE json_type(?1) = 'object'", -1, &st, NULL)) {
-			rc = crm_sqlerr(crm, "client import");
+		static const char merge[] =
+			"SELECT json_patch(?1, ?2) WHERE json_valid(?1)"
+			" AND json_type(?1) = 'object'";
+		sqlite3_stmt *st = crm_stmt(crm, merge);
+		int step;
+		if (!st) {
+			rc = CRM_SOFTWARE;
 			goto cleanup;
 		}
 		sqlite3_bind_text(st, 1, v ? v : "{}", -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
+		if ((step = sqlite3_step(st)) == SQLITE_ROW)
 			custom = xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = crm_sqlerr(crm, "client import");
+			goto cleanup;
+		}
 		if (!custom) {
 			rc = crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object", v);
 			goto cleanup;
