@@ -62,7 +62,11 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		cmd_input_close(&in);
 		return rc;
 	}
-	strvec_free(&in.maps);
+	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0) {
+		strvec_free(&in.maps);
+		return cmd_usage_error(crm, opts, usage, "--input-format, --map, --reject-file"
+		                       " and --max-errors are for '-', the events on stdin");
+	}
 	if (!ev.channel)
 		return cmd_usage_error(crm, opts, usage, "--channel is required");
 	ev.client = argv[0];

@@ -414,3 +414,12 @@ E
 	run crm client show 2 --format json
 	echo "$output" | jq -e '.automation_enabled == 1'
 }
+
+@test "log CLIENT refuses the options of a stream" {
+	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv'; do
+		run --separate-stderr crm comm log 1 --channel email $o
+		assert_failure 64
+		stderr_has "are for '-', the events on stdin"
+	done
+	assert_equal "$(comms)" 0
+}
