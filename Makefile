@@ -7,7 +7,6 @@ MANDIR  ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
-CC      ?= gcc
 BUILD   ?= build
 OUT     ?= crm
 OPT     ?= -O2 -g
@@ -66,6 +65,9 @@ $(BUILD)/schema.c: schema.sql
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' schema.sql; \
 	  echo ';'; } > $@
 
+$(BUILD)/schema.o: $(BUILD)/schema.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcrm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcrm.a $(PKG_LIBS) $(LDFLAGS)
@@ -112,7 +114,7 @@ bench: all
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
-	install -m 0755 crm $(DESTDIR)$(BINDIR)/crm
+	install -m 0755 $(OUT) $(DESTDIR)$(BINDIR)/crm
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
