@@ -62,14 +62,6 @@ static void values_free(struct values *vals)
 	free(vals->phone_norm);
 }
 
-static int list_has(const struct crm_strlist *l, const char *s)
-{
-	for (int i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return 1;
-	return 0;
-}
-
 static void list_join(const struct crm_strlist *l, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -78,14 +70,6 @@ static void list_join(const struct crm_strlist *l, char *buf, size_t n)
 	for (int i = 0; i < l->n && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
 		                        l->v[i]);
-}
-
-static int one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (!strcmp(s, *set))
-			return 1;
-	return 0;
 }
 
 const char *const crm_client_statuses[] = { "active", "archived", "forgotten", NULL };
@@ -123,21 +107,21 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", in);
 		break;
 	case K_CHANNEL:
-		if (!list_has(&crm->cfg.channels, in)) {
+		if (!crm_strlist_has(&crm->cfg.channels, in)) {
 			list_join(&crm->cfg.channels, buf, sizeof buf);
 			return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel (%s)",
 			               in, buf);
 		}
 		break;
 	case K_STAGE:
-		if (!list_has(&crm->cfg.stages, in)) {
+		if (!crm_strlist_has(&crm->cfg.stages, in)) {
 			list_join(&crm->cfg.stages, buf, sizeof buf);
 			return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline (%s)",
 			               in, buf);
 		}
 		break;
 	case K_STATUS:
-		if (!one_of(in, crm_client_set_statuses))
+		if (!crm_in_set(in, crm_client_set_statuses))
 			return crm_err(crm, CRM_DATAERR,
 			               "status '%s': not one of active, archived", in);
 		break;
@@ -147,15 +131,15 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 			               "viability '%s': not a whole number from 0 to 100", in);
 		break;
 	case K_BOOL:
-		if (one_of(in, yes))
+		if (crm_in_set(in, yes))
 			in = "1";
-		else if (one_of(in, no))
+		else if (crm_in_set(in, no))
 			in = "0";
 		else
 			return crm_err(crm, CRM_DATAERR, "%s '%s': not on or off", name, in);
 		break;
 	case K_AIMODE:
-		if (!one_of(in, crm_ai_modes))
+		if (!crm_in_set(in, crm_ai_modes))
 			return crm_err(crm, CRM_DATAERR, "ai_mode '%s': not one of off, draft, auto", in);
 		break;
 	case K_TIME:

@@ -32,21 +32,13 @@ const char *const crm_comm_statuses[] = {
 
 static const char *const sources[] = { "bot", "manual", "sync", "import", NULL };
 
-static const char *in_set(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (!strcmp(s, *set))
-			return *set;
-	return NULL;
-}
-
 static const char *event_kind(const struct crm_event *ev)
 {
 	if (ev->kind) {
 		for (size_t i = 0; i < sizeof kind_aliases / sizeof *kind_aliases; i++)
 			if (!strcmp(ev->kind, kind_aliases[i].alias))
 				return kind_aliases[i].kind;
-		return in_set(ev->kind, crm_comm_kinds);
+		return crm_in_set(ev->kind, crm_comm_kinds);
 	}
 	for (size_t i = 0; i < sizeof channel_kinds / sizeof *channel_kinds; i++)
 		if (!strcmp(ev->channel, channel_kinds[i].channel))
@@ -386,14 +378,14 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!(kind = event_kind(ev)))
 		return crm_err(crm, CRM_DATAERR, "kind '%s': not a known kind", ev->kind);
 	if (ev->status) {
-		if (!(status = in_set(ev->status, crm_comm_statuses)))
+		if (!(status = crm_in_set(ev->status, crm_comm_statuses)))
 			return crm_err(crm, CRM_DATAERR, "status '%s': not a known status",
 			               ev->status);
 	} else {
 		status = inbound ? "received" : !strcmp(kind, "marked_contacted") ||
 		         !strcmp(kind, "note") ? "logged" : "sent";
 	}
-	source = ev->source ? in_set(ev->source, sources) : "manual";
+	source = ev->source ? crm_in_set(ev->source, sources) : "manual";
 	if (!source)
 		return crm_err(crm, CRM_DATAERR, "source '%s': not bot, manual, sync or import",
 		               ev->source);

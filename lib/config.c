@@ -387,7 +387,7 @@ static yaml_mark_t mark_of(struct loader *l, const char *path)
 	return m ? *m : none;
 }
 
-static int in_list(const struct crm_strlist *sl, const char *s)
+int crm_strlist_has(const struct crm_strlist *sl, const char *s)
 {
 	for (int i = 0; i < sl->n; i++)
 		if (!strcmp(sl->v[i], s))
@@ -403,7 +403,7 @@ static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages,
 	int k = 0;
 
 	for (int i = 0; i < sl->n; i++) {
-		if (in_list(stages, sl->v[i]) && !(except && in_list(except, sl->v[i])))
+		if (crm_strlist_has(stages, sl->v[i]) && !(except && crm_strlist_has(except, sl->v[i])))
 			sl->v[k++] = sl->v[i];
 		else
 			free(sl->v[i]);
@@ -422,7 +422,7 @@ static int given(struct loader *l, const char *path)
  * (else the first stage that is not). */
 static void fit_defaults(struct loader *l, struct crm_config *c)
 {
-	if (c->on_reply && !given(l, "pipeline.on_reply") && !in_list(&c->stages, c->on_reply)) {
+	if (c->on_reply && !given(l, "pipeline.on_reply") && !crm_strlist_has(&c->stages, c->on_reply)) {
 		free(c->on_reply);
 		c->on_reply = NULL;
 	}
@@ -431,7 +431,7 @@ static void fit_defaults(struct loader *l, struct crm_config *c)
 	if (!given(l, "automation.stages")) {
 		fit_list(&c->automation.stages, &c->stages, &c->terminal);
 		for (int i = 0; i < c->stages.n && c->automation.stages.n == 0; i++)
-			if (!in_list(&c->terminal, c->stages.v[i]))
+			if (!crm_strlist_has(&c->terminal, c->stages.v[i]))
 				c->automation.stages.v[c->automation.stages.n++] = xstrdup(c->stages.v[i]);
 	}
 }
@@ -476,16 +476,16 @@ static int check(struct loader *l, struct crm_config *c)
 	if (c->stages.n == 0)
 		return at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage", "pipeline.stages");
 	for (int i = 0; i < c->terminal.n; i++)
-		if (!in_list(&c->stages, c->terminal.v[i]))
+		if (!crm_strlist_has(&c->stages, c->terminal.v[i]))
 			return at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages", c->terminal.v[i]);
-	if (c->on_reply && !in_list(&c->stages, c->on_reply))
+	if (c->on_reply && !crm_strlist_has(&c->stages, c->on_reply))
 		return at(l, mark_of(l, "pipeline.on_reply"), "pipeline.on_reply: '%s' is not in pipeline.stages", c->on_reply);
 	for (int i = 0; i < c->automation.stages.n; i++)
-		if (!in_list(&c->stages, c->automation.stages.v[i]))
+		if (!crm_strlist_has(&c->stages, c->automation.stages.v[i]))
 			return at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages", c->automation.stages.v[i]);
 	/* terminal stages are closed: automation does not work on them */
 	for (int i = 0; i < c->automation.stages.n; i++)
-		if (in_list(&c->terminal, c->automation.stages.v[i]))
+		if (crm_strlist_has(&c->terminal, c->automation.stages.v[i]))
 			return at(l, mark_of(l, given(l, "automation.stages") ? "automation.stages" : "pipeline.terminal"),
 			          "automation.stages: '%s' is a terminal stage", c->automation.stages.v[i]);
 	if (c->channels.n == 0)
@@ -625,15 +625,15 @@ cleanup:
 
 int crm_config_has_stage(const struct crm_config *cfg, const char *s)
 {
-	return in_list(&cfg->stages, s);
+	return crm_strlist_has(&cfg->stages, s);
 }
 
 int crm_config_is_terminal(const struct crm_config *cfg, const char *s)
 {
-	return in_list(&cfg->terminal, s);
+	return crm_strlist_has(&cfg->terminal, s);
 }
 
 int crm_config_has_channel(const struct crm_config *cfg, const char *s)
 {
-	return in_list(&cfg->channels, s);
+	return crm_strlist_has(&cfg->channels, s);
 }

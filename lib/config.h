@@ -107,6 +107,8 @@ int crm_config_load(struct crm_config *cfg, const char *explicit_path,
                     char *err, size_t errlen);
 void crm_config_free(struct crm_config *cfg);
 
+/* 1 if s is one of the list's names */
+int crm_strlist_has(const struct crm_strlist *sl, const char *s);
 /* 1 if s is a configured stage / terminal stage / channel */
 int crm_config_has_stage(const struct crm_config *cfg, const char *s);
 int crm_config_is_terminal(const struct crm_config *cfg, const char *s);

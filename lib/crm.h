@@ -133,6 +133,8 @@ char *crm_norm_phone(const char *s);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* the element of the NULL-terminated set equal to s, or NULL */
+const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
 
 #endif

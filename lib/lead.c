@@ -294,8 +294,5 @@ int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
 
 int crm_lead_status_ok(const char *status)
 {
-	for (const char *const *s = crm_lead_statuses; *s; s++)
-		if (!strcmp(*s, status))
-			return 1;
-	return 0;
+	return crm_in_set(status, crm_lead_statuses) != NULL;
 }

@@ -48,3 +48,11 @@ int crm_parse_int(const char *s, long long *out)
 	*out = v;
 	return 0;
 }
+
+const char *crm_in_set(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return *set;
+	return NULL;
+}
