@@ -155,74 +155,54 @@ static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at
 	return 0;
 }
 
-/* A client by what the event knows of it, within the operator. */
+/* A client by what the event knows of it, within the operator (0: any);
+ * ops as crm_lookup_owned gives them. */
 static int client_by(struct crm *crm, const char *by, const char *value,
-                     long long op, long long *id)
+                     long long op, long long *id, long long ops[2])
 {
 	static const char by_email[] =
-		"SELECT id FROM clients WHERE operator_id = ?1 AND email_norm = ?2";
+		"SELECT id, operator_id FROM clients WHERE email_norm = ?2 AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)";
 	static const char by_phone[] =
-		"SELECT id FROM clients WHERE operator_id = ?1 AND phone_norm = ?2";
+		"SELECT id, operator_id FROM clients WHERE phone_norm = ?2 AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)";
 	static const char by_url[] =
-		"SELECT client_id FROM client_listings l JOIN clients c ON c.id = l.client_id"
-		" WHERE l.source_url = ?2 AND c.operator_id = ?1"
-		" UNION ALL SELECT id FROM clients WHERE source_url = ?2 AND operator_id = ?1"
-		" LIMIT 1";
+		"SELECT client_id, c.operator_id FROM client_listings l"
+		" JOIN clients c ON c.id = l.client_id"
+		" WHERE l.source_url = ?2 AND (?1 = 0 OR c.operator_id = ?1)"
+		" UNION ALL SELECT id, operator_id FROM clients"
+		" WHERE source_url = ?2 AND (?1 = 0 OR operator_id = ?1)";
 	static const char by_hash[] =
-		"SELECT client_id FROM client_listings l JOIN clients c ON c.id = l.client_id"
-		" WHERE l.listing_hash = ?2 AND c.operator_id = ?1 LIMIT 1";
+		"SELECT client_id, c.operator_id FROM client_listings l"
+		" JOIN clients c ON c.id = l.client_id"
+		" WHERE l.listing_hash = ?2 AND (?1 = 0 OR c.operator_id = ?1)";
 	const char *sql = !strcmp(by, "email") ? by_email :
 	                  !strcmp(by, "phone") ? by_phone :
 	                  !strcmp(by, "source_url") ? by_url : by_hash;
 
-	return crm_lookup_id(crm, sql, op, value, id, "comm log");
+	return crm_lookup_owned(crm, sql, op, value, id, ops, "comm log");
 }
 
 /* A client, else a lead, known by field `by` = v: in operator op, or,
  * with op 0 (neither the event nor crm names one), in whichever operator
- * knows it; known in two, the event is ambiguous. */
+ * knows it; clients (or leads) of two operators make the event
+ * ambiguous. */
 static int who_by(struct crm *crm, const char *by, const char *v, long long op,
                   long long *client, long long *lead)
 {
-	static const char ops_sql[] = "SELECT id FROM operators ORDER BY id";
-	long long *ops = NULL, known_in = 0, c, l;
-	int nops = 0, rc = 0;
-	sqlite3_stmt *st;
+	long long ops[2];
+	int rc;
 
-	*client = *lead = 0;
-	if (op) {
-		ops = xmalloc(sizeof *ops);
-		ops[nops++] = op;
-	} else {
-		if (!(st = crm_stmt(crm, ops_sql)))
-			return CRM_SOFTWARE;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			ops = xrealloc(ops, (size_t)(nops + 1) * sizeof *ops);
-			ops[nops++] = sqlite3_column_int64(st, 0);
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			free(ops);
-			return crm_sqlerr(crm, "comm log");
-		}
-		rc = 0;
-	}
-	for (int i = 0; i < nops && !rc; i++) {
-		l = 0;
-		if ((rc = client_by(crm, by, v, ops[i], &c)) ||
-		    (!c && (rc = crm_lead_find(crm, by, v, ops[i], &l))))
-			break;
-		if (!c && !l)
-			continue;
-		if (known_in)
-			rc = crm_err(crm, CRM_DATAERR, "%s '%s': known to operators %lld and %lld;"
-			             " give operator_id", by, v, known_in, ops[i]);
-		known_in = ops[i];
-		*client = c;
-		*lead = l;
-	}
-	free(ops);
-	return rc;
+	*lead = 0;
+	if ((rc = client_by(crm, by, v, op, client, ops)))
+		return rc;
+	if (!*client && (rc = crm_lead_find(crm, by, v, op, lead, ops)))
+		return rc;
+	if (ops[1])
+		return crm_err(crm, CRM_DATAERR, "%s '%s': known to operators %lld and %lld;"
+		               " give operator_id", by, v, ops[0] < ops[1] ? ops[0] : ops[1],
+		               ops[0] < ops[1] ? ops[1] : ops[0]);
+	return 0;
 }
 
 /* Who the event is about: client_id, lead_id (the source's id, else

@@ -89,6 +89,11 @@ int crm_tx_end(struct crm *crm, int own, int rc);
 /* A prepared statement for a static SQL string, prepared once per process,
  * reset and with bindings cleared on each call.  Owned by the cache. */
 sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);
+/* The first row's id of sql (rows of id, operator_id; ?1 the operator or
+ * 0 for any, ?2 value): *id 0 when there is none; ops[0] is its
+ * operator, ops[1] another operator a later row has (0: none). */
+int crm_lookup_owned(struct crm *crm, const char *sql, long long op, const char *value,
+                     long long *id, long long ops[2], const char *ctx);
 /* column i of the current row as owned text, NULL for NULL */
 char *crm_column_dup(sqlite3_stmt *st, int i);
 /* Step a statement that returns no rows; status + message on failure. */

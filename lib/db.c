@@ -420,3 +420,29 @@ char *crm_column_dup(sqlite3_stmt *st, int i)
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? xstrdup((const char *)s) : NULL;
 }
+
+int crm_lookup_owned(struct crm *crm, const char *sql, long long op, const char *value,
+                     long long *id, long long ops[2], const char *ctx)
+{
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*id = 0;
+	ops[0] = ops[1] = 0;
+	if (!st)
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, op);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long o = sqlite3_column_int64(st, 1);
+		if (!*id) {
+			*id = sqlite3_column_int64(st, 0);
+			ops[0] = o;
+		} else if (o != ops[0]) {
+			ops[1] = o;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, ctx);
+}
