@@ -18,7 +18,7 @@ struct crm_reader {
 	size_t linecap;
 	ssize_t linelen;
 	char *rest;                  /* what followed a lone CR, read next */
-	size_t restlen;
+	size_t restlen, restoff;
 
 	struct crm_record rec;
 	struct crm_field *fields;
@@ -105,37 +105,90 @@ static const char *mapped(const struct crm_reader *r, const char *key)
 	return key;
 }
 
-/* The next line, with its line end; 0 at the end of input.  A line ends
- * at LF, CRLF, or, but in JSON Lines (where a CR is only blank space), a
- * lone CR (old Mac files, which libcsv also reads as row ends): what
- * follows a lone CR is kept for the next call. */
-static int next_line(struct crm_reader *r)
+/* The length of the first line of s[0..n): through its LF, its CRLF, or
+ * a lone CR; n when it has no end. */
+static size_t line_span(const char *s, size_t n)
 {
-	char *cr;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && i + 1 < n && s[i + 1] != '\n'))
+			return i + 1;
+	return n;
+}
 
-	if (r->rest) {
-		if (r->linecap < r->restlen + 1) {
-			r->linecap = r->restlen + 1;
-			r->line = xrealloc(r->line, r->linecap);
-		}
-		memcpy(r->line, r->rest, r->restlen + 1);
-		r->linelen = (ssize_t)r->restlen;
-		free(r->rest);
-		r->rest = NULL;
-	} else if ((r->linelen = getline(&r->line, &r->linecap, r->in)) < 0) {
-		return 0;
+static void line_room(struct crm_reader *r, size_t n)
+{
+	if (r->linecap < n) {
+		r->linecap = n * 2;
+		r->line = xrealloc(r->line, r->linecap);
 	}
-	for (cr = r->fmt == IN_JSONL ? NULL : memchr(r->line, '\r', (size_t)r->linelen); cr;
-	     cr = memchr(cr + 1, '\r', (size_t)(r->line + r->linelen - cr - 1))) {
-		size_t at = (size_t)(cr - r->line) + 1;
-		if (at < (size_t)r->linelen && r->line[at] != '\n') {
-			r->restlen = (size_t)r->linelen - at;
-			r->rest = xmalloc(r->restlen + 1);
-			memcpy(r->rest, r->line + at, r->restlen + 1);
-			r->line[at] = '\0';
-			r->linelen = (ssize_t)at;
+}
+
+/* A CSV or TSV line: it ends at LF, CRLF or a lone CR (old Mac files,
+ * which libcsv also reads as row ends).  -1 at the end of input. */
+static ssize_t read_line_cr(struct crm_reader *r)
+{
+	size_t n = 0;
+	int c = EOF;
+
+	while ((c = getc_unlocked(r->in)) != EOF) {
+		line_room(r, n + 3);
+		r->line[n++] = (char)c;
+		if (c == '\n')
+			break;
+		if (c == '\r') {
+			if ((c = getc_unlocked(r->in)) == '\n')
+				r->line[n++] = '\n';
+			else if (c != EOF)
+				ungetc(c, r->in);
 			break;
 		}
+	}
+	if (!n)
+		return -1;
+	r->line[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* The first line, read before its format was known, ends at a lone CR
+ * too when it turned out CSV or TSV: the rest is the next lines. */
+static void split_first_line(struct crm_reader *r)
+{
+	size_t n;
+
+	if (r->fmt == IN_JSONL || r->rest)
+		return;
+	n = line_span(r->line, (size_t)r->linelen);
+	if (n == (size_t)r->linelen)
+		return;
+	r->restlen = (size_t)r->linelen - n;
+	r->restoff = 0;
+	r->rest = xmalloc(r->restlen + 1);
+	memcpy(r->rest, r->line + n, r->restlen + 1);
+	r->line[n] = '\0';
+	r->linelen = (ssize_t)n;
+}
+
+/* The next line, with its line end; 0 at the end of input.  JSON Lines
+ * end at LF (a CR is only blank space there); CSV and TSV lines also at
+ * a lone CR.  The first line, read before the format is known, keeps
+ * what follows a lone CR in rest, served first. */
+static int next_line(struct crm_reader *r)
+{
+	if (r->rest) {
+		size_t n = line_span(r->rest + r->restoff, r->restlen - r->restoff);
+		line_room(r, n + 1);
+		memcpy(r->line, r->rest + r->restoff, n);
+		r->line[n] = '\0';
+		r->linelen = (ssize_t)n;
+		if ((r->restoff += n) == r->restlen) {
+			free(r->rest);
+			r->rest = NULL;
+		}
+	} else if (r->fmt == IN_CSV || r->fmt == IN_TSV) {
+		if ((r->linelen = read_line_cr(r)) < 0)
+			return 0;
+	} else if ((r->linelen = getline(&r->line, &r->linecap, r->in)) < 0) {
+		return 0;
 	}
 	r->lineno++;
 	if (r->lineno == 1 && r->linelen >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)) {
@@ -437,6 +490,7 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		if (r->fmt == IN_AUTO) {
 			const char *s = r->line + strspn(r->line, " \t");
 			r->fmt = *s == '{' ? IN_JSONL : strchr(s, '\t') ? IN_TSV : IN_CSV;
+			split_first_line(r);
 		}
 		r->started = 1;
 	}

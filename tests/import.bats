@@ -130,3 +130,9 @@ C
 	assert_equal "$(echo "$output" | jq -c '[.name, .email]' | tr '\n' ' ')" \
 		'["A","a@x.test"] ["B","b@x.test"] ["C","c@x.test"] ["D","d@x.test"] ["E\re","e@x.test"] '
 }
+
+@test "in JSON Lines a CR is blank space, even in the first line before the format is known" {
+	printf '{"name":"K1",\r"email":"k1@x.test"}\n{"name":"K2"}\n' | crm -q client import -
+	run crm client list --format ids
+	assert_output $'1\n2'
+}
