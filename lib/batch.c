@@ -1,6 +1,7 @@
 /* batch.c: one transaction over a stream of records (see batch.h). */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -55,7 +56,8 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	struct crm_record *rec;
 	FILE *rf = NULL;
 	char reason[sizeof crm->err];
-	int rc = 0, got, outcome, tolerant;
+	int rc = 0, got, outcome, tolerant, made_reject;
+	struct stat sb;
 	long long stored = 0;
 
 	memset(b->counts, 0, sizeof b->counts);
@@ -64,6 +66,8 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	if (b->max_errors < 0 && !b->reject_path)
 		b->max_errors = 0;
 	tolerant = b->reject_path || b->max_errors != 0;
+	/* a file this run makes, and may take back on failure */
+	made_reject = b->reject_path && access(b->reject_path, F_OK) != 0;
 	if (b->reject_path && !(rf = fopen(b->reject_path, "w")))
 		return crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s",
 		               b->reject_path, strerror(errno));
@@ -127,8 +131,10 @@ cleanup:
 		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,
 		             strerror(errno));
 	/* a batch that failed for another reason than bad data (unreadable
-	 * input, a busy database) leaves no reject file to mislead */
-	if (rf && rc && rc != CRM_DATAERR && !b->committed)
+	 * input, a busy database) leaves no reject file of its own making to
+	 * mislead; a file that was there (or /dev/null) is never removed */
+	if (rf && rc && rc != CRM_DATAERR && !b->committed && made_reject &&
+	    lstat(b->reject_path, &sb) == 0 && S_ISREG(sb.st_mode))
 		unlink(b->reject_path);
 	return rc;
 }

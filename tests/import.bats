@@ -101,6 +101,15 @@ C
 	run --separate-stderr crm client import adir --reject-file rej.tsv
 	assert_failure 66
 	[ ! -e rej.tsv ]
+	# a file that was there, or one a link names, is left alone
+	echo kept > old.tsv
+	ln -s old.tsv link.tsv
+	run --separate-stderr crm client import adir --reject-file old.tsv
+	assert_failure 66
+	[ -f old.tsv ]
+	run --separate-stderr crm client import adir --reject-file link.tsv
+	assert_failure 66
+	[ -L link.tsv ] && [ -f old.tsv ]
 }
 
 @test "a cell is a number in the custom fields only when it reads back as written" {
