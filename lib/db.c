@@ -189,24 +189,66 @@ fail:
 /* "file:PATH?immutable=1", PATH percent-encoded where a URI needs it
  * (owned).  Immutable: SQLite reads the file without the -shm it cannot
  * make beside a database it may not write. */
-static char *readonly_uri(const char *path)
+static char *readonly_uri(const char *path, const char *query)
 {
-	char *uri = xmalloc(strlen(path) * 3 + 24), *o = uri;
+	char *uri = xmalloc(strlen(path) * 3 + strlen(query) + 16), *o = uri;
 
-	o += sprintf(o, "file:");
+	/* an absolute path after an empty authority: "//x" is not a host */
+	o += sprintf(o, *path == '/' ? "file://" : "file:");
 	for (const char *s = path; *s; s++)
 		if (*s == '%' || *s == '?' || *s == '#')
 			o += sprintf(o, "%%%02X", (unsigned char)*s);
 		else
 			*o++ = *s;
-	strcpy(o, "?immutable=1");
+	strcpy(o, query);
 	return uri;
+}
+
+/* Whether this user may write the database: the file, and its folder
+ * (WAL needs its -wal and -shm beside it). */
+static int may_write(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int ok;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	ok = access(path, W_OK) == 0 && access(slash ? dir : ".", W_OK) == 0;
+	free(dir);
+	return ok;
+}
+
+/* A database this user may not write is still read: read-only, which
+ * sees what a writer has in its -wal; else, when the -shm cannot be
+ * made, immutable.  A write then exits 73, "attempt to write a readonly
+ * database". */
+static int open_readonly(struct crm *crm)
+{
+	static const char *const queries[] = { "?mode=ro", "?immutable=1" };
+	int rc = SQLITE_CANTOPEN;
+
+	for (int i = 0; i < 2; i++) {
+		char *uri = readonly_uri(crm->db_path, queries[i]);
+		rc = sqlite3_open_v2(uri, &crm->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+		                     SQLITE_OPEN_NOMUTEX, NULL);
+		free(uri);
+		if (rc == SQLITE_OK)
+			sqlite3_busy_timeout(crm->db, 5000);
+		if (rc == SQLITE_OK &&
+		    (rc = sqlite3_exec(crm->db, "SELECT 1 FROM sqlite_schema LIMIT 1",
+		                       NULL, NULL, NULL)) == SQLITE_OK)
+			return SQLITE_OK;
+		if (i == 0) {
+			sqlite3_close(crm->db);
+			crm->db = NULL;
+		}
+	}
+	return rc;
 }
 
 int crm_db_open(struct crm *crm)
 {
-	int rc, readonly;
-	char *uri = NULL;
+	int rc;
 
 	if (crm->db)
 		return 0;
@@ -215,15 +257,11 @@ int crm_db_open(struct crm *crm)
 	/* one thread: no mutexes, no memory statistics to keep */
 	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* a database this user may not write is still read (a write to it
-	 * then exits 73, "attempt to write a readonly database") */
-	readonly = access(crm->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS);
-	if (readonly)
-		uri = readonly_uri(crm->db_path);
-	rc = sqlite3_open_v2(readonly ? uri : crm->db_path, &crm->db,
-	                     (readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI :
-	                      SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL);
-	free(uri);
+	if (may_write(crm->db_path))
+		rc = sqlite3_open_v2(crm->db_path, &crm->db,
+		                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	else
+		rc = open_readonly(crm);
 	if (rc != SQLITE_OK) {
 		rc = crm_err(crm, CRM_CANTCREAT, "database '%s': %s", crm->db_path,
 		             crm->db ? sqlite3_errmsg(crm->db) : "cannot open");
@@ -345,6 +383,10 @@ void crm_db_close(struct crm *crm)
 
 int crm_begin(struct crm *crm)
 {
+	/* every write begins here: say so before the first statement fails */
+	if (sqlite3_db_readonly(crm->db, "main") == 1)
+		return crm_err(crm, CRM_CANTCREAT, "database '%s': read-only for this user",
+		               crm->db_path);
 	return exec(crm, "BEGIN IMMEDIATE", "database");
 }
 

@@ -272,10 +272,17 @@ SH
 	run --separate-stderr as_reader "$(command -v crm)" --db "$ro/crm.db" client list --format ids
 	assert_success
 	assert_output 1
+	# a path with an empty first component, and a file the user may
+	# write in a folder it may not
+	run --separate-stderr as_reader "$(command -v crm)" --db "/$ro/crm.db" client list --format ids
+	assert_output 1
+	chmod 666 "$ro/crm.db"
+	run --separate-stderr as_reader "$(command -v crm)" --db "$ro/crm.db" client list --format ids
+	assert_output 1
 	run --separate-stderr as_reader "$(command -v crm)" --db "$ro/crm.db" client add --name Bo
 	chmod 755 "$ro" && rm -rf "$ro"
 	assert_failure 73
-	assert_equal "$stderr" "crm: operator: database '$ro/crm.db': attempt to write a readonly database"
+	assert_equal "$stderr" "crm: database '$ro/crm.db': read-only for this user"
 }
 
 @test "a CRM_NOW that is not a time is a usage error, not the real clock" {
