@@ -155,16 +155,25 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 
 /* a tag reads the same in every format: in a comma-joined list, in a
  * table, trimmed by an import */
+/* a control character in s: C0, DEL, or C1 (U+0080..U+009F in UTF-8) */
+static int has_control(const char *str)
+{
+	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
+		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
 static int tag_ok(const char *t)
 {
 	size_t n = strlen(t);
 
-	if (!n || strchr(t, ',') || t[0] == ' ' || t[n - 1] == ' ')
-		return 0;
-	for (; *t; t++)
-		if ((unsigned char)*t < 0x20 || *t == 0x7f)
-			return 0;
-	return 1;
+	return n && !strchr(t, ',') && t[0] != ' ' && t[n - 1] != ' ' && !has_control(t);
+}
+
+int crm_custom_key_ok(const char *k)
+{
+	return *k && !strpbrk(k, "\"\\") && !has_control(k);
 }
 
 static int validate_all(struct crm *crm, const struct crm_client_fields *f,
@@ -190,12 +199,9 @@ static int validate_all(struct crm *crm, const struct crm_client_fields *f,
 		const char *k = f->set[i].key;
 		if (!*k)
 			return crm_err(crm, CRM_DATAERR, "custom field: a key is not empty");
-		/* any text an import may have made a key of, that a JSON path
-		 * can quote */
-		for (; *k; k++)
-			if ((unsigned char)*k < 0x20 || *k == 0x7f || *k == '"' || *k == '\\')
-				return crm_err(crm, CRM_DATAERR, "custom field '%s': a key has no"
-				               " quote, backslash or control character", f->set[i].key);
+		if (!crm_custom_key_ok(k))
+			return crm_err(crm, CRM_DATAERR, "custom field '%s': a key has no"
+			               " quote, backslash or control character", k);
 	}
 	return 0;
 }

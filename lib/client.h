@@ -63,6 +63,9 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
                           const char *email, const char *phone,
                           long long *id);
 
+/* 1 if k may name a custom field: not empty, no quote, backslash or
+ * control character (a JSON path quotes it) */
+int crm_custom_key_ok(const char *k);
 /* Within lib/: set one column of client id by sql ("UPDATE clients SET
  * col = ?2, updated_at = ?3 WHERE id = ?1", maybe with more conditions)
  * and write its history row, when a row changed. */

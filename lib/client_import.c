@@ -99,6 +99,13 @@ int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
 		f.tags_replace = 1;
 	}
 	/* custom fields: the custom column, and every column crm does not know */
+	for (int i = 0; i < rec->nfields; i++)
+		if (*rec->fields[i].val && !known_column(rec->fields[i].key) &&
+		    !crm_custom_key_ok(rec->fields[i].key)) {
+			rc = crm_err(crm, CRM_DATAERR, "column '%s': a custom field key has no"
+			             " quote, backslash or control character", rec->fields[i].key);
+			goto cleanup;
+		}
 	extra = crm_record_json(rec, known_column);
 	if ((v = record_get(rec, "custom")) || strcmp(extra, "{}")) {
 		static const char merge[] =

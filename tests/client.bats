@@ -69,7 +69,7 @@ load helper
 	assert_failure 65
 	run --separate-stderr crm client add --name A --next-action tomorrowish
 	assert_failure 65
-	for t in 'a,b' ' x' 'x ' $'a\x01b' ''; do
+	for t in 'a,b' ' x' 'x ' $'a\x01b' $'caf\xc2\x85e' ''; do
 		run --separate-stderr crm client add --name A --tag "$t"
 		assert_failure 65
 		stderr_has "a tag is not empty and has no comma, no control character, no space at either end"

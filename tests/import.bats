@@ -145,3 +145,9 @@ C
 	run crm client list --format ids
 	assert_output $'1\n2'
 }
+
+@test "a header that cannot name a custom field is bad data" {
+	run --separate-stderr crm client import - <<< $'name,"q""k"\nZ,1'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: column 'q\"k': a custom field key has no quote, backslash or control character"
+}
