@@ -10,7 +10,8 @@
 
 enum cmd_flags {
 	CMD_DB = 1 << 0,      /* opens (and creates) the database first */
-	CMD_WRITES = 1 << 1,  /* changes the database */
+	CMD_WRITES = 1 << 1,  /* changes the database (for the reader of the
+	                         table: every write takes its own transaction) */
 	CMD_HIDDEN = 1 << 2,  /* not listed by help or completion */
 };
 

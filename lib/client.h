@@ -57,10 +57,10 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
  * counts them (may be NULL). */
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed);
-/* The client that owns email or phone within the operator; 0 (and *id 0)
- * when there is none. */
+/* The client that owns the normalised email or phone (crm_norm_email,
+ * crm_norm_phone) within the operator; 0 (and *id 0) when there is none. */
 int crm_client_find_owner(struct crm *crm, long long operator_id,
-                          const char *email, const char *phone,
+                          const char *email_norm, const char *phone_norm,
                           long long *id);
 
 /* 1 if k may name a custom field: not empty, no quote, backslash or

@@ -260,7 +260,6 @@ static int show_section(struct crm *crm, FILE *out, const char *title,
 
 int crm_client_show(struct crm *crm, long long id, FILE *out)
 {
-	struct crm_client_filter flt;
 	struct query q;
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -280,20 +279,13 @@ int crm_client_show(struct crm *crm, long long id, FILE *out)
 	if (crm->fmt != FMT_TABLE) {
 		/* one row, the same columns as `client list` */
 		struct printer *pr = printer_new(out, crm->fmt);
-		crm_client_filter_init(&flt);
 		query_init(&q, WIDE_SELECT " WHERE c.id = ?");
 		query_bind_int(&q, id);
-		rc = query_prepare(crm, &q, &st);
-		if (!rc) {
-			printer_begin(pr, wide_cols, NWIDE);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				printer_row_stmt(pr, st);
-			rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client show");
-			printer_end(pr);
-		}
+		rc = query_print(crm, &q, -1, pr, wide_cols, NWIDE, "client show");
 		printer_free(pr);
-		sqlite3_finalize(st);
 		query_free(&q);
+		if (rc == CRM_NOTFOUND)
+			rc = crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
 		return rc;
 	}
 	/* for a person: one field a line, then the listings and the timeline */

@@ -71,10 +71,10 @@ int crm_err(struct crm *crm, int status, const char *fmt, ...)
 int crm_sqlerr(struct crm *crm, const char *ctx);
 
 /* db.c */
-int crm_db_path(struct crm *crm);
+int crm_db_path(struct crm *crm);        /* resolve crm->db_path */
 /* $XDG_DATA_HOME/crm/crm.db, else ~/.local/share/crm/crm.db (owned);
  * NULL when neither variable is set */
-char *crm_default_db_path(void);         /* resolve crm->db_path */
+char *crm_default_db_path(void);
 int crm_db_open(struct crm *crm);         /* open, create, migrate */
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */

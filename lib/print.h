@@ -61,7 +61,7 @@ long printer_end(struct printer *p);
 void printer_free(struct printer *p);
 
 /* One record for a person: a "name  value" line a column of the
- * statement's current row (lists joined with ", "). */
+ * statement's current row (lists joined with ","). */
 void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
                     int ncols);
 
