@@ -28,33 +28,6 @@ static int set_tag(struct crm *crm, long long id, const char *tag, int add)
 	                    add ? NULL : tag, add ? tag : NULL, NULL);
 }
 
-/* tags as a JSON array of strings (owned) */
-static char *tags_json(const char *const *tags, int n)
-{
-	size_t len = 3, o = 0;
-	char *json;
-
-	for (int i = 0; i < n; i++)
-		len += strlen(tags[i]) * 6 + 3;
-	json = xmalloc(len);
-	json[o++] = '[';
-	for (int i = 0; i < n; i++) {
-		o += (size_t)sprintf(json + o, "%s\"", i ? "," : "");
-		for (const unsigned char *c = (const unsigned char *)tags[i]; *c; c++) {
-			if (*c < 0x20)
-				o += (size_t)sprintf(json + o, "\\u%04x", *c);
-			else if (*c == '"' || *c == '\\')
-				o += (size_t)sprintf(json + o, "\\%c", *c);
-			else
-				json[o++] = (char)*c;
-		}
-		json[o++] = '"';
-	}
-	json[o++] = ']';
-	json[o] = '\0';
-	return json;
-}
-
 /* Make the client's tags exactly tags[]: drop the others. */
 static int drop_other_tags(struct crm *crm, long long id,
                            const struct crm_client_fields *f, int *changed)
@@ -62,7 +35,7 @@ static int drop_other_tags(struct crm *crm, long long id,
 	static const char sql[] =
 		"SELECT tag FROM client_tags WHERE client_id = ?1"
 		" AND tag NOT IN (SELECT value FROM json_each(?2))";
-	char *json = tags_json(f->tags, f->ntags);
+	char *json = crm_json_strings(f->tags, f->ntags);
 	char **gone = NULL;
 	int ngone = 0, rc, r;
 	sqlite3_stmt *st = crm_stmt(crm, sql);

@@ -55,26 +55,6 @@ void crm_client_filter_init(struct crm_client_filter *flt)
 	flt->limit = -1;
 }
 
-/* stages as a JSON array, for sorting in pipeline order (owned) */
-static char *stages_json(const struct crm_strlist *l)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return xstrdup("[]");
-	putc('[', f);
-	for (int i = 0; i < l->n; i++) {
-		if (i)
-			putc(',', f);
-		json_put_string(f, l->v[i]);
-	}
-	putc(']', f);
-	fclose(f);
-	return buf;
-}
-
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
 	const char *field = sort ? sort : "last_contacted_at";
@@ -87,7 +67,8 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 			continue;
 		if (!strcmp(field, "stage")) {
 			/* in the order of the pipeline, not of the alphabet */
-			char *json = stages_json(&crm->cfg.stages);
+			char *json = crm_json_strings((const char *const *)crm->cfg.stages.v,
+			                              crm->cfg.stages.n);
 			snprintf(buf, sizeof buf, " ORDER BY (SELECT key FROM json_each(?)"
 			         " WHERE value = c.stage)%s", desc ? " DESC" : "");
 			query_add(q, buf);

@@ -125,6 +125,25 @@ void json_put_string(FILE *out, const char *str)
 	putc('"', out);
 }
 
+char *crm_json_strings(const char *const *v, int n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return xstrdup("[]");
+	putc('[', f);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		json_put_string(f, v[i]);
+	}
+	putc(']', f);
+	fclose(f);
+	return buf;
+}
+
 /* a JSON value for one cell */
 static void json_value(struct printer *p, int i, int sqltype, const char *v)
 {

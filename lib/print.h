@@ -69,5 +69,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
  * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
  * through). */
 void json_put_string(FILE *out, const char *s);
+/* the n strings of v as a JSON array (owned) */
+char *crm_json_strings(const char *const *v, int n);
 
 #endif
