@@ -23,12 +23,9 @@ int cmd_usage_error(struct crm *crm, const struct opt *opts,
 {
 	va_list ap;
 
-	fprintf(stderr, "crm: %s: ", crm->cmdname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	opt_complain(crm, usage, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: crm %s%s%s [options]\n", crm->cmdname,
-	        usage && *usage ? " " : "", usage ? usage : "");
 	(void)opts;
 	return CRM_USAGE;
 }

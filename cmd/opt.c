@@ -70,17 +70,22 @@ void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
 }
 
+void opt_complain(struct crm *crm, const char *usage, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "crm: %s: ", crm->cmdname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	print_usage_line(crm, stderr, usage);
+}
+
 static int bad(struct crm *crm, const struct opt *opts, const char *usage,
                const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "crm: %s: ", crm->cmdname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	opt_complain(crm, usage, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	print_usage_line(crm, stderr, usage);
 	(void)opts;
 	return OPT_BAD;
 }

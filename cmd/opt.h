@@ -19,6 +19,8 @@
 #ifndef CRM_OPT_H
 #define CRM_OPT_H
 
+#include <stdarg.h>
+
 #include "../lib/crm.h"
 
 enum opt_kind {
@@ -89,6 +91,8 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage);
 
 /* Print "usage: crm <cmd> <usage>" and the options to out. */
+/* "crm: CMD: message" and the usage line, on stderr */
+void opt_complain(struct crm *crm, const char *usage, const char *fmt, va_list ap);
 void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage);
 
