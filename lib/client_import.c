@@ -16,12 +16,7 @@ static const char *const ignored[] = {
 /* a column crm knows, that does not go into the custom fields */
 static int known_column(const char *key)
 {
-	if (crm_client_field(key) >= 0)
-		return 1;
-	for (const char *const *k = ignored; *k; k++)
-		if (!strcmp(*k, key))
-			return 1;
-	return 0;
+	return crm_client_field(key) >= 0 || crm_in_set(key, ignored);
 }
 
 /* tags as a JSON array or a comma-separated list, into an owned vector

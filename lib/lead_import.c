@@ -54,12 +54,7 @@ static const char *const other_columns[] = {
 /* a column crm knows, that does not go into the raw JSON */
 static int known_column(const char *key)
 {
-	if (crm_lead_field(key) >= 0)
-		return 1;
-	for (const char *const *k = other_columns; *k; k++)
-		if (!strcmp(*k, key))
-			return 1;
-	return 0;
+	return crm_lead_field(key) >= 0 || crm_in_set(key, other_columns);
 }
 
 /* the same, and a raw column that is merged rather than kept */
