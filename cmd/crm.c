@@ -420,7 +420,8 @@ int main(int argc, char **argv)
 	crm_db_close(&crm);
 	crm_config_free(&crm.cfg);
 	free(crm.db_path);
-	if (close_stdout() && !rc)
+	/* output lost is worse than "nothing matched" */
+	if (close_stdout() && (!rc || rc == CRM_NOTFOUND))
 		rc = CRM_CANTCREAT;
 	return rc;
 }

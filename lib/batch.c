@@ -110,7 +110,8 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		memset(b->counts, 0, sizeof b->counts);
 		goto cleanup;
 	}
-	if (rf && fflush(rf) != 0) {
+	/* a write that failed may have drained the buffer: ask the stream */
+	if (rf && (fflush(rf) != 0 || ferror(rf))) {
 		crm_rollback(crm);
 		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,
 		             strerror(errno));

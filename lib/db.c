@@ -131,6 +131,22 @@ static int pragma_int(struct crm *crm, const char *sql, int *out)
 	return rc;
 }
 
+/* WAL mode for a new file.  The change takes a lock that the busy
+ * handler does not wait for, so processes that all open the new file at
+ * once wait here, up to the busy timeout. */
+static int set_wal(struct crm *crm)
+{
+	int rc;
+
+	for (int waited = 0; ; waited += 20) {
+		rc = sqlite3_exec(crm->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= 5000)
+			break;
+		sqlite3_sleep(20);
+	}
+	return rc == SQLITE_OK ? 0 : crm_sqlerr(crm, "database");
+}
+
 static int migrate(struct crm *crm)
 {
 	int version, appid, ntables, rc;
@@ -150,7 +166,7 @@ static int migrate(struct crm *crm)
 	 * read-only one could not change it). */
 	if (version == 0 &&
 	    ((rc = pragma_int(crm, "SELECT count(*) FROM sqlite_schema", &ntables)) ||
-	     (!ntables && (rc = exec(crm, "PRAGMA journal_mode = WAL", "database")))))
+	     (!ntables && (rc = set_wal(crm)))))
 		return rc;
 	if ((rc = crm_begin(crm)))
 		return rc;

@@ -12,6 +12,7 @@ struct crm_reader {
 	const char *name;
 	enum crm_infmt fmt;
 	int started, done;
+	int nul;                     /* a line of the record had a NUL byte */
 	long lineno, recline;
 
 	char *line;                  /* the last line read (getline) */
@@ -191,6 +192,9 @@ static int next_line(struct crm_reader *r)
 		return 0;
 	}
 	r->lineno++;
+	/* C strings end at a NUL: the rest of the line would vanish unseen */
+	if (memchr(r->line, '\0', (size_t)r->linelen))
+		r->nul = 1;
 	if (r->lineno == 1 && r->linelen >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)) {
 		memmove(r->line, r->line + 3, (size_t)r->linelen - 2);
 		r->linelen -= 3;
@@ -456,7 +460,7 @@ static int table_next(struct crm_reader *r, char *err, size_t errlen)
 		}
 		break;
 	}
-	if (r->ncells > r->nheader) {
+	if (r->ncells != r->nheader) {
 		snprintf(err, errlen, "%d fields, but the header has %d", r->ncells,
 		         r->nheader);
 		return -1;
@@ -512,6 +516,11 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		got = table_next(r, err, errlen);
 		if (got == 0)
 			r->done = 1;
+	}
+	if (got != 0 && r->nul) {
+		r->nul = 0;
+		snprintf(err, errlen, "a NUL byte in the record");
+		got = -1;
 	}
 	r->rec.line = r->recline;
 	r->rec.fields = r->fields;

@@ -234,6 +234,9 @@ SH
 		run --separate-stderr sh -c 'crm client list > /dev/full'
 		assert_failure 73
 		stderr_has 'write error'
+		# a header lost is lost output, even when no row matched
+		run --separate-stderr sh -c 'crm lead list --format tsv > /dev/full'
+		assert_failure 73
 	fi
 }
 

@@ -423,3 +423,30 @@ E
 	done
 	assert_equal "$(comms)" 0
 }
+
+@test "stdin: a reject file that cannot be written stores nothing, whatever the line's length" {
+	for n in 100 4000 5000; do
+		printf '{"client_id":1,"channel":"email","external_id":"g%s"}\n{"client_id":999,"channel":"email","external_id":"b1","body":"%s"}\n' \
+			"$n" "$(head -c "$n" /dev/zero | tr '\0' a)" > r.jsonl
+		run --separate-stderr crm comm log - --reject-file /dev/full < r.jsonl
+		assert_failure 73
+		assert_equal "$(comms)" 0
+	done
+}
+
+@test "stdin: a NUL byte in a line is bad data, not the end of the line" {
+	printf 'client_id\tchannel\tbody\texternal_id\n1\temail\tab\0cd\tt1\n' > nul.tsv
+	run --separate-stderr crm comm log - < nul.tsv
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: a NUL byte in the record"
+	printf '{"client_id":1,"channel":"email","external_id":"n1"}\0{"client_id":2,"channel":"email","external_id":"n2"}\n' > nul.jsonl
+	run --separate-stderr crm comm log - < nul.jsonl
+	assert_failure 65
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: a CSV row with fewer fields than the header is bad data" {
+	run --separate-stderr crm comm log - <<< $'client_id,channel,body,external_id\n1,email,ab'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: 3 fields, but the header has 4"
+}
