@@ -61,7 +61,7 @@ say "The bot retries its whole batch; nothing is doubled:"
 printf '$ crm comm log - < bot.jsonl\n'
 crm comm log - < bot.jsonl
 
-say "Wednesday. Ana replies; a reply moves her to 'replied'. A broken line goes to a reject file."
+say "Wednesday. Ana replies: that moves her to 'replied' and stops the bot for her. A broken line goes to a reject file."
 export CRM_NOW=2026-11-04T16:00:00Z
 cat > replies.jsonl <<'JSONL'
 {"email":"ana.garcia@example.com","channel":"email","direction":"in","subject":"Re: Your flat in Sitges","body":"Yes, call me after 5.","at":"2026-11-04T15:40:00Z","external_id":"in-0001"}
