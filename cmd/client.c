@@ -147,7 +147,7 @@ static int client_list(struct crm *crm, int argc, char **argv)
 		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
 	if (op_seen && op < 1)
 		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
-	flt.operator_id = op_seen ? op : crm->operator_explicit ? crm->operator_id : 0;
+	flt.operator_id = op_seen ? op : crm->operator_id;
 	flt.wide = wide || crm->fmt != FMT_TABLE;
 	pr = printer_new(stdout, crm->fmt);
 	rc = crm_client_list(crm, &flt, pr);

@@ -292,10 +292,8 @@ static int run(struct crm *crm, int argc, char **argv)
 		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
 		if (rc)
 			return cmd_fail(crm, rc);
-		if (!crm->operator_explicit && crm->cfg.operator_id > 0) {
+		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
-			crm->operator_explicit = 1;
-		}
 	}
 	if ((c->flags & CMD_DB) && !wants_no_db(argc, argv)) {
 		rc = crm_db_open(crm);
@@ -403,13 +401,10 @@ int main(int argc, char **argv)
 		}
 		crm.fmt = (enum crm_fmt)f;
 	}
-	if (op) {
+	if (op)
 		crm.operator_id = parse_operator(op, "--operator");
-		crm.operator_explicit = 1;
-	} else if ((env = getenv("CRM_OPERATOR")) && *env) {
+	else if ((env = getenv("CRM_OPERATOR")) && *env)
 		crm.operator_id = parse_operator(env, "CRM_OPERATOR");
-		crm.operator_explicit = 1;
-	}
 	if (i >= argc) {
 		fputs(usage_text, stderr);
 		fputs("\ncommands:\n", stderr);

@@ -42,7 +42,7 @@ static int lead_list(struct crm *crm, int argc, char **argv)
 	if (since && crm_time_parse(since, s))
 		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
 	flt.since = since ? s : NULL;
-	flt.operator_id = op_seen ? op : crm->operator_explicit ? crm->operator_id : 0;
+	flt.operator_id = op_seen ? op : crm->operator_id;
 	flt.wide = wide || crm->fmt != FMT_TABLE;
 	pr = printer_new(stdout, crm->fmt);
 	rc = crm_lead_list(crm, &flt, pr);

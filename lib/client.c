@@ -498,7 +498,7 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 			return CRM_SOFTWARE;
 		}
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, crm->operator_explicit ? crm->operator_id : 0);
+		sqlite3_bind_int64(st, 2, crm->operator_id);
 	} else {
 		return crm_err(crm, CRM_DATAERR, "client '%s': not an id or an email", ref);
 	}

@@ -342,7 +342,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], *stage = NULL;
 	/* 0: no operator named, any that knows who the event is about */
-	long long op = crm->operator_explicit ? crm->operator_id : 0, id = 0;
+	long long op = crm->operator_id, id = 0;
 	int rc, own, inbound, dup = 0;
 	sqlite3_stmt *st;
 

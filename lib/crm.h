@@ -47,9 +47,8 @@ struct crm {
 	/* from global options and the environment */
 	const char *db_opt;      /* --db or $CRM_DB */
 	const char *config_opt;  /* --config or $CRM_CONFIG */
-	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none */
-	int operator_explicit;   /* operator_id was set (option, environment or
-	                            config), not defaulted */
+	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none set
+	                            (lists show every operator; new rows go to 1) */
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
 	int quiet;               /* -q: no talk on stderr */
 	const char *actor;       /* --actor or $USER */
