@@ -184,7 +184,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	static const char usage[] = "CLIENT...|- STAGE";
 	const char *reason = NULL;
 	long long *ids = NULL;
-	int n, nids, rc, moved = 0, yes = 0, would;
+	int n, nids, rc = 0, moved = 0, yes = 0, would;
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
@@ -202,8 +202,11 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 		               argv[n - 1]);
 	if ((rc = cmd_refs(crm, n - 1, argv, crm_client_resolve, &ids, &nids)))
 		return rc;
-	if (!(rc = crm_client_count_moves(crm, ids, nids, argv[n - 1], &would)) &&
-	    !(rc = cmd_confirm_bulk(crm, would, "client stage", yes)))
+	/* count what would move only when the question could be asked */
+	would = nids;
+	if (!yes && crm->cfg.bulk_confirm > 0 && nids > crm->cfg.bulk_confirm)
+		rc = crm_client_count_moves(crm, ids, nids, argv[n - 1], &would);
+	if (!rc && !(rc = cmd_confirm_bulk(crm, would, "client stage", yes)))
 		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
 	if (!rc)
 		cmd_say(crm, "%d of %d client%s moved to '%s'", moved, nids,

@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "crm.h"
+#include "client.h"
 #include "config_keys.h"
 #include "lead.h"
 
@@ -490,8 +491,7 @@ static int check(struct loader *l, struct crm_config *c)
 			          "automation.stages: '%s' is a terminal stage", c->automation.stages.v[i]);
 	if (c->channels.n == 0)
 		return at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
-	if (c->ai_default && strcmp(c->ai_default, "off") && strcmp(c->ai_default, "draft") &&
-	    strcmp(c->ai_default, "auto"))
+	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
 		return at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
 	if (q && !is_hhmm_range(q))
 		return at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);

@@ -50,9 +50,9 @@ int crm_db_path(struct crm *crm)
 		return 0;
 	if (crm->db_opt && *crm->db_opt)
 		crm->db_path = xstrdup(crm->db_opt);
-	else if (crm->cfg.database)
+	else if (crm->cfg.database)   /* the default path when none is set */
 		crm->db_path = xstrdup(crm->cfg.database);
-	else if (!(crm->db_path = crm_default_db_path()))
+	else
 		return crm_err(crm, CRM_CANTCREAT,
 		               "database: neither --db, $CRM_DB nor $HOME is set");
 	return 0;

@@ -151,26 +151,30 @@ static int parse_relative(const char *s, int ahead, long long *epoch)
 	return 0;
 }
 
+/* now, read once: $CRM_NOW, or the clock when it is not set */
+static long long now_cached = -1;
+
 int crm_now_check(void)
 {
 	const char *env = getenv("CRM_NOW");
 	long long t;
 
-	return !env || !*env || parse_absolute(env, &t) == 0 ? 0 : -1;
+	if (!env || !*env)
+		return 0;
+	if (parse_absolute(env, &t))
+		return -1;
+	now_cached = t;
+	return 0;
 }
 
 long long crm_now_epoch(void)
 {
-	static long long cached = -1;
-	const char *env;
-	long long t;
-
-	if (cached >= 0)
-		return cached;
-	env = getenv("CRM_NOW");
-	if (env && *env && parse_absolute(env, &t) == 0)
-		return cached = t;
-	return cached = (long long)time(NULL);
+	if (now_cached < 0) {
+		crm_now_check();   /* $CRM_NOW, when it is a time (crm checked it) */
+		if (now_cached < 0)
+			now_cached = (long long)time(NULL);
+	}
+	return now_cached;
 }
 
 int crm_now(char out[CRM_TIME_LEN])
