@@ -155,25 +155,16 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 
 /* a tag reads the same in every format: in a comma-joined list, in a
  * table, trimmed by an import */
-/* a control character in s: C0, DEL, or C1 (U+0080..U+009F in UTF-8) */
-static int has_control(const char *str)
-{
-	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
-		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f))
-			return 1;
-	return 0;
-}
-
 static int tag_ok(const char *t)
 {
 	size_t n = strlen(t);
 
-	return n && !strchr(t, ',') && t[0] != ' ' && t[n - 1] != ' ' && !has_control(t);
+	return n && !strchr(t, ',') && t[0] != ' ' && t[n - 1] != ' ' && !crm_has_control(t);
 }
 
 int crm_custom_key_ok(const char *k)
 {
-	return *k && !strpbrk(k, "\"\\") && !has_control(k);
+	return *k && !strpbrk(k, "\"\\") && !crm_has_control(k);
 }
 
 static int validate_all(struct crm *crm, const struct crm_client_fields *f,

@@ -33,9 +33,8 @@ static int yaml_needs_quotes(const char *s)
 	    strpbrk(s, ",[]{}") || strstr(s, ": ") || strstr(s, " #") ||
 	    s[strlen(s) - 1] == ':')
 		return 1;
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return 1;
+	if (crm_has_control(s))
+		return 1;
 	for (const char *const *w = words; *w; w++)
 		if (!strcasecmp(s, *w))
 			return 1;
@@ -47,15 +46,11 @@ static int yaml_needs_quotes(const char *s)
  * quotes, or double ones with escapes for control characters */
 static void yaml_put_string(FILE *f, const char *s)
 {
-	int ctl = 0;
-
 	if (!yaml_needs_quotes(s)) {
 		fputs(s, f);
 		return;
 	}
-	for (const char *p = s; *p; p++)
-		ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
-	if (!ctl) {
+	if (!crm_has_control(s)) {
 		fputc('\'', f);
 		for (; *s; s++) {
 			if (*s == '\'')

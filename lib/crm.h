@@ -137,6 +137,8 @@ char *crm_norm_phone(const char *s);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* 1 if s has a control character: C0, DEL, or C1 (U+0080..U+009F) */
+int crm_has_control(const char *s);
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
