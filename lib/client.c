@@ -252,21 +252,33 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
 static int owner_clash(struct crm *crm, long long op, long long self,
                        const struct values *vals)
 {
-	const int which[] = { CF_EMAIL, CF_PHONE };
-	long long other;
-	int rc;
+	/* one probe of each owner index; the email's match first */
+	static const char sql[] =
+		"SELECT id, email_norm IS ?2 FROM clients WHERE operator_id = ?1"
+		" AND (email_norm = ?2 OR phone_norm = ?3) AND id IS NOT ?4"
+		" ORDER BY email_norm IS ?2 DESC LIMIT 1";
+	sqlite3_stmt *st;
+	long long other = 0;
+	int rc, by_email = 0;
 
-	for (int i = 0; i < 2; i++) {
-		const char *email = which[i] == CF_EMAIL ? vals->email_norm : NULL;
-		const char *phone = which[i] == CF_PHONE ? vals->phone_norm : NULL;
-		if (!email && !phone)
-			continue;
-		if ((rc = crm_client_find_owner(crm, op, email, phone, &other)))
-			return rc;
-		if (other && other != self)
-			return crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
-			               vals->v[which[i]], other);
+	if (!vals->email_norm && !vals->phone_norm)
+		return 0;
+	if (!(st = crm_stmt(crm, sql)))
+		return CRM_SOFTWARE;
+	sqlite3_bind_int64(st, 1, op);
+	crm_bind_text(st, 2, vals->email_norm);
+	crm_bind_text(st, 3, vals->phone_norm);
+	sqlite3_bind_int64(st, 4, self);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		other = sqlite3_column_int64(st, 0);
+		by_email = sqlite3_column_int(st, 1);
 	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(crm, "client");
+	if (other)
+		return crm_err(crm, CRM_DATAERR, "client '%s': already exists as %lld",
+		               vals->v[by_email ? CF_EMAIL : CF_PHONE], other);
 	return 0;
 }
 
