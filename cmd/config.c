@@ -70,8 +70,8 @@ static int config_get(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n != 1)
 		return cmd_usage_error(crm, opts, "KEY", "one key, such as pipeline.stages");
-	if (crm->fmt == FMT_IDS)
-		return crm_err(crm, CRM_USAGE, "config get: format 'ids': its rows have no id");
+	if ((rc = crm_fmt_check(crm, text_cols, 2)))
+		return rc;
 	/* One key in table or tsv, what a terminal and a pipe get by default:
 	 * its value alone, a list one item a line, for a person or a shell
 	 * loop.  A section, or another format, prints rows. */
@@ -92,14 +92,14 @@ static int config_list(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
 	struct rows r = { crm, NULL };
-	int n = opt_parse(crm, argc, argv, opts, "");
+	int n = opt_parse(crm, argc, argv, opts, ""), rc;
 
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
-	if (crm->fmt == FMT_IDS)
-		return crm_err(crm, CRM_USAGE, "config list: format 'ids': its rows have no id");
+	if ((rc = crm_fmt_check(crm, text_cols, 2)))
+		return rc;
 	crm_config_each(&crm->cfg, style_of(crm->fmt), row, &r);
 	rows_end(&r);
 	return 0;

@@ -311,8 +311,9 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 
 	if (!st)
 		return CRM_SOFTWARE;
-	if (printer_begin(pr, cols, 7))
-		return crm_err(crm, CRM_USAGE, "client history: format 'ids': its rows have no id");
+	if ((rc = crm_fmt_check(crm, cols, 7)))
+		return rc;
+	printer_begin(pr, cols, 7);
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		printer_row_stmt(pr, st);

@@ -462,17 +462,29 @@ static void table_flush(struct printer *p)
 
 /* --- the interface --- */
 
+/* the index of the column named "id", -1 when there is none */
+static int id_column(const struct pcol *cols, int ncols)
+{
+	for (int i = 0; i < ncols; i++)
+		if (!strcmp(cols[i].name, "id"))
+			return i;
+	return -1;
+}
+
+int crm_fmt_check(struct crm *crm, const struct pcol *cols, int ncols)
+{
+	if (crm->fmt == FMT_IDS && id_column(cols, ncols) < 0)
+		return crm_err(crm, CRM_USAGE, "%s: format 'ids': its rows have no id",
+		               crm->cmdname);
+	return 0;
+}
+
 int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 {
 	p->cols = cols;
 	p->ncols = ncols;
 	p->rows = 0;
-	p->idcol = -1;
-	for (int i = 0; i < ncols; i++)
-		if (!strcmp(cols[i].name, "id")) {
-			p->idcol = i;
-			break;
-		}
+	p->idcol = id_column(cols, ncols);
 	if (p->fmt == FMT_IDS && p->idcol < 0)
 		return -1;
 	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {

@@ -47,8 +47,13 @@ const char *crm_fmt_name(enum crm_fmt fmt);
 
 /* fmt must be resolved (not FMT_DEFAULT).  The printer does not own out. */
 struct printer *printer_new(FILE *out, enum crm_fmt fmt);
+/* 0 when crm's format can print rows of cols; else CRM_USAGE with the
+ * message: the ids format needs a column named "id".  Every command
+ * checks before it prints. */
+struct crm;
+int crm_fmt_check(struct crm *crm, const struct pcol *cols, int ncols);
 /* cols must outlive the printer.  -1, printing nothing, when the format
- * is ids and no column is named "id". */
+ * is ids and no column is named "id" (crm_fmt_check said so first). */
 int printer_begin(struct printer *p, const struct pcol *cols, int ncols);
 /* Column i of the row is column i of the statement (which has at least
  * ncols columns). */

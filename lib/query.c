@@ -112,7 +112,7 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 		query_add(q, " LIMIT ?");
 		query_bind_int(q, limit);
 	}
-	if ((rc = query_prepare(crm, q, &st)))
+	if ((rc = crm_fmt_check(crm, cols, ncols)) || (rc = query_prepare(crm, q, &st)))
 		return rc;
 	printer_begin(pr, cols, ncols);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
