@@ -207,18 +207,18 @@ static int who_by(struct crm *crm, const char *by, const char *v, long long op,
 
 /* Who the event is about: client_id, lead_id (the source's id, else
  * crm's own), then email, phone, source_url and listing_hash, each tried
- * in turn until one matches a client or a lead.  A lead that is not a
- * client yet is promoted: first contact. */
+ * in turn until one matches a client (*id) or a lead (*lead, which the
+ * caller promotes: first contact). */
 static int find_client(struct crm *crm, const struct crm_event *ev,
-                       long long op, long long *id)
+                       long long op, long long *id, long long *lead_out)
 {
 	static const char *const by[] = { "email", "phone", "source_url", "listing_hash" };
 	const char *vals[] = { ev->email, ev->phone, ev->source_url, ev->listing_hash };
 	long long n, lead = 0;
 	char *norm = NULL;
-	int rc, created;
+	int rc;
 
-	*id = 0;
+	*id = *lead_out = 0;
 	if (ev->client)
 		return crm_client_resolve(crm, ev->client, id);
 	if (ev->client_id) {
@@ -246,14 +246,9 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 			goto cleanup;
 		/* no one by this field: the next one given may know */
 	}
-	if (!lead) {
+	if (!lead)
 		rc = crm_err(crm, CRM_DATAERR, "no client or lead matches the event");
-		goto cleanup;
-	}
-	/* first contact: the lead becomes a client */
-	rc = crm_lead_promote(crm, lead, NULL, ev->channel,
-	                      ev->direction && !strcmp(ev->direction, "in") ? NULL : "contacted",
-	                      id, &created);
+	*lead_out = lead;
 cleanup:
 	free(norm);
 	return rc;
@@ -342,8 +337,8 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], *stage = NULL;
 	/* 0: no operator named, any that knows who the event is about */
-	long long op = crm->operator_id, id = 0;
-	int rc, own, inbound, dup = 0;
+	long long op = crm->operator_id, id = 0, lead = 0;
+	int rc, own, inbound, dup = 0, created;
 	sqlite3_stmt *st;
 
 	*outcome = LOGGED_NEW;
@@ -381,16 +376,22 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
-	/* A re-sent event is a duplicate before anything else is looked up or
-	 * changed for it, so it is a no-op even when who it names has changed
-	 * since.  With a client_id, who it is about is known without a lookup,
-	 * and the insert itself tells a stored external_id (and a client that
-	 * is not there); otherwise finding the client may promote a lead, so
-	 * the external_id is looked up first. */
-	if (!ev->client_id && ev->external_id &&
-	    (rc = comm_stored(crm, ev->external_id, &dup)))
+	/* A re-sent event is a duplicate before anything is changed for it,
+	 * even when who it names has changed since.  When its client is
+	 * found, the insert itself tells a stored external_id; when no one
+	 * is found, or a lead would be promoted, it is looked up first. */
+	rc = find_client(crm, ev, op, &id, &lead);
+	if ((!rc || rc == CRM_DATAERR || rc == CRM_NOTFOUND) && !id && ev->external_id) {
+		int found = rc;
+		if ((rc = comm_stored(crm, ev->external_id, &dup)))
+			goto done;
+		rc = dup ? 0 : found;
+	}
+	if (rc || dup)
 		goto done;
-	if (dup || (rc = find_client(crm, ev, op, &id)))
+	/* first contact: the lead becomes a client */
+	if (!id && (rc = crm_lead_promote(crm, lead, NULL, ev->channel,
+	                                  inbound ? NULL : "contacted", &id, &created)))
 		goto done;
 	if (!(st = crm_stmt(crm, ins))) {
 		rc = CRM_SOFTWARE;
