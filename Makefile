@@ -12,12 +12,12 @@ OUT     ?= crm
 OPT     ?= -O2 -g
 CFLAGS  ?=
 WARN    = -Wall -Wextra -Werror -std=c11 -D_POSIX_C_SOURCE=200809L
-PKGS    = sqlite3 yaml-0.1
+PKGS    = sqlite3 yaml-0.1 libutf8proc
 
 # A missing library names the Debian package that brings it.
 ifeq ($(filter clean help deps demo uninstall,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --version 2>/dev/null),)
-$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev,\
+$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev,\
   $(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error missing library $(word 1,$(subst :, ,$(p))): install the Debian package $(word 2,$(subst :, ,$(p))) (or run .ci/deps))))
 else

@@ -47,11 +47,18 @@ const char *crm_client_field_name(enum client_field f)
 	return fields[f].name;
 }
 
-/* Validated values: v[i] is owned text, or NULL to clear the field. */
+/* Validated values: v[i] is owned text, or NULL to clear the field; f
+ * is the caller's fields with every text in NFC (tags, custom fields,
+ * the reason), which own[] holds. */
 struct values {
 	int given[CF_COUNT];
 	char *v[CF_COUNT];
 	char *email_norm, *phone_norm;
+	struct crm_client_fields f;
+	const char **tags, **untags;
+	struct crm_kv_arg *set;
+	char **own;
+	int nown;
 };
 
 static void values_free(struct values *vals)
@@ -60,6 +67,42 @@ static void values_free(struct values *vals)
 		free(vals->v[i]);
 	free(vals->email_norm);
 	free(vals->phone_norm);
+	for (int i = 0; i < vals->nown; i++)
+		free(vals->own[i]);
+	free(vals->own);
+	free(vals->tags);
+	free(vals->untags);
+	free(vals->set);
+}
+
+/* in as text to store (NFC, owned by vals) into *res; NULL stays NULL */
+static int own_text(struct crm *crm, struct values *vals, const char *what,
+                    const char *in, const char **res)
+{
+	char *t;
+	int rc;
+
+	*res = NULL;
+	if (!in)
+		return 0;
+	if ((rc = crm_text(crm, what, in, &t)))
+		return rc;
+	vals->own = xrealloc(vals->own, (size_t)(vals->nown + 1) * sizeof *vals->own);
+	vals->own[vals->nown++] = t;
+	*res = t;
+	return 0;
+}
+
+/* n texts of in, each as own_text makes it, into a new array *out */
+static int own_texts(struct crm *crm, struct values *vals, const char *what,
+                     const char *const *in, int n, const char ***out)
+{
+	int rc = 0;
+
+	*out = xmalloc((size_t)(n ? n : 1) * sizeof **out);
+	for (int i = 0; i < n && !rc; i++)
+		rc = own_text(crm, vals, what, in[i], &(*out)[i]);
+	return rc;
 }
 
 static void list_join(const struct crm_strlist *l, char *buf, size_t n)
@@ -86,6 +129,8 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	long long n;
 
 	out->given[i] = 1;
+	if (!crm_utf8_valid(in))
+		return crm_text(crm, name, in, &out->v[i]);
 	if (!*in) {
 		switch (fields[i].kind) {
 		case K_REQUIRED: case K_STAGE: case K_STATUS: case K_BOOL: case K_AIMODE:
@@ -97,15 +142,11 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	switch (fields[i].kind) {
 	case K_TEXT:
 	case K_REQUIRED:
-		break;
+		return crm_text(crm, name, in, &out->v[i]);
 	case K_EMAIL:
-		if (!(out->email_norm = crm_norm_email(in)))
-			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", in);
-		break;
+		return crm_owner_value(crm, name, in, 0, &out->v[i], &out->email_norm);
 	case K_PHONE:
-		if (!(out->phone_norm = crm_norm_phone(in)))
-			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", in);
-		break;
+		return crm_owner_value(crm, name, in, 1, &out->v[i], &out->phone_norm);
 	case K_CHANNEL:
 		if (!crm_strlist_has(&crm->cfg.channels, in)) {
 			list_join(&crm->cfg.channels, buf, sizeof buf);
@@ -173,9 +214,24 @@ static int validate_all(struct crm *crm, const struct crm_client_fields *f,
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	out->f = *f;
+	f = &out->f;
 	for (int i = 0; i < CF_COUNT; i++)
 		if (f->v[i] && (rc = validate(crm, i, f->v[i], out)))
 			return rc;
+	if ((rc = own_texts(crm, out, "tag", f->tags, f->ntags, &out->tags)) ||
+	    (rc = own_texts(crm, out, "tag", f->untags, f->nuntags, &out->untags)) ||
+	    (rc = own_text(crm, out, "custom", f->custom_json, &out->f.custom_json)) ||
+	    (rc = own_text(crm, out, "reason", f->reason, &out->f.reason)))
+		return rc;
+	out->f.tags = out->tags;
+	out->f.untags = out->untags;
+	out->set = xmalloc((size_t)(f->nset + 1) * sizeof *out->set);
+	for (int i = 0; i < f->nset; i++)
+		if ((rc = own_text(crm, out, "custom field", f->set[i].key, &out->set[i].key)) ||
+		    (rc = own_text(crm, out, "custom field", f->set[i].value, &out->set[i].value)))
+			return rc;
+	out->f.set = out->set;
 	for (int i = 0; i < f->ntags; i++)
 		if (!tag_ok(f->tags[i]))
 			return crm_err(crm, CRM_DATAERR, "tag '%s': a tag is not empty and has"
@@ -282,11 +338,11 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 	return 0;
 }
 
-static const char *owner_label(const struct crm_client_fields *f)
+/* what names an owner who came without a name */
+static const char *owner_label(const struct values *vals)
 {
-	return f->v[CF_EMAIL] && *f->v[CF_EMAIL] ? f->v[CF_EMAIL] :
-	       f->v[CF_PHONE] && *f->v[CF_PHONE] ? f->v[CF_PHONE] :
-	       f->v[CF_NAME] ? f->v[CF_NAME] : "";
+	return vals->v[CF_EMAIL] ? vals->v[CF_EMAIL] :
+	       vals->v[CF_PHONE] ? vals->v[CF_PHONE] : "";
 }
 
 int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
@@ -311,7 +367,7 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		goto cleanup;
 	if (!vals.v[CF_NAME]) {
 		/* an owner known only by email or phone is named by it */
-		const char *label = owner_label(f);
+		const char *label = owner_label(&vals);
 		if (!*label) {
 			rc = crm_err(crm, CRM_DATAERR, "client: a name, an email or a phone is needed");
 			goto cleanup;
@@ -357,7 +413,7 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	rc = crm_activity(crm, "client", *id, "create", NULL, NULL, vals.v[CF_NAME],
 	                  f->source);
 	if (!rc)
-		rc = crm_client_set_extras(crm, *id, f, &changed);
+		rc = crm_client_set_extras(crm, *id, &vals.f, &changed);
 done:
 	rc = crm_tx_end(crm, own, rc);
 	if (rc)
@@ -463,11 +519,11 @@ int crm_client_update(struct crm *crm, long long id,
 		if (!rc)
 			rc = crm_activity(crm, "client", id, i == CF_STAGE ? "stage" : "edit",
 			                  fields[i].name, old[i], nv,
-			                  i == CF_STAGE ? f->reason : NULL);
+			                  i == CF_STAGE ? vals.f.reason : NULL);
 		n++;
 	}
 	if (!rc)
-		rc = crm_client_set_extras(crm, id, f, &n);
+		rc = crm_client_set_extras(crm, id, &vals.f, &n);
 done:
 	rc = crm_tx_end(crm, own, rc);
 cleanup:

@@ -238,10 +238,10 @@ static int find_client(struct crm *crm, const struct crm_event *ev,
 		const char *v = vals[i];
 		free(norm);
 		norm = NULL;
-		if (i == 0 && !(v = norm = crm_norm_email(vals[i])))
-			return crm_err(crm, CRM_DATAERR, "email '%s': not an email address", vals[i]);
-		if (i == 1 && !(v = norm = crm_norm_phone(vals[i])))
-			return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number", vals[i]);
+		if (i < 2 && (rc = crm_owner_value(crm, by[i], vals[i], i, NULL, &norm)))
+			goto cleanup;
+		if (norm)
+			v = norm;
 		if ((rc = who_by(crm, by[i], v, op, id, &lead)) || *id)
 			goto cleanup;
 		/* no one by this field: the next one given may know */
@@ -326,6 +326,30 @@ static int advance_stage(struct crm *crm, long long id, const char *stage,
 	return crm_client_move(crm, id, stage, to, why);
 }
 
+/* Every text of the event is UTF-8: no byte of it is lost or changed
+ * when it is printed again. */
+static int event_utf8(struct crm *crm, const struct crm_event *ev)
+{
+	const char *const v[] = {
+		ev->client, ev->client_id, ev->lead_id, ev->email, ev->phone,
+		ev->source_url, ev->listing_hash, ev->channel, ev->direction,
+		ev->kind, ev->status, ev->subject, ev->body, ev->at,
+		ev->external_id, ev->operator_id, ev->source,
+	};
+	static const char *const names[] = {
+		"client", "client_id", "lead_id", "email", "phone", "source_url",
+		"listing_hash", "channel", "direction", "kind", "status", "subject",
+		"body", "at", "external_id", "operator_id", "source",
+	};
+	size_t bad;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		if (v[i] && (bad = crm_utf8_check(v[i], strlen(v[i]))))
+			return crm_err(crm, CRM_DATAERR, "%s: not valid UTF-8 (byte %zu)",
+			               names[i], bad);
+	return 0;
+}
+
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_out)
 {
@@ -336,12 +360,15 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		" ON CONFLICT (external_id) DO NOTHING";
 	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], *stage = NULL;
+	char *subject = NULL, *body = NULL;
 	/* 0: no operator named, any that knows who the event is about */
 	long long op = crm->operator_id, id = 0, lead = 0;
 	int rc, own, inbound, dup = 0, created;
 	sqlite3_stmt *st;
 
 	*outcome = LOGGED_NEW;
+	if ((rc = event_utf8(crm, ev)))
+		return rc;
 	if (!ev->channel)
 		return crm_err(crm, CRM_DATAERR, "channel: missing");
 	if (!crm_config_has_channel(&crm->cfg, ev->channel))
@@ -374,8 +401,11 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (ev->operator_id && (crm_parse_int(ev->operator_id, &op) || op < 1))
 		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", ev->operator_id);
 
+	if ((rc = crm_text(crm, "subject", ev->subject ? ev->subject : "", &subject)) ||
+	    (rc = crm_text(crm, "body", ev->body ? ev->body : "", &body)))
+		goto cleanup;
 	if ((rc = crm_tx_begin(crm, &own)))
-		return rc;
+		goto cleanup;
 	/* A re-sent event is a duplicate before anything is changed for it,
 	 * even when who it names has changed since.  When its client is
 	 * found, the insert itself tells a stored external_id; when no one
@@ -402,8 +432,8 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	sqlite3_bind_text(st, 3, inbound ? "in" : "out", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
-	crm_bind_text(st, 6, ev->subject);
-	crm_bind_text(st, 7, ev->body);
+	crm_bind_text(st, 6, subject);
+	crm_bind_text(st, 7, body);
 	sqlite3_bind_text(st, 8, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, source, -1, SQLITE_STATIC);
 	crm_bind_text(st, 10, ev->external_id);
@@ -434,10 +464,13 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!rc)
 		rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
 done:
-	free(stage);
 	rc = crm_tx_end(crm, own, rc);
 	if (!rc && dup)
 		*outcome = LOGGED_DUPLICATE;
+cleanup:
+	free(stage);
+	free(subject);
+	free(body);
 	if (client_out)
 		*client_out = rc || dup ? 0 : id;
 	return rc;

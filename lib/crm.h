@@ -126,19 +126,41 @@ int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 
-/* norm.c: owner identity */
-/* lower-case, trimmed email; NULL (and no allocation) when s is not one
- * word with an '@' in it */
+/* text.c: Unicode text (libutf8proc) and owner identity */
+/* 0 when s[0..n) is valid UTF-8 (no overlong form, surrogate or code
+ * point past U+10FFFF); else the position, from 1, of the first bad byte */
+size_t crm_utf8_check(const char *s, size_t n);
+int crm_utf8_valid(const char *s);
+/* s (or s[0..n)) in Unicode NFC (owned); NULL when it is not UTF-8 */
+char *crm_nfc(const char *s);
+char *crm_nfc_n(const char *s, size_t n);
+/* Text a user stores: CRM_DATAERR "WHAT: not valid UTF-8 (byte N)", else
+ * *out is its NFC form (owned). */
+int crm_text(struct crm *crm, const char *what, const char *in, char **out);
+/* s without Unicode white space at either end: the start, and its length
+ * in *n */
+const char *crm_trim_space(const char *s, size_t *n);
+/* The first control, format or space character (Unicode Cc, Cf, Zs, Zl,
+ * Zp; U+0020 too unless allow_space) of valid UTF-8 s[0..n), -1 if none */
+long crm_invisible(const char *s, size_t n, int allow_space);
+/* 1 if s has a control character: C0, DEL, or C1 (U+0080..U+009F) */
+int crm_has_control(const char *s);
+/* The owner keys.  An email: trimmed of white space, one word with an @,
+ * in NFC and case folded.  A phone: its digits, keeping a leading '+', at
+ * least 5.  NULL (and no allocation) when s is not one: not UTF-8, or a
+ * control, format or space character inside. */
 char *crm_norm_email(const char *s);
-/* digits only, keeping a leading '+'; NULL when fewer than 5 digits */
 char *crm_norm_phone(const char *s);
+/* An email (phone set: a phone) given for field: *norm its owner key, and
+ * *value (may be NULL) what is stored, trimmed and in NFC; both owned.
+ * CRM_DATAERR naming the field and what is wrong. */
+int crm_owner_value(struct crm *crm, const char *field, const char *in, int phone,
+                    char **value, char **norm);
 
 /* util */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
-/* 1 if s has a control character: C0, DEL, or C1 (U+0080..U+009F) */
-int crm_has_control(const char *s);
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */

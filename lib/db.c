@@ -18,6 +18,13 @@ extern const char crm_schema_sql[];
  * database gets schema.sql whole and the last version at once. */
 static const char *const migrations[] = {
 	NULL, /* 0 -> 1: schema.sql */
+	/* 1 -> 2: emails are owner keys in NFC and case folded, not only in
+	 * ASCII lower case.  A key another owner has already keeps its old
+	 * form (OR IGNORE), and one that is no longer an email too. */
+	"UPDATE OR IGNORE clients SET email_norm = coalesce(crm_norm_email(email), email_norm)"
+	" WHERE email IS NOT NULL;"
+	"UPDATE leads SET email_norm = coalesce(crm_norm_email(contact_email), email_norm)"
+	" WHERE contact_email IS NOT NULL;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -113,24 +120,6 @@ static int exec(struct crm *crm, const char *sql, const char *ctx)
 	return 0;
 }
 
-static int pragma_int(struct crm *crm, const char *sql, int *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return crm_sqlerr(crm, "database");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int(st, 0);
-		rc = 0;
-	} else {
-		rc = crm_sqlerr(crm, "database");
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* WAL mode for a new file.  The change takes a lock that the busy
  * handler does not wait for, so processes that all open the new file at
  * once wait here, up to the busy timeout. */
@@ -147,46 +136,101 @@ static int set_wal(struct crm *crm)
 	return rc == SQLITE_OK ? 0 : crm_sqlerr(crm, "database");
 }
 
-static int migrate(struct crm *crm)
+/* crm_norm_email() in SQL, for the migrations */
+static void sql_norm_email(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	int version, appid, ntables, rc;
-	char sql[64];
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	char *norm = s ? crm_norm_email(s) : NULL;
 
-	if ((rc = pragma_int(crm, "PRAGMA user_version", &version)))
-		return rc;
-	if (version == SCHEMA_VERSION)
-		return 0;
-	if (version > SCHEMA_VERSION)
+	(void)argc;
+	if (norm)
+		sqlite3_result_text(ctx, norm, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* What the file says of itself: its schema version, its application id,
+ * and how many objects its schema has. */
+struct db_id {
+	int version, appid, nobjects;
+};
+
+static int read_id(struct crm *crm, struct db_id *id)
+{
+	static const char sql[] =
+		"SELECT (SELECT user_version FROM pragma_user_version),"
+		" (SELECT application_id FROM pragma_application_id),"
+		" (SELECT count(*) FROM sqlite_schema)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return crm_sqlerr(crm, "database");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id->version = sqlite3_column_int(st, 0);
+		id->appid = sqlite3_column_int(st, 1);
+		id->nobjects = sqlite3_column_int(st, 2);
+		rc = 0;
+	} else {
+		rc = crm_sqlerr(crm, "database");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* 0 when the file is a crm database of a version this binary can open or
+ * bring up to date, or a new empty file; else 73 with the reason.  A
+ * version is ours only with our application id. */
+static int check_id(struct crm *crm, const struct db_id *id)
+{
+	if (id->version == 0 && id->appid == 0 && id->nobjects == 0)
+		return 0;   /* new */
+	if (id->appid != CRM_APPLICATION_ID || id->version <= 0)
+		return crm_err(crm, CRM_CANTCREAT, "database '%s': not a crm database"
+		               " (application id %d, schema version %d)", crm->db_path,
+		               id->appid, id->version);
+	if (id->version > SCHEMA_VERSION)
 		return crm_err(crm, CRM_CANTCREAT,
 		               "database '%s': schema version %d is newer than this crm knows (%d); upgrade crm",
-		               crm->db_path, version, SCHEMA_VERSION);
+		               crm->db_path, id->version, SCHEMA_VERSION);
+	return 0;
+}
+
+static int migrate(struct crm *crm)
+{
+	struct db_id id;
+	int version, rc;
+	char sql[64];
+
+	if ((rc = read_id(crm, &id)) || (rc = check_id(crm, &id)))
+		return rc;
+	if (id.version == SCHEMA_VERSION)
+		return 0;
 	/* A new, empty file: WAL, so that readers go on while one process
 	 * writes.  The mode is kept in the file; it cannot change inside a
 	 * transaction, and an existing database keeps the mode it has (a
 	 * read-only one could not change it). */
-	if (version == 0 &&
-	    ((rc = pragma_int(crm, "SELECT count(*) FROM sqlite_schema", &ntables)) ||
-	     (!ntables && (rc = set_wal(crm)))))
+	if (id.version == 0 && (rc = set_wal(crm)))
 		return rc;
 	if ((rc = crm_begin(crm)))
 		return rc;
 	/* look again inside the write lock: another process may have won */
-	if ((rc = pragma_int(crm, "PRAGMA user_version", &version)) ||
-	    (rc = pragma_int(crm, "PRAGMA application_id", &appid)) ||
-	    (rc = pragma_int(crm, "SELECT count(*) FROM sqlite_schema", &ntables)))
+	if ((rc = read_id(crm, &id)) || (rc = check_id(crm, &id)))
 		goto fail;
-	if (version == SCHEMA_VERSION)
+	if (id.version == SCHEMA_VERSION)
 		return crm_commit(crm);
+	version = id.version;
 	if (version == 0) {
-		if (ntables > 0 || (appid && appid != CRM_APPLICATION_ID)) {
-			rc = crm_err(crm, CRM_CANTCREAT,
-			             "database '%s': not a crm database (it has other tables)",
-			             crm->db_path);
-			goto fail;
-		}
 		if ((rc = exec(crm, crm_schema_sql, "schema")))
 			goto fail;
 		version = SCHEMA_VERSION;
+	}
+	if (version < SCHEMA_VERSION &&
+	    sqlite3_create_function(crm->db, "crm_norm_email", 1,
+	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            sql_norm_email, NULL, NULL) != SQLITE_OK) {
+		rc = crm_sqlerr(crm, "migration");
+		goto fail;
 	}
 	for (; version < SCHEMA_VERSION; version++)
 		if (migrations[version] &&

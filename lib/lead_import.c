@@ -39,6 +39,7 @@ int crm_viability(const struct crm_config *cfg,
 /* the values of one record, validated */
 struct lead_values {
 	const char *v[LF_COUNT];
+	char *email, *phone;            /* as stored: trimmed, NFC */
 	char *email_norm, *phone_norm;
 	double price;
 	long long operator_id;
@@ -121,6 +122,7 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 {
 	const char *g;
 	long long n;
+	int rc;
 
 	memset(lv, 0, sizeof *lv);
 	for (int i = 0; i < LF_COUNT; i++)
@@ -161,18 +163,24 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 		lv->price = strtod(lv->v[LF_PRICE], NULL);
 	}
 	if (lv->v[LF_CONTACT_EMAIL] &&
-	    !(lv->email_norm = crm_norm_email(lv->v[LF_CONTACT_EMAIL])))
-		return crm_err(crm, CRM_DATAERR, "contact_email '%s': not an email address",
-		               lv->v[LF_CONTACT_EMAIL]);
+	    (rc = crm_owner_value(crm, "contact_email", lv->v[LF_CONTACT_EMAIL], 0,
+	                          &lv->email, &lv->email_norm)))
+		return rc;
 	if (lv->v[LF_CONTACT_PHONE] &&
-	    !(lv->phone_norm = crm_norm_phone(lv->v[LF_CONTACT_PHONE])))
-		return crm_err(crm, CRM_DATAERR, "contact_phone '%s': not a phone number",
-		               lv->v[LF_CONTACT_PHONE]);
+	    (rc = crm_owner_value(crm, "contact_phone", lv->v[LF_CONTACT_PHONE], 1,
+	                          &lv->phone, &lv->phone_norm)))
+		return rc;
+	if (lv->email)
+		lv->v[LF_CONTACT_EMAIL] = lv->email;
+	if (lv->phone)
+		lv->v[LF_CONTACT_PHONE] = lv->phone;
 	return lead_raw(crm, rec, &lv->raw);
 }
 
 static void lead_values_free(struct lead_values *lv)
 {
+	free(lv->email);
+	free(lv->phone);
 	free(lv->email_norm);
 	free(lv->phone_norm);
 	free(lv->raw);

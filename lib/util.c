@@ -56,11 +56,3 @@ const char *crm_in_set(const char *s, const char *const *set)
 			return *set;
 	return NULL;
 }
-
-int crm_has_control(const char *str)
-{
-	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
-		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f))
-			return 1;
-	return 0;
-}

@@ -176,7 +176,7 @@ SH
 	run --separate-stderr crm init
 	assert_success
 	run sqlite3 "$CRM_DB" 'PRAGMA user_version; PRAGMA journal_mode; PRAGMA application_id'
-	assert_line --index 0 1
+	assert_line --index 0 2
 	assert_line --index 1 wal
 	assert_line --index 2 1668443441
 }
@@ -192,7 +192,7 @@ SH
 	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
 	run --separate-stderr crm client list
 	assert_failure 73
-	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (1); upgrade crm"
+	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (2); upgrade crm"
 }
 
 @test "a file that is not a crm database is refused" {

@@ -32,7 +32,7 @@ load helper
 	add_client --name Ana --email ana@x.test
 	run --separate-stderr crm client add --name Other --email ' ANA@X.test '
 	assert_failure 65
-	assert_equal "$stderr" "crm: client ' ANA@X.test ': already exists as 1"
+	assert_equal "$stderr" "crm: client 'ANA@X.test': already exists as 1"
 }
 
 @test "phones are compared by their digits, keeping a leading +" {
@@ -479,4 +479,76 @@ Y
 	crm -q client edit 1 --unset "$key"
 	run crm client show 1 --format json
 	echo "$output" | jq -e '.custom == {}'
+}
+
+@test "an owner's email with a trailing no-break space or other white space is the same owner" {
+	add_client --name A --email a@b.com
+	run --separate-stderr crm client add --name B --email $'a@b.com\xc2\xa0'
+	assert_failure 65
+	assert_equal "$stderr" "crm: client 'a@b.com': already exists as 1"
+	run --separate-stderr crm client add --name B --email $'\xe2\x80\x83A@B.COM\t'
+	assert_failure 65
+	assert_equal "$stderr" "crm: client 'A@B.COM': already exists as 1"
+	# what is stored is trimmed too
+	add_client --name C --email $' c@b.com\xc2\xa0'
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM clients WHERE id = $id")" c@b.com
+}
+
+@test "a control, format or space character inside an email or phone is bad data (65)" {
+	run --separate-stderr crm client add --name A --email $'c\u200b1@ex.com'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: email \'c\u200b1@ex.com\': U+200B is not allowed in an email address (a control, format or space character)'
+	run --separate-stderr crm client add --name A --phone $'600\u2060111222'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
+	run --separate-stderr crm client add --name A --phone $'600\xc2\xa0111 222'
+	assert_failure 65
+	stderr_has 'U+00A0 is not allowed in a phone number'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+	# plain spaces in a phone are how people write them
+	add_client --name A --phone '+34 600 111 222'
+}
+
+@test "the same email in NFD, NFC or another case of an accented letter is one owner" {
+	add_client --name A --email $'Jose\xcc\x81@x.test'
+	run --separate-stderr crm client add --name B --email $'JOS\xc3\x89@X.test'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: client \'JOS\xc3\x89@X.test\': already exists as 1'
+	run --separate-stderr crm client show $'jos\xc3\xa9@x.test' --format json
+	assert_success
+	echo "$output" | jq -e '.id == 1'
+}
+
+@test "names, notes, tags and custom fields are stored in NFC" {
+	add_client --name $'Nu\xcc\x81n\xcc\x83ez' --note $'Ma\xcc\x81laga' --tag $'vie\xcc\x81w' --set $'pi\xcc\x81so=3\xcc\x81'
+	run sqlite3 "$CRM_DB" "SELECT name, notes, custom FROM clients; SELECT tag FROM client_tags"
+	assert_output $'N\xc3\xba\xc3\xb1ez|M\xc3\xa1laga|{"p\xc3\xadso":"3\xcc\x81"}\nvi\xc3\xa9w'
+}
+
+@test "invalid UTF-8 in an argument is bad data (65), and nothing is stored" {
+	for bad in $'\xff\xfe' $'\xc0\xaf' $'\xed\xa0\x80'; do
+		run --separate-stderr crm client add --name "x${bad}"
+		assert_failure 65
+		assert_equal "$stderr" 'crm: name: not valid UTF-8 (byte 2)'
+	done
+	run --separate-stderr crm client add --name A --note $'\xff'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: notes: not valid UTF-8 (byte 1)'
+	run --separate-stderr crm client add --name A --tag $'t\xff'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: tag: not valid UTF-8 (byte 2)'
+	run --separate-stderr crm client add --name A --email $'a\xff@x.test'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: email: not valid UTF-8 (byte 2)'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+}
+
+@test "a database whose emails were keyed in ASCII lower case is migrated: NFC and case folded" {
+	add_client --name A --email $'\xc3\x81NA@x.test'
+	# as a version 1 database keyed it
+	sqlite3 "$CRM_DB" $'UPDATE clients SET email_norm = \'\xc3\x81na@x.test\'; PRAGMA user_version = 1'
+	run --separate-stderr crm client add --name B --email $'\xc3\xa1na@x.test'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: client \'\xc3\xa1na@x.test\': already exists as 1'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n2'
 }

@@ -75,7 +75,7 @@ C
 	assert_success
 	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 1 rejected'
 	assert_equal "$(wc -l < rej.tsv)" 1
-	assert_equal "$(cat rej.tsv)" $'3\temail \'b\\tad\': not an email address\t"B\\nb","b\tad"'
+	assert_equal "$(cat rej.tsv)" $'3\temail \'b\\tad\': U+0009 is not allowed in an email address (a control, format or space character)\t"B\\nb","b\tad"'
 }
 
 @test "bad tags and custom columns are rejected" {

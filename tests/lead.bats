@@ -358,5 +358,5 @@ p,1$(printf '%0400d' 0)"
 @test "a contact_email that is not one word with an @ is bad data, as for clients" {
 	run --separate-stderr crm lead import - <<< $'external_id,contact_email\nb1,bad email@x.test'
 	assert_failure 65
-	assert_equal "$stderr" "crm: stdin:2: contact_email 'bad email@x.test': not an email address"
+	assert_equal "$stderr" "crm: stdin:2: contact_email 'bad email@x.test': U+0020 is not allowed in an email address (a control, format or space character)"
 }

@@ -1,0 +1,248 @@
+/* text.c: Unicode text, through libutf8proc: UTF-8 that is valid, text
+ * in NFC, and owner identity (emails and phones) that invisible
+ * characters cannot split in two.  ASCII, the common case, takes a fast
+ * path that never calls the library. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "crm.h"
+
+static int ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+size_t crm_utf8_check(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+		/* utf8proc refuses overlong forms, surrogates and code points
+		 * past U+10FFFF */
+		if (len <= 0)
+			return i + 1;
+		i += (size_t)len;
+	}
+	return 0;
+}
+
+int crm_utf8_valid(const char *s)
+{
+	return crm_utf8_check(s, strlen(s)) == 0;
+}
+
+/* s[0..n) mapped by utf8proc with options (owned); NULL when it is not
+ * UTF-8 */
+static char *map(const char *s, size_t n, utf8proc_option_t options)
+{
+	utf8proc_uint8_t *out = NULL;
+
+	if (utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+	                 options | UTF8PROC_STABLE) < 0)
+		return NULL;
+	return (char *)out;
+}
+
+char *crm_nfc_n(const char *s, size_t n)
+{
+	char *out;
+
+	if (ascii(s, n)) {
+		out = xmalloc(n + 1);
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return out;
+	}
+	if (!(out = map(s, n, UTF8PROC_COMPOSE)))
+		return NULL;
+	return out;
+}
+
+char *crm_nfc(const char *s)
+{
+	return crm_nfc_n(s, strlen(s));
+}
+
+int crm_text(struct crm *crm, const char *what, const char *in, char **out)
+{
+	size_t bad = crm_utf8_check(in, strlen(in));
+
+	*out = NULL;
+	if (bad)
+		return crm_err(crm, CRM_DATAERR, "%s: not valid UTF-8 (byte %zu)", what, bad);
+	*out = crm_nfc(in);
+	return 0;
+}
+
+/* Unicode White_Space: the separators (Zs, Zl, Zp) and the controls
+ * TAB, LF, VT, FF, CR and NEL */
+static int is_space(utf8proc_int32_t c)
+{
+	if (c < 0x80)
+		return c == ' ' || (c >= '\t' && c <= '\r');
+	if (c == 0x85)
+		return 1;
+	utf8proc_category_t cat = utf8proc_category(c);
+	return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+	       cat == UTF8PROC_CATEGORY_ZP;
+}
+
+/* the code point at s (valid UTF-8), its length in *len */
+static utf8proc_int32_t cp_at(const char *s, size_t n, size_t *len)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s,
+	                                      (utf8proc_ssize_t)n, &c);
+	*len = l > 0 ? (size_t)l : 1;
+	return l > 0 ? c : 0xfffd;
+}
+
+const char *crm_trim_space(const char *s, size_t *n)
+{
+	const char *end = s + strlen(s);
+	size_t len;
+
+	while (s < end && is_space(cp_at(s, (size_t)(end - s), &len)))
+		s += len;
+	/* from the end: step back over one code point at a time */
+	while (end > s) {
+		const char *p = end - 1;
+		while (p > s && ((unsigned char)*p & 0xc0) == 0x80)
+			p--;
+		if (!is_space(cp_at(p, (size_t)(end - p), &len)))
+			break;
+		end = p;
+	}
+	*n = (size_t)(end - s);
+	return s;
+}
+
+long crm_invisible(const char *s, size_t n, int allow_space)
+{
+	size_t len;
+
+	for (size_t i = 0; i < n; i += len) {
+		utf8proc_int32_t c = cp_at(s + i, n - i, &len);
+		if (c == ' ' && allow_space)
+			continue;
+		if (c < 0x80) {
+			if (c <= ' ' || c == 0x7f)
+				return c;
+			continue;
+		}
+		switch (utf8proc_category(c)) {
+		case UTF8PROC_CATEGORY_CC: case UTF8PROC_CATEGORY_CF:
+		case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL:
+		case UTF8PROC_CATEGORY_ZP:
+			return c;
+		default:
+			break;
+		}
+	}
+	return -1;
+}
+
+int crm_has_control(const char *str)
+{
+	for (const unsigned char *s = (const unsigned char *)str; *s; s++)
+		if (*s < 0x20 || *s == 0x7f || (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
+enum owner_text { OWNER_OK, OWNER_NOT_UTF8, OWNER_INVISIBLE };
+
+/* The owner key of an email or a phone: valid UTF-8, trimmed of white
+ * space, with no control, format or space character inside (a phone may
+ * have plain spaces).  *s and *n say what is left. */
+static enum owner_text owner_text(const char **s, size_t *n, int phone)
+{
+	if (!crm_utf8_valid(*s))
+		return OWNER_NOT_UTF8;
+	*s = crm_trim_space(*s, n);
+	return crm_invisible(*s, *n, phone) >= 0 ? OWNER_INVISIBLE : OWNER_OK;
+}
+
+char *crm_norm_email(const char *s)
+{
+	size_t n;
+	char *out;
+
+	if (!s || owner_text(&s, &n, 0) || !n || !memchr(s, '@', n))
+		return NULL;
+	if (!ascii(s, n))   /* NFC, then case folded: ANA, ana and ána */
+		return map(s, n, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	out = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[n] = '\0';
+	return out;
+}
+
+char *crm_norm_phone(const char *s)
+{
+	char *out, *o;
+	size_t n;
+	int ndigits = 0;
+
+	if (!s || owner_text(&s, &n, 1))
+		return NULL;
+	o = out = xmalloc(n + 2);
+	/* a + before the first digit is kept: "+34 ...", "(+34) ..." */
+	size_t first = strcspn(s, "+0123456789");
+	if (first < n && s[first] == '+')
+		*o++ = '+';
+	for (size_t i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i])) {
+			*o++ = s[i];
+			ndigits++;
+		}
+	}
+	*o = '\0';
+	if (ndigits < 5) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int crm_owner_value(struct crm *crm, const char *field, const char *in, int phone,
+                    char **value, char **norm)
+{
+	const char *s = in;
+	size_t n;
+
+	*norm = NULL;
+	if (value)
+		*value = NULL;
+	switch (owner_text(&s, &n, phone)) {
+	case OWNER_NOT_UTF8:
+		return crm_err(crm, CRM_DATAERR, "%s: not valid UTF-8 (byte %zu)", field,
+		               crm_utf8_check(in, strlen(in)));
+	case OWNER_INVISIBLE:
+		return crm_err(crm, CRM_DATAERR, "%s '%.*s': U+%04lX is not allowed in %s"
+		               " (a control, format or space character)", field, (int)n, s,
+		               (unsigned long)crm_invisible(s, n, phone),
+		               phone ? "a phone number" : "an email address");
+	case OWNER_OK:
+		break;
+	}
+	if (!(*norm = phone ? crm_norm_phone(in) : crm_norm_email(in)))
+		return crm_err(crm, CRM_DATAERR, "%s '%s': not %s", field, in,
+		               phone ? "a phone number" : "an email address");
+	if (value)
+		*value = crm_nfc_n(s, n);
+	return 0;
+}
