@@ -1,10 +1,9 @@
 /* batch.c: one transaction over a stream of records (see batch.h). */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "batch.h"
+#include "outfile.h"
 
 static int savepoint(struct crm *crm, const char *sql)
 {
@@ -52,12 +51,12 @@ static int reject(struct crm *crm, struct crm_batch *b, FILE *rf,
 
 int crm_batch_run(struct crm *crm, struct crm_batch *b)
 {
-	struct crm_reader *r;
+	struct crm_reader *r = NULL;
 	struct crm_record *rec;
+	struct crm_outfile rej = { 0 };
 	FILE *rf = NULL;
 	char reason[sizeof crm->err];
-	int rc = 0, got, outcome, tolerant, made_reject;
-	struct stat sb;
+	int rc = 0, got, outcome, tolerant;
 	long long stored = 0;
 
 	memset(b->counts, 0, sizeof b->counts);
@@ -66,11 +65,13 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	if (b->max_errors < 0 && !b->reject_path)
 		b->max_errors = 0;
 	tolerant = b->reject_path || b->max_errors != 0;
-	/* a file this run makes, and may take back on failure */
-	made_reject = b->reject_path && access(b->reject_path, F_OK) != 0;
-	if (b->reject_path && !(rf = fopen(b->reject_path, "w")))
-		return crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s",
-		               b->reject_path, strerror(errno));
+	/* never the database or the input; renamed into place only when the
+	 * batch is stored */
+	if (b->reject_path) {
+		if ((rc = crm_out_open(crm, "reject file", b->reject_path, &b->in, 1, &rej)))
+			return rc;
+		rf = rej.fp;
+	}
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);
@@ -105,19 +106,14 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	/* input that broke off is not a whole batch: store none of it */
 	if (!rc && ferror(b->in))
 		rc = crm_err(crm, CRM_NOINPUT, "%s: read error: %s", b->name, strerror(errno));
+	/* the rejects are on disk before the good records are committed */
+	if (!rc && rf && (rc = crm_out_close(crm, &rej)) == 0)
+		rf = NULL;
+	if (!rc && b->before_commit)
+		rc = b->before_commit(crm);
+	if (!rc)
+		rc = crm_commit(crm);
 	if (rc) {
-		crm_rollback(crm);
-		memset(b->counts, 0, sizeof b->counts);
-		goto cleanup;
-	}
-	/* a write that failed may have drained the buffer: ask the stream */
-	if (rf && (fflush(rf) != 0 || ferror(rf))) {
-		crm_rollback(crm);
-		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,
-		             strerror(errno));
-		goto cleanup;
-	}
-	if ((b->before_commit && (rc = b->before_commit(crm))) || (rc = crm_commit(crm))) {
 		crm_rollback(crm);
 		memset(b->counts, 0, sizeof b->counts);
 		goto cleanup;
@@ -128,14 +124,12 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		             b->name, b->rejected, b->rejected == 1 ? "" : "s");
 cleanup:
 	reader_free(r);
-	if (rf && fclose(rf) != 0 && !rc)
-		rc = crm_err(crm, CRM_CANTCREAT, "reject file '%s': %s", b->reject_path,
-		             strerror(errno));
-	/* a batch that failed for another reason than bad data (unreadable
-	 * input, a busy database) leaves no reject file of its own making to
-	 * mislead; a file that was there (or /dev/null) is never removed */
-	if (rf && rc && rc != CRM_DATAERR && !b->committed && made_reject &&
-	    lstat(b->reject_path, &sb) == 0 && S_ISREG(sb.st_mode))
-		unlink(b->reject_path);
+	/* a batch that was not stored leaves the old reject file (if any)
+	 * as it was: no file of this run's to mislead */
+	if (b->reject_path) {
+		int wrc = b->committed ? crm_out_commit(crm, &rej) : (crm_out_abort(&rej), 0);
+		if (wrc && !rc)
+			rc = wrc;
+	}
 	return rc;
 }
