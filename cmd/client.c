@@ -112,7 +112,7 @@ static int client_add(struct crm *crm, int argc, char **argv)
 
 static int client_import(struct crm *crm, int argc, char **argv)
 {
-	return cmd_import(crm, argc, argv, crm_client_import);
+	return cmd_import(crm, argc, argv, &crm_client_importer);
 }
 
 static int client_list(struct crm *crm, int argc, char **argv)
@@ -149,7 +149,7 @@ static int client_list(struct crm *crm, int argc, char **argv)
 		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
 	flt.operator_id = op_seen ? op : crm->operator_id;
 	flt.wide = wide || crm->fmt != FMT_TABLE;
-	pr = printer_new(stdout, crm->fmt);
+	pr = printer_open(crm, stdout);
 	rc = crm_client_list(crm, &flt, pr);
 	printer_free(pr);
 	return rc;
@@ -259,7 +259,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if ((rc = one_client(crm, opts, "CLIENT", n, argv, &id)))
 		return rc;
-	pr = printer_new(stdout, crm->fmt);
+	pr = printer_open(crm, stdout);
 	rc = crm_client_history(crm, id, pr);
 	printer_free(pr);
 	return rc;

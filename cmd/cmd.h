@@ -80,8 +80,8 @@ int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
                    int n, char **argv, struct cmd_input *in);
 void cmd_input_close(struct cmd_input *in);
 /* An import command: FILE|- and the batch options, each record through
- * fn, then "<cmd>: N inserted, N updated, N unchanged, N rejected" unless
- * -q (fn's outcomes are enum crm_upsert). */
-int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn);
+ * imp, then "<cmd>: N inserted, N updated, N unchanged, N rejected" unless
+ * -q (its outcomes are enum crm_upsert). */
+int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer *imp);
 
 #endif

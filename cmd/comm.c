@@ -50,7 +50,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		return cmd_usage_error(crm, opts, usage, "one client or '-', not %d", n);
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
-			in.batch.fn = crm_comm_log_record;
+			in.batch.imp = &crm_comm_importer;
 			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
@@ -106,7 +106,7 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 	flt.until = until ? u : NULL;
 	if (n == 1 && (rc = crm_client_resolve(crm, argv[0], &flt.client_id)))
 		return rc;
-	pr = printer_new(stdout, crm->fmt);
+	pr = printer_open(crm, stdout);
 	rc = crm_comm_list(crm, &flt, pr);
 	printer_free(pr);
 	return rc;

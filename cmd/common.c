@@ -62,6 +62,11 @@ int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
 		}
 		while (!rc && (len = getline(&line, &cap, stdin)) > 0) {
 			lineno++;
+			/* C strings end at a NUL: the rest of the line would vanish */
+			if (memchr(line, '\0', (size_t)len)) {
+				rc = crm_err(crm, CRM_DATAERR, "stdin:%ld: a NUL byte in the line", lineno);
+				break;
+			}
 			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
 			                   line[len - 1] == ' ' || line[len - 1] == '\t'))
 				line[--len] = '\0';
@@ -145,7 +150,7 @@ void cmd_input_close(struct cmd_input *in)
 }
 
 
-int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn)
+int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer *imp)
 {
 	static const char usage[] = "[FILE|-] [--map SRC=FIELD]...";
 	struct cmd_input in;
@@ -161,7 +166,7 @@ int cmd_import(struct crm *crm, int argc, char **argv, batch_fn fn)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		rc = OPT_EXIT(n);
 	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
-		in.batch.fn = fn;
+		in.batch.imp = imp;
 		rc = crm_batch_run(crm, &in.batch);
 		if (in.batch.committed)
 			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",

@@ -44,7 +44,7 @@ static void row(const char *key, const char *value, void *arg)
 	const char *vals[] = { key, value };
 
 	if (!r->pr) {
-		r->pr = printer_new(stdout, r->crm->fmt);
+		r->pr = printer_open(r->crm, stdout);
 		printer_begin(r->pr, style_of(r->crm->fmt) == CRM_CONFIG_JSON
 		              ? json_cols : text_cols, 2);
 	}

@@ -1,6 +1,7 @@
 /* crm.c: the dispatcher.  One command table is the single source of truth
  * for `crm help`, the bash completion and the man page check. */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,7 +27,7 @@ static const struct cmd commands[] = {
 
 static const char usage_text[] =
 	"usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]\n"
-	"           [--actor NAME] [-q] [--help] [--version] COMMAND [ARGS]\n";
+	"           [--safe-csv] [--actor NAME] [-q] [--help] [--version] COMMAND [ARGS]\n";
 
 static const struct cmd *find(const struct cmd *table, const char *name)
 {
@@ -178,7 +179,7 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 		else if (is_global_valued(prev))
 			;
 		else if (cur[0] == '-')
-			puts("--db\n--config\n--operator\n--format\n--actor\n--quiet\n--help\n--version");
+			puts("--db\n--config\n--operator\n--format\n--safe-csv\n--actor\n--quiet\n--help\n--version");
 		else
 			put_names(commands);
 		return 0;
@@ -250,12 +251,15 @@ static int wants_no_db(int argc, char **argv)
 	return 0;
 }
 
-/* stdout is data: a write error (a full disk) must not pass silently */
-static int close_stdout(void)
+/* stdout is data: a write error (a full disk) must not pass silently.
+ * When the command has committed a change, a retry would find it done:
+ * say so, with an exit status of its own. */
+static int close_stdout(int committed)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "crm: stdout: write error: %s\n", strerror(errno));
-		return CRM_CANTCREAT;
+		fprintf(stderr, "crm: stdout: write error: %s%s\n", strerror(errno),
+		        committed ? "; the change was committed, only its output is lost" : "");
+		return committed ? CRM_IOERR : CRM_CANTCREAT;
 	}
 	return 0;
 }
@@ -299,6 +303,7 @@ static int run(struct crm *crm, int argc, char **argv)
 		rc = crm_db_open(crm);
 		if (rc)
 			return cmd_fail(crm, rc);
+		crm->committed = 0;   /* making the database is not the command's change */
 	}
 	rc = c->fn(crm, argc, argv);
 	return cmd_fail(crm, rc);
@@ -349,6 +354,9 @@ int main(int argc, char **argv)
 
 	memset(&crm, 0, sizeof crm);
 	crm.fmt = FMT_DEFAULT;
+	/* past `ulimit -f` a write fails with EFBIG and is told as such; the
+	 * signal would end crm with no word and the transaction half done */
+	signal(SIGXFSZ, SIG_IGN);
 	crm.db_opt = getenv("CRM_DB");
 	crm.config_opt = getenv("CRM_CONFIG");
 	crm.actor = getenv("CRM_ACTOR");
@@ -371,16 +379,20 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
 			printf("crm %s\n", CRM_VERSION);
-			return close_stdout();
+			return close_stdout(0);
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			char *args[] = { "help", NULL };
 			crm.cmdname = "help";
 			rc = cmd_help(&crm, 1, args);
-			return rc ? rc : close_stdout();
+			return rc ? rc : close_stdout(0);
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			crm.quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--safe-csv")) {
+			crm.safe_csv = 1;
 			continue;
 		}
 		if (global_value(&i, argc, argv, "--db", &crm.db_opt) ||
@@ -416,7 +428,7 @@ int main(int argc, char **argv)
 	crm_config_free(&crm.cfg);
 	free(crm.db_path);
 	/* output lost is worse than "nothing matched" */
-	if (close_stdout() && (!rc || rc == CRM_NOTFOUND))
-		rc = CRM_CANTCREAT;
+	if ((i = close_stdout(crm.committed > 0)) && (!rc || rc == CRM_NOTFOUND))
+		rc = i;
 	return rc;
 }

@@ -8,7 +8,7 @@
 
 static int lead_import(struct crm *crm, int argc, char **argv)
 {
-	return cmd_import(crm, argc, argv, crm_lead_import);
+	return cmd_import(crm, argc, argv, &crm_lead_importer);
 }
 
 static int lead_list(struct crm *crm, int argc, char **argv)
@@ -44,7 +44,7 @@ static int lead_list(struct crm *crm, int argc, char **argv)
 	flt.since = since ? s : NULL;
 	flt.operator_id = op_seen ? op : crm->operator_id;
 	flt.wide = wide || crm->fmt != FMT_TABLE;
-	pr = printer_new(stdout, crm->fmt);
+	pr = printer_open(crm, stdout);
 	rc = crm_lead_list(crm, &flt, pr);
 	printer_free(pr);
 	return rc;

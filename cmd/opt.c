@@ -66,6 +66,8 @@ void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
 	}
 	fprintf(out, "  %-26s %s\n", "    --format FMT",
 	        "table, tsv, csv, json, jsonl or ids");
+	fprintf(out, "  %-26s %s\n", "    --safe-csv",
+	        "in csv, a ' before a cell that a spreadsheet would run");
 	fprintf(out, "  %-26s %s\n", "-q, --quiet", "no summary on stderr");
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
 }
@@ -153,7 +155,7 @@ static int complete(struct crm *crm, int argc, char **argv,
 		for (const struct opt *o = opts; o->kind != OPT_END_; o++)
 			if (o->kind != OPT_POS_)
 				printf("--%s\n", o->name);
-		puts("--format\n--quiet\n--help");
+		puts("--format\n--safe-csv\n--quiet\n--help");
 		return OPT_HELP;
 	}
 	for (const struct opt *o = opts; o->kind != OPT_END_; o++)
@@ -228,6 +230,10 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 		}
 		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			crm->quiet = 1;
+			continue;
+		}
+		if (!strcmp(a, "--safe-csv")) {
+			crm->safe_csv = 1;
 			continue;
 		}
 		if (a[1] != '-') {

@@ -72,12 +72,21 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			return rc;
 		rf = rej.fp;
 	}
+	/* a batch touches many pages: a page cache of 64 MiB, for this
+	 * connection only */
+	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);
+	if (b->imp->known)
+		reader_known(r, b->imp->known, b->imp->hint);
 	if ((rc = crm_begin(crm)))
 		goto cleanup;
 	while (!rc && (got = reader_next(r, &rec, reason, sizeof reason)) != 0) {
+		if (got == -2) {
+			rc = crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, reader_line(r), reason);
+			break;
+		}
 		if (got < 0) {
 			rc = reject(crm, b, rf, r, reason);
 			continue;
@@ -86,7 +95,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			break;
 		outcome = 0;
 		crm->err[0] = '\0';
-		rc = b->fn(crm, rec, b->arg, &outcome);
+		rc = b->imp->fn(crm, rec, b->arg, &outcome);
 		if (rc == CRM_DATAERR || rc == CRM_NOTFOUND) {
 			memcpy(reason, crm->err, sizeof reason);
 			/* a record undone by halves would be stored by halves */

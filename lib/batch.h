@@ -22,6 +22,14 @@ enum crm_upsert { UPSERT_INSERTED, UPSERT_UPDATED, UPSERT_UNCHANGED };
 typedef int (*batch_fn)(struct crm *crm, const struct crm_record *rec,
                         void *arg, int *outcome);
 
+/* A kind of record a batch stores: the function, and the columns it
+ * reads (a header must name one of them at least). */
+struct crm_importer {
+	batch_fn fn;
+	int (*known)(const char *key);
+	const char *hint;            /* some known columns, for a message */
+};
+
 struct crm_batch {
 	FILE *in;
 	const char *name;            /* "stdin" or the file's path */
@@ -31,7 +39,7 @@ struct crm_batch {
 	const char *reject_path;     /* NULL: all or nothing */
 	long long max_errors;        /* -1: the default above */
 	FILE *warn;                  /* bad records skipped are told here */
-	batch_fn fn;
+	const struct crm_importer *imp;
 	void *arg;
 	int (*before_commit)(struct crm *crm); /* may be NULL */
 	/* results */

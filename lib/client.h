@@ -112,13 +112,12 @@ int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved);
 
-/* client_import.c: one record of `client import` (a batch_fn: arg is
- * unused, *outcome an enum crm_upsert), by the column names `client list`
- * prints (first_name and last_name make a name; columns crm does not know
- * become custom fields).  A known owner is updated. */
-struct crm_record;
-int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
-                      int *outcome);
+/* client_import.c: the records of `client import` (arg is unused, the
+ * outcome an enum crm_upsert), by the column names `client list` prints
+ * (first_name and last_name make a name; columns crm does not know become
+ * custom fields).  A known owner is updated. */
+struct crm_importer;
+extern const struct crm_importer crm_client_importer;
 
 /* history (activity.c) */
 int crm_activity(struct crm *crm, const char *entity, long long id,

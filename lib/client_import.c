@@ -6,6 +6,7 @@
 #include "batch.h"
 #include "client.h"
 #include "input.h"
+#include "json.h"
 
 /* columns that `client list` prints and import does not set */
 static const char *const ignored[] = {
@@ -19,28 +20,55 @@ static int known_column(const char *key)
 	return crm_client_field(key) >= 0 || crm_in_set(key, ignored);
 }
 
-/* tags as a JSON array or a comma-separated list, into an owned vector
- * of owned strings */
-static int split_tags(struct crm *crm, const char *s, char ***out, int *n)
-{
-	static const char sql[] =
-		"SELECT value FROM json_each(?1) WHERE json_valid(?1)"
-		" AND json_type(?1) = 'array'";
-	char **v = NULL;
-	int k = 0;
+static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
+                         int *outcome);
 
-	while (*s == ' ')
-		s++;
+const struct crm_importer crm_client_importer = {
+	import_record, known_column, "name, email, phone, first_name, last_name, ..."
+};
+
+/* tags as a JSON array of strings or a comma-separated list, into an
+ * owned vector of owned strings.  Text that starts as JSON does is JSON,
+ * and must parse as an array of strings: never "no tags". */
+static int split_tags(struct crm *crm, const struct crm_field *fd, char ***out, int *n)
+{
+	static const char sql[] = "SELECT type, value FROM json_each(?1)";
+	const char *s = fd->val + strspn(fd->val, " ");
+	char **v = NULL, why[160];
+	struct json_obj scratch = { 0 };
+	enum json_type type;
+	int k = 0, rc = 0, step;
+
+	*out = NULL;
+	*n = 0;
+	if (fd->type == V_NUM || fd->type == V_BOOL || *s == '{' ||
+	    (*s == '[' && (json_check(s, &scratch, &type, why, sizeof why) || type != JSON_RAW))) {
+		if (fd->type == V_NUM || fd->type == V_BOOL || *s == '{')
+			snprintf(why, sizeof why, "not an array");
+		rc = crm_err(crm, CRM_DATAERR, "tags '%.200s': a JSON array of strings or a"
+		             " comma list: %s", fd->val, why);
+		goto cleanup;
+	}
 	if (*s == '[') {
 		sqlite3_stmt *st = crm_stmt(crm, sql);
-		if (!st)
-			return CRM_SOFTWARE;
+		if (!st) {
+			rc = CRM_SOFTWARE;
+			goto cleanup;
+		}
 		sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(st, 1);
+			if (strcmp((const char *)sqlite3_column_text(st, 0), "text") || !t || !*t) {
+				rc = crm_err(crm, CRM_DATAERR, "tags '%.200s': element %d is not a"
+				             " tag (a string, not empty)", fd->val, k + 1);
+				break;
+			}
 			v = xrealloc(v, (size_t)(k + 1) * sizeof *v);
-			v[k++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+			v[k++] = xstrdup(t);
 		}
 		sqlite3_reset(st);
+		if (!rc && step != SQLITE_DONE)
+			rc = crm_sqlerr(crm, "client import");
 	} else {
 		char *copy = xstrdup(s), *save = NULL;
 		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -56,13 +84,40 @@ static int split_tags(struct crm *crm, const char *s, char ***out, int *n)
 		}
 		free(copy);
 	}
-	*out = v;
-	*n = k;
-	return 0;
+cleanup:
+	json_free(&scratch);
+	if (rc) {
+		for (int i = 0; i < k; i++)
+			free(v[i]);
+		free(v);
+	} else {
+		*out = v;
+		*n = k;
+	}
+	return rc;
 }
 
-int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
-                      int *outcome)
+/* The custom column: a JSON object, no key twice at any depth, and its
+ * keys such as a custom field may have. */
+static int custom_ok(struct crm *crm, const char *v)
+{
+	struct json_obj o = { 0 };
+	char why[160], *copy = xstrdup(v);
+	int rc = 0;
+
+	if (json_parse_object(copy, &o, why, sizeof why))
+		rc = crm_err(crm, CRM_DATAERR, "custom '%.200s': %s", v, why);
+	for (int i = 0; !rc && i < o.n; i++)
+		if (!crm_custom_key_ok(o.fields[i].key))
+			rc = crm_err(crm, CRM_DATAERR, "custom key '%.200s': a custom field key has"
+			             " no quote, backslash or control character", o.fields[i].key);
+	json_free(&o);
+	free(copy);
+	return rc;
+}
+
+static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
+                         int *outcome)
 {
 	struct crm_client_fields f;
 	char **tags = NULL, *custom = NULL, *extra = NULL, *name = NULL;
@@ -86,8 +141,8 @@ int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
 		         last ? last : "");
 		f.v[CF_NAME] = name;
 	}
-	if ((v = record_get(rec, "tags"))) {
-		if ((rc = split_tags(crm, v, &tags, &ntags)))
+	if (record_get(rec, "tags")) {
+		if ((rc = split_tags(crm, record_field(rec, "tags"), &tags, &ntags)))
 			goto cleanup;
 		f.tags = (const char *const *)tags;
 		f.ntags = ntags;
@@ -101,8 +156,10 @@ int crm_client_import(struct crm *crm, const struct crm_record *rec, void *arg,
 			             " quote, backslash or control character", rec->fields[i].key);
 			goto cleanup;
 		}
+	if ((v = record_get(rec, "custom")) && (rc = custom_ok(crm, v)))
+		goto cleanup;
 	extra = crm_record_json(rec, known_column);
-	if ((v = record_get(rec, "custom")) || strcmp(extra, "{}")) {
+	if (v || strcmp(extra, "{}")) {
 		static const char merge[] =
 			"SELECT json_patch(?1, ?2) WHERE json_valid(?1)"
 			" AND json_type(?1) = 'object'";

@@ -259,7 +259,7 @@ int crm_client_show(struct crm *crm, long long id, FILE *out)
 	}
 	if (crm->fmt != FMT_TABLE) {
 		/* one row, the same columns as `client list` */
-		struct printer *pr = printer_new(out, crm->fmt);
+		struct printer *pr = printer_open(crm, out);
 		query_init(&q, WIDE_SELECT " WHERE c.id = ?");
 		query_bind_int(&q, id);
 		rc = query_print(crm, &q, -1, pr, wide_cols, NWIDE, "client show");

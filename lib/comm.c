@@ -1,4 +1,5 @@
 /* comm.c: logging contact events, and what an event changes. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,7 @@ static int bulk_used;
 
 void crm_comm_bulk(struct crm *crm)
 {
-	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	(void)crm;
 	if (!bulk) {
 		bulk = xmalloc(BULK_SLOTS * sizeof *bulk);
 		memset(bulk, 0, BULK_SLOTS * sizeof *bulk);
@@ -476,37 +477,50 @@ cleanup:
 	return rc;
 }
 
-int crm_comm_log_record(struct crm *crm, const struct crm_record *rec,
-                        void *arg, int *outcome)
+/* The fields of an event on stdin (DESIGN.md sec. 6), and where each
+ * goes in struct crm_event. */
+#define EV(f) offsetof(struct crm_event, f)
+static const struct { const char *name; size_t off; } event_fields[] = {
+	{ "client_id", EV(client_id) }, { "lead_id", EV(lead_id) },
+	{ "email", EV(email) }, { "phone", EV(phone) },
+	{ "source_url", EV(source_url) }, { "listing_hash", EV(listing_hash) },
+	{ "channel", EV(channel) }, { "direction", EV(direction) },
+	{ "kind", EV(kind) }, { "status", EV(status) },
+	{ "subject", EV(subject) }, { "body", EV(body) }, { "at", EV(at) },
+	{ "external_id", EV(external_id) }, { "operator_id", EV(operator_id) },
+	{ "source", EV(source) },
+};
+#define NEVENT_FIELDS (sizeof event_fields / sizeof event_fields[0])
+
+static int event_field(const char *key)
 {
-	struct crm_event ev = {
-		.client_id = record_get(rec, "client_id"),
-		.lead_id = record_get(rec, "lead_id"),
-		.email = record_get(rec, "email"),
-		.phone = record_get(rec, "phone"),
-		.source_url = record_get(rec, "source_url"),
-		.listing_hash = record_get(rec, "listing_hash"),
-		.channel = record_get(rec, "channel"),
-		.direction = record_get(rec, "direction"),
-		.kind = record_get(rec, "kind"),
-		.status = record_get(rec, "status"),
-		.subject = record_get(rec, "subject"),
-		.body = record_get(rec, "body"),
-		.at = record_get(rec, "at"),
-		.external_id = record_get(rec, "external_id"),
-		.operator_id = record_get(rec, "operator_id"),
-		.source = record_get(rec, "source"),
-	};
+	for (size_t i = 0; i < NEVENT_FIELDS; i++)
+		if (!strcmp(event_fields[i].name, key))
+			return 1;
+	return 0;
+}
+
+static int log_record(struct crm *crm, const struct crm_record *rec,
+                      void *arg, int *outcome)
+{
+	struct crm_event ev = { 0 };
 	enum crm_logged logged;
 	int rc;
 
 	(void)arg;
+	for (size_t i = 0; i < NEVENT_FIELDS; i++)
+		*(const char **)((char *)&ev + event_fields[i].off) =
+			record_get(rec, event_fields[i].name);
 	if (!ev.source)
 		ev.source = "bot";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	*outcome = (int)logged;
 	return rc;
 }
+
+const struct crm_importer crm_comm_importer = {
+	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ..."
+};
 
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr)

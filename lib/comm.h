@@ -35,14 +35,13 @@ extern const char *const crm_comm_statuses[];
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_id);
 
-/* One event of a stream (a batch_fn: arg is unused, *outcome an enum
+/* The events of a stream (arg is unused, the outcome an enum
  * crm_logged): the fields of DESIGN.md sec. 6 by name; source defaults
  * to "bot". */
-struct crm_record;
-int crm_comm_log_record(struct crm *crm, const struct crm_record *rec,
-                        void *arg, int *outcome);
+struct crm_importer;
+extern const struct crm_importer crm_comm_importer;
 
-/* Bulk mode for a batch: a larger page cache, and the clients' contact
+/* Bulk mode for a batch: the clients' contact
  * times written once per client by crm_comm_bulk_flush(), which the batch
  * calls before it commits (a rolled-back batch has nothing to write).
  * crm_comm_bulk_end() leaves bulk mode. */

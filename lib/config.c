@@ -209,8 +209,10 @@ static int load_rules(struct loader *l, yaml_node_t *n, struct crm_config *cfg,
 
 	if (n->type != YAML_SEQUENCE_NODE)
 		return at(l, n->start_mark, "'%s' must be a list of rules", path);
-	crm_viability_rules_free(cfg);
 	count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (count > CRM_CONFIG_LIST_MAX)
+		return at(l, n->start_mark, "'%s': more than %d items", path, CRM_CONFIG_LIST_MAX);
+	crm_viability_rules_free(cfg);
 	cfg->viability.rules = xmalloc((size_t)(count + 1) * sizeof *cfg->viability.rules);
 	memset(cfg->viability.rules, 0, (size_t)(count + 1) * sizeof *cfg->viability.rules);
 	cfg->viability.nrules = count;
@@ -273,6 +275,10 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		if (v->type != YAML_SEQUENCE_NODE)
 			return at(l, v->start_mark, "'%s' must be a list", path);
 		int count = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+		/* what is sane: a pipeline is read on every command */
+		if (count > CRM_CONFIG_LIST_MAX)
+			return at(l, v->start_mark, "'%s': more than %d items", path,
+			          CRM_CONFIG_LIST_MAX);
 		if (k->kind == K_STRS) {
 			crm_strlist_free(sl);
 			sl->v = xmalloc((size_t)(count + 1) * sizeof *sl->v);
@@ -292,10 +298,21 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 			}
 			if (item->type != YAML_SCALAR_NODE || !*scalar(item))
 				return at(l, item->start_mark, "'%s' must be a list of names", path);
-			for (int i = 0; i < sl->n; i++)
-				if (!strcmp(sl->v[i], scalar(item)))
-					return at(l, item->start_mark, "'%s': '%s' is there twice", path, scalar(item));
 			sl->v[sl->n++] = xstrdup(scalar(item));
+		}
+		if (k->kind == K_STRS && sl->n > 1) {
+			struct crm_span *names = xmalloc((size_t)sl->n * sizeof *names);
+			int dup;
+			for (int i = 0; i < sl->n; i++)
+				names[i] = (struct crm_span){ sl->v[i], strlen(sl->v[i]) };
+			dup = crm_find_dup(names, sl->n);
+			free(names);
+			if (dup >= 0) {
+				yaml_node_t *item = yaml_document_get_node(&l->doc,
+				                                           v->data.sequence.items.start[dup]);
+				return at(l, item->start_mark, "'%s': '%s' is there twice", path,
+				          sl->v[dup]);
+			}
 		}
 		if (k->kind == K_INTS && n == 0)
 			*(int *)((char *)base + k->count_off) = 0;
@@ -319,6 +336,9 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		int *n = (int *)((char *)base + k->count_off);
 		if (v->type != YAML_MAPPING_NODE)
 			return at(l, v->start_mark, "'%s' must be a map", path);
+		if (v->data.mapping.pairs.top - v->data.mapping.pairs.start > CRM_CONFIG_LIST_MAX)
+			return at(l, v->start_mark, "'%s': more than %d items", path,
+			          CRM_CONFIG_LIST_MAX);
 		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 		     p < v->data.mapping.pairs.top; p++) {
 			yaml_node_t *pk = yaml_document_get_node(&l->doc, p->key);

@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* items in a list of crm.yaml (stages, channels, ...): more is an error */
+#define CRM_CONFIG_LIST_MAX 1000
+
 struct crm_strlist {
 	char **v;
 	int n;

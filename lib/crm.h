@@ -26,6 +26,7 @@ enum crm_status {
 	CRM_UNAVAILABLE = 69, /* a remote is unavailable */
 	CRM_SOFTWARE = 70,    /* internal error */
 	CRM_CANTCREAT = 73,   /* cannot create the database or an output file */
+	CRM_IOERR = 74,       /* the change was committed, its output lost */
 	CRM_TEMPFAIL = 75,    /* database busy past the timeout */
 	CRM_CONFIG = 78,      /* configuration error */
 };
@@ -50,6 +51,7 @@ struct crm {
 	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none set
 	                            (lists show every operator; new rows go to 1) */
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
+	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */
@@ -58,6 +60,7 @@ struct crm {
 	char *db_path;           /* the resolved database path (owned) */
 	sqlite3 *db;             /* open only for commands that need it */
 	struct crm_stmt_cache *stmts;
+	int committed;           /* transactions the command committed */
 
 	char err[2048];          /* the last error message, without "crm: " */
 };
@@ -130,6 +133,8 @@ void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 /* 0 when s[0..n) is valid UTF-8 (no overlong form, surrogate or code
  * point past U+10FFFF); else the position, from 1, of the first bad byte */
 size_t crm_utf8_check(const char *s, size_t n);
+/* 1 if s[0..n) is ASCII alone */
+int crm_ascii(const char *s, size_t n);
 int crm_utf8_valid(const char *s);
 /* s (or s[0..n)) in Unicode NFC (owned); NULL when it is not UTF-8 */
 char *crm_nfc(const char *s);
@@ -164,5 +169,13 @@ char *xstrdup(const char *s);
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
+/* n bytes at s, not NUL-terminated */
+struct crm_span {
+	const char *s;
+	size_t n;
+};
+/* The first of v[0..n) equal to an earlier one (its index), -1 when all
+ * differ; n log n however large n is. */
+int crm_find_dup(const struct crm_span *v, int n);
 
 #endif

@@ -452,7 +452,11 @@ int crm_begin(struct crm *crm)
 
 int crm_commit(struct crm *crm)
 {
-	return exec(crm, "COMMIT", "commit");
+	int rc = exec(crm, "COMMIT", "commit");
+
+	if (!rc)
+		crm->committed++;
+	return rc;
 }
 
 void crm_rollback(struct crm *crm)

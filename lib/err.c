@@ -1,6 +1,7 @@
 /* err.c: errors in one place.  The library records a message and returns a
  * status; the dispatcher prints "crm: <message>" and exits with the status
  * (DESIGN.md sec. 8). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ int crm_err(struct crm *crm, int status, const char *fmt, ...)
 
 int crm_sqlerr(struct crm *crm, const char *ctx)
 {
+	int sys = errno;   /* what failed, before anything else can change it */
 	int rc = crm->db ? sqlite3_extended_errcode(crm->db) : SQLITE_ERROR;
 	const char *msg = crm->db ? sqlite3_errmsg(crm->db) : "no database";
 	const char *path = crm->db_path ? crm->db_path : "";
@@ -32,10 +34,16 @@ int crm_sqlerr(struct crm *crm, const char *ctx)
 	case SQLITE_LOCKED:
 		return crm_err(crm, CRM_TEMPFAIL, "%s%sdatabase '%s' is busy; try again",
 		               ctx, sep, path);
+	case SQLITE_FULL:
+	case SQLITE_IOERR: {
+		/* what the system said: "File too large", "No space left on
+		 * device"; SQLite keeps it only for some failures */
+		int e = crm->db && sqlite3_system_errno(crm->db) ? sqlite3_system_errno(crm->db) : sys;
+		return crm_err(crm, CRM_CANTCREAT, "%s%sdatabase '%s': %s%s%s%s", ctx, sep, path,
+		               msg, e ? " (" : "", e ? strerror(e) : "", e ? ")" : "");
+	}
 	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
 	case SQLITE_PERM:
 		return crm_err(crm, CRM_CANTCREAT, "%s%sdatabase '%s': %s", ctx, sep, path, msg);
 	case SQLITE_CONSTRAINT:

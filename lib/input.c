@@ -7,29 +7,45 @@
 #include "input.h"
 #include "json.h"
 
+#define IN_BUF (64 * 1024)
+
 struct crm_reader {
 	FILE *in;
 	const char *name;
 	enum crm_infmt fmt;
 	int started, done;
-	int nul;                     /* a line of the record had a NUL byte */
 	long lineno, recline;
 
-	char *line;                  /* the last line read (getline) */
+	/* what is wrong with the record's lines, told when it ends */
+	int nul;                     /* a NUL byte */
+	long badline;                /* invalid UTF-8: on this line, */
+	size_t badbyte;              /* at this byte (from 1) */
+	long longline;               /* a line longer than CRM_LINE_MAX */
+	int nonascii;                /* a byte >= 0x80: NFC may change it */
+
+	char *buf;                   /* read ahead from in */
+	size_t bpos, bend;
+	int eof;
+
+	char *line;                  /* the last line read */
 	size_t linecap;
 	ssize_t linelen;
 	char *rest;                  /* what followed a lone CR, read next */
 	size_t restlen, restoff;
 
+	char **nfc;                  /* values in NFC made for this record */
+	int nnfc, nfccap;
+	int (*known)(const char *key);
+	const char *known_hint;
+
 	struct crm_record rec;
 	struct crm_field *fields;
 	int fieldcap;
-	struct json_field *jf;
-	int jfcap;
+	struct json_obj json;
 
 	/* CSV and TSV: the header, and the current row's cells */
 	char **header;
-	int nheader;
+	int nheader, toowide;
 	struct csv_parser csv;
 	int csv_ready;
 	char *cells;                 /* the row's cells, NUL-separated */
@@ -68,6 +84,13 @@ void reader_map(struct crm_reader *r, const char *const *src,
 	r->nmap = n;
 }
 
+void reader_known(struct crm_reader *r, int (*known)(const char *key),
+                  const char *hint)
+{
+	r->known = known;
+	r->known_hint = hint;
+}
+
 long reader_line(const struct crm_reader *r) { return r->recline; }
 const char *reader_name(const struct crm_reader *r) { return r->name; }
 enum crm_infmt reader_format(const struct crm_reader *r) { return r->fmt; }
@@ -88,10 +111,14 @@ void reader_free(struct crm_reader *r)
 	free(r->header);
 	if (r->csv_ready)
 		csv_free(&r->csv);
+	free(r->buf);
 	free(r->line);
 	free(r->rest);
+	for (int i = 0; i < r->nnfc; i++)
+		free(r->nfc[i]);
+	free(r->nfc);
 	free(r->fields);
-	free(r->jf);
+	json_free(&r->json);
 	free(r->cells);
 	free(r->cellpos);
 	free(r->raw);
@@ -124,30 +151,73 @@ static void line_room(struct crm_reader *r, size_t n)
 	}
 }
 
-/* A CSV or TSV line: it ends at LF, CRLF or a lone CR (old Mac files,
- * which libcsv also reads as row ends).  -1 at the end of input. */
-static ssize_t read_line_cr(struct crm_reader *r)
+/* More of the input into buf; 0 at its end (or a read error, which the
+ * caller finds with ferror). */
+static int fill(struct crm_reader *r)
 {
-	size_t n = 0;
-	int c = EOF;
+	if (r->eof)
+		return 0;
+	if (!r->buf)
+		r->buf = xmalloc(IN_BUF);
+	r->bpos = 0;
+	r->bend = fread(r->buf, 1, IN_BUF, r->in);
+	if (!r->bend)
+		r->eof = 1;
+	return r->bend > 0;
+}
 
-	while ((c = getc_unlocked(r->in)) != EOF) {
-		line_room(r, n + 3);
-		r->line[n++] = (char)c;
-		if (c == '\n')
+/* n more bytes of the line; past CRM_LINE_MAX the rest is dropped, and
+ * the line is told as too long */
+static void line_add(struct crm_reader *r, const char *s, size_t n)
+{
+	if (r->longline == r->lineno + 1)
+		return;
+	if ((size_t)r->linelen + n > CRM_LINE_MAX) {
+		r->longline = r->lineno + 1;
+		return;
+	}
+	line_room(r, (size_t)r->linelen + n + 1);
+	memcpy(r->line + r->linelen, s, n);
+	r->linelen += (ssize_t)n;
+}
+
+/* The next line of the input, with its end: LF, and with cr_ends a
+ * lone CR or CRLF too (CSV and TSV, as old Mac files end them, and as
+ * libcsv reads them).  -1 at the end of input.  Memory is bounded by
+ * CRM_LINE_MAX whatever the line's length. */
+static ssize_t read_line(struct crm_reader *r, int cr_ends)
+{
+	int any = 0;
+
+	r->linelen = 0;
+	for (;;) {
+		if (r->bpos == r->bend && !fill(r))
 			break;
-		if (c == '\r') {
-			if ((c = getc_unlocked(r->in)) == '\n')
-				r->line[n++] = '\n';
-			else if (c != EOF)
-				ungetc(c, r->in);
+		const char *s = r->buf + r->bpos;
+		size_t avail = r->bend - r->bpos;
+		const char *nl = memchr(s, '\n', avail), *cr;
+		size_t take = nl ? (size_t)(nl - s) + 1 : avail;
+		any = 1;
+		if (cr_ends && (cr = memchr(s, '\r', take))) {
+			take = (size_t)(cr - s) + 1;
+			line_add(r, s, take);
+			r->bpos += take;
+			if ((r->bpos < r->bend || fill(r)) && r->buf[r->bpos] == '\n') {
+				line_add(r, "\n", 1);
+				r->bpos++;
+			}
 			break;
 		}
+		line_add(r, s, take);
+		r->bpos += take;
+		if (nl)
+			break;
 	}
-	if (!n)
+	if (!any)
 		return -1;
-	r->line[n] = '\0';
-	return (ssize_t)n;
+	line_room(r, (size_t)r->linelen + 1);
+	r->line[r->linelen] = '\0';
+	return r->linelen;
 }
 
 /* The first line, read before its format was known, ends at a lone CR
@@ -185,10 +255,7 @@ static int next_line(struct crm_reader *r)
 			free(r->rest);
 			r->rest = NULL;
 		}
-	} else if (r->fmt == IN_CSV || r->fmt == IN_TSV) {
-		if ((r->linelen = read_line_cr(r)) < 0)
-			return 0;
-	} else if ((r->linelen = getline(&r->line, &r->linecap, r->in)) < 0) {
+	} else if (read_line(r, r->fmt == IN_CSV || r->fmt == IN_TSV) < 0) {
 		return 0;
 	}
 	r->lineno++;
@@ -198,6 +265,15 @@ static int next_line(struct crm_reader *r)
 	if (r->lineno == 1 && r->linelen >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)) {
 		memmove(r->line, r->line + 3, (size_t)r->linelen - 2);
 		r->linelen -= 3;
+	}
+	/* what is stored is printed back byte for byte: UTF-8 only */
+	if (!crm_ascii(r->line, (size_t)r->linelen)) {
+		size_t bad = crm_utf8_check(r->line, (size_t)r->linelen);
+		r->nonascii = 1;
+		if (bad && !r->badline) {
+			r->badline = r->lineno;
+			r->badbyte = bad;
+		}
 	}
 	return 1;
 }
@@ -256,21 +332,27 @@ static void raw_add(struct crm_reader *r, const char *s, size_t n);
 
 static int jsonl_next(struct crm_reader *r, char *err, size_t errlen)
 {
-	int n = 0;
+	const struct json_field *jf;
 
-	if (json_parse_object(r->line, &r->jf, &n, &r->jfcap, err, errlen))
+	if (json_parse_object(r->line, &r->json, err, errlen)) {
+		if (r->line[strspn(r->line, " \t")] == '[') {
+			size_t n = strlen(err);
+			snprintf(err + n, errlen - n, ", not an array: crm reads JSON Lines,"
+			         " one object a line (jq -c '.[]')");
+		}
 		return -1;
-	grow_fields(r, n);
+	}
+	grow_fields(r, r->json.n);
 	r->rec.nfields = 0;
-	for (int i = 0; i < n; i++) {
+	jf = r->json.fields;
+	for (int i = 0; i < r->json.n; i++) {
 		struct crm_field *f = &r->fields[r->rec.nfields++];
-		f->key = mapped(r, r->jf[i].key);
+		f->key = mapped(r, jf[i].key);
 		/* null: an empty value, as an empty CSV cell is; the key is
 		 * still there ("external_id": null is a column that is empty) */
-		f->val = r->jf[i].type == JSON_NULL ? "" : r->jf[i].val;
-		f->type = r->jf[i].type == JSON_STRING ? V_STR :
-		          r->jf[i].type == JSON_NUMBER ? V_NUM :
-		          r->jf[i].type == JSON_BOOL ? V_BOOL : V_RAW;
+		f->val = jf[i].type == JSON_NULL ? "" : jf[i].val;
+		f->type = jf[i].type == JSON_STRING ? V_STR : jf[i].type == JSON_NUMBER ? V_NUM :
+		          jf[i].type == JSON_BOOL ? V_BOOL : V_RAW;
 	}
 	return 1;
 }
@@ -281,6 +363,11 @@ static void cell_cb(void *s, size_t len, void *data)
 {
 	struct crm_reader *r = data;
 
+	/* the rest of a row too wide is not kept: memory stays bounded */
+	if (r->ncells >= CRM_FIELDS_MAX) {
+		r->toowide = 1;
+		return;
+	}
 	if (r->ncells == r->cellposcap) {
 		r->cellposcap = r->cellposcap ? r->cellposcap * 2 : 32;
 		r->cellpos = xrealloc(r->cellpos, (size_t)r->cellposcap * sizeof *r->cellpos);
@@ -330,6 +417,7 @@ static int csv_row(struct crm_reader *r, char *err, size_t errlen)
 	r->cellslen = 0;
 	r->rawlen = 0;
 	r->row_done = 0;
+	r->toowide = 0;
 	if (!r->csv_ready)
 		csv_restart(r);
 	for (;;) {
@@ -353,7 +441,17 @@ static int csv_row(struct crm_reader *r, char *err, size_t errlen)
 			r->recline = r->lineno;
 		}
 		fed = 1;
+		/* a line cut short, or a record past the cap: where it ends is
+		 * no longer known, nor where the next one starts */
+		if (r->longline || r->rawlen + (size_t)r->linelen > CRM_LINE_MAX) {
+			snprintf(err, errlen, "a CSV record longer than %d MiB; the rest of"
+			         " the input is not read", CRM_LINE_MAX >> 20);
+			return -2;
+		}
 		raw_add(r, r->line, (size_t)r->linelen);
+		/* libcsv grows a field by blk_size at a time: a step as long as
+		 * the line makes a long field linear, not quadratic */
+		csv_set_blk_size(&r->csv, (size_t)r->linelen + 128);
 		if (csv_parse(&r->csv, r->line, (size_t)r->linelen, cell_cb, row_cb, r) !=
 		    (size_t)r->linelen) {
 			snprintf(err, errlen, "malformed CSV: %s",
@@ -379,12 +477,15 @@ static int tsv_row(struct crm_reader *r)
 
 	r->ncells = 0;
 	r->cellslen = 0;
+	r->toowide = 0;
 	chomp(r);
 	/* split on TAB and unescape in a copy, so reader_raw keeps the line */
 	for (s = r->line;;) {
 		char *end = strchr(s, '\t');
 		size_t len = end ? (size_t)(end - s) : strlen(s);
 		cell_cb(s, len, r);
+		if (r->toowide)
+			break;
 		w = r->cells + r->cellpos[r->ncells - 1];
 		for (char *p = w; *p; p++) {
 			if (*p == '\\' && p[1]) {
@@ -414,21 +515,79 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A value in NFC, kept for the record when that changed it. */
+static const char *nfc(struct crm_reader *r, const char *s)
+{
+	char *n;
+
+	if (crm_ascii(s, strlen(s)) || !(n = crm_nfc(s)))
+		return s;
+	if (!strcmp(n, s)) {
+		free(n);
+		return s;
+	}
+	if (r->nnfc == r->nfccap) {
+		r->nfccap = r->nfccap ? r->nfccap * 2 : 16;
+		r->nfc = xrealloc(r->nfc, (size_t)r->nfccap * sizeof *r->nfc);
+	}
+	return r->nfc[r->nnfc++] = n;
+}
+
+/* what is wrong with the lines read since the last record, if anything */
+static int line_trouble(struct crm_reader *r, char *err, size_t errlen)
+{
+	if (r->longline)
+		snprintf(err, errlen, "line %ld is longer than %d MiB", r->longline,
+		         CRM_LINE_MAX >> 20);
+	else if (r->nul)
+		snprintf(err, errlen, "a NUL byte in the record");
+	else if (r->badline)
+		snprintf(err, errlen, "invalid UTF-8 on line %ld at byte %zu", r->badline,
+		         r->badbyte);
+	else if (r->toowide)
+		snprintf(err, errlen, "more than %d fields", CRM_FIELDS_MAX);
+	else
+		return 0;
+	r->longline = r->badline = 0;
+	r->nul = r->toowide = 0;
+	return -1;
+}
+
+/* The header: named columns, each once, one at least that crm reads.
+ * -2 when it is not one: no record can be read. */
 static int take_header(struct crm_reader *r, char *err, size_t errlen)
 {
+	struct crm_span *names;
+	int dup, known = !r->known;
+
+	if (line_trouble(r, err, errlen)) {
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, " (the header)");
+		return -2;
+	}
 	r->header = xmalloc((size_t)r->ncells * sizeof *r->header);
+	names = xmalloc((size_t)r->ncells * sizeof *names);
 	for (int i = 0; i < r->ncells; i++) {
-		const char *name = mapped(r, trim(r->cells + r->cellpos[i]));
+		const char *name = mapped(r, nfc(r, trim(r->cells + r->cellpos[i])));
 		r->header[r->nheader++] = xstrdup(name);
+		names[i] = (struct crm_span){ r->header[i], strlen(r->header[i]) };
+		known = known || r->known(name);
 		if (!*name) {
 			snprintf(err, errlen, "header: column %d has no name", i + 1);
-			return -1;
+			free(names);
+			return -2;
 		}
-		for (int k = 0; k < i; k++)
-			if (!strcmp(r->header[k], name)) {
-				snprintf(err, errlen, "header: column '%s' is there twice", name);
-				return -1;
-			}
+	}
+	dup = crm_find_dup(names, r->ncells);
+	free(names);
+	if (dup >= 0) {
+		snprintf(err, errlen, "header: column '%.64s' is there twice", r->header[dup]);
+		return -2;
+	}
+	if (!known) {
+		snprintf(err, errlen, "header: no column crm reads (%s); is this %s?",
+		         r->known_hint, r->fmt == IN_CSV ? "CSV" : "TSV");
+		return -2;
 	}
 	return 0;
 }
@@ -452,15 +611,13 @@ static int table_next(struct crm_reader *r, char *err, size_t errlen)
 		if (got <= 0)
 			return got;
 		if (!r->header) {
-			if (take_header(r, err, errlen)) {
-				r->done = 1;
-				return -1;
-			}
+			if ((got = take_header(r, err, errlen)))
+				return got;
 			continue;
 		}
 		break;
 	}
-	if (r->ncells != r->nheader) {
+	if (r->ncells != r->nheader && !r->toowide) {
 		snprintf(err, errlen, "%d fields, but the header has %d", r->ncells,
 		         r->nheader);
 		return -1;
@@ -493,11 +650,21 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		} while (blank(r->line));
 		if (r->fmt == IN_AUTO) {
 			const char *s = r->line + strspn(r->line, " \t");
+			if (*s == '[') {
+				r->done = 1;
+				r->recline = r->lineno;
+				snprintf(err, errlen, "a JSON array: crm reads JSON Lines,"
+				         " one object a line (jq -c '.[]')");
+				return -2;
+			}
 			r->fmt = *s == '{' ? IN_JSONL : strchr(s, '\t') ? IN_TSV : IN_CSV;
 			split_first_line(r);
 		}
 		r->started = 1;
 	}
+	for (int i = 0; i < r->nnfc; i++)
+		free(r->nfc[i]);
+	r->nnfc = 0;
 	if (r->fmt == IN_JSONL) {
 		do {
 			if (r->started > 1 && !next_line(r)) {
@@ -514,14 +681,18 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		got = jsonl_next(r, err, errlen);
 	} else {
 		got = table_next(r, err, errlen);
-		if (got == 0)
-			r->done = 1;
 	}
-	if (got != 0 && r->nul) {
-		r->nul = 0;
-		snprintf(err, errlen, "a NUL byte in the record");
+	if (got == 0 || got == -2)
+		r->done = 1;
+	if (got != 0 && got != -2 && line_trouble(r, err, errlen))
 		got = -1;
-	}
+	if (got == 1 && r->nonascii)
+		for (int i = 0; i < r->rec.nfields; i++) {
+			r->fields[i].val = nfc(r, r->fields[i].val);
+			if (r->fmt == IN_JSONL)
+				r->fields[i].key = nfc(r, r->fields[i].key);
+		}
+	r->nonascii = 0;
 	r->rec.line = r->recline;
 	r->rec.fields = r->fields;
 	if (got == 1)

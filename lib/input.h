@@ -28,6 +28,10 @@
 
 enum crm_infmt { IN_AUTO = 0, IN_JSONL, IN_CSV, IN_TSV };
 
+/* What is sane, past which input is bad data (see crm(1)): */
+#define CRM_LINE_MAX (16 << 20)   /* bytes in a line, or a CSV record */
+#define CRM_FIELDS_MAX 4096       /* fields (columns) in a record */
+
 enum crm_vtype { V_STR = 0, V_NUM, V_BOOL, V_RAW };
 
 struct crm_field {
@@ -53,9 +57,15 @@ struct crm_reader *reader_new(FILE *in, const char *name, enum crm_infmt fmt);
 /* Rename keys as they are read: src[i] becomes dst[i] (--map SRC=FIELD). */
 void reader_map(struct crm_reader *r, const char *const *src,
                 const char *const *dst, int n);
+/* A CSV or TSV header must name one column at least that known() says
+ * crm reads; hint lists some, for the message. */
+void reader_known(struct crm_reader *r, int (*known)(const char *key),
+                  const char *hint);
 /* 1: *rec holds the next record; 0: end of input; -1: a bad record, with
  * the reason in err (no "name:line:" prefix) and its line in
- * reader_line(); reading may go on after a bad record. */
+ * reader_line(); reading may go on after a bad record.  -2: the input
+ * cannot be read on (a bad header, a JSON array, a CSV record past the
+ * cap), with the reason in err. */
 int reader_next(struct crm_reader *r, struct crm_record **rec,
                 char *err, size_t errlen);
 long reader_line(const struct crm_reader *r);   /* of the last record */

@@ -1,23 +1,41 @@
-/* json.c: a strict parser of one flat JSON object per line, in place.
+/* json.c: a strict parser of one JSON object per line, in place.
  *
  * Strings are unescaped into the line's own bytes (an escape never grows),
  * nested objects and arrays are validated and kept as their raw text, and
- * nothing is allocated but the caller's reused field array. */
+ * nothing is allocated but the caller's reused arrays.  A key twice in
+ * one object is an error, found in n log n time however wide the object
+ * (crm_find_dup). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
 
+/* a key of an object being read: its text, unescaped; own when that
+ * took a copy */
+struct json_key {
+	const char *s;
+	size_t n;
+	char *own;
+	char *at;       /* where it is in the line, for the column */
+};
+
 struct jp {
 	char *start, *p;
+	struct json_obj *o;
 	char *err;
 	size_t errlen;
 };
 
-static int fail(struct jp *j, const char *what)
+static int fail_at(struct jp *j, const char *at, const char *what)
 {
 	snprintf(j->err, j->errlen, "invalid JSON at column %ld: %s",
-	         (long)(j->p - j->start) + 1, what);
+	         (long)(at - j->start) + 1, what);
 	return -1;
+}
+
+static int fail(struct jp *j, const char *what)
+{
+	return fail_at(j, j->p, what);
 }
 
 static void ws(struct jp *j)
@@ -176,6 +194,73 @@ static int literal(struct jp *j, const char *word)
 	return 0;
 }
 
+/* One more key for the object being read (at: its opening quote, which
+ * string() has passed); one with an escape is unescaped into a copy. */
+static int push_key(struct jp *j, char *at, const char *s, size_t n, int escaped)
+{
+	struct json_obj *o = j->o;
+	struct json_key *k;
+
+	if (++o->total > JSON_MAX_KEYS)
+		return fail_at(j, at, "more than 4096 keys in one record");
+	if (o->nkeys == o->keycap) {
+		o->keycap = o->keycap ? o->keycap * 2 : 32;
+		o->keys = xrealloc(o->keys, (size_t)o->keycap * sizeof *o->keys);
+	}
+	k = &o->keys[o->nkeys++];
+	k->s = s;
+	k->n = n;
+	k->own = NULL;
+	k->at = at;
+	if (escaped && memchr(s, '\\', n)) {
+		struct jp copy = { NULL, NULL, o, j->err, j->errlen };
+		char *c = xmalloc(n + 3), *out;
+		size_t len;
+		c[0] = '"';
+		memcpy(c + 1, s, n);
+		c[n + 1] = '"';
+		c[n + 2] = '\0';
+		copy.start = copy.p = c;
+		string(&copy, 1, &out, &len);   /* checked already: cannot fail */
+		k->s = k->own = c;
+		k->n = len;
+	}
+	return 0;
+}
+
+/* Drop the keys of an object from key `from` on (its own). */
+static int drop_keys(struct jp *j, int from)
+{
+	for (int i = from; i < j->o->nkeys; i++)
+		free(j->o->keys[i].own);
+	j->o->nkeys = from;
+	return -1;
+}
+
+/* The keys of the object from key `from` on (its own) are all different;
+ * then they are dropped. */
+static int end_object(struct jp *j, int from)
+{
+	struct json_obj *o = j->o;
+	struct crm_span one[16], *v = o->nkeys - from <= 16 ? one :
+		xmalloc((size_t)(o->nkeys - from) * sizeof *v);
+	int n = o->nkeys - from, dup, rc = 0;
+
+	for (int i = 0; i < n; i++)
+		v[i] = (struct crm_span){ o->keys[from + i].s, o->keys[from + i].n };
+	if ((dup = crm_find_dup(v, n)) >= 0) {
+		const struct json_key *k = &o->keys[from + dup];
+		char what[128];
+		snprintf(what, sizeof what, "key '%.*s' is there twice",
+		         k->n > 64 ? 64 : (int)k->n, k->s);
+		rc = fail_at(j, k->at, what);
+	}
+	if (v != one)
+		free(v);
+	drop_keys(j, from);
+	return rc;
+}
+
 /* any value, only checked (inside a nested object or array) */
 static int value(struct jp *j, int depth)
 {
@@ -187,6 +272,7 @@ static int value(struct jp *j, int depth)
 	case '{':
 	case '[': {
 		char close = *j->p == '{' ? '}' : ']';
+		int from = j->o->nkeys;
 		j->p++;
 		ws(j);
 		if (*j->p == close) {
@@ -195,18 +281,20 @@ static int value(struct jp *j, int depth)
 		}
 		for (;;) {
 			if (close == '}') {
+				char *at = j->p;
 				if (*j->p != '"')
-					return fail(j, "expected a key");
-				if (string(j, 0, NULL, NULL))
-					return -1;
+					return drop_keys(j, from), fail(j, "expected a key");
+				if (string(j, 0, NULL, NULL) ||
+				    push_key(j, at, at + 1, (size_t)(j->p - at - 2), 1))
+					return drop_keys(j, from);
 				ws(j);
 				if (*j->p != ':')
-					return fail(j, "expected ':'");
+					return drop_keys(j, from), fail(j, "expected ':'");
 				j->p++;
 				ws(j);
 			}
 			if (value(j, depth + 1))
-				return -1;
+				return drop_keys(j, from);
 			ws(j);
 			if (*j->p == ',') {
 				j->p++;
@@ -215,8 +303,9 @@ static int value(struct jp *j, int depth)
 			}
 			if (*j->p == close) {
 				j->p++;
-				return 0;
+				return end_object(j, from);
 			}
+			drop_keys(j, from);
 			return fail(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
 		}
 	}
@@ -233,12 +322,23 @@ static int value(struct jp *j, int depth)
 	}
 }
 
-int json_parse_object(char *line, struct json_field **fields, int *nfields,
-                      int *cap, char *err, size_t errlen)
+void json_free(struct json_obj *o)
 {
-	struct jp j = { line, line, err, errlen };
+	for (int i = 0; i < o->nkeys; i++)
+		free(o->keys[i].own);
+	free(o->keys);
+	free(o->fields);
+	memset(o, 0, sizeof *o);
+}
+
+int json_parse_object(char *line, struct json_obj *o, char *err, size_t errlen)
+{
+	struct jp j = { line, line, o, err, errlen };
 	int n = 0;
 
+	o->n = 0;
+	o->nkeys = 0;
+	o->total = 0;
 	ws(&j);
 	if (*j.p != '{')
 		return fail(&j, "expected a JSON object");
@@ -250,15 +350,15 @@ int json_parse_object(char *line, struct json_field **fields, int *nfields,
 	}
 	for (;;) {
 		struct json_field f;
-		char *vstart;
+		char *vstart, *at = j.p;
 
 		if (*j.p != '"')
-			return fail(&j, "expected a key");
-		if (string(&j, 1, &f.key, &f.keylen))
-			return -1;
+			return drop_keys(&j, 0), fail(&j, "expected a key");
+		if (string(&j, 1, &f.key, &f.keylen) || push_key(&j, at, f.key, f.keylen, 0))
+			return drop_keys(&j, 0);
 		ws(&j);
 		if (*j.p != ':')
-			return fail(&j, "expected ':'");
+			return drop_keys(&j, 0), fail(&j, "expected ':'");
 		j.p++;
 		ws(&j);
 		vstart = j.p;
@@ -266,50 +366,41 @@ int json_parse_object(char *line, struct json_field **fields, int *nfields,
 		case '"':
 			f.type = JSON_STRING;
 			if (string(&j, 1, &f.val, &f.vallen))
-				return -1;
+				return drop_keys(&j, 0);
 			break;
 		case '{':
 		case '[':
 			f.type = JSON_RAW;
 			if (value(&j, 1))
-				return -1;
+				return drop_keys(&j, 0);
 			break;
 		case 't':
 		case 'f':
 			f.type = JSON_BOOL;
 			if (literal(&j, *j.p == 't' ? "true" : "false"))
-				return -1;
+				return drop_keys(&j, 0);
 			break;
 		case 'n':
 			f.type = JSON_NULL;
 			if (literal(&j, "null"))
-				return -1;
+				return drop_keys(&j, 0);
 			break;
 		default:
 			f.type = JSON_NUMBER;
 			if (*j.p != '-' && (*j.p < '0' || *j.p > '9'))
-				return fail(&j, "expected a value");
+				return drop_keys(&j, 0), fail(&j, "expected a value");
 			if (number(&j))
-				return -1;
+				return drop_keys(&j, 0);
 		}
 		if (f.type != JSON_STRING) {
 			f.val = vstart;
 			f.vallen = (size_t)(j.p - vstart);
 		}
-		/* the last of duplicate keys wins */
-		int k;
-		for (k = 0; k < n; k++)
-			if ((*fields)[k].keylen == f.keylen &&
-			    !memcmp((*fields)[k].key, f.key, f.keylen))
-				break;
-		if (k == n) {
-			if (n == *cap) {
-				*cap = *cap ? *cap * 2 : 16;
-				*fields = xrealloc(*fields, (size_t)*cap * sizeof **fields);
-			}
-			n++;
+		if (n == o->cap) {
+			o->cap = o->cap ? o->cap * 2 : 16;
+			o->fields = xrealloc(o->fields, (size_t)o->cap * sizeof *o->fields);
 		}
-		(*fields)[k] = f;
+		o->fields[n++] = f;
 		ws(&j);
 		if (*j.p == ',') {
 			j.p++;
@@ -320,17 +411,39 @@ int json_parse_object(char *line, struct json_field **fields, int *nfields,
 			j.p++;
 			break;
 		}
-		return fail(&j, "expected ',' or '}'");
+		return drop_keys(&j, 0), fail(&j, "expected ',' or '}'");
 	}
 end:
 	ws(&j);
 	if (*j.p)
-		return fail(&j, "text after the object");
+		return drop_keys(&j, 0), fail(&j, "text after the object");
+	/* a key twice, the last winning, would lose a value unseen */
+	if (end_object(&j, 0))
+		return -1;
 	/* every delimiter is behind us: end each key and value in place */
 	for (int k = 0; k < n; k++) {
-		(*fields)[k].key[(*fields)[k].keylen] = '\0';
-		(*fields)[k].val[(*fields)[k].vallen] = '\0';
+		o->fields[k].key[o->fields[k].keylen] = '\0';
+		o->fields[k].val[o->fields[k].vallen] = '\0';
 	}
-	*nfields = n;
+	o->n = n;
+	return 0;
+}
+
+int json_check(const char *text, struct json_obj *o, enum json_type *type,
+               char *err, size_t errlen)
+{
+	/* value() only reads: the text is not changed */
+	struct jp j = { (char *)text, (char *)text, o, err, errlen };
+
+	o->nkeys = 0;
+	o->total = 0;
+	ws(&j);
+	*type = *j.p == '"' ? JSON_STRING : *j.p == '{' || *j.p == '[' ? JSON_RAW :
+	        *j.p == 't' || *j.p == 'f' ? JSON_BOOL : *j.p == 'n' ? JSON_NULL : JSON_NUMBER;
+	if (value(&j, 1))
+		return -1;
+	ws(&j);
+	if (*j.p)
+		return fail(&j, "text after the value");
 	return 0;
 }

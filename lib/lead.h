@@ -22,8 +22,8 @@ const char *crm_lead_field_name(enum lead_field f);
 /* the lead statuses, NULL-terminated */
 extern const char *const crm_lead_statuses[];
 
-/* Insert or update the lead of one input record (a batch_fn: arg is
- * unused, *outcome an enum crm_upsert).  A record with an external_id (or,
+/* The records of `crm lead import` (arg is unused, the outcome an enum
+ * crm_upsert): each inserts or updates a lead.  A record with an external_id (or,
  * in an input without that column, an "id") is matched on it alone; one
  * without, on its listing_hash when it has one, else on its source_url.
  * The other columns `lead list` prints are ignored, so its output imports
@@ -31,8 +31,7 @@ extern const char *const crm_lead_statuses[];
  * into a raw column that holds a JSON object.  A viability given is kept
  * until another is given; a lead without one is scored by the config's
  * rules, again on each update (viability_given says which). */
-int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
-                    int *outcome);
+extern const struct crm_importer crm_lead_importer;
 
 /* A lead named on the command line: crm's own id first, then the
  * source's external_id (operators use the ids `lead list` prints);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "lead.h"
 
 /* --- viability --- */
@@ -58,6 +59,19 @@ static int known_column(const char *key)
 	return crm_lead_field(key) >= 0 || crm_in_set(key, other_columns);
 }
 
+static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
+                         int *outcome);
+
+/* a column a lead is known by or has: the raw columns are not enough */
+static int lead_column(const char *key)
+{
+	return crm_lead_field(key) >= 0 || !strcmp(key, "id");
+}
+
+const struct crm_importer crm_lead_importer = {
+	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ..."
+};
+
 /* the same, and a raw column that is merged rather than kept */
 static int known_or_raw(const char *key)
 {
@@ -99,6 +113,16 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 	if (!v) {
 		*raw = crm_record_json(rec, known_column);
 		return 0;
+	}
+	/* an object is merged: no key of it twice, at any depth */
+	if (v[strspn(v, " ")] == '{') {
+		struct json_obj o = { 0 };
+		enum json_type type;
+		char why[160];
+		rc = json_check(v, &o, &type, why, sizeof why);
+		json_free(&o);
+		if (rc)
+			return crm_err(crm, CRM_DATAERR, "raw '%.200s': %s", v, why);
 	}
 	if (!(st = crm_stmt(crm, sql)))
 		return CRM_SOFTWARE;
@@ -275,8 +299,8 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 	return 0;
 }
 
-int crm_lead_import(struct crm *crm, const struct crm_record *rec, void *arg,
-                    int *outcome)
+static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
+                         int *outcome)
 {
 	/* ?1..?15 are the lead fields in enum order.  The raw JSON is stored
 	 * as a merge into {} would leave it (compact, no null members), so

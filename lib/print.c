@@ -27,6 +27,7 @@ static const struct mode {
 struct printer {
 	FILE *out;
 	enum crm_fmt fmt;
+	int safe_csv;
 	const struct pcol *cols;
 	int ncols, idcol;
 	long rows;
@@ -56,6 +57,19 @@ struct printer *printer_new(FILE *out, enum crm_fmt fmt)
 	p->out = out;
 	p->fmt = fmt == FMT_DEFAULT ? FMT_TSV : fmt;
 	return p;
+}
+
+struct printer *printer_open(struct crm *crm, FILE *out)
+{
+	struct printer *p = printer_new(out, crm->fmt);
+
+	p->safe_csv = crm->safe_csv;
+	return p;
+}
+
+void printer_safe_csv(struct printer *p, int on)
+{
+	p->safe_csv = on;
 }
 
 /* --- JSON --- */
@@ -242,10 +256,19 @@ static void put_field(struct printer *p, const char *v)
 		}
 		break;
 	case Q_CSV:
-		if (strpbrk(v, ",\"\r\n") || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' ')))
+		if (p->safe_csv && *v && strchr("=+-@\t\r", *v)) {
+			/* the ' is part of the cell, inside its quotes */
+			size_t n = strlen(v);
+			char *t = xmalloc(n + 2);
+			t[0] = '\'';
+			memcpy(t + 1, v, n + 1);
+			csv_fwrite(out, t, n + 1);
+			free(t);
+		} else if (strpbrk(v, ",\"\r\n") || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '))) {
 			csv_fwrite(out, v, strlen(v));
-		else
+		} else {
 			fputs(v, out);
+		}
 		break;
 	case Q_NONE:
 		fputs(v, out);

@@ -47,10 +47,16 @@ const char *crm_fmt_name(enum crm_fmt fmt);
 
 /* fmt must be resolved (not FMT_DEFAULT).  The printer does not own out. */
 struct printer *printer_new(FILE *out, enum crm_fmt fmt);
+/* A printer in crm's format, with its --safe-csv. */
+struct crm;
+struct printer *printer_open(struct crm *crm, FILE *out);
+/* In csv, a cell that begins with = + - @ TAB or CR gets a ' before it,
+ * so that a spreadsheet shows it rather than runs it as a formula
+ * (OWASP's advice on CSV injection).  What is stored is not changed. */
+void printer_safe_csv(struct printer *p, int on);
 /* 0 when crm's format can print rows of cols; else CRM_USAGE with the
  * message: the ids format needs a column named "id".  Every command
  * checks before it prints. */
-struct crm;
 int crm_fmt_check(struct crm *crm, const struct pcol *cols, int ncols);
 /* cols must outlive the printer.  -1, printing nothing, when the format
  * is ids and no column is named "id" (crm_fmt_check said so first). */

@@ -103,10 +103,9 @@ static int parse_absolute(const char *s, long long *epoch)
 					p++;
 			}
 		}
-		if (h > 23 || mi > 59 || se > 60)
+		/* a leap second (:60) is no time crm can store or compare */
+		if (h > 23 || mi > 59 || se > 59)
 			return -1;
-		if (se == 60)
-			se = 59;
 		if (*p == 'Z' || *p == 'z') {
 			p++;
 		} else if (*p == '+' || *p == '-') {

@@ -56,3 +56,47 @@ const char *crm_in_set(const char *s, const char *const *set)
 			return *set;
 	return NULL;
 }
+
+struct span_at {
+	const char *s;
+	size_t n;
+	int i;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span_at *x = a, *y = b;
+	int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+
+	if (c)
+		return c;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+int crm_find_dup(const struct crm_span *v, int n)
+{
+	struct span_at *a;
+	int dup = -1;
+
+	/* a few: compare each pair; more: sort, and equal ones are
+	 * neighbours (n log n, however many there are) */
+	if (n <= 16) {
+		for (int j = 1; j < n; j++)
+			for (int i = 0; i < j; i++)
+				if (v[i].n == v[j].n && !memcmp(v[i].s, v[j].s, v[j].n))
+					return j;
+		return -1;
+	}
+	a = xmalloc((size_t)n * sizeof *a);
+	for (int i = 0; i < n; i++)
+		a[i] = (struct span_at){ v[i].s, v[i].n, i };
+	qsort(a, (size_t)n, sizeof *a, span_cmp);
+	for (int k = 1; k < n; k++)
+		if (a[k].n == a[k - 1].n && !memcmp(a[k].s, a[k - 1].s, a[k].n) &&
+		    (dup < 0 || a[k].i < dup))
+			dup = a[k].i;
+	free(a);
+	return dup;
+}

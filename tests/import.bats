@@ -78,9 +78,67 @@ C
 	assert_equal "$(cat rej.tsv)" $'3\temail \'b\\tad\': U+0009 is not allowed in an email address (a control, format or space character)\t"B\\nb","b\tad"'
 }
 
-@test "bad tags and custom columns are rejected" {
-	printf '%s\n' '{"name":"A","custom":"[1]"}' | crm client import - 2>err || true
-	assert_equal "$(cat err)" "crm: stdin:1: custom '[1]': not a JSON object"
+@test "a custom column that is not a JSON object is bad data (65)" {
+	run --separate-stderr crm client import - <<< '{"name":"A","custom":"[1]"}'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: stdin:1: custom '[1]': invalid JSON at column 1: expected a JSON object"
+}
+
+@test "a tags array with null, true, an object or an empty string is bad data (65), not a crash" {
+	for tags in '[null]' '[true]' '[{"a":1}]' '["vip",""]' '[["x"]]' '[1]'; do
+		run --separate-stderr crm client import - <<< "{\"name\":\"n\",\"tags\":$tags}"
+		assert_failure 65
+		assert_output ''
+		stderr_has "crm: stdin:1: tags '$tags': element"
+	done
+	run --separate-stderr crm client import - <<< '{"name":"n","tags":{"a":1}}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: tags '{\"a\":1}': a JSON array of strings or a comma list: not an array"
+	run --separate-stderr crm client import - <<< '{"name":"n","tags":7}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: tags '7': a JSON array of strings or a comma list: not an array"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+}
+
+@test "a malformed tags cell is bad data (65): the client keeps its tags" {
+	crm client add --name c1 --email c1@ex.com --tag vip --tag sea-view >/dev/null
+	run --separate-stderr crm client import - <<< $'email,tags\nc1@ex.com,"[""vip"",""sea-view"""'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: stdin:2: tags '[\"vip\",\"sea-view\"': a JSON array of strings or a comma list: invalid JSON at column 18: expected ',' or ']'"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(tag) FROM (SELECT tag FROM client_tags ORDER BY tag)')" sea-view,vip
+	# an array of strings, and a comma list, are the two ways
+	run --separate-stderr crm client import - <<< $'email,tags\nc1@ex.com,"[""hot"",""sea-view""]"'
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(tag) FROM (SELECT tag FROM client_tags ORDER BY tag)')" hot,sea-view
+	run --separate-stderr crm client import - <<< $'email,tags\nc1@ex.com," a , b "'
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(tag) FROM (SELECT tag FROM client_tags ORDER BY tag)')" a,b
+}
+
+@test "a custom key with a quote, backslash or newline is refused at import, as --set refuses it" {
+	for key in 'a\"b' 'a\\b' 'a\nb'; do
+		run --separate-stderr crm client import - <<< "{\"name\":\"n\",\"custom\":{\"$key\":1}}"
+		assert_failure 65
+		assert_output ''
+		stderr_has "crm: stdin:1: custom key '"
+		stderr_has "': a custom field key has no quote, backslash or control character"
+	done
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+}
+
+@test "a key twice in a custom object, or in the record, is bad data (65) naming the key" {
+	run --separate-stderr crm client import - <<< '{"name":"n","custom":{"a":1,"b":{"c":1,"c":2}}}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: invalid JSON at column 40: key 'c' is there twice"
+	run --separate-stderr crm client import - <<< $'name,custom\nn,"{""a"":1,""a"":2}"'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: custom '{\"a\":1,\"a\":2}': invalid JSON at column 8: key 'a' is there twice"
+	run --separate-stderr crm client import - <<< '{"name":"n","email":"a@x.test","email":"b@x.test"}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: invalid JSON at column 32: key 'email' is there twice"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
 }
 
 @test "import errors: missing file (66), bad --map (64)" {

@@ -19,8 +19,8 @@ static int streq(const char *a, const char *b)
 }
 
 /* parse text as a JSON object; fields and count out; 0 or -1 */
-static struct json_field *fields;
-static int nfields, cap;
+static struct json_obj obj;
+
 static char err[256];
 
 static int parse(const char *text)
@@ -28,21 +28,21 @@ static int parse(const char *text)
 	static char buf[4096];
 	snprintf(buf, sizeof buf, "%s", text);
 	err[0] = '\0';
-	return json_parse_object(buf, &fields, &nfields, &cap, err, sizeof err);
+	return json_parse_object(buf, &obj, err, sizeof err);
 }
 
 static const struct json_field *field(const char *key)
 {
-	for (int i = 0; i < nfields; i++)
-		if (!strcmp(fields[i].key, key))
-			return &fields[i];
+	for (int i = 0; i < obj.n; i++)
+		if (!strcmp(obj.fields[i].key, key))
+			return &obj.fields[i];
 	return NULL;
 }
 
 static void test_json(void)
 {
-	CHECK(parse("{}") == 0 && nfields == 0);
-	CHECK(parse(" { \"a\" : \"x\" , \"b\":1.5e3,\"c\":true,\"d\":null } ") == 0 && nfields == 4);
+	CHECK(parse("{}") == 0 && obj.n == 0);
+	CHECK(parse(" { \"a\" : \"x\" , \"b\":1.5e3,\"c\":true,\"d\":null } ") == 0 && obj.n == 4);
 	CHECK(streq(field("a")->val, "x") && field("a")->type == JSON_STRING);
 	CHECK(streq(field("b")->val, "1.5e3") && field("b")->type == JSON_NUMBER);
 	CHECK(streq(field("c")->val, "true") && field("c")->type == JSON_BOOL);
@@ -54,8 +54,14 @@ static void test_json(void)
 	CHECK(parse("{\"n\":{\"x\":[1,{\"y\":\"}\"}]},\"m\":[]}") == 0);
 	CHECK(streq(field("n")->val, "{\"x\":[1,{\"y\":\"}\"}]}") && field("n")->type == JSON_RAW);
 	CHECK(streq(field("m")->val, "[]"));
-	/* the last of duplicate keys wins */
-	CHECK(parse("{\"k\":1,\"k\":2}") == 0 && nfields == 1 && streq(field("k")->val, "2"));
+	/* a key twice is an error, at any depth, however it is escaped */
+	CHECK(parse("{\"k\":1,\"k\":2}") == -1 && strstr(err, "column 8: key 'k' is there twice"));
+	CHECK(parse("{\"k\":1,\"\\u006b\":2}") == -1 && strstr(err, "key 'k' is there twice"));
+	CHECK(parse("{\"c\":{\"a\":1,\"b\":{\"a\":2},\"a\":3}}") == -1 &&
+	      strstr(err, "column 25: key 'a' is there twice"));
+	CHECK(parse("{\"c\":{\"a\":1},\"d\":{\"a\":1},\"e\":[{\"a\":1},{\"a\":2}]}") == 0);
+	CHECK(parse("{\"a\\\\b\":1,\"a\\\\b\":2}") == -1 && strstr(err, "key 'a\\b' is there twice"));
+	CHECK(parse("{\"a\\\\b\":1,\"a\\\\\\\\b\":2}") == 0);
 	/* errors name the column */
 	CHECK(parse("[1]") == -1 && strstr(err, "column 1: expected a JSON object"));
 	CHECK(parse("{\"a\":1,}") == -1 && strstr(err, "column 8: expected a key"));
@@ -136,7 +142,7 @@ int main(void)
 	test_json();
 	test_time();
 	test_norm();
-	free(fields);
+	json_free(&obj);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
