@@ -240,6 +240,72 @@ SH
 	fi
 }
 
+@test "a change committed whose output is lost says so and exits 74; a retry finds it done" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run --separate-stderr sh -c 'crm client add --name A --email a@x.test > /dev/full'
+	assert_failure 74
+	assert_equal "$stderr" "crm: stdout: write error: No space left on device; the change was committed, only its output is lost"
+	assert_equal "$(crm client list --format ids)" 1
+	run --separate-stderr crm client add --name A --email a@x.test
+	assert_failure 65
+	assert_equal "$stderr" "crm: client 'a@x.test': already exists as 1"
+	# nothing committed: output lost is 73, as for a list
+	run --separate-stderr sh -c 'crm client add --name B --email a@x.test > /dev/full'
+	assert_failure 65
+	run --separate-stderr sh -c 'crm client add --help > /dev/full'
+	assert_failure 73
+	assert_equal "$stderr" "crm: stdout: write error: No space left on device"
+}
+
+@test "past ulimit -f a write fails with 'File too large' (73), not a signal, and the database is whole" {
+	crm -q client add --name A >/dev/null
+	for i in $(seq 1 20000); do
+		printf '{"client_id":1,"channel":"email","external_id":"e%d","body":"a body that takes some room"}\n' "$i"
+	done > events.jsonl
+	run --separate-stderr bash -c 'ulimit -f 400; crm comm log - < events.jsonl'
+	assert_failure 73
+	assert_output ''
+	assert_equal "$stderr" "crm: commit: database '$CRM_DB': disk I/O error (File too large)"
+	assert_equal "$(sqlite3 "$CRM_DB" 'PRAGMA integrity_check; SELECT count(*) FROM communications')" $'ok\n0'
+}
+
+@test "--safe-csv puts a ' before a cell a spreadsheet would run; what is stored is kept" {
+	crm -q client add --name "=cmd|' /c calc'!A1" --note '@SUM(1)' --source-type '+1' --listing-ref '-2' >/dev/null
+	crm -q client add --name $'\tTab' --email t@x.test >/dev/null
+	run --separate-stderr crm client list --format csv --safe-csv
+	assert_success
+	assert_line --index 1 --partial "1,1,\"'=cmd|' /c calc'!A1\","
+	assert_line --index 1 --partial ",\"'+1\",,\"'-2\","
+	assert_line --index 1 --partial ",\"'@SUM(1)\","
+	assert_line --index 2 --partial $'2,1,"\'\tTab",t@x.test,'
+	# before the command too; and without it, the cell is as stored
+	run crm --safe-csv client list --format csv
+	assert_line --index 1 --partial "1,1,\"'=cmd|' /c calc'!A1\","
+	run crm client list --format csv
+	assert_line --index 1 --partial "1,1,=cmd|' /c calc'!A1,"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT name FROM clients WHERE id = 1')" "=cmd|' /c calc'!A1"
+	# other formats are data for programs: untouched
+	run crm client list --format tsv --safe-csv
+	assert_line --index 1 --partial "=cmd|' /c calc'!A1"
+}
+
+@test "a negative or unknown schema version, or a foreign application id, is 'not a crm database' (73)" {
+	sqlite3 neg.db 'PRAGMA user_version = -1'
+	run --separate-stderr crm --db neg.db client list
+	assert_failure 73
+	assert_output ''
+	assert_equal "$stderr" "crm: database 'neg.db': not a crm database (application id 0, schema version -1)"
+	sqlite3 foreign.db 'CREATE TABLE t (x); PRAGMA user_version = 1'
+	run --separate-stderr crm --db foreign.db client list
+	assert_failure 73
+	assert_equal "$stderr" "crm: database 'foreign.db': not a crm database (application id 0, schema version 1)"
+	crm --db mine.db -q init
+	sqlite3 mine.db 'PRAGMA application_id = 42'
+	run --separate-stderr crm --db mine.db client list
+	assert_failure 73
+	assert_equal "$stderr" "crm: database 'mine.db': not a crm database (application id 42, schema version 2)"
+}
+
 @test "the table format lets no control character reach the terminal, and aligns wide text" {
 	crm -q client add --name $'Evil\e]0;x\a\e[2J' --email e@x.test --note $'one\ntwo'
 	crm -q client add --name '山田太郎' --email y@x.test

@@ -552,3 +552,13 @@ Y
 	assert_equal "$stderr" $'crm: client \'\xc3\xa1na@x.test\': already exists as 1'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n2'
 }
+
+@test "stage -: a NUL byte in a line of ids is bad data (65) and nothing moves" {
+	add_client --name A
+	add_client --name B
+	run --separate-stderr crm client stage - won < <(printf '1\n2\0junk\n')
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" 'crm: stdin:2: a NUL byte in the line'
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 0
+}

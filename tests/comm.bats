@@ -450,3 +450,37 @@ E
 	assert_failure 65
 	assert_equal "$stderr" "crm: stdin:2: 3 fields, but the header has 4"
 }
+
+@test "a leap second is refused (65), not stored as :59" {
+	crm -q client add --name A >/dev/null
+	run --separate-stderr crm comm log 1 --channel email --at 2026-06-30T23:59:60Z
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: at '2026-06-30T23:59:60Z': not a date or time"
+	run --separate-stderr crm comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a date or time"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+}
+
+@test "invalid UTF-8 in an argument is bad data (65)" {
+	crm -q client add --name A >/dev/null
+	run --separate-stderr crm comm log 1 --channel email --body $'bad \xff byte'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" 'crm: body: not valid UTF-8 (byte 5)'
+	run --separate-stderr crm comm log 1 --channel email --subject $'\xed\xa0\x80'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: subject: not valid UTF-8 (byte 1)'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+}
+
+@test "stdin: an event's email with a trailing no-break space finds its owner; a zero-width space is bad data" {
+	crm -q client add --name A --email a@b.com >/dev/null
+	run --separate-stderr crm comm log - <<< $'{"email":"A@B.com\xc2\xa0","channel":"email","external_id":"x1"}'
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM communications m JOIN clients c ON c.id = m.client_id")" a@b.com
+	run --separate-stderr crm comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: stdin:1: email \'a\u200b@b.com\': U+200B is not allowed in an email address (a control, format or space character)'
+}

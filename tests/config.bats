@@ -391,3 +391,18 @@ Y
 	run crm config get database
 	assert_output "$HOME/crm/my.db"
 }
+
+@test "a list of more than 1000 stages is refused (78) at once; a name twice is found in linear time" {
+	{ printf 'pipeline:\n  stages: ['; seq -f 's%g' 1 200000 | paste -sd,; printf ']\n'; } > big.yaml
+	run --separate-stderr timeout 10 crm --config big.yaml config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: big.yaml:2:11: 'pipeline.stages': more than 1000 items"
+	{ printf 'pipeline:\n  stages: ['; seq -f 's%g' 1 999 | paste -sd,; printf ',s500]\n  terminal: [s1]\n'; } > dup.yaml
+	run --separate-stderr crm --config dup.yaml config check
+	assert_failure 78
+	stderr_has "'pipeline.stages': 's500' is there twice"
+	{ printf 'pipeline:\n  stages: ['; seq -f 's%g' 1 1000 | paste -sd,; printf ']\n  terminal: [s1000]\n'; } > ok.yaml
+	run --separate-stderr crm --config ok.yaml config check
+	assert_success
+}

@@ -97,3 +97,158 @@ db_intact() {
 	assert_equal "$stderr" "crm: reject file 'nowhere/rej.tsv': No such file or directory"
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
 }
+
+@test "a JSON array on stdin is bad data (65) with a hint, not '0 logged'" {
+	run --separate-stderr crm comm log - <<< '[1,2,3]'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: stdin:1: a JSON array: crm reads JSON Lines, one object a line (jq -c '.[]')"
+	run --separate-stderr crm comm log - --input-format jsonl <<< "[$event]"
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: invalid JSON at column 1: expected a JSON object, not an array: crm reads JSON Lines, one object a line (jq -c '.[]')"
+	# even with a reject file: no record can be read
+	run --separate-stderr crm comm log - --reject-file rej.tsv <<< $'[\n'"$event"$'\n]'
+	assert_failure 65
+	stderr_has "crm: stdin:1: a JSON array"
+	[ ! -e rej.tsv ]
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+}
+
+@test "a line that is not JSON and not a header with a column crm reads is bad data (65)" {
+	run --separate-stderr crm comm log - <<< 'garbage'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: stdin:1: header: no column crm reads (client_id, lead_id, email, phone, source_url, channel, ...); is this CSV?"
+	run --separate-stderr crm lead import - <<< $'foo\tbar'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: header: no column crm reads (external_id, source_url, listing_hash, contact_email, ...); is this TSV?"
+	run --separate-stderr crm client import - <<< 'what,ever'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: header: no column crm reads (name, email, phone, first_name, last_name, ...); is this CSV?"
+	# --map makes a column one that crm reads
+	run --separate-stderr crm client import --map what=name - <<< $'what,ever\nBo,1'
+	assert_success
+}
+
+@test "a key twice in an event is bad data (65): the event is not logged to the last one" {
+	crm -q client add --name C2 --email c2@ex.com >/dev/null
+	run --separate-stderr crm comm log - <<< '{"email":"a@x.test","email":"c2@ex.com","channel":"email"}'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: stdin:1: invalid JSON at column 21: key 'email' is there twice"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+	# a duplicated CSV header is refused as it was
+	run --separate-stderr crm comm log - <<< $'email,email,channel\na@x.test,c2@ex.com,email'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: header: column 'email' is there twice"
+}
+
+@test "a lead's raw column with a key twice is bad data (65)" {
+	run --separate-stderr crm lead import - <<< '{"external_id":"l1","raw":{"a":1,"a":2}}'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:1: invalid JSON at column 34: key 'a' is there twice"
+	run --separate-stderr crm lead import - <<< $'external_id,raw\nl1,"{""a"":{""b"":1,""b"":2}}"'
+	assert_failure 65
+	assert_equal "$stderr" "crm: stdin:2: raw '{\"a\":{\"b\":1,\"b\":2}}': invalid JSON at column 13: key 'b' is there twice"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM leads')" 0
+}
+
+@test "invalid UTF-8 in JSON, CSV or TSV input is bad data (65) with its line and byte" {
+	for bad in $'\xff\xfe' $'\xc0\xaf' $'\xed\xa0\x80'; do
+		run --separate-stderr crm comm log - <<< "$event"$'\n{"client_id":1,"channel":"email","body":"x'"$bad"'"}'
+		assert_failure 65
+		assert_equal "$stderr" 'crm: stdin:2: invalid UTF-8 on line 2 at byte 43'
+		run --separate-stderr crm client import - <<< $'name,notes\nA,"two\nlines'"$bad"'"'
+		assert_failure 65
+		assert_equal "$stderr" 'crm: stdin:2: invalid UTF-8 on line 3 at byte 6'
+		run --separate-stderr crm lead import - <<< $'external_id\ttitle\nl1\tt'"$bad"
+		assert_failure 65
+		assert_equal "$stderr" 'crm: stdin:2: invalid UTF-8 on line 2 at byte 5'
+	done
+	# in a header: nothing can be read
+	run --separate-stderr crm client import - <<< $'name,n\xffotes\nA,b'
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:1: invalid UTF-8 on line 1 at byte 7 (the header)'
+	# with a reject file, the line goes there and the others are stored
+	run --separate-stderr crm comm log - --reject-file rej.tsv <<< "$event"$'\n{"client_id":1,"channel":"email","body":"\xff"}'
+	assert_success
+	assert_equal "$(cut -f1,2 rej.tsv)" $'2\tinvalid UTF-8 on line 2 at byte 42'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications; SELECT count(*) FROM clients')" $'1\n1'
+}
+
+@test "what is read is stored in NFC" {
+	run --separate-stderr crm client import - <<< $'name,notes,tags,piso\nNu\xcc\x81n\xcc\x83ez,Ma\xcc\x81laga,vie\xcc\x81w,3\xcc\x81'
+	assert_success
+	run sqlite3 "$CRM_DB" "SELECT name, notes, custom FROM clients WHERE id = 2; SELECT tag FROM client_tags"
+	assert_output $'N\xc3\xba\xc3\xb1ez|M\xc3\xa1laga|{"piso":"3\xcc\x81"}\nvi\xc3\xa9w'
+	run --separate-stderr crm comm log - <<< $'{"client_id":1,"channel":"email","subject":"Ma\xcc\x81laga"}'
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT subject FROM communications')" $'M\xc3\xa1laga'
+}
+
+@test "a NUL byte in a record is bad data (65), in every format" {
+	run --separate-stderr crm comm log - < <(printf '{"client_id":1,"channel":"email","body":"a\0b"}\n')
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:1: a NUL byte in the record'
+	run --separate-stderr crm lead import - < <(printf 'external_id\ttitle\nl1\ta\0b\n')
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:2: a NUL byte in the record'
+}
+
+@test "a record of 4096 fields is read; 4097 is bad data (65), in linear time" {
+	cols=$(seq -f 'c%g' 1 4095 | paste -sd,)
+	vals=$(seq 1 4095 | sed 's/.*/v/' | paste -sd,)
+	run --separate-stderr crm client import - <<< "name,$cols"$'\n'"Wide,$vals"
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT json_array_length(json_group_array(key)) FROM clients, json_each(custom) WHERE name = 'Wide'")" 4095
+	run --separate-stderr crm client import - <<< "name,x,$cols"$'\n'"Wider,1,$vals"
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:1: more than 4096 fields (the header)'
+	run --separate-stderr crm client import - <<< "name,x"$'\n'"A,$vals,1,1"
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:2: more than 4096 fields'
+	# a million columns or keys: refused at once, not after minutes
+	seq -f 'c%g' 1 1000000 | paste -sd, > wide.csv
+	run --separate-stderr timeout 20 crm client import wide.csv
+	assert_failure 65
+	assert_equal "$stderr" 'crm: wide.csv:1: more than 4096 fields (the header)'
+	{ printf '{'; seq -f '"k%g":1,' 1 1000000 | tr -d '\n'; printf '"channel":"email"}\n'; } > wide.jsonl
+	run --separate-stderr timeout 20 crm comm log - < wide.jsonl
+	assert_failure 65
+	stderr_has 'more than 4096 keys in one record'
+}
+
+@test "a header with many columns twice is found in linear time" {
+	{ seq -f 'c%g' 1 4000 | paste -sd,; } > dup.csv
+	sed -i 's/$/,c17,name/' dup.csv
+	run --separate-stderr timeout 10 crm client import dup.csv
+	assert_failure 65
+	assert_equal "$stderr" "crm: dup.csv:1: header: column 'c17' is there twice"
+}
+
+@test "a line longer than 16 MiB is bad data (65) and memory stays bounded" {
+	head -c 17000000 /dev/zero | tr '\0' x > long
+	{ printf '{"client_id":1,"channel":"email","body":"'; cat long; printf '"}\n%s\n' "$event"; } > long.jsonl
+	run --separate-stderr crm comm log - < long.jsonl
+	assert_failure 65
+	assert_equal "$stderr" 'crm: stdin:1: line 1 is longer than 16 MiB'
+	run --separate-stderr /usr/bin/time -f '%M' crm -q comm log - --reject-file rej.tsv < long.jsonl
+	assert_success
+	# peak memory in KiB, on the last line of stderr
+	(( ${stderr##*$'\n'} < 80000 )) || fail "peak memory ${stderr##*$'\n'} KiB"
+	assert_equal "$(cut -f1,2 rej.tsv)" $'1\tline 1 is longer than 16 MiB'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT external_id FROM communications')" e1
+	# a CSV record that long: where the next one starts is not known
+	{ printf 'name,notes\nA,"'; cat long; printf '"\nB,b\n'; } > long.csv
+	run --separate-stderr crm client import long.csv --reject-file rej2.tsv
+	assert_failure 65
+	assert_equal "$stderr" 'crm: long.csv:2: a CSV record longer than 16 MiB; the rest of the input is not read'
+	assert_equal "$(crm client list --format ids)" 1
+}
+
+@test "a 2 MB CSV field is read in linear time" {
+	{ printf 'name,notes\nA,'; head -c 2000000 /dev/zero | tr '\0' x; printf '\n'; } > big.csv
+	run --separate-stderr timeout 10 crm client import big.csv
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT length(notes) FROM clients WHERE id = 2")" 2000000
+}

@@ -360,3 +360,12 @@ p,1$(printf '%0400d' 0)"
 	assert_failure 65
 	assert_equal "$stderr" "crm: stdin:2: contact_email 'bad email@x.test': U+0020 is not allowed in an email address (a control, format or space character)"
 }
+
+@test "a lead's contact email and phone are trimmed of Unicode white space; an invisible character inside is bad data" {
+	run --separate-stderr crm lead import - <<< $'external_id,contact_email,contact_phone\nl1,a@b.com\xc2\xa0,\xe2\x80\x83+34 600 111 222'
+	assert_success
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT contact_email, email_norm, contact_phone, phone_norm FROM leads')" 'a@b.com|a@b.com|+34 600 111 222|+34600111222'
+	run --separate-stderr crm lead import - <<< $'external_id,contact_phone\nl2,600\u2060111222'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: stdin:2: contact_phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
+}
