@@ -75,20 +75,25 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libcrm.a
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "unit: $$t"; $$t || exit 1; done
 
+# every bats file at once, one a core (tests/run-bats); BATS_FILES picks some
+BATS_FILES ?=
 bats: $(OUT)
-	CRM_BIN_DIR=$(CURDIR)/$(dir $(OUT)) bats tests/
+	CRM_BIN_DIR=$(CURDIR)/$(dir $(OUT)) tests/run-bats $(BATS_FILES)
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN_PAGES)
 	bash -n completions/crm.bash
 
-# The whole suite, then again under AddressSanitizer and UBSan.
+# The whole suite, then again under AddressSanitizer and UBSan; each stage
+# says how long it took.
 check: all
-	$(MAKE) unit
-	$(MAKE) lint
-	$(MAKE) bats
-	$(MAKE) sanitize
-	tests/demo.sh ./crm >/dev/null
+	@start=$$(date +%s); \
+	tests/stage unit $(MAKE) --no-print-directory unit && \
+	tests/stage lint $(MAKE) --no-print-directory lint && \
+	tests/stage bats $(MAKE) --no-print-directory bats && \
+	tests/stage sanitize $(MAKE) --no-print-directory sanitize && \
+	tests/stage demo sh -c 'tests/demo.sh ./crm >/dev/null' && \
+	echo "== check: every stage passed in $$(( $$(date +%s) - start )) s"
 
 sanitize:
 	$(MAKE) BUILD=build-san OUT=build-san/crm OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -98,7 +103,7 @@ sanitize:
 	  CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" unit
 	ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87 \
-	  CRM_BIN_DIR=$(CURDIR)/build-san bats tests/
+	  CRM_BIN_DIR=$(CURDIR)/build-san tests/run-bats $(BATS_FILES)
 
 test: check
 

@@ -617,7 +617,12 @@ static int table_next(struct crm_reader *r, char *err, size_t errlen)
 		}
 		break;
 	}
-	if (r->ncells != r->nheader && !r->toowide) {
+	if (r->toowide) {
+		r->toowide = 0;
+		snprintf(err, errlen, "more than %d fields", CRM_FIELDS_MAX);
+		return -1;
+	}
+	if (r->ncells != r->nheader) {
 		snprintf(err, errlen, "%d fields, but the header has %d", r->ncells,
 		         r->nheader);
 		return -1;
