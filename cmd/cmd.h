@@ -13,6 +13,9 @@ enum cmd_flags {
 	CMD_WRITES = 1 << 1,  /* changes the database (for the reader of the
 	                         table: every write takes its own transaction) */
 	CMD_HIDDEN = 1 << 2,  /* not listed by help or completion */
+	CMD_DB_ASIS = 1 << 3, /* opens the database read-only, as it is: it
+	                         must exist (66); never created nor migrated,
+	                         nor refused for its id or version */
 };
 
 /* A handler gets argv[0] = its own name.  It returns an exit status; for a

@@ -295,8 +295,8 @@ static int run(struct crm *crm, int argc, char **argv)
 		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
 	}
-	if ((c->flags & CMD_DB) && !wants_no_db(argc, argv)) {
-		rc = crm_db_open(crm);
+	if ((c->flags & (CMD_DB | CMD_DB_ASIS)) && !wants_no_db(argc, argv)) {
+		rc = c->flags & CMD_DB_ASIS ? crm_db_open_asis(crm) : crm_db_open(crm);
 		if (rc)
 			return cmd_fail(crm, rc);
 	}
