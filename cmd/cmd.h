@@ -34,6 +34,7 @@ struct cmd {
 extern const struct cmd client_cmds[];
 extern const struct cmd config_cmds[];
 extern const struct cmd comm_cmds[];
+extern const struct cmd db_cmds[];
 extern const struct cmd lead_cmds[];
 
 /* shared helpers for command files (cmd/common.c) */
