@@ -13,6 +13,9 @@ enum cmd_flags {
 	CMD_WRITES = 1 << 1,  /* changes the database (for the reader of the
 	                         table: every write takes its own transaction) */
 	CMD_HIDDEN = 1 << 2,  /* not listed by help or completion */
+	CMD_DB_ASIS = 1 << 3, /* opens the database read-only, as it is: it
+	                         must exist (66); never created nor migrated,
+	                         nor refused for its id or version */
 };
 
 /* A handler gets argv[0] = its own name.  It returns an exit status; for a
@@ -31,6 +34,7 @@ struct cmd {
 extern const struct cmd client_cmds[];
 extern const struct cmd config_cmds[];
 extern const struct cmd comm_cmds[];
+extern const struct cmd db_cmds[];
 extern const struct cmd lead_cmds[];
 
 /* shared helpers for command files (cmd/common.c) */

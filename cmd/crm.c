@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{ "comm", NULL, 0, "log and list communications: contacts and replies", comm_cmds },
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
+	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -299,8 +300,8 @@ static int run(struct crm *crm, int argc, char **argv)
 		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
 	}
-	if ((c->flags & CMD_DB) && !wants_no_db(argc, argv)) {
-		rc = crm_db_open(crm);
+	if ((c->flags & (CMD_DB | CMD_DB_ASIS)) && !wants_no_db(argc, argv)) {
+		rc = c->flags & CMD_DB_ASIS ? crm_db_open_asis(crm) : crm_db_open(crm);
 		if (rc)
 			return cmd_fail(crm, rc);
 		crm->committed = 0;   /* making the database is not the command's change */

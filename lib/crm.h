@@ -80,6 +80,12 @@ char *crm_default_db_path(void);
 int crm_db_open(struct crm *crm);         /* open, create, migrate */
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */
+int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */
+/* Open the existing database read-only, as it is: never created or
+ * migrated, whatever its application id or version (the caller looks);
+ * CRM_NOINPUT when there is no such file. */
+int crm_db_open_asis(struct crm *crm);
+extern const char crm_schema_sql[];       /* schema.sql, compiled in */
 int crm_begin(struct crm *crm);           /* BEGIN IMMEDIATE; 75 when busy */
 int crm_commit(struct crm *crm);
 void crm_rollback(struct crm *crm);

@@ -10,8 +10,6 @@
 
 #include "crm.h"
 
-extern const char crm_schema_sql[];
-
 #define CRM_APPLICATION_ID 0x63726d31 /* "crm1" */
 
 /* Migrations: step i brings a database from version i to i + 1.  A new
@@ -31,6 +29,11 @@ static const char *const migrations[] = {
 int crm_db_schema_version(void)
 {
 	return SCHEMA_VERSION;
+}
+
+int crm_db_application_id(void)
+{
+	return CRM_APPLICATION_ID;
 }
 
 char *crm_default_db_path(void)
@@ -342,6 +345,31 @@ int crm_db_open(struct crm *crm)
 fail:
 	crm_db_close(crm);
 	return rc;
+}
+
+int crm_db_open_asis(struct crm *crm)
+{
+	struct stat sb;
+	int rc;
+
+	if (crm->db)
+		return 0;
+	if ((rc = crm_db_path(crm)))
+		return rc;
+	if (stat(crm->db_path, &sb) != 0 && errno == ENOENT)
+		return crm_err(crm, CRM_NOINPUT, "database '%s' does not exist;"
+		               " 'crm init' creates it", crm->db_path);
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (open_readonly(crm) != SQLITE_OK) {
+		rc = crm->db ? crm_sqlerr(crm, "database")
+		             : crm_err(crm, CRM_CANTCREAT, "database '%s': cannot open",
+		                       crm->db_path);
+		crm_db_close(crm);
+		return rc;
+	}
+	sqlite3_extended_result_codes(crm->db, 1);
+	return exec(crm, "PRAGMA trusted_schema = OFF", "database");
 }
 
 /* A small open-addressed table from SQL text (by address: the SQL is

@@ -93,5 +93,11 @@ crm client list --stage contacted --stale 14 --format ids | crm client stage - l
 step crm --format table client show 1
 step crm --format table client history 1
 step crm client list --format csv
+
+say "The database checked, copied while in use, and measured."
+step crm db check
+step crm db backup backup.db
+step crm --db backup.db db check
+step crm --format table db stats
 echo
 echo "crm demo: done"
