@@ -61,7 +61,7 @@ static int db_stats(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
-	pr = printer_new(stdout, crm->fmt);
+	pr = printer_open(crm, stdout);
 	rc = crm_db_stats(crm, pr);
 	printer_free(pr);
 	return rc;

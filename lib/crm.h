@@ -81,6 +81,13 @@ int crm_db_open(struct crm *crm);         /* open, create, migrate */
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */
+/* What the open database says of itself: its schema version (PRAGMA
+ * user_version), its application id, and how many objects its schema
+ * has (0 for a new file). */
+struct crm_db_ident {
+	int version, appid, nobjects;
+};
+int crm_db_ident(struct crm *crm, struct crm_db_ident *id);
 /* Open the existing database read-only, as it is: never created or
  * migrated, whatever its application id or version (the caller looks);
  * CRM_NOINPUT when there is no such file. */

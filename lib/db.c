@@ -152,13 +152,7 @@ static void sql_norm_email(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
-/* What the file says of itself: its schema version, its application id,
- * and how many objects its schema has. */
-struct db_id {
-	int version, appid, nobjects;
-};
-
-static int read_id(struct crm *crm, struct db_id *id)
+int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
 {
 	static const char sql[] =
 		"SELECT (SELECT user_version FROM pragma_user_version),"
@@ -184,7 +178,7 @@ static int read_id(struct crm *crm, struct db_id *id)
 /* 0 when the file is a crm database of a version this binary can open or
  * bring up to date, or a new empty file; else 73 with the reason.  A
  * version is ours only with our application id. */
-static int check_id(struct crm *crm, const struct db_id *id)
+static int check_id(struct crm *crm, const struct crm_db_ident *id)
 {
 	if (id->version == 0 && id->appid == 0 && id->nobjects == 0)
 		return 0;   /* new */
@@ -201,11 +195,11 @@ static int check_id(struct crm *crm, const struct db_id *id)
 
 static int migrate(struct crm *crm)
 {
-	struct db_id id;
+	struct crm_db_ident id;
 	int version, rc;
 	char sql[64];
 
-	if ((rc = read_id(crm, &id)) || (rc = check_id(crm, &id)))
+	if ((rc = crm_db_ident(crm, &id)) || (rc = check_id(crm, &id)))
 		return rc;
 	if (id.version == SCHEMA_VERSION)
 		return 0;
@@ -218,7 +212,7 @@ static int migrate(struct crm *crm)
 	if ((rc = crm_begin(crm)))
 		return rc;
 	/* look again inside the write lock: another process may have won */
-	if ((rc = read_id(crm, &id)) || (rc = check_id(crm, &id)))
+	if ((rc = crm_db_ident(crm, &id)) || (rc = check_id(crm, &id)))
 		goto fail;
 	if (id.version == SCHEMA_VERSION)
 		return crm_commit(crm);

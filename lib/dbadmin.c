@@ -15,23 +15,12 @@
 /* What the file says of itself. */
 static int read_ids(struct crm *crm, int *appid, int *version)
 {
-	static const char sql[] =
-		"SELECT (SELECT application_id FROM pragma_application_id),"
-		" (SELECT user_version FROM pragma_user_version)";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
+	struct crm_db_ident id = { 0, 0, 0 };
+	int rc = crm_db_ident(crm, &id);
 
-	if (!st)
-		return CRM_SOFTWARE;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = crm_sqlerr(crm, "database");
-		sqlite3_reset(st);
-		return rc;
-	}
-	*appid = sqlite3_column_int(st, 0);
-	*version = sqlite3_column_int(st, 1);
-	sqlite3_reset(st);
-	return 0;
+	*appid = id.appid;
+	*version = id.version;
+	return rc;
 }
 
 /* 73 unless the open database has crm's application id: backup and stats
