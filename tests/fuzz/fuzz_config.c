@@ -1,8 +1,6 @@
 /* fuzz_config: crm_config_load() on the input as a crm.yaml, always by its
  * explicit path (the user's own config is never read), then every key read
  * back in one of the styles of `crm config list`. */
-#include <fcntl.h>
-
 #include "fuzz.h"
 #include "json.h"
 
@@ -16,8 +14,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_env();
-	path = fuzz_path("crm.yaml");
-	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) < 0) {
+	path = fuzz_path("crm.yaml.XXXXXX");
+	if ((fd = mkstemp(path)) < 0) {
 		perror(path);
 		abort();
 	}
