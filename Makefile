@@ -127,9 +127,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libcrm.a
 
 # Each target for FUZZ_SECONDS on a scratch copy of its seeds (the
 # committed corpus does not fill with generated inputs), FUZZ_JOBS at a
-# time; then one line per target, and a failure if any crashed.
+# time; then one line per target, and a failure if any crashed.  The
+# targets' scratch files go to build-fuzz/tmp, where a crash leaves them.
 fuzz: fuzz-build
-	@rm -rf build-fuzz/run
+	@rm -rf build-fuzz/run build-fuzz/tmp
 	-@$(MAKE) -s -k -j$(FUZZ_JOBS) $(addprefix fuzz-run-,$(FUZZ_TARGETS))
 	@fail=0; for t in $(FUZZ_TARGETS); do \
 	  cat build-fuzz/run/$$t.summary 2>/dev/null || { echo "$$t: did not run"; fail=1; }; \
@@ -138,10 +139,11 @@ fuzz: fuzz-build
 
 fuzz-run-%: build-fuzz/fuzz/%
 	@rm -rf build-fuzz/corpus/$* build-fuzz/artifacts/$*
-	@mkdir -p build-fuzz/corpus/$* build-fuzz/artifacts/$* build-fuzz/run
+	@mkdir -p build-fuzz/corpus/$* build-fuzz/artifacts/$* build-fuzz/run build-fuzz/tmp
 	@if [ -d tests/fuzz/corpus/$* ]; then cp tests/fuzz/corpus/$*/* build-fuzz/corpus/$*/; fi
 	@echo "fuzz: $* for $(FUZZ_SECONDS)s"
-	@UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} build-fuzz/fuzz/$* \
+	@TMPDIR=$(CURDIR)/build-fuzz/tmp UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
+	  build-fuzz/fuzz/$* \
 	  -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  -artifact_prefix=build-fuzz/artifacts/$*/ \
 	  $(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) $(FUZZ_FLAGS) \
