@@ -1,5 +1,6 @@
 # crm: `make` builds ./crm; `make check` runs every test; `make demo` runs the
-# end-to-end scenario on a scratch database.
+# end-to-end scenario on a scratch database; `make fuzz` runs the libFuzzer
+# targets of tests/fuzz/ for a while each.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -42,7 +43,17 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 
 MAN_PAGES = $(sort $(wildcard man/*.1 man/*.5))
 
+# Fuzzing: one target per tests/fuzz/*.c, built with clang into build-fuzz/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_FLAGS   ?=
+FUZZ_ALL     = $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all
+
 .PHONY: all check test unit bats sanitize lint demo bench install uninstall clean deps
+.PHONY: fuzz fuzz-build
 
 all: $(OUT)
 
@@ -107,6 +118,50 @@ sanitize:
 
 test: check
 
+# The library with coverage hooks; each target links libFuzzer's main.
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "missing $(FUZZ_CC): install the Debian packages clang and libclang-rt-14-dev" >&2; exit 1; }
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+	  CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  LDFLAGS="-fsanitize=fuzzer $(FUZZ_SAN)" \
+	  $(addprefix build-fuzz/fuzz/,$(FUZZ_TARGETS))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libcrm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcrm.a $(PKG_LIBS) $(LDFLAGS)
+
+# Each target for FUZZ_SECONDS on a scratch copy of its seeds (the
+# committed corpus does not fill with generated inputs), FUZZ_JOBS at a
+# time; then one line per target, and a failure if any crashed.  The
+# targets' scratch files go to build-fuzz/tmp, where a crash leaves them.
+fuzz: fuzz-build
+	@rm -rf build-fuzz/run build-fuzz/tmp
+	-@$(MAKE) -s -k -j$(FUZZ_JOBS) $(addprefix fuzz-run-,$(FUZZ_TARGETS))
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+	  cat build-fuzz/run/$$t.summary 2>/dev/null || { echo "$$t: did not run"; fail=1; }; \
+	  grep -q ', crash' build-fuzz/run/$$t.summary 2>/dev/null && fail=1; \
+	done; exit $$fail
+
+fuzz-run-%: build-fuzz/fuzz/%
+	@rm -rf build-fuzz/corpus/$* build-fuzz/artifacts/$*
+	@mkdir -p build-fuzz/corpus/$* build-fuzz/artifacts/$* build-fuzz/run build-fuzz/tmp
+	@if [ -d tests/fuzz/corpus/$* ]; then cp tests/fuzz/corpus/$*/* build-fuzz/corpus/$*/; fi
+	@echo "fuzz: $* for $(FUZZ_SECONDS)s"
+	@TMPDIR=$(CURDIR)/build-fuzz/tmp UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
+	  build-fuzz/fuzz/$* \
+	  -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -artifact_prefix=build-fuzz/artifacts/$*/ \
+	  $(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) $(FUZZ_FLAGS) \
+	  build-fuzz/corpus/$* > build-fuzz/run/$*.log 2>&1; \
+	rc=$$?; \
+	execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/run/$*.log | tail -1); \
+	rate=$$(sed -n 's/^stat::average_exec_per_sec: *//p' build-fuzz/run/$*.log | tail -1); \
+	art=$$(ls build-fuzz/artifacts/$* | grep -v '^slow-unit-' | head -1); \
+	if [ -n "$$art" ]; then what="crash: build-fuzz/artifacts/$*/$$art (log: build-fuzz/run/$*.log)"; \
+	elif [ $$rc -ne 0 ]; then what="crash: exit $$rc, no artifact (log: build-fuzz/run/$*.log)"; \
+	else what="no crash"; fi; \
+	echo "$*: $${execs:-0} execs, $${rate:-0} exec/s, $$what" > build-fuzz/run/$*.summary
+
 deps:
 	.ci/deps
 
@@ -130,6 +185,6 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
 
 clean:
-	rm -rf build build-san crm
+	rm -rf build build-san build-fuzz crm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
