@@ -1,4 +1,4 @@
-/* fuzz_client_import: rows through crm_client_import, as `crm client
+/* fuzz_client_import: rows through crm_client_importer, as `crm client
  * import -` runs them (see import.h). */
 #include "client.h"
 #include "import.h"
@@ -13,5 +13,5 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_import(data, size, crm_client_import);
+	return fuzz_import(data, size, &crm_client_importer);
 }

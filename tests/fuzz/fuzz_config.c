@@ -6,8 +6,7 @@
 
 static char *path;
 static int fd = -1;
-static struct json_field *fields;
-static int cap;
+static struct json_obj obj;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -26,17 +25,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void json_value(const char *key, const char *value, void *arg)
 {
 	size_t n = strlen(value) + 8;
-	char *obj = xmalloc(n), err[256];
-	int nf = -1;
+	char *text = xmalloc(n), err[256];
 
 	(void)arg;
-	snprintf(obj, n, "{\"k\":%s}", value);
-	if (json_parse_object(obj, &fields, &nf, &cap, err, sizeof err) != 0) {
+	snprintf(text, n, "{\"k\":%s}", value);
+	if (json_parse_object(text, &obj, err, sizeof err) != 0) {
 		fprintf(stderr, "%s: %s: %s\n", key, value, err);
 		CHECK(!"each key's value is JSON");
 	}
-	CHECK(nf == 1);
-	free(obj);
+	CHECK(obj.n == 1);
+	free(text);
 }
 
 static void touch(const char *key, const char *value, void *arg)

@@ -1,10 +1,10 @@
 /* fuzz_json: json_parse_object() on the input as one NUL-terminated line,
- * with the field array reused from input to input as the reader does. */
+ * with its memory reused from input to input as the reader does; and
+ * json_check() on the same text, which must agree about objects. */
 #include "fuzz.h"
 #include "json.h"
 
-static struct json_field *fields;
-static int cap;
+static struct json_obj obj, scratch;
 
 /* p[0..len] (its NUL included) lies inside buf[0..size] */
 static int inside(const char *p, size_t len, const char *buf, size_t size)
@@ -14,20 +14,30 @@ static int inside(const char *p, size_t len, const char *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *line = xmalloc(size + 1), err[256];
-	int nfields = -1;
+	char *line = xmalloc(size + 1), *copy, err[256], err2[256];
+	enum json_type type;
+	int parsed, checked;
 
 	memcpy(line, data, size);
 	line[size] = '\0';
+	copy = xstrdup(line);
 	err[0] = '\0';
-	if (json_parse_object(line, &fields, &nfields, &cap, err, sizeof err) != 0) {
-		CHECK(nfields == -1);
+	/* the checker reads the text and leaves it as it came; the parser
+	 * changes it */
+	checked = json_check(copy, &scratch, &type, err2, sizeof err2);
+	CHECK(!strcmp(copy, line));
+	CHECK(checked == 0 || !strncmp(err2, "invalid JSON at column ", 23));
+	parsed = json_parse_object(line, &obj, err, sizeof err);
+	/* an object the parser takes, the checker takes too */
+	if (parsed == 0)
+		CHECK(checked == 0 && type == JSON_RAW);
+	if (parsed != 0) {
 		CHECK(!strncmp(err, "invalid JSON at column ", 23));
 		goto cleanup;
 	}
-	CHECK(nfields >= 0 && nfields <= cap);
-	for (int i = 0; i < nfields; i++) {
-		const struct json_field *f = &fields[i];
+	CHECK(obj.n >= 0 && obj.n <= obj.cap && obj.n <= JSON_MAX_KEYS);
+	for (int i = 0; i < obj.n; i++) {
+		const struct json_field *f = &obj.fields[i];
 		CHECK(inside(f->key, f->keylen, line, size));
 		CHECK(inside(f->val, f->vallen, line, size));
 		/* no NUL inside: \u0000 is refused, a raw NUL ends the line */
@@ -52,12 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			CHECK(!"a field of no known type");
 		}
-		/* the last of duplicate keys wins: each key is there once */
-		if (nfields <= 64)
+		/* a key twice is refused: each key is there once */
+		if (obj.n <= 64)
 			for (int k = 0; k < i; k++)
-				CHECK(strcmp(fields[k].key, f->key) != 0);
+				CHECK(strcmp(obj.fields[k].key, f->key) != 0);
 	}
 cleanup:
+	free(copy);
 	free(line);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* fuzz_lead_import: rows through crm_lead_import, as `crm lead import -`
+/* fuzz_lead_import: rows through crm_lead_importer, as `crm lead import -`
  * runs them (see import.h). */
 #include "lead.h"
 #include "import.h"
@@ -13,5 +13,5 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_import(data, size, crm_lead_import);
+	return fuzz_import(data, size, &crm_lead_importer);
 }

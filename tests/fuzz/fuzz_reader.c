@@ -5,14 +5,13 @@
 #include "input.h"
 #include "json.h"
 
-static struct json_field *fields;
-static int cap;
+static struct json_obj obj;
 
 /* what the reader gives, touched whole; the record as JSON parses back */
 static void check_record(const struct crm_record *rec, long line)
 {
 	char err[256], *json;
-	int nonempty = 0, n = -1;
+	int nonempty = 0;
 
 	CHECK(rec->line == line && line >= 1);
 	CHECK(rec->nfields >= 0);
@@ -26,12 +25,12 @@ static void check_record(const struct crm_record *rec, long line)
 		CHECK(record_field(rec, f->key) != NULL);
 	}
 	json = crm_record_json(rec, NULL);
-	if (json_parse_object(json, &fields, &n, &cap, err, sizeof err) != 0) {
+	if (json_parse_object(json, &obj, err, sizeof err) != 0) {
 		fprintf(stderr, "record as JSON: %s\n", err);
 		CHECK(!"the record's JSON parses");
 	}
-	/* keys are distinct, unless two bad UTF-8 keys read back the same */
-	CHECK(n <= nonempty && (n > 0) == (nonempty > 0));
+	/* keys are distinct and UTF-8: each non-empty field is one key */
+	CHECK(obj.n == nonempty);
 	free(json);
 }
 
@@ -43,13 +42,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[2048];
 	FILE *in;
 	long last = 0;
-	int got;
+	int got, fatal = 0;
 
 	if (!size || !(in = fuzz_stream(data + 1, size - 1)))
 		return 0;
 	r = reader_new(in, "stdin", fmts[data[0] & 3]);
 	while ((got = reader_next(r, &rec, err, sizeof err)) != 0) {
-		CHECK(got == 1 || got == -1);
+		CHECK(got == 1 || got == -1 || got == -2);
+		CHECK(!fatal);   /* nothing more after the input could not be read on */
+		fatal = got == -2;
 		CHECK(reader_line(r) >= last);
 		last = reader_line(r);
 		(void)strlen(reader_raw(r));
@@ -61,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_record(rec, last);
 	}
 	CHECK(rec == NULL);
-	CHECK(reader_format(r) != IN_AUTO || last == 0);
+	CHECK(reader_format(r) != IN_AUTO || last == 0 || fatal);
 	reader_free(r);
 	fclose(in);
 	return 0;

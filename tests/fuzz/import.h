@@ -48,7 +48,8 @@ static inline void fuzz_import_init(const char *cmdname)
 	}
 }
 
-static inline int fuzz_import(const uint8_t *data, size_t size, batch_fn fn)
+static inline int fuzz_import(const uint8_t *data, size_t size,
+                              const struct crm_importer *imp)
 {
 	struct crm *crm = &fuzz_crm;
 	struct crm_batch b;
@@ -62,7 +63,7 @@ static inline int fuzz_import(const uint8_t *data, size_t size, batch_fn fn)
 	b.name = "stdin";
 	b.fmt = IN_AUTO;
 	b.max_errors = -1;
-	b.fn = fn;
+	b.imp = imp;
 	b.before_commit = fuzz_roll_back;
 	rc = crm_batch_run(crm, &b);
 	fclose(in);
