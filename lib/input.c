@@ -5,33 +5,15 @@
 #include <csv.h>
 
 #include "input.h"
+#include "lines.h"
 #include "json.h"
 
-#define IN_BUF (64 * 1024)
-
 struct crm_reader {
-	FILE *in;
+	struct crm_lines ln;         /* the input's lines */
 	const char *name;
 	enum crm_infmt fmt;
 	int started, done;
-	long lineno, recline;
-
-	/* what is wrong with the record's lines, told when it ends */
-	int nul;                     /* a NUL byte */
-	long badline;                /* invalid UTF-8: on this line, */
-	size_t badbyte;              /* at this byte (from 1) */
-	long longline;               /* a line longer than CRM_LINE_MAX */
-	int nonascii;                /* a byte >= 0x80: NFC may change it */
-
-	char *buf;                   /* read ahead from in */
-	size_t bpos, bend;
-	int eof;
-
-	char *line;                  /* the last line read */
-	size_t linecap;
-	ssize_t linelen;
-	char *rest;                  /* what followed a lone CR, read next */
-	size_t restlen, restoff;
+	long recline;
 
 	char **nfc;                  /* values in NFC made for this record */
 	int nnfc, nfccap;
@@ -70,7 +52,7 @@ struct crm_reader *reader_new(FILE *in, const char *name, enum crm_infmt fmt)
 	struct crm_reader *r = xmalloc(sizeof *r);
 
 	memset(r, 0, sizeof *r);
-	r->in = in;
+	lines_init(&r->ln, in);
 	r->name = name;
 	r->fmt = fmt;
 	return r;
@@ -98,7 +80,7 @@ enum crm_infmt reader_format(const struct crm_reader *r) { return r->fmt; }
 const char *reader_raw(const struct crm_reader *r)
 {
 	if (r->fmt == IN_TSV)
-		return r->line ? r->line : "";
+		return r->ln.line ? r->ln.line : "";
 	return r->raw ? r->raw : "";
 }
 
@@ -111,9 +93,7 @@ void reader_free(struct crm_reader *r)
 	free(r->header);
 	if (r->csv_ready)
 		csv_free(&r->csv);
-	free(r->buf);
-	free(r->line);
-	free(r->rest);
+	lines_free(&r->ln);
 	for (int i = 0; i < r->nnfc; i++)
 		free(r->nfc[i]);
 	free(r->nfc);
@@ -133,156 +113,10 @@ static const char *mapped(const struct crm_reader *r, const char *key)
 	return key;
 }
 
-/* The length of the first line of s[0..n): through its LF, its CRLF, or
- * a lone CR; n when it has no end. */
-static size_t line_span(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && i + 1 < n && s[i + 1] != '\n'))
-			return i + 1;
-	return n;
-}
-
-static void line_room(struct crm_reader *r, size_t n)
-{
-	if (r->linecap < n) {
-		r->linecap = n * 2;
-		r->line = xrealloc(r->line, r->linecap);
-	}
-}
-
-/* More of the input into buf; 0 at its end (or a read error, which the
- * caller finds with ferror). */
-static int fill(struct crm_reader *r)
-{
-	if (r->eof)
-		return 0;
-	if (!r->buf)
-		r->buf = xmalloc(IN_BUF);
-	r->bpos = 0;
-	r->bend = fread(r->buf, 1, IN_BUF, r->in);
-	if (!r->bend)
-		r->eof = 1;
-	return r->bend > 0;
-}
-
-/* n more bytes of the line; past CRM_LINE_MAX the rest is dropped, and
- * the line is told as too long */
-static void line_add(struct crm_reader *r, const char *s, size_t n)
-{
-	if (r->longline == r->lineno + 1)
-		return;
-	if ((size_t)r->linelen + n > CRM_LINE_MAX) {
-		r->longline = r->lineno + 1;
-		return;
-	}
-	line_room(r, (size_t)r->linelen + n + 1);
-	memcpy(r->line + r->linelen, s, n);
-	r->linelen += (ssize_t)n;
-}
-
-/* The next line of the input, with its end: LF, and with cr_ends a
- * lone CR or CRLF too (CSV and TSV, as old Mac files end them, and as
- * libcsv reads them).  -1 at the end of input.  Memory is bounded by
- * CRM_LINE_MAX whatever the line's length. */
-static ssize_t read_line(struct crm_reader *r, int cr_ends)
-{
-	int any = 0;
-
-	r->linelen = 0;
-	for (;;) {
-		if (r->bpos == r->bend && !fill(r))
-			break;
-		const char *s = r->buf + r->bpos;
-		size_t avail = r->bend - r->bpos;
-		const char *nl = memchr(s, '\n', avail), *cr;
-		size_t take = nl ? (size_t)(nl - s) + 1 : avail;
-		any = 1;
-		if (cr_ends && (cr = memchr(s, '\r', take))) {
-			take = (size_t)(cr - s) + 1;
-			line_add(r, s, take);
-			r->bpos += take;
-			if ((r->bpos < r->bend || fill(r)) && r->buf[r->bpos] == '\n') {
-				line_add(r, "\n", 1);
-				r->bpos++;
-			}
-			break;
-		}
-		line_add(r, s, take);
-		r->bpos += take;
-		if (nl)
-			break;
-	}
-	if (!any)
-		return -1;
-	line_room(r, (size_t)r->linelen + 1);
-	r->line[r->linelen] = '\0';
-	return r->linelen;
-}
-
-/* The first line, read before its format was known, ends at a lone CR
- * too when it turned out CSV or TSV: the rest is the next lines. */
-static void split_first_line(struct crm_reader *r)
-{
-	size_t n;
-
-	if (r->fmt == IN_JSONL || r->rest)
-		return;
-	n = line_span(r->line, (size_t)r->linelen);
-	if (n == (size_t)r->linelen)
-		return;
-	r->restlen = (size_t)r->linelen - n;
-	r->restoff = 0;
-	r->rest = xmalloc(r->restlen + 1);
-	memcpy(r->rest, r->line + n, r->restlen + 1);
-	r->line[n] = '\0';
-	r->linelen = (ssize_t)n;
-}
-
-/* The next line, with its line end; 0 at the end of input.  JSON Lines
- * end at LF (a CR is only blank space there); CSV and TSV lines also at
- * a lone CR.  The first line, read before the format is known, keeps
- * what follows a lone CR in rest, served first. */
+/* the next line; CSV and TSV lines end at a lone CR too */
 static int next_line(struct crm_reader *r)
 {
-	if (r->rest) {
-		size_t n = line_span(r->rest + r->restoff, r->restlen - r->restoff);
-		line_room(r, n + 1);
-		memcpy(r->line, r->rest + r->restoff, n);
-		r->line[n] = '\0';
-		r->linelen = (ssize_t)n;
-		if ((r->restoff += n) == r->restlen) {
-			free(r->rest);
-			r->rest = NULL;
-		}
-	} else if (read_line(r, r->fmt == IN_CSV || r->fmt == IN_TSV) < 0) {
-		return 0;
-	}
-	r->lineno++;
-	/* C strings end at a NUL: the rest of the line would vanish unseen */
-	if (memchr(r->line, '\0', (size_t)r->linelen))
-		r->nul = 1;
-	if (r->lineno == 1 && r->linelen >= 3 && !memcmp(r->line, "\xef\xbb\xbf", 3)) {
-		memmove(r->line, r->line + 3, (size_t)r->linelen - 2);
-		r->linelen -= 3;
-	}
-	/* what is stored is printed back byte for byte: UTF-8 only */
-	if (!crm_ascii(r->line, (size_t)r->linelen)) {
-		size_t bad = crm_utf8_check(r->line, (size_t)r->linelen);
-		r->nonascii = 1;
-		if (bad && !r->badline) {
-			r->badline = r->lineno;
-			r->badbyte = bad;
-		}
-	}
-	return 1;
-}
-
-static void chomp(struct crm_reader *r)
-{
-	while (r->linelen > 0 && (r->line[r->linelen - 1] == '\n' ||
-	                          r->line[r->linelen - 1] == '\r'))
-		r->line[--r->linelen] = '\0';
+	return lines_next(&r->ln, r->fmt == IN_CSV || r->fmt == IN_TSV);
 }
 
 static int blank(const char *s)
@@ -334,8 +168,8 @@ static int jsonl_next(struct crm_reader *r, char *err, size_t errlen)
 {
 	const struct json_field *jf;
 
-	if (json_parse_object(r->line, &r->json, err, errlen)) {
-		if (r->line[strspn(r->line, " \t")] == '[') {
+	if (json_parse_object(r->ln.line, &r->json, err, errlen)) {
+		if (r->ln.line[strspn(r->ln.line, " \t")] == '[') {
 			size_t n = strlen(err);
 			snprintf(err + n, errlen - n, ", not an array: crm reads JSON Lines,"
 			         " one object a line (jq -c '.[]')");
@@ -421,7 +255,7 @@ static int csv_row(struct crm_reader *r, char *err, size_t errlen)
 	if (!r->csv_ready)
 		csv_restart(r);
 	for (;;) {
-		if (fed || r->started > 1 || !r->line || r->linelen < 0) {
+		if (fed || r->started > 1 || !r->ln.line || r->ln.len < 0) {
 			if (!next_line(r)) {
 				if (!fed)
 					return 0;
@@ -436,24 +270,24 @@ static int csv_row(struct crm_reader *r, char *err, size_t errlen)
 		}
 		r->started = 2;
 		if (!fed) {
-			if (blank(r->line))
+			if (blank(r->ln.line))
 				continue;
-			r->recline = r->lineno;
+			r->recline = r->ln.lineno;
 		}
 		fed = 1;
 		/* a line cut short, or a record past the cap: where it ends is
 		 * no longer known, nor where the next one starts */
-		if (r->longline || r->rawlen + (size_t)r->linelen > CRM_LINE_MAX) {
+		if (r->ln.longline || r->rawlen + (size_t)r->ln.len > CRM_LINE_MAX) {
 			snprintf(err, errlen, "a CSV record longer than %d MiB; the rest of"
 			         " the input is not read", CRM_LINE_MAX >> 20);
 			return -2;
 		}
-		raw_add(r, r->line, (size_t)r->linelen);
+		raw_add(r, r->ln.line, (size_t)r->ln.len);
 		/* libcsv grows a field by blk_size at a time: a step as long as
 		 * the line makes a long field linear, not quadratic */
-		csv_set_blk_size(&r->csv, (size_t)r->linelen + 128);
-		if (csv_parse(&r->csv, r->line, (size_t)r->linelen, cell_cb, row_cb, r) !=
-		    (size_t)r->linelen) {
+		csv_set_blk_size(&r->csv, (size_t)r->ln.len + 128);
+		if (csv_parse(&r->csv, r->ln.line, (size_t)r->ln.len, cell_cb, row_cb, r) !=
+		    (size_t)r->ln.len) {
 			snprintf(err, errlen, "malformed CSV: %s",
 			         csv_strerror(csv_error(&r->csv)));
 			csv_restart(r);
@@ -478,9 +312,9 @@ static int tsv_row(struct crm_reader *r)
 	r->ncells = 0;
 	r->cellslen = 0;
 	r->toowide = 0;
-	chomp(r);
+	lines_chomp(&r->ln);
 	/* split on TAB and unescape in a copy, so reader_raw keeps the line */
-	for (s = r->line;;) {
+	for (s = r->ln.line;;) {
 		char *end = strchr(s, '\t');
 		size_t len = end ? (size_t)(end - s) : strlen(s);
 		cell_cb(s, len, r);
@@ -536,20 +370,20 @@ static const char *nfc(struct crm_reader *r, const char *s)
 /* what is wrong with the lines read since the last record, if anything */
 static int line_trouble(struct crm_reader *r, char *err, size_t errlen)
 {
-	if (r->longline)
-		snprintf(err, errlen, "line %ld is longer than %d MiB", r->longline,
+	if (r->ln.longline)
+		snprintf(err, errlen, "line %ld is longer than %d MiB", r->ln.longline,
 		         CRM_LINE_MAX >> 20);
-	else if (r->nul)
+	else if (r->ln.nul)
 		snprintf(err, errlen, "a NUL byte in the record");
-	else if (r->badline)
-		snprintf(err, errlen, "invalid UTF-8 on line %ld at byte %zu", r->badline,
-		         r->badbyte);
+	else if (r->ln.badline)
+		snprintf(err, errlen, "invalid UTF-8 on line %ld at byte %zu", r->ln.badline,
+		         r->ln.badbyte);
 	else if (r->toowide)
 		snprintf(err, errlen, "more than %d fields", CRM_FIELDS_MAX);
 	else
 		return 0;
-	r->longline = r->badline = 0;
-	r->nul = r->toowide = 0;
+	lines_clear(&r->ln);
+	r->toowide = 0;
 	return -1;
 }
 
@@ -603,9 +437,9 @@ static int table_next(struct crm_reader *r, char *err, size_t errlen)
 			if (r->started > 1 && !next_line(r))
 				return 0;
 			r->started = 2;
-			if (blank(r->line))
+			if (blank(r->ln.line))
 				continue;
-			r->recline = r->lineno;
+			r->recline = r->ln.lineno;
 			got = tsv_row(r);
 		}
 		if (got <= 0)
@@ -652,18 +486,19 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 				r->done = 1;
 				return 0;
 			}
-		} while (blank(r->line));
+		} while (blank(r->ln.line));
 		if (r->fmt == IN_AUTO) {
-			const char *s = r->line + strspn(r->line, " \t");
+			const char *s = r->ln.line + strspn(r->ln.line, " \t");
 			if (*s == '[') {
 				r->done = 1;
-				r->recline = r->lineno;
+				r->recline = r->ln.lineno;
 				snprintf(err, errlen, "a JSON array: crm reads JSON Lines,"
 				         " one object a line (jq -c '.[]')");
 				return -2;
 			}
 			r->fmt = *s == '{' ? IN_JSONL : strchr(s, '\t') ? IN_TSV : IN_CSV;
-			split_first_line(r);
+			if (r->fmt != IN_JSONL)
+				lines_split_first(&r->ln);
 		}
 		r->started = 1;
 	}
@@ -677,12 +512,12 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 				return 0;
 			}
 			r->started = 2;
-		} while (blank(r->line));
-		chomp(r);
-		r->recline = r->lineno;
+		} while (blank(r->ln.line));
+		lines_chomp(&r->ln);
+		r->recline = r->ln.lineno;
 		/* the parser unescapes in place: keep the line as it came */
 		r->rawlen = 0;
-		raw_add(r, r->line, (size_t)r->linelen);
+		raw_add(r, r->ln.line, (size_t)r->ln.len);
 		got = jsonl_next(r, err, errlen);
 	} else {
 		got = table_next(r, err, errlen);
@@ -691,13 +526,13 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		r->done = 1;
 	if (got != 0 && got != -2 && line_trouble(r, err, errlen))
 		got = -1;
-	if (got == 1 && r->nonascii)
+	if (got == 1 && r->ln.nonascii)
 		for (int i = 0; i < r->rec.nfields; i++) {
 			r->fields[i].val = nfc(r, r->fields[i].val);
 			if (r->fmt == IN_JSONL)
 				r->fields[i].key = nfc(r, r->fields[i].key);
 		}
-	r->nonascii = 0;
+	r->ln.nonascii = 0;
 	r->rec.line = r->recline;
 	r->rec.fields = r->fields;
 	if (got == 1)
