@@ -367,6 +367,33 @@ static const char *nfc(struct crm_reader *r, const char *s)
 	return r->nfc[r->nnfc++] = n;
 }
 
+/* The record's values in NFC, and a JSON record's keys: two keys that
+ * differ only in their normal form are one key twice. */
+static int nfc_record(struct crm_reader *r, char *err, size_t errlen)
+{
+	int renamed = 0, dup;
+
+	for (int i = 0; i < r->rec.nfields; i++) {
+		r->fields[i].val = nfc(r, r->fields[i].val);
+		if (r->fmt == IN_JSONL) {
+			const char *k = nfc(r, r->fields[i].key);
+			renamed |= k != r->fields[i].key;
+			r->fields[i].key = k;
+		}
+	}
+	if (!renamed)
+		return 1;
+	struct crm_span *keys = xmalloc((size_t)r->rec.nfields * sizeof *keys);
+	for (int i = 0; i < r->rec.nfields; i++)
+		keys[i] = (struct crm_span){ r->fields[i].key, strlen(r->fields[i].key) };
+	dup = crm_find_dup(keys, r->rec.nfields);
+	free(keys);
+	if (dup < 0)
+		return 1;
+	snprintf(err, errlen, "key '%.64s' is there twice (in Unicode NFC)", r->fields[dup].key);
+	return -1;
+}
+
 /* what is wrong with the lines read since the last record, if anything */
 static int line_trouble(struct crm_reader *r, char *err, size_t errlen)
 {
@@ -527,11 +554,7 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 	if (got != 0 && got != -2 && line_trouble(r, err, errlen))
 		got = -1;
 	if (got == 1 && r->ln.nonascii)
-		for (int i = 0; i < r->rec.nfields; i++) {
-			r->fields[i].val = nfc(r, r->fields[i].val);
-			if (r->fmt == IN_JSONL)
-				r->fields[i].key = nfc(r, r->fields[i].key);
-		}
+		got = nfc_record(r, err, errlen);
 	r->ln.nonascii = 0;
 	r->rec.line = r->recline;
 	r->rec.fields = r->fields;

@@ -186,6 +186,16 @@ db_intact() {
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT subject FROM communications')" $'M\xc3\xa1laga'
 }
 
+@test "two keys that differ only in their Unicode normal form are one key twice (65)" {
+	run --separate-stderr crm comm log - <<< $'{"client_id":1,"channel":"email","Jos\xc3\xa9":1,"Jose\xcc\x81":2}'
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" $'crm: stdin:1: key \'Jos\xc3\xa9\' is there twice (in Unicode NFC)'
+	run --separate-stderr crm client import - <<< $'name,Jos\xc3\xa9,Jose\xcc\x81\nA,1,2'
+	assert_failure 65
+	assert_equal "$stderr" $'crm: stdin:1: header: column \'Jos\xc3\xa9\' is there twice'
+}
+
 @test "a NUL byte in a record is bad data (65), in every format" {
 	run --separate-stderr crm comm log - < <(printf '{"client_id":1,"channel":"email","body":"a\0b"}\n')
 	assert_failure 65
