@@ -72,9 +72,6 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			return rc;
 		rf = rej.fp;
 	}
-	/* a batch touches many pages: a page cache of 64 MiB, for this
-	 * connection only */
-	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);

@@ -64,7 +64,10 @@ static int bulk_used;
 
 void crm_comm_bulk(struct crm *crm)
 {
-	(void)crm;
+	/* a million events touch the pages of four indexes: a page cache of
+	 * 64 MiB, for this connection only.  An import of clients is faster
+	 * with the default: its rows go to the end of their tables. */
+	sqlite3_exec(crm->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (!bulk) {
 		bulk = xmalloc(BULK_SLOTS * sizeof *bulk);
 		memset(bulk, 0, BULK_SLOTS * sizeof *bulk);

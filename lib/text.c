@@ -111,8 +111,13 @@ static int is_space(utf8proc_int32_t c)
 static utf8proc_int32_t cp_at(const char *s, size_t n, size_t *len)
 {
 	utf8proc_int32_t c;
-	utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s,
-	                                      (utf8proc_ssize_t)n, &c);
+	utf8proc_ssize_t l;
+
+	if ((unsigned char)*s < 0x80) {
+		*len = 1;
+		return (unsigned char)*s;
+	}
+	l = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
 	*len = l > 0 ? (size_t)l : 1;
 	return l > 0 ? c : 0xfffd;
 }
