@@ -353,14 +353,15 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		" phone_norm, channel, stage, status, source_type, source_url,"
 		" listing_ref, viability, automation_enabled, ai_mode, notes,"
 		" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
-		" created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" created_at, updated_at, custom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 		" coalesce(?9, 'active'), ?10, ?11, ?12, ?13, coalesce(?14, 1),"
-		" coalesce(?15, ?16), ?17, ?18, ?19, ?20, ?21, ?22, ?22)";
+		" coalesce(?15, ?16), ?17, ?18, ?19, ?20, ?21, ?22, ?22,"
+		" json_patch(coalesce(?23, '{}'), coalesce(?24, '{}')))";
 	struct values vals;
 	long long op = f->operator_id > 0 ? f->operator_id : crm_operator(crm);
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], *custom = NULL;
 	sqlite3_stmt *st;
-	int rc, own = 0, changed = 0;
+	int rc, own = 0;
 
 	*id = 0;
 	if ((rc = validate_all(crm, f, &vals)))
@@ -378,7 +379,8 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))
 		goto done;
-	if ((rc = owner_clash(crm, op, 0, &vals)))
+	if ((rc = owner_clash(crm, op, 0, &vals)) ||
+	    (rc = crm_client_custom_new(crm, &vals.f, &custom)))
 		goto done;
 	if (!(st = crm_stmt(crm, sql))) {
 		rc = CRM_SOFTWARE;
@@ -407,18 +409,27 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	crm_bind_text(st, 20, vals.v[CF_LAST_CONTACTED_AT]);
 	crm_bind_text(st, 21, vals.v[CF_LAST_INTERACTION_AT]);
 	sqlite3_bind_text(st, 22, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "client add")))
+	crm_bind_text(st, 23, custom);
+	crm_bind_text(st, 24, vals.f.custom_json);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		/* malformed custom JSON is an SQL error; a busy database is not */
+		rc = (sqlite3_errcode(crm->db) & 0xff) == SQLITE_ERROR && vals.f.custom_json ?
+			crm_err(crm, CRM_DATAERR, "custom '%s': not a JSON object", vals.f.custom_json) :
+			crm_sqlerr(crm, "client add");
 		goto done;
+	}
 	*id = sqlite3_last_insert_rowid(crm->db);
-	rc = crm_activity(crm, "client", *id, "create", NULL, NULL, vals.v[CF_NAME],
-	                  f->source);
-	if (!rc)
-		rc = crm_client_set_extras(crm, *id, &vals.f, &changed);
+	/* the tags and custom fields it is made with are part of its
+	 * creation: the one history row tells it */
+	if (!(rc = crm_activity(crm, "client", *id, "create", NULL, NULL, vals.v[CF_NAME],
+	                        f->source)))
+		rc = crm_client_tags_new(crm, *id, &vals.f);
 done:
 	rc = crm_tx_end(crm, own, rc);
 	if (rc)
 		*id = 0;
 cleanup:
+	free(custom);
 	values_free(&vals);
 	return rc;
 }

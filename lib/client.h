@@ -73,6 +73,12 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
                           const char *value, const char *action,
                           const char *field, const char *old, const char *new,
                           const char *reason);
+/* Within lib/: the custom fields of a new client from f's --set pairs,
+ * as a JSON object (owned, into *out; NULL when there are none). */
+int crm_client_custom_new(struct crm *crm, const struct crm_client_fields *f,
+                          char **out);
+/* Within lib/: the tags of f for new client id, all at once. */
+int crm_client_tags_new(struct crm *crm, long long id, const struct crm_client_fields *f);
 /* Within lib/: the tags and custom fields of f, for a client that exists;
  * *changed counts the changes. */
 int crm_client_set_extras(struct crm *crm, long long id,

@@ -154,3 +154,60 @@ int crm_client_set_extras(struct crm *crm, long long id,
 		rc = apply_custom(crm, id, NULL, f->custom_json, f->reason, changed);
 	return rc;
 }
+
+/* --- a new client: its tags and custom fields are part of its creation,
+ * set with it and told by its "create" history row --- */
+
+int crm_client_custom_new(struct crm *crm, const struct crm_client_fields *f,
+                          char **out)
+{
+	/* ?2 is the key: the path quotes it, whatever its length */
+	static const char sql[] =
+		"SELECT CASE WHEN ?3 IS NULL THEN json_remove(?1, '$.\"' || ?2 || '\"')"
+		" ELSE json_set(?1, '$.\"' || ?2 || '\"', ?3) END";
+	char *custom = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	for (int i = 0; i < f->nset && !rc; i++) {
+		sqlite3_stmt *st = crm_stmt(crm, sql);
+		if (!st)
+			return CRM_SOFTWARE;
+		sqlite3_bind_text(st, 1, custom ? custom : "{}", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, f->set[i].key, -1, SQLITE_STATIC);
+		crm_bind_text(st, 3, f->set[i].value);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			free(custom);
+			custom = crm_column_dup(st, 0);
+		} else {
+			rc = crm_sqlerr(crm, "client custom");
+		}
+		sqlite3_reset(st);
+	}
+	if (rc)
+		free(custom);
+	else
+		*out = custom;
+	return rc;
+}
+
+int crm_client_tags_new(struct crm *crm, long long id, const struct crm_client_fields *f)
+{
+	/* one statement a tag: an INSERT ... SELECT over json_each() would
+	 * build a temporary table, whose pages the heap takes and gives back
+	 * on every row of an import */
+	static const char sql[] =
+		"INSERT INTO client_tags (client_id, tag) VALUES (?1, ?2)"
+		" ON CONFLICT DO NOTHING";
+	int rc = 0;
+
+	for (int i = 0; i < f->ntags && !rc; i++) {
+		sqlite3_stmt *st = crm_stmt(crm, sql);
+		if (!st)
+			return CRM_SOFTWARE;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, f->tags[i], -1, SQLITE_STATIC);
+		rc = crm_exec_stmt(crm, st, "client tags");
+	}
+	return rc;
+}

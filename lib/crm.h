@@ -61,6 +61,7 @@ struct crm {
 	sqlite3 *db;             /* open only for commands that need it */
 	struct crm_stmt_cache *stmts;
 	int committed;           /* transactions the command committed */
+	long long operator_known; /* an operator found in the database (0: none) */
 
 	char err[2048];          /* the last error message, without "crm: " */
 };

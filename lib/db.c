@@ -303,6 +303,18 @@ static int open_readonly(struct crm *crm)
 	return rc;
 }
 
+/* SQLite for a one-thread command, before the first connection */
+static void configure(void)
+{
+	/* one thread: no mutexes, no memory statistics to keep */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* no bulk page cache of 87 KiB for each temporary b-tree: the CHECK
+	 * ... IN (...) of an INSERT builds two, and the heap took that block
+	 * and gave it back on every row of an import (brk, twice a row) */
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 int crm_db_open(struct crm *crm)
 {
 	int rc;
@@ -311,9 +323,7 @@ int crm_db_open(struct crm *crm)
 		return 0;
 	if ((rc = crm_db_path(crm)) || (rc = create_file(crm, crm->db_path)))
 		return rc;
-	/* one thread: no mutexes, no memory statistics to keep */
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	configure();
 	if (may_write(crm->db_path))
 		rc = sqlite3_open_v2(crm->db_path, &crm->db,
 		                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -353,8 +363,7 @@ int crm_db_open_asis(struct crm *crm)
 	if (stat(crm->db_path, &sb) != 0 && errno == ENOENT)
 		return crm_err(crm, CRM_NOINPUT, "database '%s' does not exist;"
 		               " 'crm init' creates it", crm->db_path);
-	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	configure();
 	if (open_readonly(crm) != SQLITE_OK) {
 		rc = crm->db ? crm_sqlerr(crm, "database")
 		             : crm_err(crm, CRM_CANTCREAT, "database '%s': cannot open",
@@ -498,14 +507,22 @@ int crm_operator_ensure(struct crm *crm, long long id)
 		"INSERT INTO operators (id, name, created_at, updated_at) "
 		"VALUES (?1, 'operator ' || ?1, ?2, ?2) ON CONFLICT (id) DO NOTHING";
 	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, sql);
+	sqlite3_stmt *st;
+	int rc;
 
-	if (!st)
+	/* an operator that was there already stays (crm removes none): it
+	 * is not looked for again on every row of a batch.  One this call
+	 * adds is not remembered, since a rollback may take it back. */
+	if (id == crm->operator_known)
+		return 0;
+	if (!(st = crm_stmt(crm, sql)))
 		return CRM_SOFTWARE;
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	return crm_exec_stmt(crm, st, "operator");
+	if (!(rc = crm_exec_stmt(crm, st, "operator")) && !sqlite3_changes(crm->db))
+		crm->operator_known = id;
+	return rc;
 }
 
 int crm_tx_begin(struct crm *crm, int *own)

@@ -562,3 +562,22 @@ Y
 	assert_equal "$stderr" 'crm: stdin:2: a NUL byte in the line'
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 0
 }
+
+@test "a client's creation is one history row, its tags and custom fields included; later changes are rows of their own" {
+	add_client --name Ana --tag a --tag b --set k=v --set j=w
+	run --separate-stderr crm client history 1 --format tsv
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --regexp $'^[^\t]+\ttester\tcreate\t\t\tAna\tmanual$'
+	assert_equal "$(crm client show 1 --format json | jq -c '[.tags, .custom]')" '[["a","b"],{"k":"v","j":"w"}]'
+	crm -q client edit 1 --tag c --set k=x
+	run --separate-stderr crm client history 1 --format tsv
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 2 --partial $'tag\ttags\t\tc'
+	assert_line --index 3 --partial $'edit\tcustom.k\tv\tx'
+	# an import makes the same single row
+	run --separate-stderr crm client import - <<< $'name,email,tags,custom\nBo,bo@x.test,"x,y","{""m2"":80}"'
+	assert_success
+	assert_equal "$(crm client history 2 --format tsv | cut -f3 | tail -n +2)" create
+	assert_equal "$(crm client show 2 --format json | jq -c '[.tags, .custom]')" '[["x","y"],{"m2":80}]'
+}
