@@ -72,6 +72,13 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			return rc;
 		rf = rej.fp;
 	}
+	/* a batch inserts into several indexes at once: a larger page cache
+	 * for this connection keeps their paths in memory */
+	if (b->imp->cache_mib > 0) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", b->imp->cache_mib * 1024);
+		sqlite3_exec(crm->db, sql, NULL, NULL, NULL);
+	}
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);

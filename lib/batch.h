@@ -28,6 +28,7 @@ struct crm_importer {
 	batch_fn fn;
 	int (*known)(const char *key);
 	const char *hint;            /* some known columns, for a message */
+	int cache_mib;               /* the page cache the batch takes (0: SQLite's) */
 };
 
 struct crm_batch {

@@ -24,7 +24,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
                          int *outcome);
 
 const struct crm_importer crm_client_importer = {
-	import_record, known_column, "name, email, phone, first_name, last_name, ..."
+	import_record, known_column, "name, email, phone, first_name, last_name, ...", 16
 };
 
 /* tags as a JSON array of strings or a comma-separated list, into an
@@ -159,7 +159,10 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	if ((v = record_get(rec, "custom")) && (rc = custom_ok(crm, v)))
 		goto cleanup;
 	extra = crm_record_json(rec, known_column);
-	if (v || strcmp(extra, "{}")) {
+	if (v && !strcmp(extra, "{}")) {
+		/* the custom column alone: the client add or update merges it */
+		f.custom_json = v;
+	} else if (v || strcmp(extra, "{}")) {
 		static const char merge[] =
 			"SELECT json_patch(?1, ?2) WHERE json_valid(?1)"
 			" AND json_type(?1) = 'object'";

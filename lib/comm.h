@@ -41,7 +41,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 struct crm_importer;
 extern const struct crm_importer crm_comm_importer;
 
-/* Bulk mode for a batch: a larger page cache, and the clients' contact
+/* Bulk mode for a batch: the clients' contact
  * times written once per client by crm_comm_bulk_flush(), which the batch
  * calls before it commits (a rolled-back batch has nothing to write).
  * crm_comm_bulk_end() leaves bulk mode. */

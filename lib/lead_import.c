@@ -69,7 +69,7 @@ static int lead_column(const char *key)
 }
 
 const struct crm_importer crm_lead_importer = {
-	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ..."
+	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16
 };
 
 /* the same, and a raw column that is merged rather than kept */

@@ -11,10 +11,13 @@ char *crm_record_json(const struct crm_record *rec,
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int n = 0;
+	FILE *f;
+	int n = 0, any = 0;
 
-	if (!f)
+	/* most records have no such field: no stream for them */
+	for (int i = 0; i < rec->nfields && !any; i++)
+		any = *rec->fields[i].val && !(skip && skip(rec->fields[i].key));
+	if (!any || !(f = open_memstream(&buf, &len)))
 		return xstrdup("{}");
 	fputc('{', f);
 	for (int i = 0; i < rec->nfields; i++) {
