@@ -633,7 +633,7 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 	memset(&f, 0, sizeof f);
 	f.v[CF_STAGE] = stage;
 	f.reason = reason;
-	if (reason && !strcmp(stage, "lost"))
+	if (reason && crm->cfg.lost && !strcmp(stage, crm->cfg.lost))
 		f.v[CF_LOST_REASON] = reason;
 	if (!crm_config_has_stage(&crm->cfg, stage)) {
 		struct values v;

@@ -457,9 +457,9 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))
 				below = i;
 		rc = advance_stage(crm, id, stage, crm->cfg.on_reply, below, "reply received");
-	} else if (!inbound && strcmp(status, "failed")) {
-		/* a first contact moves a new client on */
-		rc = advance_stage(crm, id, stage, "contacted", 1, "first contact");
+	} else if (!inbound && strcmp(status, "failed") && crm->cfg.on_first_contact) {
+		/* a first contact moves a client of the first stage on */
+		rc = advance_stage(crm, id, stage, crm->cfg.on_first_contact, 1, "first contact");
 	}
 	/* last: nothing after it can fail and leave a remembered time behind */
 	if (!rc)

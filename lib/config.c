@@ -438,15 +438,23 @@ static int given(struct loader *l, const char *path)
 }
 
 /* Defaults that name stages follow a pipeline of the file's own: the
- * default terminal stages, on_reply and automation stages keep only what
- * it has, and the automation stages only those that are not terminal
+ * default terminal stages, on_reply, on_first_contact, lost and automation
+ * stages keep only what it has, and the automation stages only those that are not terminal
  * (else the first stage that is not). */
+static void fit_stage(struct loader *l, const struct crm_config *c, char **stage,
+                      const char *path)
+{
+	if (*stage && !given(l, path) && !crm_strlist_has(&c->stages, *stage)) {
+		free(*stage);
+		*stage = NULL;
+	}
+}
+
 static void fit_defaults(struct loader *l, struct crm_config *c)
 {
-	if (c->on_reply && !given(l, "pipeline.on_reply") && !crm_strlist_has(&c->stages, c->on_reply)) {
-		free(c->on_reply);
-		c->on_reply = NULL;
-	}
+	fit_stage(l, c, &c->on_reply, "pipeline.on_reply");
+	fit_stage(l, c, &c->on_first_contact, "pipeline.on_first_contact");
+	fit_stage(l, c, &c->lost, "pipeline.lost");
 	if (!given(l, "pipeline.terminal"))
 		fit_list(&c->terminal, &c->stages, NULL);
 	if (!given(l, "automation.stages")) {
@@ -499,8 +507,15 @@ static int check(struct loader *l, struct crm_config *c)
 	for (int i = 0; i < c->terminal.n; i++)
 		if (!crm_strlist_has(&c->stages, c->terminal.v[i]))
 			return at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages", c->terminal.v[i]);
-	if (c->on_reply && !crm_strlist_has(&c->stages, c->on_reply))
-		return at(l, mark_of(l, "pipeline.on_reply"), "pipeline.on_reply: '%s' is not in pipeline.stages", c->on_reply);
+	{
+		const char *const keys[] = { "pipeline.on_reply", "pipeline.on_first_contact",
+		                             "pipeline.lost" };
+		const char *const vals[] = { c->on_reply, c->on_first_contact, c->lost };
+		for (int i = 0; i < 3; i++)
+			if (vals[i] && !crm_strlist_has(&c->stages, vals[i]))
+				return at(l, mark_of(l, keys[i]), "%s: '%s' is not in pipeline.stages",
+				          keys[i], vals[i]);
+	}
 	for (int i = 0; i < c->automation.stages.n; i++)
 		if (!crm_strlist_has(&c->stages, c->automation.stages.v[i]))
 			return at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages", c->automation.stages.v[i]);

@@ -58,7 +58,11 @@ struct crm_config {
 
 	struct crm_strlist stages;   /* pipeline.stages */
 	struct crm_strlist terminal; /* pipeline.terminal */
-	char *on_reply;              /* pipeline.on_reply */
+	char *on_reply;              /* pipeline.on_reply: where a reply moves to */
+	char *on_first_contact;      /* pipeline.on_first_contact: where a first
+	                                contact moves a client of the first stage */
+	char *lost;                  /* pipeline.lost: the stage a --reason is
+	                                kept for as the lost_reason */
 	struct crm_strlist channels;
 
 	struct {

@@ -28,6 +28,8 @@ static const struct key pipeline_keys[] = {
 	{ "stages", K_STRS, F(stages), NULL, 0, 0, 0 },
 	{ "terminal", K_STRS, F(terminal), NULL, 0, 0, 0 },
 	{ "on_reply", K_STR, F(on_reply), NULL, 0, 0, 0 },
+	{ "on_first_contact", K_STR, F(on_first_contact), NULL, 0, 0, 0 },
+	{ "lost", K_STR, F(lost), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key automation_keys[] = {
@@ -143,6 +145,8 @@ void crm_config_defaults(struct crm_config *c)
 	set_strs(&c->channels, channels);
 	set_strs(&c->automation.stages, auto_stages);
 	c->on_reply = xstrdup("replied");
+	c->on_first_contact = xstrdup("contacted");
+	c->lost = xstrdup("lost");
 	c->automation.followup_days = xmalloc(3 * sizeof(int));
 	c->automation.followup_days[0] = 3;
 	c->automation.followup_days[1] = 7;
@@ -201,6 +205,8 @@ void crm_config_free(struct crm_config *c)
 	crm_strlist_free(&c->stages);
 	crm_strlist_free(&c->terminal);
 	free(c->on_reply);
+	free(c->on_first_contact);
+	free(c->lost);
 	crm_strlist_free(&c->channels);
 	crm_strlist_free(&c->automation.stages);
 	free(c->automation.followup_days);

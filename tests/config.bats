@@ -406,3 +406,36 @@ Y
 	run --separate-stderr crm --config ok.yaml config check
 	assert_success
 }
+
+@test "the stages crm acts on are keys: on_first_contact and lost, checked against the pipeline" {
+	cat > crm.yaml <<'Y'
+pipeline:
+  stages: [fresh, reached, talking, gone]
+  terminal: [gone]
+  on_reply: talking
+  on_first_contact: reached
+  lost: gone
+Y
+	run --separate-stderr crm config check
+	assert_success
+	crm -q client add --name A >/dev/null
+	crm -q comm log 1 --channel email >/dev/null
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT stage FROM clients')" reached
+	crm -q client stage 1 gone --reason 'sold it'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT lost_reason FROM clients')" 'sold it'
+	printf 'pipeline:\n  stages: [a, b]\n  on_first_contact: c\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: crm.yaml:3:21: pipeline.on_first_contact: 'c' is not in pipeline.stages"
+	printf 'pipeline:\n  stages: [a, b]\n  lost: z\n' > crm.yaml
+	run --separate-stderr crm config check
+	assert_failure 78
+	assert_equal "$stderr" "crm: crm.yaml:3:9: pipeline.lost: 'z' is not in pipeline.stages"
+	# a pipeline of its own without those names: no first-contact move
+	printf 'pipeline:\n  stages: [a, b]\n' > crm.yaml
+	run --separate-stderr crm config get pipeline.on_first_contact --format jsonl
+	assert_success
+	assert_output '{"key":"pipeline.on_first_contact","value":null}'
+	assert_equal "$stderr" ''
+}
