@@ -14,7 +14,7 @@ int crm_activity(struct crm *crm, const char *entity, long long id,
 	sqlite3_stmt *st = crm_stmt(crm, sql);
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	crm_now(now);
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);

@@ -269,7 +269,7 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
 	if (!email_norm && !phone_norm)
 		return 0;
 	if (!(st = crm_stmt(crm, sql)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, operator_id);
 	crm_bind_text(st, 2, email_norm);
 	crm_bind_text(st, 3, phone_norm);
@@ -290,7 +290,7 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
 	int rc;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -320,7 +320,7 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 	if (!vals->email_norm && !vals->phone_norm)
 		return 0;
 	if (!(st = crm_stmt(crm, sql)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, op);
 	crm_bind_text(st, 2, vals->email_norm);
 	crm_bind_text(st, 3, vals->phone_norm);
@@ -383,7 +383,7 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	    (rc = crm_client_custom_new(crm, &vals.f, &custom)))
 		goto done;
 	if (!(st = crm_stmt(crm, sql))) {
-		rc = CRM_SOFTWARE;
+		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	crm_now(now);
@@ -487,7 +487,7 @@ int crm_client_update(struct crm *crm, long long id,
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
 	if (!(st = crm_stmt(crm, load_sql))) {
-		rc = CRM_SOFTWARE;
+		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -519,7 +519,7 @@ int crm_client_update(struct crm *crm, long long id,
 		    same_owner_key(i, nv, old[i]))
 			continue; /* the same address, written another way */
 		if (!(st = crm_stmt(crm, update_sql(i)))) {
-			rc = CRM_SOFTWARE;
+			rc = crm_stmt_status(crm);
 			break;
 		}
 		crm_bind_text(st, 1, nv);
@@ -560,12 +560,12 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 	*id = 0;
 	if (crm_parse_int(ref, &n) == 0) {
 		if (!(st = crm_stmt(crm, by_id)))
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, n);
 	} else if ((norm = crm_norm_email(ref))) {
 		if (!(st = crm_stmt(crm, by_email))) {
 			free(norm);
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		}
 		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, crm->operator_id);
@@ -606,7 +606,7 @@ int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
 	*would = 0;
 	if (!st) {
 		free(sorted);
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	}
 	memcpy(sorted, ids, (size_t)n * sizeof *sorted);
 	qsort(sorted, (size_t)n, sizeof *sorted, cmp_id);

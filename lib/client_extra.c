@@ -17,7 +17,7 @@ static int set_tag(struct crm *crm, long long id, const char *tag, int add)
 	int rc;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
 	if ((rc = crm_exec_stmt(crm, st, "client tags")))
@@ -41,7 +41,7 @@ static int drop_other_tags(struct crm *crm, long long id,
 	sqlite3_stmt *st = crm_stmt(crm, sql);
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *tag = (const char *)sqlite3_column_text(st, 0);
@@ -86,7 +86,7 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 	int rc = 0, same;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	if (key) {
 		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
@@ -172,7 +172,7 @@ int crm_client_custom_new(struct crm *crm, const struct crm_client_fields *f,
 	for (int i = 0; i < f->nset && !rc; i++) {
 		sqlite3_stmt *st = crm_stmt(crm, sql);
 		if (!st)
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		sqlite3_bind_text(st, 1, custom ? custom : "{}", -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, f->set[i].key, -1, SQLITE_STATIC);
 		crm_bind_text(st, 3, f->set[i].value);
@@ -204,7 +204,7 @@ int crm_client_tags_new(struct crm *crm, long long id, const struct crm_client_f
 	for (int i = 0; i < f->ntags && !rc; i++) {
 		sqlite3_stmt *st = crm_stmt(crm, sql);
 		if (!st)
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, f->tags[i], -1, SQLITE_STATIC);
 		rc = crm_exec_stmt(crm, st, "client tags");

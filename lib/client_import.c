@@ -52,7 +52,7 @@ static int split_tags(struct crm *crm, const struct crm_field *fd, char ***out, 
 	if (*s == '[') {
 		sqlite3_stmt *st = crm_stmt(crm, sql);
 		if (!st) {
-			rc = CRM_SOFTWARE;
+			rc = crm_stmt_status(crm);
 			goto cleanup;
 		}
 		sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
@@ -169,7 +169,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		sqlite3_stmt *st = crm_stmt(crm, merge);
 		int step;
 		if (!st) {
-			rc = CRM_SOFTWARE;
+			rc = crm_stmt_status(crm);
 			goto cleanup;
 		}
 		sqlite3_bind_text(st, 1, v ? v : "{}", -1, SQLITE_STATIC);

@@ -149,10 +149,10 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 		query_where(&q, "max(coalesce(c.last_contacted_at, ''),"
 		            " coalesce(c.last_interaction_at, ''), c.created_at) < ?");
 		query_bind_text(&q, cutoff);
-		for (int i = 0; i < crm->cfg.terminal.n; i++) {
-			query_where(&q, "c.stage <> ?");
-			query_bind_text(&q, crm->cfg.terminal.v[i]);
-		}
+		/* the terminal stages as one JSON array: however many there are */
+		query_where(&q, "c.stage NOT IN (SELECT value FROM json_each(?))");
+		query_bind_owned(&q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
+		                                      crm->cfg.terminal.n));
 	}
 	if (flt->q) {
 		static const char *const cols[] = { "c.name", "c.email", "c.phone",
@@ -225,7 +225,7 @@ static int show_section(struct crm *crm, FILE *out, const char *title,
 	int rc;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	fprintf(out, "\n%s:\n", title);
 	sqlite3_bind_int64(st, 1, id);
 	pr = printer_new(out, FMT_TABLE);
@@ -247,7 +247,7 @@ int crm_client_show(struct crm *crm, long long id, FILE *out)
 
 	if (crm->fmt == FMT_JSON || crm->fmt == FMT_JSONL) {
 		if (!(st = crm_stmt(crm, show_json_sql)))
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, id);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
@@ -310,7 +310,7 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 	int rc;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	if ((rc = crm_fmt_check(crm, cols, 7)))
 		return rc;
 	printer_begin(pr, cols, 7);

@@ -86,7 +86,7 @@ static int touch_client(struct crm *crm, long long id, int inbound, const char *
 	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
@@ -264,7 +264,7 @@ static int comm_stored(struct crm *crm, const char *external_id, int *dup)
 
 	*dup = 0;
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -283,7 +283,7 @@ static int client_stage(struct crm *crm, long long id, char **stage)
 	int rc;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*stage = crm_column_dup(st, 0);
@@ -425,7 +425,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	                                  inbound ? NULL : "contacted", &id, &created)))
 		goto done;
 	if (!(st = crm_stmt(crm, ins))) {
-		rc = CRM_SOFTWARE;
+		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	sqlite3_bind_int64(st, 1, id);

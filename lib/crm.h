@@ -61,6 +61,7 @@ struct crm {
 	sqlite3 *db;             /* open only for commands that need it */
 	struct crm_stmt_cache *stmts;
 	int committed;           /* transactions the command committed */
+	int stmt_rc;             /* the status of the last crm_stmt that failed */
 	long long operator_known; /* an operator found in the database (0: none) */
 
 	char err[2048];          /* the last error message, without "crm: " */
@@ -103,8 +104,11 @@ void crm_rollback(struct crm *crm);
 int crm_tx_begin(struct crm *crm, int *own);
 int crm_tx_end(struct crm *crm, int own, int rc);
 /* A prepared statement for a static SQL string, prepared once per process,
- * reset and with bindings cleared on each call.  Owned by the cache. */
+ * reset and with bindings cleared on each call.  Owned by the cache.  NULL
+ * when it cannot be prepared: the message is set, and crm_stmt_status()
+ * gives the status (75 busy, 73 read-only or not a database, 70 else). */
 sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql);
+int crm_stmt_status(const struct crm *crm);
 /* The first row's id of sql (rows of id, operator_id; ?1 the operator or
  * 0 for any, ?2 value): *id 0 when there is none; ops[0] is its
  * operator, ops[1] another operator a later row has (0: none). */
@@ -176,9 +180,11 @@ char *crm_norm_phone(const char *s);
 int crm_owner_value(struct crm *crm, const char *field, const char *in, int phone,
                     char **value, char **norm);
 
-/* util */
+/* util: allocation that succeeds or ends crm with "out of memory" (70),
+ * the one place lib/ exits */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
+void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);

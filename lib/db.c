@@ -387,12 +387,8 @@ static void cache_grow(struct crm_stmt_cache *c)
 {
 	struct crm_stmt_cache nc = { c->cap ? c->cap * 2 : 32, 0, NULL, NULL };
 
-	nc.sql = calloc(nc.cap, sizeof *nc.sql);
-	nc.st = calloc(nc.cap, sizeof *nc.st);
-	if (!nc.sql || !nc.st) {
-		fputs("crm: out of memory\n", stderr);
-		exit(CRM_SOFTWARE);
-	}
+	nc.sql = xcalloc(nc.cap, sizeof *nc.sql);
+	nc.st = xcalloc(nc.cap, sizeof *nc.st);
 	for (size_t i = 0; i < c->cap; i++) {
 		if (!c->sql[i])
 			continue;
@@ -429,12 +425,17 @@ sqlite3_stmt *crm_stmt(struct crm *crm, const char *sql)
 	}
 	if (sqlite3_prepare_v3(crm->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	                       &c->st[h], NULL) != SQLITE_OK) {
-		crm_sqlerr(crm, "prepare");
+		crm->stmt_rc = crm_sqlerr(crm, "prepare");
 		return NULL;
 	}
 	c->sql[h] = sql;
 	c->n++;
 	return c->st[h];
+}
+
+int crm_stmt_status(const struct crm *crm)
+{
+	return crm->stmt_rc ? crm->stmt_rc : CRM_SOFTWARE;
 }
 
 int crm_exec_stmt(struct crm *crm, sqlite3_stmt *st, const char *ctx)
@@ -516,7 +517,7 @@ int crm_operator_ensure(struct crm *crm, long long id)
 	if (id == crm->operator_known)
 		return 0;
 	if (!(st = crm_stmt(crm, sql)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
@@ -550,7 +551,7 @@ int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
 
 	*id = 0;
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -575,7 +576,7 @@ int crm_lookup_owned(struct crm *crm, const char *sql, long long op, const char 
 	*id = 0;
 	ops[0] = ops[1] = 0;
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, op);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -339,7 +339,7 @@ static int table_rows(struct crm *crm, struct printer *pr)
 	int rc = 0, src = SQLITE_DONE;
 
 	if (!names)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	while (!rc && (src = sqlite3_step(names)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(names, 0);
 		/* a name cannot be bound: quoted, its quotes doubled (%w) */
@@ -393,7 +393,7 @@ static int pragma_rows(struct crm *crm, struct printer *pr)
 	int rc = 0;
 
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		rc = crm_sqlerr(crm, "stats");
 	for (int i = 0; !rc && i < (int)(sizeof names / sizeof *names); i++)

@@ -50,7 +50,7 @@ static int lead_resolve(struct crm *crm, const char *ref, int source_first,
 
 	*id = 0;
 	if (!st)
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	if (crm_parse_int(ref, &n) == 0)
 		sqlite3_bind_int64(st, 1, n);
 	else
@@ -118,7 +118,7 @@ static int link_listing(struct crm *crm, long long client, long long lead,
 	crm_now(now);
 	if (ref || hash || url) {
 		if (!(st = crm_stmt(crm, sql)))
-			return CRM_SOFTWARE;
+			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, client);
 		sqlite3_bind_int64(st, 2, lead);
 		crm_bind_text(st, 3, ref);
@@ -129,7 +129,7 @@ static int link_listing(struct crm *crm, long long client, long long lead,
 			return rc;
 	}
 	if (!(st = crm_stmt(crm, set_lead)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, lead);
 	sqlite3_bind_int64(st, 2, client);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
@@ -155,7 +155,7 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	if (!(st = crm_stmt(crm, sql))) {
-		rc = CRM_SOFTWARE;
+		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	sqlite3_bind_int64(st, 1, lead_id);
@@ -244,7 +244,7 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 		               "status '%s': not one of new, contacted, converted, rejected, suppressed",
 		               status);
 	if (!(st = crm_stmt(crm, get)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -257,7 +257,7 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 	if (!strcmp(old, status))
 		return 0;
 	if (!(st = crm_stmt(crm, set)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);

@@ -125,7 +125,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 			return crm_err(crm, CRM_DATAERR, "raw '%.200s': %s", v, why);
 	}
 	if (!(st = crm_stmt(crm, sql)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	extra = crm_record_json(rec, known_or_raw);
 	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
@@ -279,7 +279,7 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 		return 0;
 	}
 	if (!(st = crm_stmt(crm, sql)))
-		return CRM_SOFTWARE;
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -361,7 +361,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	    (rc = lead_score(crm, *id, &lv, &score, &given)))
 		goto done;
 	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
-		rc = CRM_SOFTWARE;
+		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	for (int i = 0; i < LF_COUNT; i++)

@@ -29,27 +29,26 @@ void query_where(struct query *q, const char *cond)
 	query_add(q, cond);
 }
 
-static int next_bind(struct query *q)
+static struct query_bind *next_bind(struct query *q)
 {
-	if (q->nbind >= QUERY_MAX_BINDS) {
-		fputs("crm: internal error: too many query parameters\n", stderr);
-		abort();
+	if (q->nbind == q->bindcap) {
+		q->bindcap = q->bindcap ? q->bindcap * 2 : 8;
+		q->bind = xrealloc(q->bind, (size_t)q->bindcap * sizeof *q->bind);
 	}
-	return q->nbind++;
+	memset(&q->bind[q->nbind], 0, sizeof q->bind[0]);
+	return &q->bind[q->nbind++];
 }
 
 void query_bind_text(struct query *q, const char *s)
 {
-	int i = next_bind(q);
-	q->bind[i].is_int = 0;
-	q->bind[i].s = s;
+	next_bind(q)->s = s;
 }
 
 void query_bind_int(struct query *q, long long v)
 {
-	int i = next_bind(q);
-	q->bind[i].is_int = 1;
-	q->bind[i].i = v;
+	struct query_bind *b = next_bind(q);
+	b->is_int = 1;
+	b->i = v;
 }
 
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st)
@@ -67,20 +66,19 @@ int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st)
 
 void query_bind_owned(struct query *q, char *s)
 {
-	if (q->nowned == (int)(sizeof q->owned / sizeof q->owned[0])) {
-		fputs("crm: internal error: too many owned query texts\n", stderr);
-		abort();
-	}
-	q->owned[q->nowned++] = s;
-	query_bind_text(q, s);
+	struct query_bind *b = next_bind(q);
+	b->s = s;
+	b->own = 1;
 }
 
 void query_free(struct query *q)
 {
+	for (int i = 0; i < q->nbind; i++)
+		if (q->bind[i].own)
+			free((char *)q->bind[i].s);
+	free(q->bind);
 	free(q->sql);
-	q->sql = NULL;
-	while (q->nowned > 0)
-		free(q->owned[--q->nowned]);
+	memset(q, 0, sizeof *q);
 }
 
 void query_where_like(struct query *q, const char *text,

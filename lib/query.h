@@ -4,20 +4,20 @@
 
 #include "crm.h"
 
-#define QUERY_MAX_BINDS 32
+struct query_bind {
+	int is_int;
+	long long i;
+	const char *s;      /* owned when own is set, else it must outlive
+	                       query_prepare's use */
+	int own;
+};
 
 struct query {
 	char *sql;
 	size_t len, cap;
-	int nbind;
-	struct {
-		int is_int;
-		long long i;
-		const char *s;  /* not owned: must outlive query_prepare's use */
-	} bind[QUERY_MAX_BINDS];
+	struct query_bind *bind;
+	int nbind, bindcap;
 	int nwhere;
-	char *owned[4];  /* texts bound and freed with the query */
-	int nowned;
 };
 
 void query_init(struct query *q, const char *select);

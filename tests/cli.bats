@@ -218,14 +218,28 @@ SH
 	stderr_has 'cannot create'
 }
 
-@test "a busy database exits 75" {
-	crm init 2>/dev/null
+@test "a busy database exits 75, for a write command of every group" {
+	crm -q client add --name A --email a@x.test >/dev/null
+	crm -q lead import - <<< $'external_id,contact_email\nl1,l1@x.test'
+	echo '{"client_id":1,"channel":"email"}' > event.jsonl
+	printf 'name\nB\n' > clients.csv
+	printf 'external_id\nl2\n' > leads.csv
 	# hold the write lock from another process for longer than the timeout
-	( sqlite3 "$CRM_DB" 'BEGIN IMMEDIATE; SELECT 1;' '.shell sleep 8' 'COMMIT;' >/dev/null 2>&1 & )
+	( sqlite3 "$CRM_DB" 'BEGIN IMMEDIATE; SELECT 1;' '.shell sleep 9' 'COMMIT;' >/dev/null 2>&1 & )
 	sleep 1
-	run --separate-stderr crm client add --name Busy --email busy@x.test
-	assert_failure 75
-	assert_equal "$stderr" "crm: database '$CRM_DB' is busy; try again"
+	# all at once: each waits out the same 5 s
+	cmds=("client add --name Busy --email busy@x.test" "client import clients.csv"
+	      "client stage 1 contacted" "client edit 1 --note n" "comm log 1 --channel email"
+	      "comm log - < event.jsonl" "lead import leads.csv" "lead promote l1" "lead status l1 rejected")
+	for i in "${!cmds[@]}"; do
+		( rc=0; eval "crm ${cmds[$i]}" > "out$i" 2> "err$i" || rc=$?; echo $rc > "rc$i" ) &
+	done
+	wait
+	for i in "${!cmds[@]}"; do
+		assert_equal "${cmds[$i]}: $(cat "rc$i")" "${cmds[$i]}: 75"
+		assert_equal "$(cat "out$i")" ''
+		assert_equal "$(cat "err$i")" "crm: database '$CRM_DB' is busy; try again"
+	done
 }
 
 @test "a closed stdout is an error, not a silent loss" {
