@@ -156,105 +156,6 @@ static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at
 	return 0;
 }
 
-/* A client by what the event knows of it, within the operator (0: any);
- * ops as crm_lookup_owned gives them. */
-static int client_by(struct crm *crm, const char *by, const char *value,
-                     long long op, long long *id, long long ops[2])
-{
-	static const char by_email[] =
-		"SELECT id, operator_id FROM clients WHERE email_norm = ?2 AND operator_id IN"
-		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)";
-	static const char by_phone[] =
-		"SELECT id, operator_id FROM clients WHERE phone_norm = ?2 AND operator_id IN"
-		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)";
-	static const char by_url[] =
-		"SELECT client_id, c.operator_id FROM client_listings l"
-		" JOIN clients c ON c.id = l.client_id"
-		" WHERE l.source_url = ?2 AND (?1 = 0 OR c.operator_id = ?1)"
-		" UNION ALL SELECT id, operator_id FROM clients"
-		" WHERE source_url = ?2 AND (?1 = 0 OR operator_id = ?1)";
-	static const char by_hash[] =
-		"SELECT client_id, c.operator_id FROM client_listings l"
-		" JOIN clients c ON c.id = l.client_id"
-		" WHERE l.listing_hash = ?2 AND (?1 = 0 OR c.operator_id = ?1)";
-	const char *sql = !strcmp(by, "email") ? by_email :
-	                  !strcmp(by, "phone") ? by_phone :
-	                  !strcmp(by, "source_url") ? by_url : by_hash;
-
-	return crm_lookup_owned(crm, sql, op, value, id, ops, "comm log");
-}
-
-/* A client, else a lead, known by field `by` = v: in operator op, or,
- * with op 0 (neither the event nor crm names one), in whichever operator
- * knows it; clients (or leads) of two operators make the event
- * ambiguous. */
-static int who_by(struct crm *crm, const char *by, const char *v, long long op,
-                  long long *client, long long *lead)
-{
-	long long ops[2];
-	int rc;
-
-	*lead = 0;
-	if ((rc = client_by(crm, by, v, op, client, ops)))
-		return rc;
-	if (!*client && (rc = crm_lead_find(crm, by, v, op, lead, ops)))
-		return rc;
-	if (ops[1])
-		return crm_err(crm, CRM_DATAERR, "%s '%s': known to operators %lld and %lld;"
-		               " give operator_id", by, v, ops[0] < ops[1] ? ops[0] : ops[1],
-		               ops[0] < ops[1] ? ops[1] : ops[0]);
-	return 0;
-}
-
-/* Who the event is about: client_id, lead_id (the source's id, else
- * crm's own), then email, phone, source_url and listing_hash, each tried
- * in turn until one matches a client (*id) or a lead (*lead, which the
- * caller promotes: first contact). */
-static int find_client(struct crm *crm, const struct crm_event *ev,
-                       long long op, long long *id, long long *lead_out)
-{
-	static const char *const by[] = { "email", "phone", "source_url", "listing_hash" };
-	const char *vals[] = { ev->email, ev->phone, ev->source_url, ev->listing_hash };
-	long long n, lead = 0;
-	char *norm = NULL;
-	int rc;
-
-	*id = *lead_out = 0;
-	if (ev->client)
-		return crm_client_resolve(crm, ev->client, id);
-	if (ev->client_id) {
-		if (crm_parse_int(ev->client_id, &n) || n < 1)
-			return crm_err(crm, CRM_DATAERR, "client_id '%s': not an id", ev->client_id);
-		*id = n; /* whether it exists, the stage lookup tells */
-		return 0;
-	}
-	if (ev->lead_id) {
-		if ((rc = crm_lead_resolve_source(crm, ev->lead_id, &lead)))
-			return rc == CRM_NOTFOUND ?
-				crm_err(crm, CRM_DATAERR, "lead '%s': not found", ev->lead_id) : rc;
-	}
-	for (int i = 0; !lead && i < 4; i++) {
-		if (!vals[i])
-			continue;
-		const char *v = vals[i];
-		free(norm);
-		norm = NULL;
-		if (i < 2 && (rc = crm_owner_value(crm, by[i], vals[i], i, NULL, &norm)))
-			goto cleanup;
-		if (norm)
-			v = norm;
-		if ((rc = who_by(crm, by[i], v, op, id, &lead)) || *id)
-			goto cleanup;
-		/* no one by this field: the next one given may know */
-	}
-	if (!lead)
-		rc = crm_err(crm, CRM_DATAERR, "no client or lead matches the event");
-	*lead_out = lead;
-cleanup:
-	free(norm);
-	return rc;
-}
-
 /* Whether an event with this external_id is stored already (*dup). */
 static int comm_stored(struct crm *crm, const char *external_id, int *dup)
 {
@@ -351,23 +252,23 @@ static int event_utf8(struct crm *crm, const struct crm_event *ev)
 	return 0;
 }
 
-int crm_comm_log(struct crm *crm, const struct crm_event *ev,
-                 enum crm_logged *outcome, long long *client_out)
-{
-	static const char ins[] =
-		"INSERT INTO communications (client_id, channel, direction, kind,"
-		" status, subject, body, occurred_at, source, external_id, created_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-		" ON CONFLICT (external_id) DO NOTHING";
-	const char *kind, *status, *source, *dir = ev->direction ? ev->direction : "out";
-	char at[CRM_TIME_LEN], now[CRM_TIME_LEN], *stage = NULL;
-	char *subject = NULL, *body = NULL;
-	/* 0: no operator named, any that knows who the event is about */
-	long long op = crm->operator_id, id = 0, lead = 0;
-	int rc, own, inbound, dup = 0, created;
-	sqlite3_stmt *st;
+/* An event checked, in the form it is stored. */
+struct row {
+	const char *kind, *status, *source;
+	int inbound;
+	long long op;            /* 0: none named, any that knows the owner */
+	char at[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	char *subject, *body;    /* in NFC (owned) */
+};
 
-	*outcome = LOGGED_NEW;
+/* Step 1: every field checked, before the database is touched. */
+static int event_check(struct crm *crm, const struct crm_event *ev, struct row *r)
+{
+	const char *dir = ev->direction ? ev->direction : "out";
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->op = crm->operator_id;
 	if ((rc = event_utf8(crm, ev)))
 		return rc;
 	if (!ev->channel)
@@ -377,103 +278,143 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 		               ev->channel);
 	if (strcmp(dir, "out") && strcmp(dir, "in"))
 		return crm_err(crm, CRM_DATAERR, "direction '%s': not out or in", dir);
-	inbound = dir[0] == 'i';
-	if (!(kind = event_kind(ev)))
+	r->inbound = dir[0] == 'i';
+	if (!(r->kind = event_kind(ev)))
 		return crm_err(crm, CRM_DATAERR, "kind '%s': not a known kind", ev->kind);
-	if (ev->status) {
-		if (!(status = crm_in_set(ev->status, crm_comm_statuses)))
-			return crm_err(crm, CRM_DATAERR, "status '%s': not a known status",
-			               ev->status);
-	} else {
-		status = inbound ? "received" : !strcmp(kind, "marked_contacted") ||
-		         !strcmp(kind, "note") ? "logged" : "sent";
-	}
-	source = ev->source ? crm_in_set(ev->source, sources) : "manual";
-	if (!source)
+	if (ev->status && !(r->status = crm_in_set(ev->status, crm_comm_statuses)))
+		return crm_err(crm, CRM_DATAERR, "status '%s': not a known status", ev->status);
+	if (!ev->status)
+		r->status = r->inbound ? "received" : !strcmp(r->kind, "marked_contacted") ||
+		            !strcmp(r->kind, "note") ? "logged" : "sent";
+	if (!(r->source = ev->source ? crm_in_set(ev->source, sources) : "manual"))
 		return crm_err(crm, CRM_DATAERR, "source '%s': not bot, manual, sync or import",
 		               ev->source);
-	crm_now(now);
-	if (ev->at) {
-		if (crm_time_parse(ev->at, at))
-			return crm_err(crm, CRM_DATAERR, "at '%s': not a date or time", ev->at);
-	} else {
-		memcpy(at, now, sizeof at);
-	}
-	if (ev->operator_id && (crm_parse_int(ev->operator_id, &op) || op < 1))
+	crm_now(r->now);
+	if (!ev->at)
+		memcpy(r->at, r->now, sizeof r->at);
+	else if (crm_time_parse(ev->at, r->at))
+		return crm_err(crm, CRM_DATAERR, "at '%s': not a date or time", ev->at);
+	if (ev->operator_id && (crm_parse_int(ev->operator_id, &r->op) || r->op < 1))
 		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", ev->operator_id);
+	if ((rc = crm_text(crm, "subject", ev->subject ? ev->subject : "", &r->subject)))
+		return rc;
+	return crm_text(crm, "body", ev->body ? ev->body : "", &r->body);
+}
 
-	if ((rc = crm_text(crm, "subject", ev->subject ? ev->subject : "", &subject)) ||
-	    (rc = crm_text(crm, "body", ev->body ? ev->body : "", &body)))
-		goto cleanup;
-	if ((rc = crm_tx_begin(crm, &own)))
-		goto cleanup;
-	/* A re-sent event is a duplicate before anything is changed for it,
-	 * even when who it names has changed since.  When its client is
-	 * found, the insert itself tells a stored external_id; when no one
-	 * is found, or a lead would be promoted, it is looked up first. */
-	rc = find_client(crm, ev, op, &id, &lead);
-	if ((!rc || rc == CRM_DATAERR || rc == CRM_NOTFOUND) && !id && ev->external_id) {
+/* Step 2, find or dedupe: the event's client (*id; a lead is promoted at
+ * its first contact), or *dup when its external_id is stored already.
+ * A re-sent event is a duplicate before anything is changed for it, even
+ * when who it names has changed since: when its client is found, the
+ * insert tells; when no one is found, or a lead would be promoted, the
+ * stored events are asked first. */
+static int event_owner(struct crm *crm, const struct crm_event *ev, const struct row *r,
+                       long long *id, int *dup)
+{
+	long long lead = 0;
+	int rc, created;
+
+	rc = crm_event_owner(crm, ev, r->op, id, &lead);
+	if (*id)
+		return rc;
+	if (ev->external_id && (!rc || rc == CRM_DATAERR || rc == CRM_NOTFOUND)) {
 		int found = rc;
-		if ((rc = comm_stored(crm, ev->external_id, &dup)))
-			goto done;
-		rc = dup ? 0 : found;
+		if ((rc = comm_stored(crm, ev->external_id, dup)) || *dup)
+			return rc;
+		rc = found;
 	}
-	if (rc || dup)
-		goto done;
-	/* first contact: the lead becomes a client */
-	if (!id && (rc = crm_lead_promote(crm, lead, NULL, ev->channel,
-	                                  inbound ? NULL : "contacted", &id, &created)))
-		goto done;
-	if (!(st = crm_stmt(crm, ins))) {
-		rc = crm_stmt_status(crm);
-		goto done;
-	}
+	if (rc)
+		return rc;
+	/* first contact: the lead becomes a client (a reply leaves the lead's
+	 * status as it is) */
+	return crm_lead_promote(crm, lead, NULL, ev->channel, r->inbound ? NULL : "contacted",
+	                        id, &created);
+}
+
+/* Step 3: the communication itself; *dup when the insert found its
+ * external_id stored. */
+static int event_insert(struct crm *crm, const struct crm_event *ev, const struct row *r,
+                        long long id, int *dup)
+{
+	static const char ins[] =
+		"INSERT INTO communications (client_id, channel, direction, kind,"
+		" status, subject, body, occurred_at, source, external_id, created_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		" ON CONFLICT (external_id) DO NOTHING";
+	sqlite3_stmt *st = crm_stmt(crm, ins);
+
+	if (!st)
+		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, ev->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, inbound ? "in" : "out", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
-	crm_bind_text(st, 6, subject);
-	crm_bind_text(st, 7, body);
-	sqlite3_bind_text(st, 8, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->inbound ? "in" : "out", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->status, -1, SQLITE_STATIC);
+	crm_bind_text(st, 6, r->subject);
+	crm_bind_text(st, 7, r->body);
+	sqlite3_bind_text(st, 8, r->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->source, -1, SQLITE_STATIC);
 	crm_bind_text(st, 10, ev->external_id);
-	sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = sqlite3_extended_errcode(crm->db) == SQLITE_CONSTRAINT_FOREIGNKEY ?
+	sqlite3_bind_text(st, 11, r->now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return sqlite3_extended_errcode(crm->db) == SQLITE_CONSTRAINT_FOREIGNKEY ?
 			crm_err(crm, CRM_DATAERR, "client %lld: not found", id) :
 			crm_sqlerr(crm, "comm log");
-		goto done;
-	}
-	if ((dup = !sqlite3_changes(crm->db)) ||
-	    (rc = client_stage(crm, id, &stage)))
-		goto done;
-	if (inbound && (rc = stop_automation(crm, id)))
-		goto done;
-	if (inbound && crm->cfg.on_reply) {
-		/* a reply moves a client still before on_reply to it */
+	*dup = !sqlite3_changes(crm->db);
+	return 0;
+}
+
+/* Step 4, what the event changes: a reply stops automation and moves a
+ * client still before pipeline.on_reply to it; a first contact moves a
+ * client of the first stage to pipeline.on_first_contact; the client's
+ * contact time moves forward (in a batch, once per client before the
+ * commit). */
+static int event_effects(struct crm *crm, const struct row *r, long long id)
+{
+	char *stage = NULL;
+	int rc;
+
+	if ((rc = client_stage(crm, id, &stage)))
+		return rc;
+	if (r->inbound && (rc = stop_automation(crm, id)))
+		goto cleanup;
+	if (r->inbound && crm->cfg.on_reply) {
 		int below = crm->cfg.stages.n;
 		for (int i = 0; i < crm->cfg.stages.n; i++)
 			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))
 				below = i;
 		rc = advance_stage(crm, id, stage, crm->cfg.on_reply, below, "reply received");
-	} else if (!inbound && strcmp(status, "failed") && crm->cfg.on_first_contact) {
-		/* a first contact moves a client of the first stage on */
+	} else if (!r->inbound && strcmp(r->status, "failed") && crm->cfg.on_first_contact) {
 		rc = advance_stage(crm, id, stage, crm->cfg.on_first_contact, 1, "first contact");
 	}
 	/* last: nothing after it can fail and leave a remembered time behind */
 	if (!rc)
-		rc = bulk ? bulk_touch(crm, id, inbound, at) : touch_client(crm, id, inbound, at);
-done:
-	rc = crm_tx_end(crm, own, rc);
-	if (!rc && dup)
-		*outcome = LOGGED_DUPLICATE;
+		rc = bulk ? bulk_touch(crm, id, r->inbound, r->at)
+		          : touch_client(crm, id, r->inbound, r->at);
 cleanup:
 	free(stage);
-	free(subject);
-	free(body);
+	return rc;
+}
+
+int crm_comm_log(struct crm *crm, const struct crm_event *ev,
+                 enum crm_logged *outcome, long long *client_out)
+{
+	struct row r;
+	long long id = 0;
+	int rc, own, dup = 0;
+
+	*outcome = LOGGED_NEW;
+	if (!(rc = event_check(crm, ev, &r)) && !(rc = crm_tx_begin(crm, &own))) {
+		if (!(rc = event_owner(crm, ev, &r, &id, &dup)) && !dup &&
+		    !(rc = event_insert(crm, ev, &r, id, &dup)) && !dup)
+			rc = event_effects(crm, &r, id);
+		rc = crm_tx_end(crm, own, rc);
+	}
+	if (!rc && dup)
+		*outcome = LOGGED_DUPLICATE;
 	if (client_out)
 		*client_out = rc || dup ? 0 : id;
+	free(r.subject);
+	free(r.body);
 	return rc;
 }
 

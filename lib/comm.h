@@ -19,6 +19,14 @@ struct crm_event {
 
 enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 
+/* owner.c: who the event is about: its client (*client), or a lead that
+ * is no client yet (*lead, which a first contact promotes).  client_id,
+ * lead_id (the source's id first, then crm's), then email, phone,
+ * source_url and listing_hash, each tried in turn until one matches; in
+ * operator op, or any with op 0.  CRM_DATAERR when nothing matches. */
+int crm_event_owner(struct crm *crm, const struct crm_event *ev, long long op,
+                    long long *client, long long *lead);
+
 /* the kinds and statuses of sec. 4, NULL-terminated */
 extern const char *const crm_comm_kinds[];
 extern const char *const crm_comm_statuses[];

@@ -76,31 +76,6 @@ int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id)
 	return lead_resolve(crm, ref, 1, id);
 }
 
-int crm_lead_find(struct crm *crm, const char *by, const char *value,
-                  long long operator_id, long long *id, long long ops[2])
-{
-	/* a lead that is a client already first; ?1 0: any operator */
-	static const char by_email[] =
-		"SELECT id, operator_id FROM leads WHERE email_norm = ?2 AND operator_id IN"
-		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)"
-		" ORDER BY client_id IS NULL, id";
-	static const char by_phone[] =
-		"SELECT id, operator_id FROM leads WHERE phone_norm = ?2 AND operator_id IN"
-		" (SELECT id FROM operators WHERE ?1 = 0 OR id = ?1)"
-		" ORDER BY client_id IS NULL, id";
-	static const char by_url[] =
-		"SELECT id, operator_id FROM leads WHERE source_url = ?2"
-		" AND (?1 = 0 OR operator_id = ?1) ORDER BY id";
-	static const char by_hash[] =
-		"SELECT id, operator_id FROM leads WHERE listing_hash = ?2"
-		" AND (?1 = 0 OR operator_id = ?1) ORDER BY id";
-	const char *sql = !strcmp(by, "email") ? by_email :
-	                  !strcmp(by, "phone") ? by_phone :
-	                  !strcmp(by, "source_url") ? by_url : by_hash;
-
-	return crm_lookup_owned(crm, sql, operator_id, value, id, ops, "lead");
-}
-
 static int link_listing(struct crm *crm, long long client, long long lead,
                         const char *ref, const char *hash, const char *url)
 {

@@ -42,12 +42,6 @@ int crm_lead_resolve(struct crm *crm, const char *ref, long long *id);
  * external_id first, then crm's own id; CRM_NOTFOUND when none. */
 int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 
-/* A lead by what a contact event knows of it, within the operator (0:
- * any); *id 0 when none, ops as crm_lookup_owned gives them.  by is
- * "email", "phone", "source_url" or "listing_hash". */
-int crm_lead_find(struct crm *crm, const char *by, const char *value,
-                  long long operator_id, long long *id, long long ops[2]);
-
 /* Promote every lead of ids, all or nothing, as `crm lead promote` does
  * (lead status "converted"); clients[i] is lead i's client, *made counts
  * the clients made. */
