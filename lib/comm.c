@@ -47,16 +47,22 @@ static const char *event_kind(const struct crm_event *ev)
 	return "note";
 }
 
-/* In a batch, the newest contact times of each client are kept here and
- * written once per client before the batch commits, rather than once per
- * event.  The table has a fixed size: once half full, further clients
- * are written at once, so memory does not grow with the input. */
+/* In a batch, what crm knows of each client it has logged an event for
+ * is kept here: its newest contact times, written once per client before
+ * the batch commits rather than once per event; its stage; whether a
+ * reply has stopped its automation.  The batch holds the write lock, so
+ * no one else changes them meanwhile.  The table has a fixed size: once
+ * half full, further clients are looked up and written at once, so
+ * memory does not grow with the input. */
 #define BULK_SLOTS (1 << 18)
 #define BULK_FULL (BULK_SLOTS / 2)
 
 struct bulk_slot {
 	long long id;                 /* 0: empty */
 	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
+	int stage;                    /* its index in the pipeline, -1: none of it */
+	unsigned char known;          /* stage read */
+	unsigned char stopped;        /* automation stopped by a reply */
 };
 
 static struct bulk_slot *bulk;
@@ -66,10 +72,36 @@ void crm_comm_bulk(struct crm *crm)
 {
 	(void)crm;
 	if (!bulk) {
-		bulk = xmalloc(BULK_SLOTS * sizeof *bulk);
-		memset(bulk, 0, BULK_SLOTS * sizeof *bulk);
+		bulk = xcalloc(BULK_SLOTS, sizeof *bulk);
 		bulk_used = 0;
 	}
+}
+
+void crm_comm_bulk_end(void)
+{
+	free(bulk);
+	bulk = NULL;
+}
+
+/* the client's slot, made when it has none; NULL outside a batch, or
+ * when the table is full */
+static struct bulk_slot *bulk_slot(long long id)
+{
+	size_t h;
+
+	if (!bulk)
+		return NULL;
+	h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
+	while (bulk[h].id && bulk[h].id != id)
+		h = (h + 1) & (BULK_SLOTS - 1);
+	if (!bulk[h].id) {
+		if (bulk_used >= BULK_FULL)
+			return NULL;
+		memset(&bulk[h], 0, sizeof bulk[h]);
+		bulk[h].id = id;
+		bulk_used++;
+	}
+	return &bulk[h];
 }
 
 static const char out_sql[] =
@@ -80,16 +112,17 @@ static const char in_sql[] =
 	" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
 
 /* move a client's last contact time forward (never back) */
-static int touch_client(struct crm *crm, long long id, int inbound, const char *at)
+static int touch_client(struct crm *crm, long long id, int inbound, long long at)
 {
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], t[CRM_TIME_LEN];
 	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
 
 	if (!st)
 		return crm_stmt_status(crm);
 	crm_now(now);
+	crm_time_from_epoch(at, t);
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	return crm_exec_stmt(crm, st, "comm log");
 }
@@ -100,59 +133,74 @@ int crm_comm_bulk_flush(struct crm *crm)
 
 	if (!bulk)
 		return 0;
-	char at[CRM_TIME_LEN];
-
 	for (size_t i = 0; i < BULK_SLOTS; i++) {
 		struct bulk_slot *b = &bulk[i];
 		if (!b->id)
 			continue;
-		if (!rc && b->out) {
-			crm_time_from_epoch(b->out - 1, at);
-			rc = touch_client(crm, b->id, 0, at);
-		}
-		if (!rc && b->in) {
-			crm_time_from_epoch(b->in - 1, at);
-			rc = touch_client(crm, b->id, 1, at);
-		}
+		if (!rc && b->out)
+			rc = touch_client(crm, b->id, 0, b->out - 1);
+		if (!rc && b->in)
+			rc = touch_client(crm, b->id, 1, b->in - 1);
 		b->id = 0;
 	}
 	bulk_used = 0;
 	return rc;
 }
 
-void crm_comm_bulk_end(void)
+/* The client's stage, as its index in the pipeline (-1: a stage the
+ * pipeline no longer has); CRM_DATAERR when there is no such client. */
+static int client_stage(struct crm *crm, long long id, int *stage)
 {
-	free(bulk);
-	bulk = NULL;
+	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	*stage = -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		for (int i = 0; s && i < crm->cfg.stages.n; i++)
+			if (!strcmp(crm->cfg.stages.v[i], s))
+				*stage = i;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
 }
 
-/* Remember the time for the client, written out before the commit.  A
- * client that finds the table full is written at once: the table is
- * never written out in the middle of a record, whose savepoint (with a
- * reject file) could undo what it wrote for the others. */
-static int bulk_touch(struct crm *crm, long long id, int inbound, const char *at)
+/* automation.stop_on_reply: a reply turns the bot off for its client,
+ * with a history row; a person turns it on again */
+static int stop_automation(struct crm *crm, long long id)
 {
-	size_t h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
-	struct bulk_slot *b;
-	long long t;
+	static const char sql[] =
+		"UPDATE clients SET automation_enabled = ?2, updated_at = ?3"
+		" WHERE id = ?1 AND automation_enabled";
 
-	while (bulk[h].id && bulk[h].id != id)
-		h = (h + 1) & (BULK_SLOTS - 1);
-	b = &bulk[h];
-	if (!b->id) {
-		if (bulk_used >= BULK_FULL)
-			return touch_client(crm, id, inbound, at);
-		b->id = id;
-		b->out = b->in = 0;
-		bulk_used++;
-	}
-	if (crm_time_to_epoch(at, &t))
-		return crm_err(crm, CRM_SOFTWARE, "comm log: time '%s'", at);
-	t++;
-	if (inbound && t > b->in)
-		b->in = t;
-	else if (!inbound && t > b->out)
-		b->out = t;
+	return crm_client_set_column(crm, id, sql, "0", "automation", "automation_enabled",
+	                             "1", "0", "reply received");
+}
+
+/* Move the client from stage index *at to stage `to` when *at is one of
+ * the first `below` stages, comes before `to`, and is not terminal; *at
+ * follows. */
+static int advance_stage(struct crm *crm, long long id, int *at, const char *to,
+                         int below, const char *why)
+{
+	const struct crm_strlist *st = &crm->cfg.stages;
+	int target = -1, rc;
+
+	for (int i = 0; i < st->n && target < 0; i++)
+		if (!strcmp(st->v[i], to))
+			target = i;
+	if (*at < 0 || target < 0 || *at >= target || *at >= below ||
+	    crm_config_is_terminal(&crm->cfg, st->v[*at]))
+		return 0;   /* a terminal stage is closed: only a person moves it out */
+	if ((rc = crm_client_move(crm, id, st->v[*at], to, why)))
+		return rc;
+	*at = target;
 	return 0;
 }
 
@@ -172,60 +220,6 @@ static int comm_stored(struct crm *crm, const char *external_id, int *dup)
 	if (rc == SQLITE_ROW)
 		*dup = 1;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "comm log");
-}
-
-/* The client's stage (into stage); CRM_DATAERR when there is no such
- * client. */
-/* the client's stage (owned, into *stage) */
-static int client_stage(struct crm *crm, long long id, char **stage)
-{
-	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*stage = crm_column_dup(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
-	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
-}
-
-/* automation.stop_on_reply: a reply turns the bot off for its client,
- * with a history row; a person turns it on again */
-static int stop_automation(struct crm *crm, long long id)
-{
-	static const char sql[] =
-		"UPDATE clients SET automation_enabled = ?2, updated_at = ?3"
-		" WHERE id = ?1 AND automation_enabled";
-
-	if (!crm->cfg.automation.stop_on_reply)
-		return 0;
-	return crm_client_set_column(crm, id, sql, "0", "automation", "automation_enabled",
-	                             "1", "0", "reply received");
-}
-
-/* Move the client from stage to `to` when stage is one of the first
- * `below` stages of the pipeline and comes before `to`. */
-static int advance_stage(struct crm *crm, long long id, const char *stage,
-                         const char *to, int below, const char *why)
-{
-	int at = -1, target = -1;
-
-	if (crm_config_is_terminal(&crm->cfg, stage))
-		return 0;   /* closed: only a person moves it out */
-	for (int i = 0; i < crm->cfg.stages.n; i++) {
-		if (!strcmp(crm->cfg.stages.v[i], stage))
-			at = i;
-		if (!strcmp(crm->cfg.stages.v[i], to))
-			target = i;
-	}
-	if (at < 0 || target < 0 || at >= target || at >= below)
-		return 0;
-	return crm_client_move(crm, id, stage, to, why);
 }
 
 /* Every text of the event is UTF-8: no byte of it is lost or changed
@@ -258,6 +252,7 @@ struct row {
 	int inbound;
 	long long op;            /* 0: none named, any that knows the owner */
 	char at[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	long long at_epoch;
 	char *subject, *body;    /* in NFC (owned) */
 };
 
@@ -294,6 +289,7 @@ static int event_check(struct crm *crm, const struct crm_event *ev, struct row *
 		memcpy(r->at, r->now, sizeof r->at);
 	else if (crm_time_parse(ev->at, r->at))
 		return crm_err(crm, CRM_DATAERR, "at '%s': not a date or time", ev->at);
+	crm_time_to_epoch(r->at, &r->at_epoch);
 	if (ev->operator_id && (crm_parse_int(ev->operator_id, &r->op) || r->op < 1))
 		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", ev->operator_id);
 	if ((rc = crm_text(crm, "subject", ev->subject ? ev->subject : "", &r->subject)))
@@ -366,33 +362,41 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 /* Step 4, what the event changes: a reply stops automation and moves a
  * client still before pipeline.on_reply to it; a first contact moves a
  * client of the first stage to pipeline.on_first_contact; the client's
- * contact time moves forward (in a batch, once per client before the
- * commit). */
+ * contact time moves forward.  In a batch, the client's slot saves the
+ * lookups and writes of each event after its first. */
 static int event_effects(struct crm *crm, const struct row *r, long long id)
 {
-	char *stage = NULL;
-	int rc;
+	struct bulk_slot *b = bulk_slot(id);
+	int rc = 0, stage = b && b->known ? b->stage : -1;
 
-	if ((rc = client_stage(crm, id, &stage)))
+	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
 		return rc;
-	if (r->inbound && (rc = stop_automation(crm, id)))
-		goto cleanup;
+	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
+	    (rc = stop_automation(crm, id)))
+		return rc;
 	if (r->inbound && crm->cfg.on_reply) {
 		int below = crm->cfg.stages.n;
 		for (int i = 0; i < crm->cfg.stages.n; i++)
 			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))
 				below = i;
-		rc = advance_stage(crm, id, stage, crm->cfg.on_reply, below, "reply received");
+		rc = advance_stage(crm, id, &stage, crm->cfg.on_reply, below, "reply received");
 	} else if (!r->inbound && strcmp(r->status, "failed") && crm->cfg.on_first_contact) {
-		rc = advance_stage(crm, id, stage, crm->cfg.on_first_contact, 1, "first contact");
+		rc = advance_stage(crm, id, &stage, crm->cfg.on_first_contact, 1, "first contact");
 	}
-	/* last: nothing after it can fail and leave a remembered time behind */
-	if (!rc)
-		rc = bulk ? bulk_touch(crm, id, r->inbound, r->at)
-		          : touch_client(crm, id, r->inbound, r->at);
-cleanup:
-	free(stage);
-	return rc;
+	if (rc)
+		return rc;
+	if (!b)
+		return touch_client(crm, id, r->inbound, r->at_epoch);
+	/* last, once nothing can fail: a record undone leaves the slot as
+	 * the database is */
+	b->stage = stage;
+	b->known = 1;
+	b->stopped |= r->inbound;
+	if (r->inbound && r->at_epoch + 1 > b->in)
+		b->in = r->at_epoch + 1;
+	else if (!r->inbound && r->at_epoch + 1 > b->out)
+		b->out = r->at_epoch + 1;
+	return 0;
 }
 
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
