@@ -5,13 +5,14 @@
 
 #include "cmd.h"
 #include "client.h"
+#include "filters.h"
 #include "input.h"
 #include "print.h"
 
 static const char *const on_off[] = { "on", "off", NULL };
 
 /* --set KEY=VALUE (and --unset KEY) into custom field changes */
-static int parse_sets(struct crm *crm, const struct opt *opts, const char *usage,
+static int parse_sets(struct crm *crm, const char *usage,
                       const struct strvec *sets, const struct strvec *unsets,
                       struct crm_kv_arg **out, int *n)
 {
@@ -20,7 +21,7 @@ static int parse_sets(struct crm *crm, const struct opt *opts, const char *usage
 	for (int i = 0; i < sets->n; i++) {
 		char *eq = strchr(sets->v[i], '=');
 		if (!eq || eq == sets->v[i])
-			return cmd_usage_error(crm, opts, usage,
+			return opt_error(crm, usage,
 			                       "--set '%s': expected KEY=VALUE", sets->v[i]);
 		*eq = '\0';
 		(*out)[*n].key = sets->v[i];
@@ -55,11 +56,11 @@ struct field_opts {
 	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
 	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
 
-static int finish_fields(struct crm *crm, const struct opt *opts,
+static int finish_fields(struct crm *crm,
                          const char *usage, struct field_opts *fo,
                          struct crm_kv_arg **kv)
 {
-	int rc = parse_sets(crm, opts, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
 
 	fo->f.set = *kv;
 	fo->f.tags = fo->tags.v;
@@ -90,16 +91,15 @@ static int client_add(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		FIELD_OPTS(fo),
 		OPT_STRINGC("stage", &fo.f.v[CF_STAGE], "STAGE", "first stage (default: the pipeline's first)", COMPL_STAGE),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		rc = cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
+		rc = opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
 	else if (!fo.f.v[CF_NAME] && !fo.f.v[CF_EMAIL] && !fo.f.v[CF_PHONE])
-		rc = cmd_usage_error(crm, opts, usage, "--name (or --email or --phone) is required");
-	else if (!(rc = finish_fields(crm, opts, usage, &fo, &kv))) {
+		rc = opt_error(crm, usage, "--name (or --email or --phone) is required");
+	else if (!(rc = finish_fields(crm, usage, &fo, &kv))) {
 		fo.f.source = "manual";
 		rc = crm_client_add(crm, &fo.f, &id);
 		if (!rc)
@@ -118,51 +118,33 @@ static int client_import(struct crm *crm, int argc, char **argv)
 static int client_list(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "[--stage STAGE] [--q TEXT] [--limit N] ...";
-	struct crm_client_filter flt;
+	struct client_filter_args cf;
+	struct list_args la;
 	struct printer *pr;
-	long long op = 0;
-	int n, rc, wide = 0, op_seen = 0;
+	int n, rc;
 
-	crm_client_filter_init(&flt);
-	struct opt opts[] = {
-		OPT_STRINGC("stage", &flt.stage, "STAGE", "in this stage", COMPL_STAGE),
-		OPT_ENUM("status", &flt.status, "STATUS", "with this status", crm_client_statuses),
-		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
-		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
-		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
-		OPT_ENUM("automation", &flt.automation, "on|off", "with automation on or off", on_off),
-		OPT_STRING("q", &flt.q, "TEXT", "TEXT in name, email, phone, notes, url or ref"),
-		OPT_STRING("tag", &flt.tag, "TAG", "with this tag"),
-		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
-		OPT_INT("stale", &flt.stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
-		OPT_STRINGV("sort", &flt.sort, "FIELD", "order by FIELD; -FIELD descending",
-		            crm_client_sort_fields),
-		OPT_INT("limit", &flt.limit, "N", "at most N clients", NULL),
-		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
-		OPT_END()
-	};
+	client_filter_init(crm, &cf);
+	list_init(&la);
+	struct opt opts[] = { OPT_INHERIT(cf.opts), OPT_INHERIT(la.opts), OPT_END() };
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
-	if (n > 0)
-		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
-	if (op_seen && op < 1)
-		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
-	flt.operator_id = op_seen ? op : crm->operator_id;
-	flt.wide = wide || crm->fmt != FMT_TABLE;
+	if ((rc = list_finish(crm, &la, usage, n, argv, &cf.flt.wide)) ||
+	    (rc = client_filter_finish(crm, &cf)))
+		return rc;
 	pr = printer_open(crm, stdout);
-	rc = crm_client_list(crm, &flt, pr);
+	rc = crm_client_list(crm, &cf.flt, pr);
 	printer_free(pr);
 	return rc;
 }
 
 /* the one CLIENT argument of show, edit and history */
-static int one_client(struct crm *crm, const struct opt *opts, const char *usage,
+static int one_client(struct crm *crm, const char *usage,
                       int n, char **argv, long long *id)
 {
 	if (n == 0)
-		return cmd_usage_error(crm, opts, usage, "a client (id or email) is required");
+		return opt_error(crm, usage, "a client (id or email) is required");
 	if (n > 1)
-		return cmd_usage_error(crm, opts, usage, "one client, not %d", n);
+		return opt_error(crm, usage, "one client, not %d", n);
 	return crm_client_resolve(crm, argv[0], id);
 }
 
@@ -174,7 +156,7 @@ static int client_show(struct crm *crm, int argc, char **argv)
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	if ((rc = one_client(crm, opts, "CLIENT", n, argv, &id)))
+	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
 	return crm_client_show(crm, id, stdout);
 }
@@ -188,7 +170,6 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_POS(COMPL_STAGE),
 		OPT_END()
 	};
@@ -196,7 +177,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n < 2)
-		return cmd_usage_error(crm, opts, usage, "clients and a stage are required");
+		return opt_error(crm, usage, "clients and a stage are required");
 	if (!crm_config_has_stage(&crm->cfg, argv[n - 1]))
 		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline",
 		               argv[n - 1]);
@@ -231,13 +212,12 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
-	if (!(rc = one_client(crm, opts, usage, n, argv, &id)) &&
-	    !(rc = finish_fields(crm, opts, usage, &fo, &kv))) {
+	if (!(rc = one_client(crm, usage, n, argv, &id)) &&
+	    !(rc = finish_fields(crm, usage, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
 			cmd_say(crm, "client %lld: %d change%s", id, changed,
@@ -257,7 +237,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	if ((rc = one_client(crm, opts, "CLIENT", n, argv, &id)))
+	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
 	pr = printer_open(crm, stdout);
 	rc = crm_client_history(crm, id, pr);

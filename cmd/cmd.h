@@ -40,10 +40,6 @@ extern const struct cmd lead_cmds[];
 /* shared helpers for command files (cmd/common.c) */
 /* Report a failed status: print "crm: <crm->err>" unless empty; return st. */
 int cmd_fail(struct crm *crm, int st);
-/* A usage error: "crm: <cmd>: <msg>" then the usage line; returns 64. */
-int cmd_usage_error(struct crm *crm, const struct opt *opts,
-                    const char *usage, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 /* Talk on stderr unless -q: "crm: <cmd>: ..." is not used for talk; plain
  * lines are. */
 void cmd_say(struct crm *crm, const char *fmt, ...)
@@ -80,7 +76,7 @@ extern const char *const *cmd_in_formats;
 	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL)
 void cmd_input_init(struct cmd_input *in);
 /* n, argv: the positional arguments, FILE or "-" or none (stdin) */
-int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
+int cmd_input_open(struct crm *crm, const char *usage,
                    int n, char **argv, struct cmd_input *in);
 void cmd_input_close(struct cmd_input *in);
 /* An import command: FILE|- and the batch options, each record through

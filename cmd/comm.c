@@ -39,17 +39,16 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		OPT_STRING("at", &ev.at, "TIME", "when it happened (default: now)"),
 		OPT_STRING("external-id", &ev.external_id, "ID", "the sender's id: the same id is stored once"),
 		CMD_INPUT_OPTS(in),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n == 0)
-		return cmd_usage_error(crm, opts, usage, "a client or '-' is required");
+		return opt_error(crm, usage, "a client or '-' is required");
 	if (n > 1)
-		return cmd_usage_error(crm, opts, usage, "one client or '-', not %d", n);
+		return opt_error(crm, usage, "one client or '-', not %d", n);
 	if (!strcmp(argv[0], "-")) {
-		if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+		if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
 			in.batch.imp = &crm_comm_importer;
 			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
@@ -64,11 +63,11 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	}
 	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0) {
 		strvec_free(&in.maps);
-		return cmd_usage_error(crm, opts, usage, "--input-format, --map, --reject-file"
+		return opt_error(crm, usage, "--input-format, --map, --reject-file"
 		                       " and --max-errors are for '-', the events on stdin");
 	}
 	if (!ev.channel)
-		return cmd_usage_error(crm, opts, usage, "--channel is required");
+		return opt_error(crm, usage, "--channel is required");
 	ev.client = argv[0];
 	ev.source = "manual";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
@@ -97,7 +96,7 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n > 1)
-		return cmd_usage_error(crm, opts, usage, "one client at most, not %d", n);
+		return opt_error(crm, usage, "one client at most, not %d", n);
 	if (since && crm_time_parse(since, s))
 		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
 	if (until && crm_time_parse(until, u))

@@ -18,18 +18,6 @@ int cmd_fail(struct crm *crm, int st)
 	return st;
 }
 
-int cmd_usage_error(struct crm *crm, const struct opt *opts,
-                    const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	opt_complain(crm, usage, fmt, ap);
-	va_end(ap);
-	(void)opts;
-	return CRM_USAGE;
-}
-
 void cmd_say(struct crm *crm, const char *fmt, ...)
 {
 	va_list ap;
@@ -101,21 +89,21 @@ void cmd_input_init(struct cmd_input *in)
 	in->max_errors = -1;
 }
 
-int cmd_input_open(struct crm *crm, const struct opt *opts, const char *usage,
+int cmd_input_open(struct crm *crm, const char *usage,
                    int n, char **argv, struct cmd_input *in)
 {
 	const char *path = n > 0 ? argv[0] : "-";
 
 	if (n > 1)
-		return cmd_usage_error(crm, opts, usage, "one input, not %d", n);
+		return opt_error(crm, usage, "one input, not %d", n);
 	if (in->max_errors < -1)
-		return cmd_usage_error(crm, opts, usage, "--max-errors is negative");
+		return opt_error(crm, usage, "--max-errors is negative");
 	in->src = xmalloc((size_t)(in->maps.n + 1) * sizeof *in->src);
 	in->dst = xmalloc((size_t)(in->maps.n + 1) * sizeof *in->dst);
 	for (int i = 0; i < in->maps.n; i++) {
 		char *eq = strrchr(in->maps.v[i], '=');
 		if (!eq || eq == in->maps.v[i] || !eq[1])
-			return cmd_usage_error(crm, opts, usage, "--map '%s': expected SRC=FIELD",
+			return opt_error(crm, usage, "--map '%s': expected SRC=FIELD",
 			                       in->maps.v[i]);
 		*eq = '\0';
 		in->src[i] = in->maps.v[i];
@@ -159,13 +147,12 @@ int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer
 	cmd_input_init(&in);
 	struct opt opts[] = {
 		CMD_INPUT_OPTS(in),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_POS(COMPL_FILE),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		rc = OPT_EXIT(n);
-	else if (!(rc = cmd_input_open(crm, opts, usage, n, argv, &in))) {
+	else if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
 		in.batch.imp = imp;
 		rc = crm_batch_run(crm, &in.batch);
 		if (in.batch.committed)

@@ -12,7 +12,7 @@ static int config_check(struct crm *crm, int argc, char **argv)
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
 	/* the dispatcher has loaded and checked it already */
 	if (crm->cfg.path)
 		printf("%s: ok\n", crm->cfg.path);
@@ -69,7 +69,7 @@ static int config_get(struct crm *crm, int argc, char **argv)
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n != 1)
-		return cmd_usage_error(crm, opts, "KEY", "one key, such as pipeline.stages");
+		return opt_error(crm, "KEY", "one key, such as pipeline.stages");
 	if ((rc = crm_fmt_check(crm, text_cols, 2)))
 		return rc;
 	/* One key in table or tsv, what a terminal and a pipe get by default:
@@ -97,7 +97,7 @@ static int config_list(struct crm *crm, int argc, char **argv)
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
 	if ((rc = crm_fmt_check(crm, text_cols, 2)))
 		return rc;
 	crm_config_each(&crm->cfg, style_of(crm->fmt), row, &r);

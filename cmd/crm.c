@@ -114,7 +114,7 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 	if (n < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'",
+		return opt_error(crm, "", "unexpected argument '%s'",
 		                       argv[0]);
 	/* the dispatcher opened, created or migrated it already */
 	cmd_say(crm, "crm: database '%s' is ready (schema version %d)",
@@ -122,16 +122,25 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 	return 0;
 }
 
-/* Global options that take a value, for the parser and the completion. */
-static const char *const global_valued[] = { "--db", "--config", "--operator",
-                                             "--format", "--actor", NULL };
-
-static int is_global_valued(const char *a)
+/* The global options of crm, bound to crm (version: --version asked). */
+#define NGLOBAL 9
+static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 {
-	for (const char *const *g = global_valued; *g; g++)
-		if (!strcmp(a, *g))
-			return 1;
-	return 0;
+	const struct opt o[NGLOBAL] = {
+		{ OPT_STRING_, "db", 0, &crm->db_opt, "PATH", "the database file",
+		  COMPL_FILE, NULL, NULL, OPTF_NONEMPTY },
+		{ OPT_STRING_, "config", 0, &crm->config_opt, "PATH", "the configuration file",
+		  COMPL_FILE, NULL, NULL, OPTF_NONEMPTY },
+		OPT_ID("operator", &crm->operator_id, "ID", "act as this operator", NULL),
+		{ OPT_FORMAT_, "format", 0, &crm->fmt, "FMT", NULL, COMPL_FORMAT, NULL, NULL, 0 },
+		OPT_FLAG("safe-csv", 0, &crm->safe_csv,
+		         "in csv, a ' before a cell that a spreadsheet would run"),
+		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
+		OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr"),
+		OPT_FLAG("version", 'V', version, "print the version"),
+		OPT_END()
+	};
+	memcpy(out, o, sizeof o);
 }
 
 static void put_names(const struct cmd *table)
@@ -151,10 +160,14 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 	const char *prev = argc > 2 ? argv[argc - 2] : "";
 	int i;
 
+	int version;
+	struct opt globals[NGLOBAL];
+
+	global_opts(crm, &version, globals);
 	for (i = 1; i < argc - 1 && !leaf; i++) {
 		const char *a = argv[i];
 		if (!group && a[0] == '-') {
-			if (is_global_valued(a) && i + 1 < argc - 1) {
+			if (opt_takes_value(globals, a) && i + 1 < argc - 1) {
 				if (!strcmp(a, "--config")) {
 					crm_config_free(&crm->cfg);
 					crm_config_load(&crm->cfg, argv[i + 1], crm->err,
@@ -173,16 +186,12 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 			leaf = c;
 	}
 	if (!group && !leaf) {
-		if (!strcmp(prev, "--format"))
-			puts("table\ntsv\ncsv\njson\njsonl\nids");
-		else if (!strcmp(prev, "--db") || !strcmp(prev, "--config"))
-			puts("@file");
-		else if (is_global_valued(prev))
-			;
-		else if (cur[0] == '-')
-			puts("--db\n--config\n--operator\n--format\n--safe-csv\n--actor\n--quiet\n--help\n--version");
-		else
+		if (opt_complete_global(crm, globals, prev, cur)) {
+			if (cur[0] == '-')
+				puts("--help");
+		} else if (!opt_takes_value(globals, prev)) {
 			put_names(commands);
+		}
 		return 0;
 	}
 	if (!leaf) {
@@ -204,6 +213,7 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 	char *args[] = { (char *)leaf->name, "--crm-complete", (char *)prev,
 	                 (char *)cur, NULL };
 	crm->cmdname = leaf->name;
+	crm->writes = !!(leaf->flags & CMD_WRITES);
 	return leaf->fn(crm, 4, args) ? 0 : 0;
 }
 
@@ -293,6 +303,7 @@ static int run(struct crm *crm, int argc, char **argv)
 	} else {
 		crm->cmdname = c->name;
 	}
+	crm->writes = !!(c->flags & CMD_WRITES);
 	if (strcmp(c->name, "help")) {
 		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
 		if (rc)
@@ -310,39 +321,18 @@ static int run(struct crm *crm, int argc, char **argv)
 	return cmd_fail(crm, rc);
 }
 
-static int global_value(int *i, int argc, char **argv, const char *name,
-                        const char **out)
+/* an operator id from the environment: 0 when not set, -1 when bad */
+static long long env_operator(void)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
-
-	if (strncmp(a, name, n))
-		return 0;
-	if (a[n] == '=') {
-		*out = a + n + 1;
-	} else if (a[n] != '\0') {
-		return 0;
-	} else if (*i + 1 >= argc) {
-		fprintf(stderr, "crm: option '%s' needs a value\n", name);
-		exit(CRM_USAGE);
-	} else {
-		*out = argv[++*i];
-	}
-	if (!**out) {
-		fprintf(stderr, "crm: option '%s': the value is empty\n", name);
-		exit(CRM_USAGE);
-	}
-	return 1;
-}
-
-static long long parse_operator(const char *s, const char *from)
-{
+	const char *env = getenv("CRM_OPERATOR");
 	long long id;
 
-	if (crm_parse_int(s, &id) || id < 1) {
-		fprintf(stderr, "crm: %s: operator '%s' is not a positive whole number\n",
-		        from, s);
-		exit(CRM_USAGE);
+	if (!env || !*env)
+		return 0;
+	if (crm_parse_int(env, &id) || id < 1) {
+		fprintf(stderr, "crm: CRM_OPERATOR: operator '%s' is not a positive whole number\n",
+		        env);
+		return -1;
 	}
 	return id;
 }
@@ -350,8 +340,8 @@ static long long parse_operator(const char *s, const char *from)
 int main(int argc, char **argv)
 {
 	struct crm crm;
-	const char *fmt = NULL, *op = NULL, *env;
-	int i, rc;
+	struct opt globals[NGLOBAL];
+	int i, rc, version = 0;
 
 	memset(&crm, 0, sizeof crm);
 	crm.fmt = FMT_DEFAULT;
@@ -365,59 +355,27 @@ int main(int argc, char **argv)
 		crm.actor = getenv("USER");
 	if (!crm.actor || !*crm.actor)
 		crm.actor = "unknown";
-	crm.cmdname = "crm";
 	if (crm_now_check()) {
 		/* a test or a replay must not run on the real clock by mistake */
 		fprintf(stderr, "crm: CRM_NOW '%s': not a date or time\n", getenv("CRM_NOW"));
 		return CRM_USAGE;
 	}
-
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
-			printf("crm %s\n", CRM_VERSION);
-			return close_stdout(0);
-		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			char *args[] = { "help", NULL };
-			crm.cmdname = "help";
-			rc = cmd_help(&crm, 1, args);
-			return rc ? rc : close_stdout(0);
-		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			crm.quiet = 1;
-			continue;
-		}
-		if (!strcmp(a, "--safe-csv")) {
-			crm.safe_csv = 1;
-			continue;
-		}
-		if (global_value(&i, argc, argv, "--db", &crm.db_opt) ||
-		    global_value(&i, argc, argv, "--config", &crm.config_opt) ||
-		    global_value(&i, argc, argv, "--operator", &op) ||
-		    global_value(&i, argc, argv, "--actor", &crm.actor) ||
-		    global_value(&i, argc, argv, "--format", &fmt))
-			continue;
-		fprintf(stderr, "crm: unknown option '%s'\n%s", a, usage_text);
+	if ((crm.operator_id = env_operator()) < 0)
 		return CRM_USAGE;
+	global_opts(&crm, &version, globals);
+	if ((i = opt_parse_global(&crm, argc - 1, argv + 1, globals, usage_text)) == OPT_BAD)
+		return CRM_USAGE;
+	if (version) {
+		printf("crm %s\n", CRM_VERSION);
+		return close_stdout(0);
 	}
-	if (fmt) {
-		int f = crm_fmt_parse(fmt);
-		if (f < 0) {
-			fprintf(stderr, "crm: unknown format '%s'; use table, tsv, csv, json, jsonl or ids\n",
-			        fmt);
-			return CRM_USAGE;
-		}
-		crm.fmt = (enum crm_fmt)f;
+	if (i == OPT_HELP) {
+		char *args[] = { "help", NULL };
+		crm.cmdname = "help";
+		rc = cmd_help(&crm, 1, args);
+		return rc ? rc : close_stdout(0);
 	}
-	if (op)
-		crm.operator_id = parse_operator(op, "--operator");
-	else if ((env = getenv("CRM_OPERATOR")) && *env)
-		crm.operator_id = parse_operator(env, "CRM_OPERATOR");
+	i++;   /* argv[0] was not parsed */
 	if (i >= argc) {
 		fputs(usage_text, stderr);
 		fputs("\ncommands:\n", stderr);

@@ -21,7 +21,7 @@ static int db_check(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
 	if ((rc = crm_db_check(crm, tell_problem, crm, &problems)))
 		return rc;
 	/* each problem is told on its own line already; 73, as any command
@@ -43,9 +43,9 @@ static int db_backup(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n == 0)
-		return cmd_usage_error(crm, opts, usage, "a file to write the copy to is required");
+		return opt_error(crm, usage, "a file to write the copy to is required");
 	if (n > 1)
-		return cmd_usage_error(crm, opts, usage, "one file, not %d", n);
+		return opt_error(crm, usage, "one file, not %d", n);
 	if (!(rc = crm_db_backup(crm, argv[0], &size)))
 		cmd_say(crm, "db backup: %s (%lld bytes)", argv[0], size);
 	return rc;
@@ -60,7 +60,7 @@ static int db_stats(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
 		return OPT_EXIT(n);
 	if (n > 0)
-		return cmd_usage_error(crm, opts, "", "unexpected argument '%s'", argv[0]);
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
 	pr = printer_open(crm, stdout);
 	rc = crm_db_stats(crm, pr);
 	printer_free(pr);

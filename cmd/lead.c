@@ -4,6 +4,7 @@
 
 #include "batch.h"
 #include "cmd.h"
+#include "filters.h"
 #include "lead.h"
 
 static int lead_import(struct crm *crm, int argc, char **argv)
@@ -14,38 +15,21 @@ static int lead_import(struct crm *crm, int argc, char **argv)
 static int lead_list(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "[--status S] [--min-viability N] ...";
-	struct crm_lead_filter flt;
-	const char *since = NULL;
-	char s[CRM_TIME_LEN];
+	struct lead_filter_args lf;
+	struct list_args la;
 	struct printer *pr;
-	long long op = 0;
-	int n, rc, wide = 0, op_seen = 0;
+	int n, rc;
 
-	crm_lead_filter_init(&flt);
-	struct opt opts[] = {
-		OPT_ENUM("status", &flt.status, "STATUS", "with this status", crm_lead_statuses),
-		OPT_STRING("source-type", &flt.source_type, "TYPE", "of this source type"),
-		OPT_INT("operator", &op, "ID", "of this operator", &op_seen),
-		OPT_INT("min-viability", &flt.min_viability, "N", "viability at least N", NULL),
-		OPT_STRING("q", &flt.q, "TEXT", "TEXT in name, email, phone, title, location or url"),
-		OPT_STRING("since", &since, "TIME", "imported at or after TIME (or 7d, 24h, ...)"),
-		OPT_INT("limit", &flt.limit, "N", "at most N leads", NULL),
-		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
-		OPT_END()
-	};
+	lead_filter_init(crm, &lf);
+	list_init(&la);
+	struct opt opts[] = { OPT_INHERIT(lf.opts), OPT_INHERIT(la.opts), OPT_END() };
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
-	if (n > 0)
-		return cmd_usage_error(crm, opts, usage, "unexpected argument '%s'", argv[0]);
-	if (op_seen && op < 1)
-		return cmd_usage_error(crm, opts, usage, "operator '%lld': ids start at 1", op);
-	if (since && crm_time_parse(since, s))
-		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
-	flt.since = since ? s : NULL;
-	flt.operator_id = op_seen ? op : crm->operator_id;
-	flt.wide = wide || crm->fmt != FMT_TABLE;
+	if ((rc = list_finish(crm, &la, usage, n, argv, &lf.flt.wide)) ||
+	    (rc = lead_filter_finish(crm, &lf)))
+		return rc;
 	pr = printer_open(crm, stdout);
-	rc = crm_lead_list(crm, &flt, pr);
+	rc = crm_lead_list(crm, &lf.flt, pr);
 	printer_free(pr);
 	return rc;
 }
@@ -59,7 +43,7 @@ static int lead_show(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, "LEAD")) < 0)
 		return OPT_EXIT(n);
 	if (n != 1)
-		return cmd_usage_error(crm, opts, "LEAD", "one lead (id or external id)");
+		return opt_error(crm, "LEAD", "one lead (id or external id)");
 	if ((rc = crm_lead_resolve(crm, argv[0], &id)))
 		return rc;
 	return crm_lead_show(crm, id, stdout);
@@ -79,14 +63,13 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 	int n, nids, rc, made = 0;
 	struct opt opts[] = {
 		OPT_STRINGC("stage", &stage, "STAGE", "the new client's stage", COMPL_STAGE),
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_END()
 	};
 
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n < 1)
-		return cmd_usage_error(crm, opts, usage, "leads are required");
+		return opt_error(crm, usage, "leads are required");
 	if (stage && !crm_config_has_stage(&crm->cfg, stage))
 		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", stage);
 	if ((rc = lead_ids(crm, n, argv, &ids, &nids)))
@@ -110,7 +93,6 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 	long long *ids = NULL;
 	int n, nids, rc, total = 0;
 	struct opt opts[] = {
-		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_POSV(crm_lead_statuses),
 		OPT_END()
 	};
@@ -118,7 +100,7 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (n < 2)
-		return cmd_usage_error(crm, opts, usage, "leads and a status are required");
+		return opt_error(crm, usage, "leads and a status are required");
 	if ((rc = lead_ids(crm, n - 1, argv, &ids, &nids)))
 		return rc;
 	if (!(rc = crm_lead_set_status_all(crm, ids, nids, argv[n - 1], &total)))

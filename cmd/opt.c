@@ -7,9 +7,6 @@
 #include "opt.h"
 #include "print.h"
 
-static const char *const formats[] = { "table", "tsv", "csv", "json", "jsonl",
-                                       "ids", NULL };
-
 void strvec_push(struct strvec *sv, const char *s)
 {
 	sv->v = xrealloc(sv->v, (size_t)(sv->n + 2) * sizeof *sv->v);
@@ -29,31 +26,96 @@ static int takes_value(const struct opt *o)
 	return o->kind != OPT_FLAG_;
 }
 
+static int is_option(const struct opt *o)
+{
+	return o->kind != OPT_POS_ && o->kind != OPT_INHERIT_;
+}
+
+/* Each option of opts and of what it inherits, in order. */
+static void each(const struct opt *opts, void (*fn)(const struct opt *o, void *arg),
+                 void *arg)
+{
+	for (const struct opt *o = opts; o->kind != OPT_END_; o++)
+		if (o->kind == OPT_INHERIT_)
+			each(o->target, fn, arg);
+		else
+			fn(o, arg);
+}
+
+/* the option named name[0..len) (long) or c (short, when name is NULL) */
+static const struct opt *find(const struct opt *opts, const char *name, size_t len, char c)
+{
+	for (const struct opt *o = opts; o->kind != OPT_END_; o++) {
+		const struct opt *in;
+		if (o->kind == OPT_INHERIT_ && (in = find(o->target, name, len, c)))
+			return in;
+		if (!is_option(o))
+			continue;
+		if (name ? strlen(o->name) == len && !strncmp(o->name, name, len)
+		         : o->short_name && o->short_name == c)
+			return o;
+	}
+	return NULL;
+}
+
+/* The options every subcommand takes, bound to crm: out must hold 5. */
+static void common_opts(struct crm *crm, struct opt out[5])
+{
+	struct opt fmt = { OPT_FORMAT_, "format", 0, &crm->fmt, "FMT", NULL,
+	                   COMPL_FORMAT, NULL, NULL, 0 };
+	struct opt safe = OPT_FLAG("safe-csv", 0, &crm->safe_csv,
+	                           "in csv, a ' before a cell that a spreadsheet would run");
+	struct opt quiet = OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr");
+	struct opt actor = OPT_STRING("actor", &crm->actor, "NAME",
+	                              "who is acting, for the history");
+	struct opt end = OPT_END();
+	int n = 0;
+
+	out[n++] = fmt;
+	out[n++] = safe;
+	out[n++] = quiet;
+	if (crm->writes)
+		out[n++] = actor;
+	out[n] = end;
+}
+
 static void print_usage_line(struct crm *crm, FILE *out, const char *usage)
 {
+	if (!crm->cmdname) {
+		fputs(usage, out);
+		return;
+	}
 	fprintf(out, "usage: crm %s%s%s [options]\n", crm->cmdname,
 	        usage && *usage ? " " : "", usage ? usage : "");
 }
 
-void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
-               const char *usage)
+/* "table, tsv, csv, json, jsonl or ids", from the printer's table */
+static void put_formats(FILE *out)
 {
+	int n = crm_fmt_count();
+
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", crm_fmt_name(i));
+}
+
+static void usage_line(const struct opt *o, void *arg)
+{
+	FILE *out = arg;
 	char left[64];
 
-	print_usage_line(crm, out, usage);
-	fputs("\noptions:\n", out);
-	for (const struct opt *o = opts; o->kind != OPT_END_; o++) {
-		if (o->kind == OPT_POS_)
-			continue;
-		if (o->short_name)
-			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name,
-			         o->name, takes_value(o) ? " " : "",
-			         takes_value(o) ? o->argname : "");
-		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name,
-			         takes_value(o) ? " " : "",
-			         takes_value(o) ? o->argname : "");
-		fprintf(out, "  %-26s %s", left, o->help);
+	if (!is_option(o))
+		return;
+	if (o->short_name)
+		snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
+	else   /* aligned with "-q, --quiet" */
+		snprintf(left, sizeof left, "    --%s%s%s", o->name,
+		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
+	fprintf(out, "  %-26s ", left);
+	if (o->kind == OPT_FORMAT_) {
+		put_formats(out);
+	} else {
+		fputs(o->help, out);
 		if (o->kind == OPT_ENUM_) {
 			fputs(" (", out);
 			for (const char *const *v = o->values; *v; v++)
@@ -62,35 +124,44 @@ void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
 		}
 		if (o->kind == OPT_LIST_)
 			fputs(" (repeatable)", out);
-		fputc('\n', out);
 	}
-	fprintf(out, "  %-26s %s\n", "    --format FMT",
-	        "table, tsv, csv, json, jsonl or ids");
-	fprintf(out, "  %-26s %s\n", "    --safe-csv",
-	        "in csv, a ' before a cell that a spreadsheet would run");
-	fprintf(out, "  %-26s %s\n", "-q, --quiet", "no summary on stderr");
+	fputc('\n', out);
+}
+
+void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
+               const char *usage)
+{
+	struct opt common[5];
+
+	common_opts(crm, common);
+	print_usage_line(crm, out, usage);
+	fputs("\noptions:\n", out);
+	each(opts, usage_line, out);
+	each(common, usage_line, out);
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
 }
 
-void opt_complain(struct crm *crm, const char *usage, const char *fmt, va_list ap)
+static void complain(struct crm *crm, const char *usage, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "crm: %s: ", crm->cmdname);
+	fprintf(stderr, "crm: ");
+	if (crm->cmdname)
+		fprintf(stderr, "%s: ", crm->cmdname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	print_usage_line(crm, stderr, usage);
 }
 
-static int bad(struct crm *crm, const struct opt *opts, const char *usage,
-               const char *fmt, ...)
+int opt_error(struct crm *crm, const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	opt_complain(crm, usage, fmt, ap);
+	complain(crm, usage, fmt, ap);
 	va_end(ap);
-	(void)opts;
-	return OPT_BAD;
+	return CRM_USAGE;
 }
+
+/* --- completion --- */
 
 static void put_list(const char *const *v, int n)
 {
@@ -119,7 +190,8 @@ static void complete_values(struct crm *crm, enum opt_compl c,
 		put_list((const char *const *)crm->cfg.channels.v, crm->cfg.channels.n);
 		break;
 	case COMPL_FORMAT:
-		put_list(formats, -1);
+		for (int i = 0; i < crm_fmt_count(); i++)
+			puts(crm_fmt_name(i));
 		break;
 	case COMPL_VALUES:
 		if (values)
@@ -133,54 +205,87 @@ static void complete_values(struct crm *crm, enum opt_compl c,
 	}
 }
 
+static void put_name(const struct opt *o, void *arg)
+{
+	(void)arg;
+	if (is_option(o))
+		printf("--%s\n", o->name);
+}
+
+struct positional {
+	struct crm *crm;
+};
+
+static void put_positional(const struct opt *o, void *arg)
+{
+	struct positional *p = arg;
+
+	if (o->kind == OPT_POS_)
+		complete_values(p->crm, o->compl, o->values);
+}
+
+int opt_takes_value(const struct opt *opts, const char *arg)
+{
+	const struct opt *o;
+
+	return !strncmp(arg, "--", 2) && (o = find(opts, arg + 2, strlen(arg + 2), 0)) &&
+	       takes_value(o);
+}
+
+int opt_complete_global(struct crm *crm, const struct opt *opts, const char *prev,
+                        const char *cur)
+{
+	const struct opt *o;
+
+	if (!strncmp(prev, "--", 2) && (o = find(opts, prev + 2, strlen(prev + 2), 0)) &&
+	    takes_value(o)) {
+		complete_values(crm, o->compl, o->values);
+		return 1;
+	}
+	if (*cur == '-') {
+		each(opts, put_name, NULL);
+		return 1;
+	}
+	return 0;
+}
+
 /* argv: sub --crm-complete PREV CUR */
-static int complete(struct crm *crm, int argc, char **argv,
-                    const struct opt *opts)
+static int complete(struct crm *crm, int argc, char **argv, const struct opt *all)
 {
 	const char *prev = argc > 2 ? argv[2] : "";
 	const char *cur = argc > 3 ? argv[3] : "";
+	struct positional p = { crm };
 
-	if (!strcmp(prev, "--format")) {
-		complete_values(crm, COMPL_FORMAT, NULL);
-		return OPT_HELP;
-	}
-	for (const struct opt *o = opts; o->kind != OPT_END_; o++) {
-		if (o->kind == OPT_POS_ || !takes_value(o) || strncmp(prev, "--", 2) ||
-		    strcmp(prev + 2, o->name))
-			continue;
-		complete_values(crm, o->compl, o->values);
-		return OPT_HELP;
-	}
-	if (*cur == '-') {
-		for (const struct opt *o = opts; o->kind != OPT_END_; o++)
-			if (o->kind != OPT_POS_)
-				printf("--%s\n", o->name);
-		puts("--format\n--safe-csv\n--quiet\n--help");
-		return OPT_HELP;
-	}
-	for (const struct opt *o = opts; o->kind != OPT_END_; o++)
-		if (o->kind == OPT_POS_)
-			complete_values(crm, o->compl, o->values);
+	if (!opt_complete_global(crm, all, prev, cur))
+		each(all, put_positional, &p);
+	if (*cur == '-')
+		puts("--help");
 	return OPT_HELP;
 }
 
+/* --- parsing --- */
+
 static int set_value(struct crm *crm, const struct opt *o, const char *val,
-                     const struct opt *opts, const char *usage)
+                     const char *usage)
 {
 	long long n;
+	int f;
 
+	if ((o->flags & OPTF_NONEMPTY) && !*val)
+		return opt_error(crm, usage, "option '--%s': the value is empty", o->name), OPT_BAD;
 	switch (o->kind) {
 	case OPT_STRING_:
 		*(const char **)o->target = val;
 		break;
 	case OPT_INT_:
 		if (crm_parse_int(val, &n))
-			return bad(crm, opts, usage,
-			           "option '--%s' takes a whole number, not '%s'", o->name, val);
-		/* counts, limits, days, ids: never below zero */
-		if (n < 0)
-			return bad(crm, opts, usage, "option '--%s' cannot be negative, as '%s' is",
-			           o->name, val);
+			return opt_error(crm, usage, "option '--%s' takes a whole number, not '%s'",
+			                 o->name, val), OPT_BAD;
+		/* counts, limits, days, ids: never below zero; ids from 1 */
+		if (n < ((o->flags & OPTF_POSITIVE) ? 1 : 0))
+			return opt_error(crm, usage, "option '--%s' takes a whole number from %d,"
+			                 " not '%s'", o->name, (o->flags & OPTF_POSITIVE) ? 1 : 0,
+			                 val), OPT_BAD;
 		*(long long *)o->target = n;
 		break;
 	case OPT_LIST_:
@@ -192,8 +297,18 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 				*(const char **)o->target = *v;
 				goto done;
 			}
-		return bad(crm, opts, usage, "option '--%s': '%s' is not one of its values",
-		           o->name, val);
+		return opt_error(crm, usage, "option '--%s': '%s' is not one of its values",
+		                 o->name, val), OPT_BAD;
+	case OPT_FORMAT_:
+		if ((f = crm_fmt_parse(val)) < 0) {
+			fprintf(stderr, "crm: %s%sunknown format '%s'; use ", crm->cmdname ?
+			        crm->cmdname : "", crm->cmdname ? ": " : "", val);
+			put_formats(stderr);
+			fputc('\n', stderr);
+			return OPT_BAD;
+		}
+		*(enum crm_fmt *)o->target = (enum crm_fmt)f;
+		break;
 	default:
 		break;
 	}
@@ -203,45 +318,36 @@ done:
 	return 0;
 }
 
-int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
-              const char *usage)
+/* Parse the options of all; positional arguments are moved to the
+ * front of argv, or, with global, end the options.  The count of
+ * positional arguments, or the index of the first one (global). */
+static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
+                 const char *usage, int global)
 {
 	int npos = 0, i;
 
-	if (argc > 1 && !strcmp(argv[1], "--crm-complete"))
-		return complete(crm, argc, argv, opts);
-
-	for (i = 1; i < argc; i++) {
+	for (i = global ? 0 : 1; i < argc; i++) {
 		char *a = argv[i], *eq;
-		const struct opt *o = NULL;
+		const struct opt *o;
 
 		if (!strcmp(a, "--")) {
+			if (global)
+				return i + 1;
 			for (i++; i < argc; i++)
 				argv[npos++] = argv[i];
 			break;
 		}
 		if (a[0] != '-' || a[1] == '\0') {
+			if (global)
+				return i;
 			argv[npos++] = a;
 			continue;
 		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			opt_usage(crm, stdout, opts, usage);
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return OPT_HELP;
-		}
-		if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			crm->quiet = 1;
-			continue;
-		}
-		if (!strcmp(a, "--safe-csv")) {
-			crm->safe_csv = 1;
-			continue;
-		}
 		if (a[1] != '-') {
-			for (const struct opt *p = opts; p->kind != OPT_END_; p++)
-				if (p->short_name && p->short_name == a[1] && !a[2])
-					o = p;
-			if (!o)
-				return bad(crm, opts, usage, "unknown option '%s'", a);
+			if (!(o = find(all, NULL, 0, a[1])) || a[2] || o->kind != OPT_FLAG_)
+				return opt_error(crm, usage, "unknown option '%s'", a), OPT_BAD;
 			*(int *)o->target = 1;
 			continue;
 		}
@@ -249,28 +355,12 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 		const char *val = eq ? eq + 1 : NULL;
 
-		if (len == 6 && !strncmp(a + 2, "format", 6)) {
-			if (!val && i + 1 >= argc)
-				return bad(crm, opts, usage, "option '--format' needs a value");
-			if (!val)
-				val = argv[++i];
-			int f = crm_fmt_parse(val);
-			if (f < 0)
-				return bad(crm, opts, usage, "unknown format '%s'", val);
-			crm->fmt = (enum crm_fmt)f;
-			continue;
-		}
-		for (const struct opt *p = opts; p->kind != OPT_END_; p++)
-			if (p->kind != OPT_POS_ && strlen(p->name) == len &&
-			    !strncmp(p->name, a + 2, len))
-				o = p;
-		if (!o)
-			return bad(crm, opts, usage, "unknown option '%.*s'",
-			           (int)len + 2, a);
+		if (!(o = find(all, a + 2, len, 0)))
+			return opt_error(crm, usage, "unknown option '%.*s'", (int)len + 2, a), OPT_BAD;
 		if (o->kind == OPT_FLAG_) {
 			if (val)
-				return bad(crm, opts, usage, "option '--%s' takes no value",
-				           o->name);
+				return opt_error(crm, usage, "option '--%s' takes no value", o->name),
+				       OPT_BAD;
 			*(int *)o->target = 1;
 			if (o->seen)
 				*o->seen = 1;
@@ -278,14 +368,36 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 		}
 		if (!val) {
 			if (i + 1 >= argc)
-				return bad(crm, opts, usage, "option '--%s' needs a value",
-				           o->name);
+				return opt_error(crm, usage, "option '--%s' needs a value", o->name),
+				       OPT_BAD;
 			val = argv[++i];
 		}
-		if (set_value(crm, o, val, opts, usage))
+		if (set_value(crm, o, val, usage))
 			return OPT_BAD;
 	}
+	return global ? i : npos;
+}
+
+int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
+              const char *usage)
+{
+	struct opt common[5];
+	struct opt all[] = { OPT_INHERIT(opts), OPT_INHERIT(common), OPT_END() };
+	int n;
+
+	common_opts(crm, common);
+	if (argc > 1 && !strcmp(argv[1], "--crm-complete"))
+		return complete(crm, argc, argv, all);
+	n = parse(crm, argc, argv, all, usage, 0);
+	if (n == OPT_HELP)
+		opt_usage(crm, stdout, opts, usage);
 	if (crm->fmt == FMT_DEFAULT)
 		crm->fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_TSV;
-	return npos;
+	return n;
+}
+
+int opt_parse_global(struct crm *crm, int argc, char **argv, const struct opt *opts,
+                     const char *usage)
+{
+	return parse(crm, argc, argv, opts, usage, 1);
 }

@@ -12,9 +12,13 @@
  *   if (n < 0) return OPT_EXIT(n);  // --help (0) or a usage error (64)
  *   // argv[0..n-1] now holds the positional arguments
  *
- * Every subcommand also takes --format FMT, -q/--quiet and --help, handled
- * here.  Options may come before, between or after positional arguments;
- * "--" ends them; "-" alone is a positional argument.
+ * A set of options that several commands take is declared once and
+ * inherited (OPT_INHERIT), as notmuch does: the client filters, say.
+ * Every subcommand also takes the common options: --format, --safe-csv,
+ * -q/--quiet and --help, and --actor when it changes the database.
+ * Options may come before, between or after positional arguments; "--"
+ * ends them; "-" alone is a positional argument.  The global options of
+ * `crm` itself are an array too (opt_parse_global).
  */
 #ifndef CRM_OPT_H
 #define CRM_OPT_H
@@ -27,11 +31,17 @@ enum opt_kind {
 	OPT_END_ = 0,
 	OPT_FLAG_,    /* int *: set to 1 */
 	OPT_STRING_,  /* const char **: the last one wins */
-	OPT_INT_,     /* long long *, 0 or more, with *(int*)set = 1 via ->seen
-	                 if given */
+	OPT_INT_,     /* long long *, 0 or more (1 or more with OPTF_POSITIVE) */
 	OPT_LIST_,    /* struct strvec *: repeatable */
 	OPT_ENUM_,    /* const char **, value must be one of ->values */
+	OPT_FORMAT_,  /* enum crm_fmt *: an output format's name */
+	OPT_INHERIT_, /* ->target is another array, whose options are these too */
 	OPT_POS_,     /* no option: how positional arguments complete */
+};
+
+enum opt_flags {
+	OPTF_NONEMPTY = 1 << 0,  /* an empty value is a usage error */
+	OPTF_POSITIVE = 1 << 1,  /* OPT_INT_: 1 or more (an id) */
 };
 
 /* What completes an option's value (or the positional arguments). */
@@ -62,19 +72,23 @@ struct opt {
 	enum opt_compl compl;
 	const char *const *values; /* OPT_ENUM_: NULL-terminated */
 	int *seen;             /* optional: set to 1 when given */
+	unsigned flags;        /* enum opt_flags */
 };
 
-#define OPT_FLAG(n, s, t, h) { OPT_FLAG_, n, s, t, NULL, h, COMPL_NONE, NULL, NULL }
-#define OPT_STRING(n, t, a, h) { OPT_STRING_, n, 0, t, a, h, COMPL_NONE, NULL, NULL }
-#define OPT_STRINGC(n, t, a, h, c) { OPT_STRING_, n, 0, t, a, h, c, NULL, NULL }
-#define OPT_INT(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen }
-#define OPT_LIST(n, t, a, h) { OPT_LIST_, n, 0, t, a, h, COMPL_NONE, NULL, NULL }
-#define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL }
+#define OPT_FLAG(n, s, t, h) { OPT_FLAG_, n, s, t, NULL, h, COMPL_NONE, NULL, NULL, 0 }
+#define OPT_STRING(n, t, a, h) { OPT_STRING_, n, 0, t, a, h, COMPL_NONE, NULL, NULL, 0 }
+#define OPT_STRINGC(n, t, a, h, c) { OPT_STRING_, n, 0, t, a, h, c, NULL, NULL, 0 }
+#define OPT_INT(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen, 0 }
+/* an id: a whole number from 1 */
+#define OPT_ID(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen, OPTF_POSITIVE }
+#define OPT_LIST(n, t, a, h) { OPT_LIST_, n, 0, t, a, h, COMPL_NONE, NULL, NULL, 0 }
+#define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
 /* a string whose usual values complete, but which the library checks */
-#define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL }
-#define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL }
-#define OPT_POSV(vals) { OPT_POS_, NULL, 0, NULL, NULL, NULL, COMPL_VALUES, vals, NULL }
-#define OPT_END() { OPT_END_, NULL, 0, NULL, NULL, NULL, COMPL_NONE, NULL, NULL }
+#define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
+#define OPT_INHERIT(opts) { OPT_INHERIT_, NULL, 0, (void *)(opts), NULL, NULL, COMPL_NONE, NULL, NULL, 0 }
+#define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL, 0 }
+#define OPT_POSV(vals) { OPT_POS_, NULL, 0, NULL, NULL, NULL, COMPL_VALUES, vals, NULL, 0 }
+#define OPT_END() { OPT_END_, NULL, 0, NULL, NULL, NULL, COMPL_NONE, NULL, NULL, 0 }
 
 #define OPT_HELP (-1)   /* --help was printed: exit 0 */
 #define OPT_BAD (-2)    /* a usage error was printed: exit 64 */
@@ -89,12 +103,26 @@ struct opt {
  * candidates for the completion helper and returns OPT_HELP. */
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage);
+/* The global options of `crm`, before the command: parsed up to the
+ * first argument that is not an option, whose index it returns (argc
+ * when there is none); OPT_BAD after a usage error.  Messages have no
+ * command name. */
+int opt_parse_global(struct crm *crm, int argc, char **argv, const struct opt *opts,
+                     const char *usage);
+/* The candidates for an option's value (prev, "--db" say) or for a new
+ * option (cur starts with "-"): 1 when it answered. */
+int opt_complete_global(struct crm *crm, const struct opt *opts, const char *prev,
+                        const char *cur);
 
+/* 1 if arg is "--name" of an option of opts that takes a value */
+int opt_takes_value(const struct opt *opts, const char *arg);
+
+/* A usage error: "crm: <cmd>: <message>" and the usage line on stderr;
+ * returns CRM_USAGE. */
+int opt_error(struct crm *crm, const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Print "usage: crm <cmd> <usage>" and the options to out. */
-/* "crm: CMD: message" and the usage line, on stderr */
-void opt_complain(struct crm *crm, const char *usage, const char *fmt, va_list ap);
 void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage);
-
 
 #endif

@@ -90,6 +90,8 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
 struct crm_client_filter {
 	const char *stage, *status, *channel, *source_type, *q, *tag;
 	const char *automation;      /* "on" | "off" */
+	const char *ai;              /* an AI mode */
+	const char *since, *until;   /* added in [since, until): canonical times */
 	long long operator_id;       /* 0: all */
 	long long min_viability;     /* -1: none */
 	long long stale_days;        /* -1: none */
@@ -98,6 +100,11 @@ struct crm_client_filter {
 	int wide;                    /* every column, not the table's few */
 };
 void crm_client_filter_init(struct crm_client_filter *flt);
+/* Within lib/: the WHERE of flt on q, which selects from "clients c"
+ * (list, export, automation due and stats filter the same way); 65 for
+ * a stage or channel the config does not have. */
+struct query;
+int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_filter *flt);
 /* the fields client list sorts by, NULL-terminated */
 extern const char *const crm_client_sort_fields[];
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,

@@ -90,55 +90,58 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 	               field);
 }
 
-int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
-                    struct printer *pr)
+int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_filter *flt)
 {
-	struct query q;
 	char cutoff[CRM_TIME_LEN];
-	int rc = 0;
 
-	query_init(&q, flt->wide ? WIDE_SELECT : NARROW_SELECT);
 	if (flt->stage) {
-		if (!crm_config_has_stage(&crm->cfg, flt->stage)) {
-			rc = crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline",
-			             flt->stage);
-			goto cleanup;
-		}
-		query_where(&q, "c.stage = ?");
-		query_bind_text(&q, flt->stage);
+		if (!crm_config_has_stage(&crm->cfg, flt->stage))
+			return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", flt->stage);
+		query_where(q, "c.stage = ?");
+		query_bind_text(q, flt->stage);
 	}
 	if (flt->operator_id > 0) {
-		query_where(&q, "c.operator_id = ?");
-		query_bind_int(&q, flt->operator_id);
+		query_where(q, "c.operator_id = ?");
+		query_bind_int(q, flt->operator_id);
 	}
 	if (flt->status) {
-		query_where(&q, "c.status = ?");
-		query_bind_text(&q, flt->status);
+		query_where(q, "c.status = ?");
+		query_bind_text(q, flt->status);
 	}
 	if (flt->channel) {
-		if (!crm_config_has_channel(&crm->cfg, flt->channel)) {
-			rc = crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
-			             flt->channel);
-			goto cleanup;
-		}
-		query_where(&q, "c.channel = ?");
-		query_bind_text(&q, flt->channel);
+		if (!crm_config_has_channel(&crm->cfg, flt->channel))
+			return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
+			               flt->channel);
+		query_where(q, "c.channel = ?");
+		query_bind_text(q, flt->channel);
 	}
 	if (flt->source_type) {
-		query_where(&q, "c.source_type = ?");
-		query_bind_text(&q, flt->source_type);
+		query_where(q, "c.source_type = ?");
+		query_bind_text(q, flt->source_type);
 	}
 	if (flt->automation) {
-		query_where(&q, "c.automation_enabled = ?");
-		query_bind_int(&q, !strcmp(flt->automation, "on"));
+		query_where(q, "c.automation_enabled = ?");
+		query_bind_int(q, !strcmp(flt->automation, "on"));
+	}
+	if (flt->ai) {
+		query_where(q, "c.ai_mode = ?");
+		query_bind_text(q, flt->ai);
+	}
+	if (flt->since) {
+		query_where(q, "c.created_at >= ?");
+		query_bind_text(q, flt->since);
+	}
+	if (flt->until) {
+		query_where(q, "c.created_at < ?");
+		query_bind_text(q, flt->until);
 	}
 	if (flt->tag) {
-		query_where(&q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)");
-		query_bind_text(&q, flt->tag);
+		query_where(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)");
+		query_bind_text(q, flt->tag);
 	}
 	if (flt->min_viability >= 0) {
-		query_where(&q, "c.viability >= ?");
-		query_bind_int(&q, flt->min_viability);
+		query_where(q, "c.viability >= ?");
+		query_bind_int(q, flt->min_viability);
 	}
 	if (flt->stale_days >= 0) {
 		/* no contact either way for that long, in a stage still open */
@@ -146,24 +149,32 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 		/* more days than there have been since 1970: before any time */
 		crm_time_from_epoch(flt->stale_days > now / 86400 ? 0 :
 		                    now - flt->stale_days * 86400, cutoff);
-		query_where(&q, "max(coalesce(c.last_contacted_at, ''),"
+		query_where(q, "max(coalesce(c.last_contacted_at, ''),"
 		            " coalesce(c.last_interaction_at, ''), c.created_at) < ?");
-		query_bind_text(&q, cutoff);
+		query_bind_owned(q, xstrdup(cutoff));   /* it outlives this function */
 		/* the terminal stages as one JSON array: however many there are */
-		query_where(&q, "c.stage NOT IN (SELECT value FROM json_each(?))");
-		query_bind_owned(&q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
+		query_where(q, "c.stage NOT IN (SELECT value FROM json_each(?))");
+		query_bind_owned(q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
 		                                      crm->cfg.terminal.n));
 	}
 	if (flt->q) {
 		static const char *const cols[] = { "c.name", "c.email", "c.phone",
 			"c.notes", "c.source_url", "c.listing_ref" };
-		query_where_like(&q, flt->q, cols, 6);
+		query_where_like(q, flt->q, cols, 6);
 	}
-	if ((rc = add_sort(crm, &q, flt->sort)))
-		goto cleanup;
-	rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
-	                 flt->wide ? NWIDE : NNARROW, "client list");
-cleanup:
+	return 0;
+}
+
+int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
+                    struct printer *pr)
+{
+	struct query q;
+	int rc;
+
+	query_init(&q, flt->wide ? WIDE_SELECT : NARROW_SELECT);
+	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
+		rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
+		                 flt->wide ? NWIDE : NNARROW, "client list");
 	query_free(&q);
 	return rc;
 }

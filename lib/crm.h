@@ -53,6 +53,7 @@ struct crm {
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
+	int writes;              /* the command changes the database (--actor) */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */
 

@@ -44,6 +44,11 @@ int crm_fmt_parse(const char *s)
 	return -1;
 }
 
+int crm_fmt_count(void)
+{
+	return NMODES;
+}
+
 const char *crm_fmt_name(enum crm_fmt fmt)
 {
 	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : "default";

@@ -44,6 +44,8 @@ struct printer;
 /* "table" -> FMT_TABLE ...; -1 when s names no format */
 int crm_fmt_parse(const char *s);
 const char *crm_fmt_name(enum crm_fmt fmt);
+/* how many formats there are: 0 .. crm_fmt_count() - 1 name them all */
+int crm_fmt_count(void);
 
 /* fmt must be resolved (not FMT_DEFAULT).  The printer does not own out. */
 struct printer *printer_new(FILE *out, enum crm_fmt fmt);

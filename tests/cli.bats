@@ -122,7 +122,8 @@ load helper
 	for o in --db --config; do
 		run --separate-stderr crm $o '' init
 		assert_failure 64
-		assert_equal "$stderr" "crm: option '$o': the value is empty"
+		stderr_line 0 "crm: option '$o': the value is empty"
+		stderr_line 1 "usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]"
 		run --separate-stderr crm $o= init
 		assert_failure 64
 	done

@@ -179,14 +179,14 @@ setup_list() {
 	stderr_has "cannot sort by 'shoe_size'"
 	run --separate-stderr crm client list --limit -5
 	assert_failure 64
-	stderr_has "option '--limit' cannot be negative, as '-5' is"
+	stderr_has "option '--limit' takes a whole number from 0, not '-5'"
 	for o in --limit --min-viability --stale; do
 		run --separate-stderr crm client list $o -1
 		assert_failure 64
 	done
 	run --separate-stderr crm client list --operator 0
 	assert_failure 64
-	stderr_has "operator '0': ids start at 1"
+	stderr_has "option '--operator' takes a whole number from 1, not '0'"
 }
 
 @test "list rejects an unknown channel (65) and status (64)" {
@@ -580,4 +580,26 @@ Y
 	assert_success
 	assert_equal "$(crm client history 2 --format tsv | cut -f3 | tail -n +2)" create
 	assert_equal "$(crm client show 2 --format json | jq -c '[.tags, .custom]')" '[["x","y"],{"m2":80}]'
+}
+
+@test "list --ai, --since and --until filter on the AI mode and when the client was added" {
+	CRM_NOW=2026-10-01T00:00:00Z crm -q client add --name Old --ai off >/dev/null
+	CRM_NOW=2026-11-20T00:00:00Z crm -q client add --name New >/dev/null
+	CRM_NOW=2026-11-25T00:00:00Z run --separate-stderr crm client list --since 7d --format ids
+	assert_success
+	assert_output 2
+	assert_equal "$stderr" ''
+	run --separate-stderr crm client list --until 2026-11-01 --format ids
+	assert_success
+	assert_output 1
+	run --separate-stderr crm client list --ai off --format ids
+	assert_success
+	assert_output 1
+	run --separate-stderr crm client list --since yesterday-ish
+	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" "crm: since 'yesterday-ish': not a date or time"
+	run --separate-stderr crm client list --ai sometimes
+	assert_failure 64
+	stderr_line 0 "crm: client list: option '--ai': 'sometimes' is not one of its values"
 }

@@ -56,7 +56,7 @@ options() { crm __complete "$1" "$2" -; }
 				help=$(crm "$c" "$s" --help)
 			fi
 			for o in $opts; do
-				case $o in --format|--safe-csv|--quiet|--help) continue ;; esac
+				case $o in --format|--safe-csv|--quiet|--help|--actor) continue ;; esac
 				assert_regex "$help" "$o"
 				grep -Eq "Fl -${o#--}( |$)" "$TOP/man/crm-$c.1" ||
 					fail "crm-$c.1 does not document '$c $s $o'"

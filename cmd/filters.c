@@ -1,0 +1,99 @@
+/* filters.c: the option sets several commands share (see filters.h). */
+#include <string.h>
+
+#include "cmd.h"
+#include "filters.h"
+
+static const char *const on_off[] = { "on", "off", NULL };
+
+void client_filter_init(struct crm *crm, struct client_filter_args *a)
+{
+	struct crm_client_filter *f = &a->flt;
+
+	memset(a, 0, sizeof *a);
+	crm_client_filter_init(f);
+	const struct opt o[] = {
+		OPT_STRINGC("stage", &f->stage, "STAGE", "in this stage", COMPL_STAGE),
+		OPT_ENUM("status", &f->status, "STATUS", "with this status", crm_client_statuses),
+		OPT_STRINGC("channel", &f->channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
+		OPT_STRING("source-type", &f->source_type, "TYPE", "of this source type"),
+		OPT_ID("operator", &crm->operator_id, "ID", "of this operator", NULL),
+		OPT_ENUM("automation", &f->automation, "on|off", "with automation on or off", on_off),
+		OPT_ENUM("ai", &f->ai, "MODE", "with this AI mode", crm_ai_modes),
+		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, notes, url or ref"),
+		OPT_STRING("tag", &f->tag, "TAG", "with this tag"),
+		OPT_INT("min-viability", &f->min_viability, "N", "viability at least N", NULL),
+		OPT_INT("stale", &f->stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
+		OPT_STRING("since", &a->since, "TIME", "added at or after TIME (or 7d, 24h, ...)"),
+		OPT_STRING("until", &a->until, "TIME", "added before TIME"),
+		OPT_STRINGV("sort", &f->sort, "FIELD", "order by FIELD; -FIELD descending",
+		            crm_client_sort_fields),
+		OPT_INT("limit", &f->limit, "N", "at most N clients", NULL),
+		OPT_END()
+	};
+	memcpy(a->opts, o, sizeof o);
+}
+
+/* a --since or --until given: into canonical text at t, and *out = t */
+static int time_arg(struct crm *crm, const char *name, const char *in,
+                    char t[CRM_TIME_LEN], const char **out)
+{
+	if (!in)
+		return 0;
+	if (crm_time_parse(in, t))
+		return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
+	*out = t;
+	return 0;
+}
+
+int client_filter_finish(struct crm *crm, struct client_filter_args *a)
+{
+	a->flt.operator_id = crm->operator_id;
+	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ||
+	       time_arg(crm, "until", a->until, a->until_t, &a->flt.until) ? CRM_DATAERR : 0;
+}
+
+void lead_filter_init(struct crm *crm, struct lead_filter_args *a)
+{
+	struct crm_lead_filter *f = &a->flt;
+
+	memset(a, 0, sizeof *a);
+	crm_lead_filter_init(f);
+	const struct opt o[] = {
+		OPT_ENUM("status", &f->status, "STATUS", "with this status", crm_lead_statuses),
+		OPT_STRING("source-type", &f->source_type, "TYPE", "of this source type"),
+		OPT_ID("operator", &crm->operator_id, "ID", "of this operator", NULL),
+		OPT_INT("min-viability", &f->min_viability, "N", "viability at least N", NULL),
+		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, title, location or url"),
+		OPT_STRING("since", &a->since, "TIME", "imported at or after TIME (or 7d, 24h, ...)"),
+		OPT_INT("limit", &f->limit, "N", "at most N leads", NULL),
+		OPT_END()
+	};
+	memcpy(a->opts, o, sizeof o);
+}
+
+int lead_filter_finish(struct crm *crm, struct lead_filter_args *a)
+{
+	a->flt.operator_id = crm->operator_id;
+	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ? CRM_DATAERR : 0;
+}
+
+void list_init(struct list_args *l)
+{
+	const struct opt o[] = {
+		OPT_FLAG("wide", 0, &l->wide, "every column in the table format"),
+		OPT_END()
+	};
+
+	l->wide = 0;
+	memcpy(l->opts, o, sizeof o);
+}
+
+int list_finish(struct crm *crm, const struct list_args *l, const char *usage,
+                int n, char **argv, int *wide)
+{
+	if (n > 0)
+		return opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
+	*wide = l->wide || crm->fmt != FMT_TABLE;
+	return 0;
+}
