@@ -115,26 +115,21 @@ static int client_import(struct crm *crm, int argc, char **argv)
 	return cmd_import(crm, argc, argv, &crm_client_importer);
 }
 
+static int list_clients(struct crm *crm, void *args, int wide, struct printer *pr)
+{
+	struct client_filter_args *cf = args;
+
+	cf->flt.wide = wide;
+	return crm_client_list(crm, &cf->flt, pr);
+}
+
 static int client_list(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "[--stage STAGE] [--q TEXT] [--limit N] ...";
 	struct client_filter_args cf;
-	struct list_args la;
-	struct printer *pr;
-	int n, rc;
 
 	client_filter_init(crm, &cf);
-	list_init(&la);
-	struct opt opts[] = { OPT_INHERIT(cf.opts), OPT_INHERIT(la.opts), OPT_END() };
-	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if ((rc = list_finish(crm, &la, usage, n, argv, &cf.flt.wide)) ||
-	    (rc = client_filter_finish(crm, &cf)))
-		return rc;
-	pr = printer_open(crm, stdout);
-	rc = crm_client_list(crm, &cf.flt, pr);
-	printer_free(pr);
-	return rc;
+	return cmd_list(crm, argc, argv, "[--stage STAGE] [--q TEXT] [--limit N] ...",
+	                &(struct list_cmd){ cf.opts, client_filter_finish, list_clients, &cf });
 }
 
 /* the one CLIENT argument of show, edit and history */

@@ -46,8 +46,10 @@ static int time_arg(struct crm *crm, const char *name, const char *in,
 	return 0;
 }
 
-int client_filter_finish(struct crm *crm, struct client_filter_args *a)
+int client_filter_finish(struct crm *crm, void *args)
 {
+	struct client_filter_args *a = args;
+
 	a->flt.operator_id = crm->operator_id;
 	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ||
 	       time_arg(crm, "until", a->until, a->until_t, &a->flt.until) ? CRM_DATAERR : 0;
@@ -72,28 +74,33 @@ void lead_filter_init(struct crm *crm, struct lead_filter_args *a)
 	memcpy(a->opts, o, sizeof o);
 }
 
-int lead_filter_finish(struct crm *crm, struct lead_filter_args *a)
+int lead_filter_finish(struct crm *crm, void *args)
 {
+	struct lead_filter_args *a = args;
+
 	a->flt.operator_id = crm->operator_id;
 	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ? CRM_DATAERR : 0;
 }
 
-void list_init(struct list_args *l)
+int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
+             const struct list_cmd *lc)
 {
-	const struct opt o[] = {
-		OPT_FLAG("wide", 0, &l->wide, "every column in the table format"),
+	struct printer *pr;
+	int n, rc, wide = 0;
+	struct opt opts[] = {
+		OPT_INHERIT(lc->filters),
+		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
 		OPT_END()
 	};
 
-	l->wide = 0;
-	memcpy(l->opts, o, sizeof o);
-}
-
-int list_finish(struct crm *crm, const struct list_args *l, const char *usage,
-                int n, char **argv, int *wide)
-{
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
 	if (n > 0)
 		return opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
-	*wide = l->wide || crm->fmt != FMT_TABLE;
-	return 0;
+	if ((rc = lc->finish(crm, lc->args)))
+		return rc;
+	pr = printer_open(crm, stdout);
+	rc = lc->list(crm, lc->args, wide || crm->fmt != FMT_TABLE, pr);
+	printer_free(pr);
+	return rc;
 }

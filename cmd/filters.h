@@ -21,7 +21,7 @@ struct client_filter_args {
 	struct opt opts[FILTER_NOPTS];
 };
 void client_filter_init(struct crm *crm, struct client_filter_args *a);
-int client_filter_finish(struct crm *crm, struct client_filter_args *a);
+int client_filter_finish(struct crm *crm, void *args);
 
 struct lead_filter_args {
 	struct crm_lead_filter flt;
@@ -30,17 +30,18 @@ struct lead_filter_args {
 	struct opt opts[FILTER_NOPTS];
 };
 void lead_filter_init(struct crm *crm, struct lead_filter_args *a);
-int lead_filter_finish(struct crm *crm, struct lead_filter_args *a);
+int lead_filter_finish(struct crm *crm, void *args);
 
-/* A list command's own options: --wide.  list_finish: no positional
- * argument is allowed, and every column is printed unless the format is
- * the table without --wide (*wide says which). */
-struct list_args {
-	int wide;
-	struct opt opts[2];
+/* A list command: the filters' options and --wide, then the rows the
+ * library's list finds, printed in crm's format (every column unless
+ * the format is the table without --wide). */
+struct list_cmd {
+	const struct opt *filters;
+	int (*finish)(struct crm *crm, void *args);   /* after parsing */
+	int (*list)(struct crm *crm, void *args, int wide, struct printer *pr);
+	void *args;
 };
-void list_init(struct list_args *l);
-int list_finish(struct crm *crm, const struct list_args *l, const char *usage,
-                int n, char **argv, int *wide);
+int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
+             const struct list_cmd *lc);
 
 #endif

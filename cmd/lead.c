@@ -12,26 +12,21 @@ static int lead_import(struct crm *crm, int argc, char **argv)
 	return cmd_import(crm, argc, argv, &crm_lead_importer);
 }
 
+static int list_leads(struct crm *crm, void *args, int wide, struct printer *pr)
+{
+	struct lead_filter_args *lf = args;
+
+	lf->flt.wide = wide;
+	return crm_lead_list(crm, &lf->flt, pr);
+}
+
 static int lead_list(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "[--status S] [--min-viability N] ...";
 	struct lead_filter_args lf;
-	struct list_args la;
-	struct printer *pr;
-	int n, rc;
 
 	lead_filter_init(crm, &lf);
-	list_init(&la);
-	struct opt opts[] = { OPT_INHERIT(lf.opts), OPT_INHERIT(la.opts), OPT_END() };
-	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if ((rc = list_finish(crm, &la, usage, n, argv, &lf.flt.wide)) ||
-	    (rc = lead_filter_finish(crm, &lf)))
-		return rc;
-	pr = printer_open(crm, stdout);
-	rc = crm_lead_list(crm, &lf.flt, pr);
-	printer_free(pr);
-	return rc;
+	return cmd_list(crm, argc, argv, "[--status S] [--min-viability N] ...",
+	                &(struct list_cmd){ lf.opts, lead_filter_finish, list_leads, &lf });
 }
 
 static int lead_show(struct crm *crm, int argc, char **argv)
