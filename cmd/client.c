@@ -146,6 +146,7 @@ static int one_client(struct crm *crm, const char *usage,
 static int client_show(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
 	long long id;
 	int n, rc;
 
@@ -153,7 +154,10 @@ static int client_show(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
-	return crm_client_show(crm, id, stdout);
+	pr = cmd_show_printer(crm);
+	rc = crm_client_show(crm, id, pr);
+	printer_free(pr);
+	return rc;
 }
 
 static int client_stage(struct crm *crm, int argc, char **argv)

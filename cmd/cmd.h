@@ -40,6 +40,10 @@ extern const struct cmd lead_cmds[];
 /* shared helpers for command files (cmd/common.c) */
 /* Report a failed status: print "crm: <crm->err>" unless empty; return st. */
 int cmd_fail(struct crm *crm, int st);
+/* The printer of a show command: a person's view of the whole record,
+ * whether or not stdout is a terminal, unless --format asks for another.
+ * The caller frees it. */
+struct printer *cmd_show_printer(struct crm *crm);
 /* Talk on stderr unless -q: "crm: <cmd>: ..." is not used for talk; plain
  * lines are. */
 void cmd_say(struct crm *crm, const char *fmt, ...)

@@ -30,6 +30,15 @@ void cmd_say(struct crm *crm, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+struct printer *cmd_show_printer(struct crm *crm)
+{
+	/* the whole record for a person, wherever stdout goes (as git show
+	 * does), unless a format is asked for */
+	if (!crm->fmt_given)
+		crm->fmt = FMT_TABLE;
+	return printer_open(crm, stdout);
+}
+
 int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
              long long **ids, int *n)
 {

@@ -23,8 +23,8 @@ static int config_check(struct crm *crm, int argc, char **argv)
 
 /* key and value rows; in json and jsonl the value is a JSON value (a
  * number, a list, null), in the other formats YAML flow text */
-static const struct pcol text_cols[] = { { "key", COL_TEXT }, { "value", COL_TEXT } };
-static const struct pcol json_cols[] = { { "key", COL_TEXT }, { "value", COL_JSON } };
+static const struct pcol text_cols[] = { { "key", COL_TEXT, 0 }, { "value", COL_TEXT, 0 } };
+static const struct pcol json_cols[] = { { "key", COL_TEXT, 0 }, { "value", COL_JSON, 0 } };
 
 static enum crm_config_style style_of(enum crm_fmt fmt)
 {

@@ -32,6 +32,7 @@ static int lead_list(struct crm *crm, int argc, char **argv)
 static int lead_show(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
 	long long id;
 	int n, rc;
 
@@ -41,7 +42,10 @@ static int lead_show(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, "LEAD", "one lead (id or external id)");
 	if ((rc = crm_lead_resolve(crm, argv[0], &id)))
 		return rc;
-	return crm_lead_show(crm, id, stdout);
+	pr = cmd_show_printer(crm);
+	rc = crm_lead_show(crm, id, pr);
+	printer_free(pr);
+	return rc;
 }
 
 /* LEAD...|-: ids or external ids, all or nothing */

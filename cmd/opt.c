@@ -308,6 +308,7 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 			return OPT_BAD;
 		}
 		*(enum crm_fmt *)o->target = (enum crm_fmt)f;
+		crm->fmt_given = 1;
 		break;
 	default:
 		break;

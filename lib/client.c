@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "client.h"
 
 enum kind {
@@ -9,42 +10,50 @@ enum kind {
 	K_VIABILITY, K_BOOL, K_AIMODE, K_TIME, K_DUE,
 };
 
-/* In the order of enum client_field, which is also the order of the
- * columns that load_row() selects. */
-static const struct {
-	const char *name;
-	enum kind kind;
-} fields[CF_COUNT] = {
-	[CF_NAME] = { "name", K_REQUIRED },
-	[CF_EMAIL] = { "email", K_EMAIL },
-	[CF_PHONE] = { "phone", K_PHONE },
-	[CF_CHANNEL] = { "channel", K_CHANNEL },
-	[CF_STAGE] = { "stage", K_STAGE },
-	[CF_STATUS] = { "status", K_STATUS },
-	[CF_SOURCE_TYPE] = { "source_type", K_TEXT },
-	[CF_SOURCE_URL] = { "source_url", K_TEXT },
-	[CF_LISTING_REF] = { "listing_ref", K_TEXT },
-	[CF_VIABILITY] = { "viability", K_VIABILITY },
-	[CF_AUTOMATION] = { "automation_enabled", K_BOOL },
-	[CF_AI_MODE] = { "ai_mode", K_AIMODE },
-	[CF_NOTES] = { "notes", K_TEXT },
-	[CF_LOST_REASON] = { "lost_reason", K_TEXT },
-	[CF_NEXT_ACTION_AT] = { "next_action_at", K_DUE },
-	[CF_LAST_CONTACTED_AT] = { "last_contacted_at", K_TIME },
-	[CF_LAST_INTERACTION_AT] = { "last_interaction_at", K_TIME },
+/* How each settable field is checked; its name and SQL are the
+ * catalog's (crm_clients). */
+static const enum kind kinds[CF_COUNT] = {
+	[CF_NAME] = K_REQUIRED, [CF_EMAIL] = K_EMAIL, [CF_PHONE] = K_PHONE,
+	[CF_CHANNEL] = K_CHANNEL, [CF_STAGE] = K_STAGE, [CF_STATUS] = K_STATUS,
+	[CF_SOURCE_TYPE] = K_TEXT, [CF_SOURCE_URL] = K_TEXT, [CF_LISTING_REF] = K_TEXT,
+	[CF_VIABILITY] = K_VIABILITY, [CF_AUTOMATION] = K_BOOL, [CF_AI_MODE] = K_AIMODE,
+	[CF_NOTES] = K_TEXT, [CF_LOST_REASON] = K_TEXT, [CF_NEXT_ACTION_AT] = K_DUE,
+	[CF_LAST_CONTACTED_AT] = K_TIME, [CF_LAST_INTERACTION_AT] = K_TIME,
 };
 
 int crm_client_field(const char *name)
 {
-	for (int i = 0; i < CF_COUNT; i++)
-		if (!strcmp(fields[i].name, name))
-			return i;
-	return -1;
+	const struct crm_col *c = crm_entity_col(&crm_clients, name);
+
+	return c ? c->field : -1;
 }
 
 const char *crm_client_field_name(enum client_field f)
 {
-	return fields[f].name;
+	return crm_entity_field(&crm_clients, (int)f)->name;
+}
+
+/* "prefix<the settable fields, each as fmt gives it>suffix" for the
+ * statements of the write path, made once per process into buf: a
+ * stable address, so crm_stmt prepares it once.  fmt has one %s, the
+ * column, or %d, the bind number from first; sep goes between. */
+static const char *field_sql(char *buf, size_t size, const char *prefix, const char *fmt,
+                             int first, const char *sep, const char *suffix)
+{
+	size_t len;
+
+	if (buf[0])
+		return buf;
+	len = (size_t)snprintf(buf, size, "%s", prefix);
+	for (int i = 0; i < CF_COUNT; i++) {
+		len += (size_t)snprintf(buf + len, size - len, "%s", i ? sep : "");
+		if (strstr(fmt, "%s"))
+			len += (size_t)snprintf(buf + len, size - len, fmt, crm_client_field_name(i));
+		else
+			len += (size_t)snprintf(buf + len, size - len, fmt, first + i);
+	}
+	snprintf(buf + len, size - len, "%s", suffix);
+	return buf;
 }
 
 /* Validated values: v[i] is owned text, or NULL to clear the field; f
@@ -124,7 +133,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 {
 	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
 	static const char *const no[] = { "0", "off", "false", "no", NULL };
-	const char *name = fields[i].name;
+	const char *name = crm_client_field_name(i);
 	char buf[512], t[CRM_TIME_LEN];
 	long long n;
 
@@ -132,14 +141,14 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	if (!crm_utf8_valid(in))
 		return crm_text(crm, name, in, &out->v[i]);
 	if (!*in) {
-		switch (fields[i].kind) {
+		switch (kinds[i]) {
 		case K_REQUIRED: case K_STAGE: case K_STATUS: case K_BOOL: case K_AIMODE:
 			return crm_err(crm, CRM_DATAERR, "%s: cannot be empty", name);
 		default:
 			return 0; /* cleared */
 		}
 	}
-	switch (fields[i].kind) {
+	switch (kinds[i]) {
 	case K_TEXT:
 	case K_REQUIRED:
 		return crm_text(crm, name, in, &out->v[i]);
@@ -185,7 +194,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 		break;
 	case K_TIME:
 	case K_DUE:   /* "7d" is a week from now */
-		if ((fields[i].kind == K_DUE ? crm_time_parse_ahead : crm_time_parse)(in, t))
+		if ((kinds[i] == K_DUE ? crm_time_parse_ahead : crm_time_parse)(in, t))
 			return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
 		in = t;
 		break;
@@ -345,18 +354,24 @@ static const char *owner_label(const struct values *vals)
 	       vals->v[CF_PHONE] ? vals->v[CF_PHONE] : "";
 }
 
+/* what a new client has for field i when it is not given (NULL: none) */
+static const char *field_default(struct crm *crm, int i)
+{
+	switch (i) {
+	case CF_STAGE: return crm->cfg.stages.v[0];
+	case CF_STATUS: return "active";
+	case CF_AUTOMATION: return "1";
+	case CF_AI_MODE: return crm->cfg.ai_default ? crm->cfg.ai_default : "draft";
+	default: return NULL;
+	}
+}
+
 int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
                    long long *id)
 {
-	static const char sql[] =
-		"INSERT INTO clients (operator_id, name, email, email_norm, phone,"
-		" phone_norm, channel, stage, status, source_type, source_url,"
-		" listing_ref, viability, automation_enabled, ai_mode, notes,"
-		" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
-		" created_at, updated_at, custom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		" coalesce(?9, 'active'), ?10, ?11, ?12, ?13, coalesce(?14, 1),"
-		" coalesce(?15, ?16), ?17, ?18, ?19, ?20, ?21, ?22, ?22,"
-		" json_patch(coalesce(?23, '{}'), coalesce(?24, '{}')))";
+	/* ?1..?6 what the client's fields do not give, ?7.. its fields */
+	static char cols[512], vals_sql[256];
+	static char sql[sizeof cols + sizeof vals_sql];
 	struct values vals;
 	long long op = f->operator_id > 0 ? f->operator_id : crm_operator(crm);
 	char now[CRM_TIME_LEN], *custom = NULL;
@@ -382,35 +397,26 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	if ((rc = owner_clash(crm, op, 0, &vals)) ||
 	    (rc = crm_client_custom_new(crm, &vals.f, &custom)))
 		goto done;
+	if (!sql[0]) {
+		field_sql(cols, sizeof cols, "INSERT INTO clients (operator_id, email_norm,"
+		          " phone_norm, created_at, updated_at, custom, ", "%s", 0, ", ", ")");
+		field_sql(vals_sql, sizeof vals_sql, " VALUES (?1, ?2, ?3, ?4, ?4,"
+		          " json_patch(coalesce(?5, '{}'), coalesce(?6, '{}')), ", "?%d", 7, ", ", ")");
+		snprintf(sql, sizeof sql, "%s%s", cols, vals_sql);
+	}
 	if (!(st = crm_stmt(crm, sql))) {
 		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	crm_now(now);
 	sqlite3_bind_int64(st, 1, op);
-	crm_bind_text(st, 2, vals.v[CF_NAME]);
-	crm_bind_text(st, 3, vals.v[CF_EMAIL]);
-	crm_bind_text(st, 4, vals.email_norm);
-	crm_bind_text(st, 5, vals.v[CF_PHONE]);
-	crm_bind_text(st, 6, vals.phone_norm);
-	crm_bind_text(st, 7, vals.v[CF_CHANNEL]);
-	crm_bind_text(st, 8, vals.v[CF_STAGE] ? vals.v[CF_STAGE] : crm->cfg.stages.v[0]);
-	crm_bind_text(st, 9, vals.v[CF_STATUS]);
-	crm_bind_text(st, 10, vals.v[CF_SOURCE_TYPE]);
-	crm_bind_text(st, 11, vals.v[CF_SOURCE_URL]);
-	crm_bind_text(st, 12, vals.v[CF_LISTING_REF]);
-	crm_bind_text(st, 13, vals.v[CF_VIABILITY]);
-	crm_bind_text(st, 14, vals.v[CF_AUTOMATION]);
-	crm_bind_text(st, 15, vals.v[CF_AI_MODE]);
-	crm_bind_text(st, 16, crm->cfg.ai_default ? crm->cfg.ai_default : "draft");
-	crm_bind_text(st, 17, vals.v[CF_NOTES]);
-	crm_bind_text(st, 18, vals.v[CF_LOST_REASON]);
-	crm_bind_text(st, 19, vals.v[CF_NEXT_ACTION_AT]);
-	crm_bind_text(st, 20, vals.v[CF_LAST_CONTACTED_AT]);
-	crm_bind_text(st, 21, vals.v[CF_LAST_INTERACTION_AT]);
-	sqlite3_bind_text(st, 22, now, -1, SQLITE_STATIC);
-	crm_bind_text(st, 23, custom);
-	crm_bind_text(st, 24, vals.f.custom_json);
+	crm_bind_text(st, 2, vals.email_norm);
+	crm_bind_text(st, 3, vals.phone_norm);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	crm_bind_text(st, 5, custom);
+	crm_bind_text(st, 6, vals.f.custom_json);
+	for (int i = 0; i < CF_COUNT; i++)
+		crm_bind_text(st, 7 + i, vals.v[i] ? vals.v[i] : field_default(crm, i));
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		/* malformed custom JSON is an SQL error; a busy database is not */
 		rc = (sqlite3_errcode(crm->db) & 0xff) == SQLITE_ERROR && vals.f.custom_json ?
@@ -434,12 +440,15 @@ cleanup:
 	return rc;
 }
 
-/* the row's current values, in enum client_field order */
-static const char load_sql[] =
-	"SELECT name, email, phone, channel, stage, status, source_type,"
-	" source_url, listing_ref, viability, automation_enabled, ai_mode, notes,"
-	" lost_reason, next_action_at, last_contacted_at, last_interaction_at,"
-	" operator_id FROM clients WHERE id = ?1";
+/* the row's current values, in enum client_field order, then its
+ * operator */
+static const char *load_sql(void)
+{
+	static char sql[512];
+
+	return field_sql(sql, sizeof sql, "SELECT ", "%s", 0, ", ",
+	                 ", operator_id FROM clients WHERE id = ?1");
+}
 
 /* The UPDATE of one field, made once per process: its address is stable,
  * so crm_stmt() prepares it once. */
@@ -451,11 +460,11 @@ static const char *update_sql(int i)
 		if (i == CF_EMAIL || i == CF_PHONE)
 			snprintf(sql[i], sizeof sql[i],
 			         "UPDATE clients SET %s = ?1, %s_norm = ?2, updated_at = ?3 WHERE id = ?4",
-			         fields[i].name, fields[i].name);
+			         crm_client_field_name(i), crm_client_field_name(i));
 		else
 			snprintf(sql[i], sizeof sql[i],
 			         "UPDATE clients SET %s = ?1, updated_at = ?3 WHERE id = ?4",
-			         fields[i].name);
+			         crm_client_field_name(i));
 	}
 	return sql[i];
 }
@@ -486,7 +495,7 @@ int crm_client_update(struct crm *crm, long long id,
 		goto cleanup;
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
-	if (!(st = crm_stmt(crm, load_sql))) {
+	if (!(st = crm_stmt(crm, load_sql()))) {
 		rc = crm_stmt_status(crm);
 		goto done;
 	}
@@ -529,7 +538,7 @@ int crm_client_update(struct crm *crm, long long id,
 		rc = crm_exec_stmt(crm, st, "client");
 		if (!rc)
 			rc = crm_activity(crm, "client", id, i == CF_STAGE ? "stage" : "edit",
-			                  fields[i].name, old[i], nv,
+			                  crm_client_field_name(i), old[i], nv,
 			                  i == CF_STAGE ? vals.f.reason : NULL);
 		n++;
 	}

@@ -109,9 +109,9 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 extern const char *const crm_client_sort_fields[];
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr);
-/* The client, listings and last communications: as a JSON object for
- * json/jsonl, one row for tsv/csv/ids, sections for the table. */
-int crm_client_show(struct crm *crm, long long id, FILE *out);
+/* The client as one record: its fields, then its listings and its last
+ * 20 communications (printer_record). */
+int crm_client_show(struct crm *crm, long long id, struct printer *pr);
 int crm_client_history(struct crm *crm, long long id, struct printer *pr);
 /* Move one client from stage `from` (as it was read) to `to`, with its
  * history row.  Both must be stages of the pipeline: the caller checked. */

@@ -4,20 +4,19 @@
 #include <string.h>
 
 #include "batch.h"
+#include "catalog.h"
 #include "client.h"
 #include "input.h"
 #include "json.h"
 
-/* columns that `client list` prints and import does not set */
-static const char *const ignored[] = {
-	"id", "operator_id", "created_at", "updated_at", "tags", "custom",
-	"first_name", "last_name", NULL
-};
+/* the columns an import reads besides the catalog's: parts of a name */
+static const char *const name_parts[] = { "first_name", "last_name", NULL };
 
-/* a column crm knows, that does not go into the custom fields */
+/* a column crm knows (what `client list` prints, whether an import sets
+ * it or not), that does not go into the custom fields */
 static int known_column(const char *key)
 {
-	return crm_client_field(key) >= 0 || crm_in_set(key, ignored);
+	return crm_entity_col(&crm_clients, key) || crm_in_set(key, name_parts);
 }
 
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,

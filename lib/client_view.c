@@ -2,45 +2,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "client.h"
 #include "query.h"
 
-/* Every column, in the order machine formats print them; these are the
- * names `client import` reads back. */
-#define WIDE_SELECT \
-	"SELECT c.id, c.operator_id, c.name, c.email, c.phone, c.stage," \
-	" c.status, c.channel, c.source_type, c.source_url, c.listing_ref," \
-	" c.viability, c.automation_enabled, c.ai_mode," \
-	" (SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)," \
-	" c.custom, c.notes, c.lost_reason, c.next_action_at," \
-	" c.last_contacted_at, c.last_interaction_at, c.created_at, c.updated_at" \
-	" FROM clients c"
-
-static const struct pcol wide_cols[] = {
-	{ "id", COL_INT }, { "operator_id", COL_INT }, { "name", COL_TEXT },
-	{ "email", COL_TEXT }, { "phone", COL_TEXT }, { "stage", COL_TEXT },
-	{ "status", COL_TEXT }, { "channel", COL_TEXT },
-	{ "source_type", COL_TEXT }, { "source_url", COL_TEXT },
-	{ "listing_ref", COL_TEXT }, { "viability", COL_INT },
-	{ "automation_enabled", COL_INT }, { "ai_mode", COL_TEXT },
-	{ "tags", COL_LIST }, { "custom", COL_JSON }, { "notes", COL_TEXT },
-	{ "lost_reason", COL_TEXT }, { "next_action_at", COL_TEXT },
-	{ "last_contacted_at", COL_TEXT }, { "last_interaction_at", COL_TEXT },
-	{ "created_at", COL_TEXT }, { "updated_at", COL_TEXT },
+/* Every column of a client, in the order machine formats print them:
+ * the names `client import` reads back. */
+static const struct crm_col client_cols[] = {
+	{ "id", "c.id", COL_INT, 1, -1, NULL, 0 },
+	{ "operator_id", "c.operator_id", COL_INT, 0, -1, NULL, 0 },
+	{ "name", "c.name", COL_TEXT, 2, CF_NAME, NULL, 0 },
+	{ "email", "c.email", COL_TEXT, 5, CF_EMAIL, NULL, 0 },
+	{ "phone", "c.phone", COL_TEXT, 6, CF_PHONE, NULL, 0 },
+	{ "stage", "c.stage", COL_TEXT, 3, CF_STAGE, NULL, 0 },
+	{ "status", "c.status", COL_TEXT, 0, CF_STATUS, NULL, 0 },
+	{ "channel", "c.channel", COL_TEXT, 4, CF_CHANNEL, NULL, 0 },
+	{ "source_type", "c.source_type", COL_TEXT, 0, CF_SOURCE_TYPE, NULL, 0 },
+	{ "source_url", "c.source_url", COL_TEXT, 0, CF_SOURCE_URL, NULL, 0 },
+	{ "listing_ref", "c.listing_ref", COL_TEXT, 0, CF_LISTING_REF, NULL, 0 },
+	{ "viability", "c.viability", COL_INT, 7, CF_VIABILITY, NULL, 0 },
+	{ "automation_enabled", "c.automation_enabled", COL_INT, 0, CF_AUTOMATION, NULL, 0 },
+	{ "automation_paused_until", "c.automation_paused_until", COL_TEXT, 0, -1, NULL, 0 },
+	{ "ai_mode", "c.ai_mode", COL_TEXT, 0, CF_AI_MODE, NULL, 0 },
+	{ "tags", "(SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)",
+	  COL_LIST, 0, -1, NULL, 0 },
+	{ "custom", "c.custom", COL_JSON, 0, -1, NULL, 0 },
+	{ "notes", "c.notes", COL_TEXT, 0, CF_NOTES, NULL, 0 },
+	{ "lost_reason", "c.lost_reason", COL_TEXT, 0, CF_LOST_REASON, NULL, 0 },
+	{ "next_action_at", "c.next_action_at", COL_TEXT, 0, CF_NEXT_ACTION_AT, NULL, 0 },
+	{ "last_contacted_at", "c.last_contacted_at", COL_TEXT, 8, CF_LAST_CONTACTED_AT,
+	  "last_contacted", 0 },
+	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
+	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
 };
-#define NWIDE ((int)(sizeof wide_cols / sizeof wide_cols[0]))
+#define NCLIENT_COLS ((int)(sizeof client_cols / sizeof client_cols[0]))
 
-/* what a person at a terminal wants to see */
-#define NARROW_SELECT \
-	"SELECT c.id, c.name, c.stage, c.channel, c.email, c.phone," \
-	" c.viability, c.last_contacted_at FROM clients c"
-
-static const struct pcol narrow_cols[] = {
-	{ "id", COL_INT }, { "name", COL_TEXT }, { "stage", COL_TEXT },
-	{ "channel", COL_TEXT }, { "email", COL_TEXT }, { "phone", COL_TEXT },
-	{ "viability", COL_INT }, { "last_contacted", COL_TEXT },
-};
-#define NNARROW ((int)(sizeof narrow_cols / sizeof narrow_cols[0]))
+const struct crm_entity crm_clients = { "clients c", client_cols, NCLIENT_COLS };
 
 const char *const crm_client_sort_fields[] = {
 	"id", "name", "stage", "viability", "created_at", "updated_at",
@@ -168,138 +166,101 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr)
 {
+	enum cat_view view = flt->wide ? CAT_WIDE : CAT_NARROW;
+	struct pcol cols[NCLIENT_COLS];
+	int ncols = crm_entity_pcols(&crm_clients, view, cols), rc;
+	char *select = crm_entity_select(&crm_clients, view);
 	struct query q;
-	int rc;
 
-	query_init(&q, flt->wide ? WIDE_SELECT : NARROW_SELECT);
+	query_init(&q, select);
 	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
-		rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
-		                 flt->wide ? NWIDE : NNARROW, "client list");
+		rc = query_print(crm, &q, flt->limit, pr, cols, ncols, "client list");
+	query_free(&q);
+	free(select);
+	return rc;
+}
+
+/* a client's listings */
+static const struct crm_col listing_cols[] = {
+	{ "listing_ref", "l.listing_ref", COL_TEXT, 1, -1, NULL, 0 },
+	{ "listing_hash", "l.listing_hash", COL_TEXT, 2, -1, NULL, 0 },
+	{ "source_url", "l.source_url", COL_TEXT, 3, -1, NULL, 0 },
+	{ "lead_id", "l.lead_id", COL_INT, 4, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+};
+const struct crm_entity crm_listings = {
+	"client_listings l", listing_cols, (int)(sizeof listing_cols / sizeof listing_cols[0])
+};
+
+/* the changes of an entity, oldest first */
+static const struct crm_col history_cols[] = {
+	{ "at", "a.at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "actor", "a.actor", COL_TEXT, 2, -1, NULL, 0 },
+	{ "action", "a.action", COL_TEXT, 3, -1, NULL, 0 },
+	{ "field", "a.field", COL_TEXT, 4, -1, NULL, 0 },
+	{ "old_value", "a.old_value", COL_TEXT, 5, -1, NULL, 0 },
+	{ "new_value", "a.new_value", COL_TEXT, 6, -1, NULL, 0 },
+	{ "reason", "a.reason", COL_TEXT, 7, -1, NULL, 0 },
+};
+const struct crm_entity crm_history = {
+	"activity_logs a", history_cols, (int)(sizeof history_cols / sizeof history_cols[0])
+};
+
+/* Rows of the view of e, after its SELECT: tail (bound ?1 = id), as a
+ * list of the record being printed. */
+static int show_list(struct crm *crm, struct printer *pr, const struct crm_entity *e,
+                     const char *key, const char *title, const char *tail, long long id)
+{
+	struct pcol cols[32];
+	int n = crm_entity_pcols(e, CAT_ALL, cols), rc;
+	struct query q;
+	sqlite3_stmt *st;
+
+	char *select = crm_entity_select(e, CAT_ALL);
+
+	query_init(&q, select);
+	free(select);
+	query_add(&q, tail);
+	query_bind_int(&q, id);
+	if (!(rc = query_prepare(crm, &q, &st))) {
+		printer_list(pr, key, title, cols, n);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			printer_list_row(pr, st);
+		rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client show");
+		sqlite3_finalize(st);
+	}
 	query_free(&q);
 	return rc;
 }
 
-/* The whole client as one JSON object: every field, its listings and its
- * last communications, newest first. */
-static const char show_json_sql[] =
-	"SELECT json_object('id', c.id, 'operator_id', c.operator_id,"
-	" 'name', c.name, 'email', c.email, 'phone', c.phone, 'stage', c.stage,"
-	" 'status', c.status, 'channel', c.channel, 'source_type', c.source_type,"
-	" 'source_url', c.source_url, 'listing_ref', c.listing_ref,"
-	" 'viability', c.viability, 'automation_enabled', c.automation_enabled,"
-	" 'automation_paused_until', c.automation_paused_until,"
-	" 'ai_mode', c.ai_mode,"
-	" 'tags', (SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id),"
-	" 'custom', json(c.custom), 'notes', c.notes, 'lost_reason', c.lost_reason,"
-	" 'next_action_at', c.next_action_at,"
-	" 'last_contacted_at', c.last_contacted_at,"
-	" 'last_interaction_at', c.last_interaction_at,"
-	" 'created_at', c.created_at, 'updated_at', c.updated_at,"
-	" 'listings', (SELECT json_group_array(json_object('listing_ref', l.listing_ref,"
-	"   'listing_hash', l.listing_hash, 'source_url', l.source_url,"
-	"   'lead_id', l.lead_id, 'created_at', l.created_at))"
-	"   FROM client_listings l WHERE l.client_id = c.id),"
-	" 'communications', (SELECT json_group_array(json_object('id', m.id,"
-	"   'occurred_at', m.occurred_at, 'channel', m.channel,"
-	"   'direction', m.direction, 'kind', m.kind, 'status', m.status,"
-	"   'subject', m.subject, 'body', m.body, 'source', m.source,"
-	"   'external_id', m.external_id))"
-	"   FROM (SELECT * FROM communications WHERE client_id = c.id"
-	"         ORDER BY occurred_at DESC, id DESC LIMIT 20) m))"
-	" FROM clients c WHERE c.id = ?1";
-
-static const char show_listings_sql[] =
-	"SELECT listing_ref, listing_hash, source_url, lead_id FROM client_listings"
-	" WHERE client_id = ?1 ORDER BY id";
-static const struct pcol listing_cols[] = {
-	{ "listing_ref", COL_TEXT }, { "listing_hash", COL_TEXT },
-	{ "source_url", COL_TEXT }, { "lead_id", COL_INT },
-};
-
-static const char show_comms_sql[] =
-	"SELECT occurred_at, channel, direction, kind, status,"
-	" coalesce(subject, substr(body, 1, 60)) FROM communications"
-	" WHERE client_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT 20";
-static const struct pcol comm_cols[] = {
-	{ "occurred_at", COL_TEXT }, { "channel", COL_TEXT },
-	{ "direction", COL_TEXT }, { "kind", COL_TEXT }, { "status", COL_TEXT },
-	{ "subject", COL_TEXT },
-};
-
-/* a section of the table view: rows of sql, or "(none)" */
-static int show_section(struct crm *crm, FILE *out, const char *title,
-                        const char *sql, long long id, const struct pcol *cols,
-                        int ncols)
+int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 {
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	struct printer *pr;
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	fprintf(out, "\n%s:\n", title);
-	sqlite3_bind_int64(st, 1, id);
-	pr = printer_new(out, FMT_TABLE);
-	printer_begin(pr, cols, ncols);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	sqlite3_reset(st);
-	if (printer_end(pr) == 0)
-		fputs("  (none)\n", out);
-	printer_free(pr);
-	return rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client show");
-}
-
-int crm_client_show(struct crm *crm, long long id, FILE *out)
-{
-	struct query q;
+	struct pcol cols[NCLIENT_COLS];
+	int n = crm_entity_pcols(&crm_clients, CAT_WIDE, cols), rc;
+	char *select = crm_entity_select(&crm_clients, CAT_WIDE);
 	sqlite3_stmt *st = NULL;
-	int rc;
+	struct query q;
 
-	if (crm->fmt == FMT_JSON || crm->fmt == FMT_JSONL) {
-		if (!(st = crm_stmt(crm, show_json_sql)))
-			return crm_stmt_status(crm);
-		sqlite3_bind_int64(st, 1, id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			fprintf(out, "%s\n", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
-		return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "client show");
-	}
-	if (crm->fmt != FMT_TABLE) {
-		/* one row, the same columns as `client list` */
-		struct printer *pr = printer_open(crm, out);
-		query_init(&q, WIDE_SELECT " WHERE c.id = ?");
-		query_bind_int(&q, id);
-		rc = query_print(crm, &q, -1, pr, wide_cols, NWIDE, "client show");
-		printer_free(pr);
-		query_free(&q);
-		if (rc == CRM_NOTFOUND)
-			rc = crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
-		return rc;
-	}
-	/* for a person: one field a line, then the listings and the timeline */
-	query_init(&q, WIDE_SELECT " WHERE c.id = ?");
+	query_init(&q, select);
+	free(select);
+	query_add(&q, " WHERE c.id = ?");
 	query_bind_int(&q, id);
-	if ((rc = query_prepare(crm, &q, &st)))
+	if ((rc = crm_fmt_check(crm, cols, n)) || (rc = query_prepare(crm, &q, &st)))
 		goto cleanup;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ?
-			crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id) :
-			crm_sqlerr(crm, "client show");
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id)
+		                       : crm_sqlerr(crm, "client show");
 		goto cleanup;
 	}
-	printer_fields(out, st, wide_cols, NWIDE);
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = show_section(crm, out, "listings", show_listings_sql, id,
-	                       listing_cols, 4)))
-		goto cleanup;
-	rc = show_section(crm, out, "communications (newest first)", show_comms_sql,
-	                  id, comm_cols, 6);
+	/* the client, then its listings and its last communications */
+	printer_record(pr, cols, n, st);
+	if (!(rc = show_list(crm, pr, &crm_listings, "listings", "listings",
+	                     " WHERE l.client_id = ? ORDER BY l.id", id)))
+		rc = show_list(crm, pr, &crm_comms, "communications",
+		               "communications (newest first)",
+		               " WHERE m.client_id = ? ORDER BY m.occurred_at DESC, m.id DESC LIMIT 20",
+		               id);
+	printer_record_end(pr);
 cleanup:
 	sqlite3_finalize(st);
 	query_free(&q);
@@ -308,27 +269,17 @@ cleanup:
 
 int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 {
-	static const char sql[] =
-		"SELECT at, actor, action, field, old_value, new_value, reason"
-		" FROM activity_logs WHERE entity = 'client' AND entity_id = ?1"
-		" ORDER BY id";
-	static const struct pcol cols[] = {
-		{ "at", COL_TEXT }, { "actor", COL_TEXT }, { "action", COL_TEXT },
-		{ "field", COL_TEXT }, { "old_value", COL_TEXT },
-		{ "new_value", COL_TEXT }, { "reason", COL_TEXT },
-	};
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
+	struct pcol cols[8];
+	int n = crm_entity_pcols(&crm_history, CAT_WIDE, cols), rc;
+	char *select = crm_entity_select(&crm_history, CAT_WIDE);
+	struct query q;
 
-	if (!st)
-		return crm_stmt_status(crm);
-	if ((rc = crm_fmt_check(crm, cols, 7)))
-		return rc;
-	printer_begin(pr, cols, 7);
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	sqlite3_reset(st);
-	printer_end(pr);
-	return rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client history");
+	query_init(&q, select);
+	free(select);
+	query_add(&q, " WHERE a.entity = 'client' AND a.entity_id = ? ORDER BY a.id");
+	query_bind_int(&q, id);
+	rc = query_print(crm, &q, -1, pr, cols, n, "client history");
+	query_free(&q);
+	/* a client with no history yet is no error */
+	return rc == CRM_NOTFOUND ? 0 : rc;
 }

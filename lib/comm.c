@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "client.h"
 #include "input.h"
 #include "comm.h"
@@ -469,22 +470,38 @@ const struct crm_importer crm_comm_importer = {
 	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64
 };
 
+/* every column of a communication; the person's table of a client's
+ * timeline shows the subject, or the start of the body */
+static const struct crm_col comm_cols[] = {
+	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
+	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
+	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "channel", "m.channel", COL_TEXT, 2, -1, NULL, 0 },
+	{ "direction", "m.direction", COL_TEXT, 3, -1, NULL, 0 },
+	{ "kind", "m.kind", COL_TEXT, 4, -1, NULL, 0 },
+	{ "status", "m.status", COL_TEXT, 5, -1, NULL, 0 },
+	{ "subject", "m.subject", COL_TEXT, 0, -1, NULL, 0 },
+	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
+	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
+	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 6, -1, NULL,
+	  COLF_PERSON },
+};
+const struct crm_entity crm_comms = {
+	"communications m", comm_cols, (int)(sizeof comm_cols / sizeof comm_cols[0])
+};
+
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr)
 {
-	static const struct pcol cols[] = {
-		{ "id", COL_INT }, { "client_id", COL_INT }, { "occurred_at", COL_TEXT },
-		{ "channel", COL_TEXT }, { "direction", COL_TEXT }, { "kind", COL_TEXT },
-		{ "status", COL_TEXT }, { "subject", COL_TEXT }, { "body", COL_TEXT },
-		{ "source", COL_TEXT }, { "external_id", COL_TEXT },
-		{ "created_at", COL_TEXT },
-	};
+	struct pcol cols[sizeof comm_cols / sizeof comm_cols[0]];
+	int n = crm_entity_pcols(&crm_comms, CAT_WIDE, cols), rc;
+	char *select = crm_entity_select(&crm_comms, CAT_WIDE);
 	struct query q;
-	int rc;
 
-	query_init(&q, "SELECT m.id, m.client_id, m.occurred_at, m.channel,"
-	           " m.direction, m.kind, m.status, m.subject, m.body, m.source,"
-	           " m.external_id, m.created_at FROM communications m");
+	query_init(&q, select);
+	free(select);
 	if (flt->client_id) {
 		query_where(&q, "m.client_id = ?");
 		query_bind_int(&q, flt->client_id);
@@ -506,8 +523,7 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 		query_bind_text(&q, flt->until);
 	}
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
-	rc = query_print(crm, &q, flt->limit, pr, cols,
-	                 (int)(sizeof cols / sizeof cols[0]), "comm list");
+	rc = query_print(crm, &q, flt->limit, pr, cols, n, "comm list");
 	query_free(&q);
 	return rc;
 }

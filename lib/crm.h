@@ -51,6 +51,7 @@ struct crm {
 	long long operator_id;   /* --operator, $CRM_OPERATOR, config; 0: none set
 	                            (lists show every operator; new rows go to 1) */
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
+	int fmt_given;           /* --format was given */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
 	int writes;              /* the command changes the database (--actor) */

@@ -405,7 +405,7 @@ static int pragma_rows(struct crm *crm, struct printer *pr)
 int crm_db_stats(struct crm *crm, struct printer *pr)
 {
 	static const struct pcol cols[] = {
-		{ "name", COL_TEXT }, { "kind", COL_TEXT }, { "value", COL_INT },
+		{ "name", COL_TEXT, 0 }, { "kind", COL_TEXT, 0 }, { "value", COL_INT, 0 },
 	};
 	int rc;
 

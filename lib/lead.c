@@ -3,18 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "client.h"
 #include "lead.h"
-
-static const char *const lead_fields[LF_COUNT] = {
-	[LF_EXTERNAL_ID] = "external_id", [LF_OPERATOR_ID] = "operator_id",
-	[LF_SOURCE_TYPE] = "source_type", [LF_SOURCE_URL] = "source_url",
-	[LF_LISTING_REF] = "listing_ref", [LF_LISTING_HASH] = "listing_hash",
-	[LF_CONTACT_NAME] = "contact_name", [LF_CONTACT_EMAIL] = "contact_email",
-	[LF_CONTACT_PHONE] = "contact_phone", [LF_CHANNEL] = "channel",
-	[LF_TITLE] = "title", [LF_LOCATION] = "location", [LF_PRICE] = "price",
-	[LF_STATUS] = "status", [LF_VIABILITY] = "viability",
-};
 
 const char *const crm_lead_statuses[] = {
 	"new", "contacted", "converted", "rejected", "suppressed", NULL
@@ -22,15 +13,14 @@ const char *const crm_lead_statuses[] = {
 
 int crm_lead_field(const char *key)
 {
-	for (int i = 0; i < LF_COUNT; i++)
-		if (!strcmp(lead_fields[i], key))
-			return i;
-	return -1;
+	const struct crm_col *c = crm_entity_col(&crm_leads, key);
+
+	return c ? c->field : -1;
 }
 
 const char *crm_lead_field_name(enum lead_field f)
 {
-	return lead_fields[f];
+	return crm_entity_field(&crm_leads, (int)f)->name;
 }
 
 /* --- finding, promoting, status --- */

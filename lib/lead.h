@@ -78,7 +78,8 @@ struct crm_lead_filter {
 void crm_lead_filter_init(struct crm_lead_filter *flt);
 int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
                   struct printer *pr);
-int crm_lead_show(struct crm *crm, long long id, FILE *out);
+/* The lead as one record (printer_record). */
+int crm_lead_show(struct crm *crm, long long id, struct printer *pr);
 
 /* The viability the config's rules give a lead: base plus the points of
  * every rule it matches, within 0..100.  get(key, arg) returns a field's

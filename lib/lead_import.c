@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "json.h"
 #include "lead.h"
 
@@ -47,16 +48,12 @@ struct lead_values {
 	char *raw;     /* JSON object of the columns crm does not know */
 };
 
-/* besides the lead fields, the columns that do not go into the raw JSON:
- * viability_given, and those `lead list` prints that import does not set */
-static const char *const other_columns[] = {
-	"viability_given", "id", "client_id", "created_at", "updated_at", NULL
-};
-
-/* a column crm knows, that does not go into the raw JSON */
+/* a column crm knows (what `lead list` prints, whether an import sets
+ * it or not), that does not go into the raw JSON; a raw column that is
+ * not a JSON object does (see lead_raw) */
 static int known_column(const char *key)
 {
-	return crm_lead_field(key) >= 0 || crm_in_set(key, other_columns);
+	return crm_entity_col(&crm_leads, key) && strcmp(key, "raw");
 }
 
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
@@ -75,7 +72,7 @@ const struct crm_importer crm_lead_importer = {
 /* the same, and a raw column that is merged rather than kept */
 static int known_or_raw(const char *key)
 {
-	return known_column(key) || !strcmp(key, "raw");
+	return crm_entity_col(&crm_leads, key) != NULL;
 }
 
 /* A price as people write one: 1 to 12 digits, maybe a point and 1 or 2

@@ -2,39 +2,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "lead.h"
 #include "query.h"
 
-#define LEAD_SELECT \
-	"SELECT l.id, l.external_id, l.operator_id, l.source_type, l.source_url," \
-	" l.listing_ref, l.listing_hash, l.contact_name, l.contact_email," \
-	" l.contact_phone, l.channel, l.title, l.location, l.price, l.status," \
-	" l.viability, l.viability_given, l.client_id, l.raw, l.created_at," \
-	" l.updated_at FROM leads l"
-
-static const struct pcol wide_cols[] = {
-	{ "id", COL_INT }, { "external_id", COL_TEXT }, { "operator_id", COL_INT },
-	{ "source_type", COL_TEXT }, { "source_url", COL_TEXT },
-	{ "listing_ref", COL_TEXT }, { "listing_hash", COL_TEXT },
-	{ "contact_name", COL_TEXT }, { "contact_email", COL_TEXT },
-	{ "contact_phone", COL_TEXT }, { "channel", COL_TEXT },
-	{ "title", COL_TEXT }, { "location", COL_TEXT }, { "price", COL_AUTO },
-	{ "status", COL_TEXT }, { "viability", COL_INT },
-	{ "viability_given", COL_INT }, { "client_id", COL_INT }, { "raw", COL_JSON }, { "created_at", COL_TEXT }, { "updated_at", COL_TEXT },
+/* Every column of a lead, in the order machine formats print them: the
+ * names `lead import` reads back. */
+static const struct crm_col lead_cols[] = {
+	{ "id", "l.id", COL_INT, 1, -1, NULL, 0 },
+	{ "external_id", "l.external_id", COL_TEXT, 0, LF_EXTERNAL_ID, NULL, 0 },
+	{ "operator_id", "l.operator_id", COL_INT, 0, LF_OPERATOR_ID, NULL, 0 },
+	{ "source_type", "l.source_type", COL_TEXT, 0, LF_SOURCE_TYPE, NULL, 0 },
+	{ "source_url", "l.source_url", COL_TEXT, 0, LF_SOURCE_URL, NULL, 0 },
+	{ "listing_ref", "l.listing_ref", COL_TEXT, 0, LF_LISTING_REF, NULL, 0 },
+	{ "listing_hash", "l.listing_hash", COL_TEXT, 0, LF_LISTING_HASH, NULL, 0 },
+	{ "contact_name", "l.contact_name", COL_TEXT, 4, LF_CONTACT_NAME, NULL, 0 },
+	{ "contact_email", "l.contact_email", COL_TEXT, 5, LF_CONTACT_EMAIL, NULL, 0 },
+	{ "contact_phone", "l.contact_phone", COL_TEXT, 6, LF_CONTACT_PHONE, NULL, 0 },
+	{ "channel", "l.channel", COL_TEXT, 0, LF_CHANNEL, NULL, 0 },
+	{ "title", "l.title", COL_TEXT, 0, LF_TITLE, NULL, 0 },
+	{ "location", "l.location", COL_TEXT, 7, LF_LOCATION, NULL, 0 },
+	{ "price", "l.price", COL_AUTO, 8, LF_PRICE, NULL, 0 },
+	{ "status", "l.status", COL_TEXT, 2, LF_STATUS, NULL, 0 },
+	{ "viability", "l.viability", COL_INT, 3, LF_VIABILITY, NULL, 0 },
+	{ "viability_given", "l.viability_given", COL_INT, 0, -1, NULL, 0 },
+	{ "client_id", "l.client_id", COL_INT, 9, -1, NULL, 0 },
+	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
 };
-#define NWIDE ((int)(sizeof wide_cols / sizeof wide_cols[0]))
+#define NLEAD_COLS ((int)(sizeof lead_cols / sizeof lead_cols[0]))
 
-#define NARROW_SELECT \
-	"SELECT l.id, l.status, l.viability, l.contact_name, l.contact_email," \
-	" l.contact_phone, l.location, l.price, l.client_id FROM leads l"
-
-static const struct pcol narrow_cols[] = {
-	{ "id", COL_INT }, { "status", COL_TEXT }, { "viability", COL_INT },
-	{ "contact_name", COL_TEXT }, { "contact_email", COL_TEXT },
-	{ "contact_phone", COL_TEXT }, { "location", COL_TEXT },
-	{ "price", COL_AUTO }, { "client_id", COL_INT },
-};
-#define NNARROW ((int)(sizeof narrow_cols / sizeof narrow_cols[0]))
+const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
 
 void crm_lead_filter_init(struct crm_lead_filter *flt)
 {
@@ -46,10 +45,14 @@ void crm_lead_filter_init(struct crm_lead_filter *flt)
 int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
                   struct printer *pr)
 {
+	enum cat_view view = flt->wide ? CAT_WIDE : CAT_NARROW;
+	struct pcol cols[NLEAD_COLS];
+	int n = crm_entity_pcols(&crm_leads, view, cols), rc;
+	char *select = crm_entity_select(&crm_leads, view);
 	struct query q;
-	int rc;
 
-	query_init(&q, flt->wide ? LEAD_SELECT : NARROW_SELECT);
+	query_init(&q, select);
+	free(select);
 	if (flt->status) {
 		query_where(&q, "l.status = ?");
 		query_bind_text(&q, flt->status);
@@ -71,49 +74,39 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 		query_bind_text(&q, flt->since);
 	}
 	if (flt->q) {
-		static const char *const cols[] = { "l.contact_name", "l.contact_email",
+		static const char *const cols_q[] = { "l.contact_name", "l.contact_email",
 			"l.contact_phone", "l.title", "l.location", "l.source_url" };
-		query_where_like(&q, flt->q, cols, 6);
+		query_where_like(&q, flt->q, cols_q, 6);
 	}
 	query_add(&q, " ORDER BY l.id");
-	rc = query_print(crm, &q, flt->limit, pr, flt->wide ? wide_cols : narrow_cols,
-	                 flt->wide ? NWIDE : NNARROW, "lead list");
+	rc = query_print(crm, &q, flt->limit, pr, cols, n, "lead list");
 	query_free(&q);
 	return rc;
 }
 
-
-int crm_lead_show(struct crm *crm, long long id, FILE *out)
+int crm_lead_show(struct crm *crm, long long id, struct printer *pr)
 {
-	struct query q;
+	struct pcol cols[NLEAD_COLS];
+	int n = crm_entity_pcols(&crm_leads, CAT_WIDE, cols), rc;
+	char *select = crm_entity_select(&crm_leads, CAT_WIDE);
 	sqlite3_stmt *st = NULL;
-	struct printer *pr = NULL;
-	int rc;
+	struct query q;
 
-	query_init(&q, LEAD_SELECT " WHERE l.id = ?");
+	query_init(&q, select);
+	free(select);
+	query_add(&q, " WHERE l.id = ?");
 	query_bind_int(&q, id);
-	if ((rc = query_prepare(crm, &q, &st)))
+	if ((rc = crm_fmt_check(crm, cols, n)) || (rc = query_prepare(crm, &q, &st)))
 		goto cleanup;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ?
-			crm_err(crm, CRM_NOTFOUND, "lead '%lld': not found", id) :
-			crm_sqlerr(crm, "lead show");
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? crm_err(crm, CRM_NOTFOUND, "lead '%lld': not found", id)
+		                       : crm_sqlerr(crm, "lead show");
 		goto cleanup;
 	}
 	rc = 0;
-	if (crm->fmt == FMT_TABLE) {
-		/* for a person: one field a line */
-		printer_fields(out, st, wide_cols, NWIDE);
-		goto cleanup;
-	}
-	pr = printer_new(out, crm->fmt == FMT_JSON ? FMT_JSONL : crm->fmt);
-	printer_begin(pr, wide_cols, NWIDE);
-	printer_row_stmt(pr, st);
-	printer_end(pr);
+	printer_record(pr, cols, n, st);
+	printer_record_end(pr);
 cleanup:
-	if (pr)
-		printer_free(pr);
 	sqlite3_finalize(st);
 	query_free(&q);
 	return rc;

@@ -28,6 +28,14 @@ struct printer {
 	FILE *out;
 	enum crm_fmt fmt;
 	int safe_csv;
+	/* a record: its list being printed (rows of cols; for the table, a
+	 * printer of its own with the narrow columns, sub[], which are the
+	 * columns subidx[] of the rows) */
+	struct printer *list;
+	long nlist;
+#define PRINTER_SUB_MAX 16
+	struct pcol sub[PRINTER_SUB_MAX];
+	int subidx[PRINTER_SUB_MAX], nsub;
 	const struct pcol *cols;
 	int ncols, idcol;
 	long rows;
@@ -61,6 +69,7 @@ struct printer *printer_new(FILE *out, enum crm_fmt fmt)
 	memset(p, 0, sizeof *p);
 	p->out = out;
 	p->fmt = fmt == FMT_DEFAULT ? FMT_TSV : fmt;
+	p->nlist = -1;
 	return p;
 }
 
@@ -180,6 +189,25 @@ static void json_value(struct printer *p, int i, int sqltype, const char *v)
 	}
 }
 
+/* "key":value,... of the row's columns */
+static void json_members(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+{
+	FILE *out = p->out;
+
+	for (int i = 0, n = 0; i < p->ncols; i++) {
+		if (p->cols[i].flags & PCOL_PERSON)
+			continue;
+		/* the type first: reading the text may convert the value */
+		int type = st ? sqlite3_column_type(st, i) : SQLITE_TEXT;
+		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
+		if (n++)
+			putc(',', out);
+		json_put_string(out, p->cols[i].name);
+		putc(':', out);
+		json_value(p, i, type, v);
+	}
+}
+
 static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 {
 	FILE *out = p->out;
@@ -187,16 +215,7 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 	if (p->fmt == FMT_JSON)
 		fputs(p->rows ? ",\n" : "[\n", out);
 	putc('{', out);
-	for (int i = 0; i < p->ncols; i++) {
-		/* the type first: reading the text may convert the value */
-		int type = st ? sqlite3_column_type(st, i) : SQLITE_TEXT;
-		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
-		if (i)
-			putc(',', out);
-		json_put_string(out, p->cols[i].name);
-		putc(':', out);
-		json_value(p, i, type, v);
-	}
+	json_members(p, vals, st);
 	putc('}', out);
 	if (p->fmt == FMT_JSONL)
 		putc('\n', out);
@@ -610,4 +629,91 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 			fprintf(out, "%s\n", cols[i].name);
 		free(t);
 	}
+}
+
+/* --- records --- */
+
+void printer_record(struct printer *p, const struct pcol *cols, int ncols, sqlite3_stmt *st)
+{
+	p->cols = cols;
+	p->ncols = ncols;
+	p->idcol = id_column(cols, ncols);
+	switch (p->fmt) {
+	case FMT_JSON:
+	case FMT_JSONL:
+		putc('{', p->out);
+		json_members(p, NULL, st);
+		break;
+	case FMT_TABLE:
+		printer_fields(p->out, st, cols, ncols);
+		break;
+	default:
+		/* its own row, as a list of one */
+		printer_begin(p, cols, ncols);
+		row(p, NULL, st);
+		printer_end(p);
+	}
+}
+
+/* the list of a record being printed ends */
+static void end_list(struct printer *p)
+{
+	if (p->nlist < 0)
+		return;
+	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL)
+		putc(']', p->out);
+	if (p->list) {
+		if (printer_end(p->list) == 0)
+			fputs("  (none)\n", p->out);
+		printer_free(p->list);
+		p->list = NULL;
+	}
+	p->nlist = -1;
+}
+
+void printer_list(struct printer *p, const char *key, const char *title,
+                  const struct pcol *cols, int ncols)
+{
+	end_list(p);
+	p->nlist = 0;
+	p->cols = cols;
+	p->ncols = ncols;
+	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL) {
+		putc(',', p->out);
+		json_put_string(p->out, key);
+		fputs(":[", p->out);
+	} else if (p->fmt == FMT_TABLE) {
+		/* the narrow columns, in a table of its own */
+		p->nsub = 0;
+		for (int i = 0; i < ncols && p->nsub < PRINTER_SUB_MAX; i++)
+			if (cols[i].flags & PCOL_NARROW) {
+				p->sub[p->nsub] = cols[i];
+				p->subidx[p->nsub++] = i;
+			}
+		fprintf(p->out, "\n%s:\n", title);
+		p->list = printer_new(p->out, FMT_TABLE);
+		printer_begin(p->list, p->sub, p->nsub);
+	}
+}
+
+void printer_list_row(struct printer *p, sqlite3_stmt *st)
+{
+	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL) {
+		fputs(p->nlist ? ",{" : "{", p->out);
+		json_members(p, NULL, st);
+		putc('}', p->out);
+	} else if (p->list) {
+		const char *vals[PRINTER_SUB_MAX];
+		for (int i = 0; i < p->nsub; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, p->subidx[i]);
+		row(p->list, vals, NULL);
+	}
+	p->nlist++;
+}
+
+void printer_record_end(struct printer *p)
+{
+	end_list(p);
+	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL)
+		fputs("}\n", p->out);
 }

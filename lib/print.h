@@ -34,9 +34,15 @@ enum col_type {
 	COL_LIST,
 };
 
+enum pcol_flags {
+	PCOL_NARROW = 1 << 0,   /* the table of a record's list shows it */
+	PCOL_PERSON = 1 << 1,   /* for a person only: no machine format has it */
+};
+
 struct pcol {
 	const char *name;
 	enum col_type type;
+	unsigned flags;
 };
 
 struct printer;
@@ -72,6 +78,20 @@ void printer_row(struct printer *p, const char *const *vals);
  * number of rows printed. */
 long printer_end(struct printer *p);
 void printer_free(struct printer *p);
+
+/* A record, as `show` prints one: its own fields (the columns cols of
+ * the statement's current row), then lists of rows, each under a key
+ * (JSON) and a title (the table).  json and jsonl print one object, each
+ * list an array of objects in it; tsv and csv the record's own row (a
+ * header, then the row) and ids its id, without the lists; the table
+ * is for a person: a field a line, then each list as a table under its
+ * title, "(none)" when it is empty.  cols must live until the next call. */
+void printer_record(struct printer *p, const struct pcol *cols, int ncols,
+                    sqlite3_stmt *st);
+void printer_list(struct printer *p, const char *key, const char *title,
+                  const struct pcol *cols, int ncols);
+void printer_list_row(struct printer *p, sqlite3_stmt *st);
+void printer_record_end(struct printer *p);
 
 /* One record for a person: a "name  value" line a column of the
  * statement's current row (lists joined with ","). */

@@ -338,8 +338,8 @@ SH
 	assert_line --index 5 --partial $'ab\xef\xbf\xbdcd           new'
 	run --separate-stderr crm --format table client show 1
 	[[ $output != *$'\e'* ]] || fail "a control character in: $output"
-	assert_line 'notes                one'
-	assert_line '                     two'
+	assert_line 'notes                    one'
+	assert_line '                         two'
 }
 
 @test "a read-only database can still be read; a write to it exits 73" {
@@ -378,4 +378,56 @@ SH
 	assert_success
 	run crm client show 1 --format json
 	echo "$output" | jq -e '.created_at == "2026-11-25T11:00:00Z"'
+}
+
+# the field names a format gives: a header line, or the keys of the
+# first JSON object (without a record's lists)
+fields_of() {
+	case $1 in
+	tsv) head -1 | tr '\t' '\n' ;;
+	csv) head -1 | tr ',' '\n' ;;
+	json) jq -r '(if type == "array" then .[0] else . end) | del(.listings, .communications) | keys_unsorted[]' ;;
+	jsonl) head -1 | jq -r 'del(.listings, .communications) | keys_unsorted[]' ;;
+	esac
+}
+
+@test "every format of list and show gives the same fields, for clients, leads, communications and history" {
+	crm -q client add --name Ana --email a@x.test --tag t --set k=v >/dev/null
+	crm -q comm log 1 --channel email --subject hi
+	crm -q lead import - <<< $'external_id,contact_email,raw\nl1,l@x.test,"{""a"":1}"'
+	for cmd in "client list" "client show 1" "lead list" "lead show l1" "comm list" "client history 1"; do
+		want=$(crm $cmd --format tsv | fields_of tsv)
+		[ -n "$want" ] || fail "$cmd: no fields"
+		for f in csv json jsonl; do
+			run --separate-stderr sh -c "crm $cmd --format $f"
+			assert_success
+			assert_equal "$stderr" ''
+			assert_equal "$cmd $f: $(fields_of $f <<< "$output")" "$cmd $f: $want"
+		done
+	done
+	# a list and the show of one of its rows name the same fields
+	assert_equal "$(crm client show 1 --format tsv | fields_of tsv)" "$(crm client list --format tsv | fields_of tsv)"
+	assert_equal "$(crm lead show l1 --format tsv | fields_of tsv)" "$(crm lead list --format tsv | fields_of tsv)"
+}
+
+@test "show prints the whole record for a person wherever stdout goes; json gives it nested" {
+	crm -q client add --name Ana --email a@x.test >/dev/null
+	crm -q comm log 1 --channel email --body 'hello there'
+	run --separate-stderr crm client show 1
+	assert_success
+	assert_equal "$stderr" ''
+	assert_line --index 0 'id                       1'
+	assert_line 'listings:'
+	assert_line '  (none)'
+	assert_line 'communications (newest first):'
+	assert_line --regexp '^[-0-9T:Z]+  email    out        email  sent    hello there$'
+	run --separate-stderr crm client show 1 --format json
+	assert_success
+	echo "$output" | jq -e '.name == "Ana" and .listings == [] and (.communications | length) == 1 and .communications[0].body == "hello there"'
+	run --separate-stderr crm client show 1 --format ids
+	assert_success
+	assert_output 1
+	run --separate-stderr crm lead show nope
+	assert_failure 1
+	assert_equal "$stderr" "crm: lead 'nope': not found"
 }

@@ -1,0 +1,54 @@
+/* catalog.h: the columns of each entity, written once.
+ *
+ * A catalog row names a column as every output prints it and as imports
+ * read it, says how to select it, its type for the printer, whether the
+ * narrow table (a person's list) shows it, and which field of the
+ * entity's write path sets it.  The SELECTs, the printer's columns, show's
+ * records, the imports' known columns and the update statements all come
+ * from here, so that they cannot drift apart. */
+#ifndef CRM_CATALOG_H
+#define CRM_CATALOG_H
+
+#include "crm.h"
+#include "print.h"
+
+enum col_flags {
+	COLF_PERSON = 1 << 0,   /* for a person's table only; last in the catalog */
+};
+
+struct crm_col {
+	const char *name;       /* in machine formats, and what imports read */
+	const char *sql;        /* its value in a SELECT of the entity */
+	enum col_type type;
+	int narrow;             /* its place (from 1) in the table without
+	                           --wide; 0: not there */
+	int field;              /* the entity's enum of settable fields; -1: none */
+	const char *label;      /* the narrow table's name for it, when not name */
+	unsigned flags;
+};
+
+/* which columns: every one that machine formats print; those of the
+ * narrow table, in its order; or all, the person's too (a record's list,
+ * which the printer narrows for the table) */
+enum cat_view { CAT_WIDE, CAT_NARROW, CAT_ALL };
+
+struct crm_entity {
+	const char *from;       /* "clients c": what the SQL of the columns reads */
+	const struct crm_col *cols;
+	int ncols;
+};
+
+extern const struct crm_entity crm_clients, crm_leads, crm_comms, crm_history,
+	crm_listings;
+
+/* "SELECT <the view's columns> FROM <from>" (owned) */
+char *crm_entity_select(const struct crm_entity *e, enum cat_view view);
+/* The printer's columns of the view into out (room for e->ncols); how
+ * many. */
+int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol *out);
+/* the column named name, NULL when there is none */
+const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *name);
+/* the column that sets field f, NULL when there is none */
+const struct crm_col *crm_entity_field(const struct crm_entity *e, int f);
+
+#endif
