@@ -1,8 +1,10 @@
 /* catalog.c: what every entity's catalog gives (see catalog.h).  The
  * catalogs themselves are beside the SQL of their entity. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "query.h"
 
 /* the column at place `at` of the narrow table, NULL past its end */
 static const struct crm_col *narrow_at(const struct crm_entity *e, int at)
@@ -71,4 +73,71 @@ const struct crm_col *crm_entity_field(const struct crm_entity *e, int f)
 		if (e->cols[i].field == f)
 			return &e->cols[i];
 	return NULL;
+}
+
+int crm_entity_query(const struct crm_entity *e, enum cat_view view, struct query *q,
+                     struct pcol *cols)
+{
+	char *select = crm_entity_select(e, view);
+
+	query_init(q, select);
+	free(select);
+	return crm_entity_pcols(e, view, cols);
+}
+
+/* the view's SELECT of e, then tail, bound to id, prepared into *st */
+static int select_by(struct crm *crm, const struct crm_entity *e, enum cat_view view,
+                     const char *tail, long long id, sqlite3_stmt **st)
+{
+	struct pcol *cols = xmalloc((size_t)e->ncols * sizeof *cols);
+	struct query q;
+	int rc;
+
+	crm_entity_query(e, view, &q, cols);
+	free(cols);
+	query_add(&q, tail);
+	query_bind_int(&q, id);
+	rc = query_prepare(crm, &q, st);
+	query_free(&q);
+	return rc;
+}
+
+int crm_entity_record(struct crm *crm, const struct crm_entity *e, const char *idcol,
+                      long long id, const char *what, struct printer *pr)
+{
+	struct pcol *cols = xmalloc((size_t)e->ncols * sizeof *cols);
+	int n = crm_entity_pcols(e, CAT_WIDE, cols), rc;
+	char tail[64];
+	sqlite3_stmt *st = NULL;
+
+	snprintf(tail, sizeof tail, " WHERE %s = ?", idcol);
+	if ((rc = crm_fmt_check(crm, cols, n)) || (rc = select_by(crm, e, CAT_WIDE, tail, id, &st)))
+		goto cleanup;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printer_record(pr, cols, n, st);
+	rc = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ?
+		crm_err(crm, CRM_NOTFOUND, "%s '%lld': not found", what, id) :
+		crm_sqlerr(crm, what);
+cleanup:
+	sqlite3_finalize(st);
+	free(cols);
+	return rc;
+}
+
+int crm_entity_list(struct crm *crm, const struct crm_entity *e, const char *tail,
+                    long long id, const char *key, const char *title, struct printer *pr)
+{
+	/* the printer keeps the columns until the record ends */
+	static struct pcol cols[64];
+	int n = crm_entity_pcols(e, CAT_ALL, cols), rc;
+	sqlite3_stmt *st;
+
+	if ((rc = select_by(crm, e, CAT_ALL, tail, id, &st)))
+		return rc;
+	printer_list(pr, key, title, cols, n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printer_list_row(pr, st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, key);
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -46,6 +46,23 @@ char *crm_entity_select(const struct crm_entity *e, enum cat_view view);
 /* The printer's columns of the view into out (room for e->ncols); how
  * many. */
 int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol *out);
+/* q begun as the view's SELECT of e, and the printer's columns of the
+ * view into cols (room for e->ncols); how many.  The caller adds to q
+ * and frees it. */
+struct query;
+int crm_entity_query(const struct crm_entity *e, enum cat_view view, struct query *q,
+                     struct pcol *cols);
+
+/* The row of e whose idcol is id, begun as a record of pr (its fields;
+ * printer_record): CRM_NOTFOUND "WHAT 'ID': not found" when there is
+ * none.  The caller adds lists, then ends the record. */
+int crm_entity_record(struct crm *crm, const struct crm_entity *e, const char *idcol,
+                      long long id, const char *what, struct printer *pr);
+/* The rows of e that tail selects (its WHERE, bound to id, and its
+ * order), as a list of the record pr prints, under key and title. */
+int crm_entity_list(struct crm *crm, const struct crm_entity *e, const char *tail,
+                    long long id, const char *key, const char *title, struct printer *pr);
+
 /* the column named name, NULL when there is none */
 const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *name);
 /* the column that sets field f, NULL when there is none */

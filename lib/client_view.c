@@ -166,17 +166,13 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr)
 {
-	enum cat_view view = flt->wide ? CAT_WIDE : CAT_NARROW;
 	struct pcol cols[NCLIENT_COLS];
-	int ncols = crm_entity_pcols(&crm_clients, view, cols), rc;
-	char *select = crm_entity_select(&crm_clients, view);
 	struct query q;
+	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	query_init(&q, select);
 	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
-		rc = query_print(crm, &q, flt->limit, pr, cols, ncols, "client list");
+		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
-	free(select);
 	return rc;
 }
 
@@ -206,76 +202,28 @@ const struct crm_entity crm_history = {
 	"activity_logs a", history_cols, (int)(sizeof history_cols / sizeof history_cols[0])
 };
 
-/* Rows of the view of e, after its SELECT: tail (bound ?1 = id), as a
- * list of the record being printed. */
-static int show_list(struct crm *crm, struct printer *pr, const struct crm_entity *e,
-                     const char *key, const char *title, const char *tail, long long id)
-{
-	struct pcol cols[32];
-	int n = crm_entity_pcols(e, CAT_ALL, cols), rc;
-	struct query q;
-	sqlite3_stmt *st;
-
-	char *select = crm_entity_select(e, CAT_ALL);
-
-	query_init(&q, select);
-	free(select);
-	query_add(&q, tail);
-	query_bind_int(&q, id);
-	if (!(rc = query_prepare(crm, &q, &st))) {
-		printer_list(pr, key, title, cols, n);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			printer_list_row(pr, st);
-		rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "client show");
-		sqlite3_finalize(st);
-	}
-	query_free(&q);
-	return rc;
-}
-
 int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 {
-	struct pcol cols[NCLIENT_COLS];
-	int n = crm_entity_pcols(&crm_clients, CAT_WIDE, cols), rc;
-	char *select = crm_entity_select(&crm_clients, CAT_WIDE);
-	sqlite3_stmt *st = NULL;
-	struct query q;
+	int rc;
 
-	query_init(&q, select);
-	free(select);
-	query_add(&q, " WHERE c.id = ?");
-	query_bind_int(&q, id);
-	if ((rc = crm_fmt_check(crm, cols, n)) || (rc = query_prepare(crm, &q, &st)))
-		goto cleanup;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id)
-		                       : crm_sqlerr(crm, "client show");
-		goto cleanup;
-	}
 	/* the client, then its listings and its last communications */
-	printer_record(pr, cols, n, st);
-	if (!(rc = show_list(crm, pr, &crm_listings, "listings", "listings",
-	                     " WHERE l.client_id = ? ORDER BY l.id", id)))
-		rc = show_list(crm, pr, &crm_comms, "communications",
-		               "communications (newest first)",
-		               " WHERE m.client_id = ? ORDER BY m.occurred_at DESC, m.id DESC LIMIT 20",
-		               id);
+	if ((rc = crm_entity_record(crm, &crm_clients, "c.id", id, "client", pr)))
+		return rc;
+	if (!(rc = crm_entity_list(crm, &crm_listings, " WHERE l.client_id = ? ORDER BY l.id",
+	                           id, "listings", "listings", pr)))
+		rc = crm_entity_list(crm, &crm_comms, " WHERE m.client_id = ?"
+		                     " ORDER BY m.occurred_at DESC, m.id DESC LIMIT 20", id,
+		                     "communications", "communications (newest first)", pr);
 	printer_record_end(pr);
-cleanup:
-	sqlite3_finalize(st);
-	query_free(&q);
 	return rc;
 }
 
 int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 {
 	struct pcol cols[8];
-	int n = crm_entity_pcols(&crm_history, CAT_WIDE, cols), rc;
-	char *select = crm_entity_select(&crm_history, CAT_WIDE);
 	struct query q;
+	int n = crm_entity_query(&crm_history, CAT_WIDE, &q, cols), rc;
 
-	query_init(&q, select);
-	free(select);
 	query_add(&q, " WHERE a.entity = 'client' AND a.entity_id = ? ORDER BY a.id");
 	query_bind_int(&q, id);
 	rc = query_print(crm, &q, -1, pr, cols, n, "client history");

@@ -496,12 +496,9 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr)
 {
 	struct pcol cols[sizeof comm_cols / sizeof comm_cols[0]];
-	int n = crm_entity_pcols(&crm_comms, CAT_WIDE, cols), rc;
-	char *select = crm_entity_select(&crm_comms, CAT_WIDE);
 	struct query q;
+	int n = crm_entity_query(&crm_comms, CAT_WIDE, &q, cols), rc;
 
-	query_init(&q, select);
-	free(select);
 	if (flt->client_id) {
 		query_where(&q, "m.client_id = ?");
 		query_bind_int(&q, flt->client_id);

@@ -45,14 +45,10 @@ void crm_lead_filter_init(struct crm_lead_filter *flt)
 int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
                   struct printer *pr)
 {
-	enum cat_view view = flt->wide ? CAT_WIDE : CAT_NARROW;
 	struct pcol cols[NLEAD_COLS];
-	int n = crm_entity_pcols(&crm_leads, view, cols), rc;
-	char *select = crm_entity_select(&crm_leads, view);
 	struct query q;
+	int n = crm_entity_query(&crm_leads, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	query_init(&q, select);
-	free(select);
 	if (flt->status) {
 		query_where(&q, "l.status = ?");
 		query_bind_text(&q, flt->status);
@@ -86,28 +82,9 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 
 int crm_lead_show(struct crm *crm, long long id, struct printer *pr)
 {
-	struct pcol cols[NLEAD_COLS];
-	int n = crm_entity_pcols(&crm_leads, CAT_WIDE, cols), rc;
-	char *select = crm_entity_select(&crm_leads, CAT_WIDE);
-	sqlite3_stmt *st = NULL;
-	struct query q;
+	int rc = crm_entity_record(crm, &crm_leads, "l.id", id, "lead", pr);
 
-	query_init(&q, select);
-	free(select);
-	query_add(&q, " WHERE l.id = ?");
-	query_bind_int(&q, id);
-	if ((rc = crm_fmt_check(crm, cols, n)) || (rc = query_prepare(crm, &q, &st)))
-		goto cleanup;
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? crm_err(crm, CRM_NOTFOUND, "lead '%lld': not found", id)
-		                       : crm_sqlerr(crm, "lead show");
-		goto cleanup;
-	}
-	rc = 0;
-	printer_record(pr, cols, n, st);
-	printer_record_end(pr);
-cleanup:
-	sqlite3_finalize(st);
-	query_free(&q);
+	if (!rc)
+		printer_record_end(pr);
 	return rc;
 }
