@@ -143,7 +143,10 @@ static int one_client(struct crm *crm, const char *usage,
 	return crm_client_resolve(crm, argv[0], id);
 }
 
-static int client_show(struct crm *crm, int argc, char **argv)
+/* show and history: one CLIENT, printed by fn; a record (show) is for a
+ * person unless a format is asked for */
+static int client_print(struct crm *crm, int argc, char **argv, int record,
+                        int (*fn)(struct crm *crm, long long id, struct printer *pr))
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -154,10 +157,15 @@ static int client_show(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
-	pr = cmd_show_printer(crm);
-	rc = crm_client_show(crm, id, pr);
+	pr = record ? cmd_show_printer(crm) : printer_open(crm, stdout);
+	rc = fn(crm, id, pr);
 	printer_free(pr);
 	return rc;
+}
+
+static int client_show(struct crm *crm, int argc, char **argv)
+{
+	return client_print(crm, argc, argv, 1, crm_client_show);
 }
 
 static int client_stage(struct crm *crm, int argc, char **argv)
@@ -229,19 +237,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 
 static int client_history(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
-	long long id;
-	int n, rc;
-
-	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
-		return OPT_EXIT(n);
-	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
-		return rc;
-	pr = printer_open(crm, stdout);
-	rc = crm_client_history(crm, id, pr);
-	printer_free(pr);
-	return rc;
+	return client_print(crm, argc, argv, 0, crm_client_history);
 }
 
 const struct cmd client_cmds[] = {
