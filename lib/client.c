@@ -290,7 +290,7 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
 }
 
 int crm_client_set_column(struct crm *crm, long long id, const char *sql,
-                          const char *value, const char *action,
+                          const char *value, enum crm_change_kind kind,
                           const char *field, const char *old, const char *new,
                           const char *reason)
 {
@@ -308,7 +308,7 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
 		return rc;
 	if (!sqlite3_changes(crm->db))
 		return 0;   /* the sql's WHERE found nothing to change */
-	return crm_activity(crm, "client", id, action, field, old, new, reason);
+	return crm_change(crm, &(struct crm_change){ kind, id, field, old, new, reason });
 }
 
 /* Owner-centric: a data error when a client other than self (0 when
@@ -427,8 +427,8 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	*id = sqlite3_last_insert_rowid(crm->db);
 	/* the tags and custom fields it is made with are part of its
 	 * creation: the one history row tells it */
-	if (!(rc = crm_activity(crm, "client", *id, "create", NULL, NULL, vals.v[CF_NAME],
-	                        f->source)))
+	if (!(rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CREATED, *id, NULL,
+	                                                 NULL, vals.v[CF_NAME], f->source })))
 		rc = crm_client_tags_new(crm, *id, &vals.f);
 done:
 	rc = crm_tx_end(crm, own, rc);
@@ -537,9 +537,10 @@ int crm_client_update(struct crm *crm, long long id,
 		sqlite3_bind_int64(st, 4, id);
 		rc = crm_exec_stmt(crm, st, "client");
 		if (!rc)
-			rc = crm_activity(crm, "client", id, i == CF_STAGE ? "stage" : "edit",
-			                  crm_client_field_name(i), old[i], nv,
-			                  i == CF_STAGE ? vals.f.reason : NULL);
+			rc = crm_change(crm, &(struct crm_change){
+				i == CF_STAGE ? CHANGE_CLIENT_STAGE : CHANGE_CLIENT_FIELD, id,
+				crm_client_field_name(i), old[i], nv,
+				i == CF_STAGE ? vals.f.reason : NULL });
 		n++;
 	}
 	if (!rc)
@@ -668,5 +669,6 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
 	static const char sql[] =
 		"UPDATE clients SET stage = ?2, updated_at = ?3 WHERE id = ?1";
 
-	return crm_client_set_column(crm, id, sql, to, "stage", "stage", from, to, reason);
+	return crm_client_set_column(crm, id, sql, to, CHANGE_CLIENT_STAGE, "stage", from, to,
+	                             reason);
 }

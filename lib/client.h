@@ -2,6 +2,7 @@
 #ifndef CRM_CLIENT_H
 #define CRM_CLIENT_H
 
+#include "change.h"
 #include "crm.h"
 #include "print.h"
 
@@ -68,9 +69,10 @@ int crm_client_find_owner(struct crm *crm, long long operator_id,
 int crm_custom_key_ok(const char *k);
 /* Within lib/: set one column of client id by sql ("UPDATE clients SET
  * col = ?2, updated_at = ?3 WHERE id = ?1", maybe with more conditions)
- * and write its history row, when a row changed. */
+ * and tell the change (kind, field, old, new, reason), when a row
+ * changed. */
 int crm_client_set_column(struct crm *crm, long long id, const char *sql,
-                          const char *value, const char *action,
+                          const char *value, enum crm_change_kind kind,
                           const char *field, const char *old, const char *new,
                           const char *reason);
 /* Within lib/: the custom fields of a new client from f's --set pairs,
@@ -131,10 +133,5 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
  * custom fields).  A known owner is updated. */
 struct crm_importer;
 extern const struct crm_importer crm_client_importer;
-
-/* history (activity.c) */
-int crm_activity(struct crm *crm, const char *entity, long long id,
-                 const char *action, const char *field, const char *old_value,
-                 const char *new_value, const char *reason);
 
 #endif

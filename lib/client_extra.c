@@ -24,8 +24,9 @@ static int set_tag(struct crm *crm, long long id, const char *tag, int add)
 		return rc;
 	if (sqlite3_changes(crm->db) == 0)
 		return -1; /* nothing changed */
-	return crm_activity(crm, "client", id, add ? "tag" : "untag", "tags",
-	                    add ? NULL : tag, add ? tag : NULL, NULL);
+	return crm_change(crm, &(struct crm_change){ add ? CHANGE_CLIENT_TAG : CHANGE_CLIENT_UNTAG,
+	                                             id, "tags", add ? NULL : tag,
+	                                             add ? tag : NULL, NULL });
 }
 
 /* Make the client's tags exactly tags[]: drop the others.  The list is
@@ -118,7 +119,7 @@ static int apply_custom(struct crm *crm, long long id, const char *key,
 			strcpy(field, "custom.");
 			strcat(field, key);
 		}
-		rc = crm_client_set_column(crm, id, set_custom_sql, new, "edit",
+		rc = crm_client_set_column(crm, id, set_custom_sql, new, CHANGE_CLIENT_FIELD,
 		                           key ? field : "custom", old,
 		                           key ? (value && *value ? value : NULL) : new,
 		                           reason);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "change.h"
 #include "client.h"
 #include "input.h"
 #include "comm.h"
@@ -117,6 +118,7 @@ static int touch_client(struct crm *crm, long long id, int inbound, long long at
 {
 	char now[CRM_TIME_LEN], t[CRM_TIME_LEN];
 	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
+	int rc;
 
 	if (!st)
 		return crm_stmt_status(crm);
@@ -125,7 +127,10 @@ static int touch_client(struct crm *crm, long long id, int inbound, long long at
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	return crm_exec_stmt(crm, st, "comm log");
+	if ((rc = crm_exec_stmt(crm, st, "comm log")) || !sqlite3_changes(crm->db))
+		return rc;
+	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id,
+		inbound ? "last_interaction_at" : "last_contacted_at", NULL, t, NULL });
 }
 
 int crm_comm_bulk_flush(struct crm *crm)
@@ -180,7 +185,7 @@ static int stop_automation(struct crm *crm, long long id)
 		"UPDATE clients SET automation_enabled = ?2, updated_at = ?3"
 		" WHERE id = ?1 AND automation_enabled";
 
-	return crm_client_set_column(crm, id, sql, "0", "automation", "automation_enabled",
+	return crm_client_set_column(crm, id, sql, "0", CHANGE_CLIENT_AUTOMATION, "automation_enabled",
 	                             "1", "0", "reply received");
 }
 
@@ -356,8 +361,10 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		return sqlite3_extended_errcode(crm->db) == SQLITE_CONSTRAINT_FOREIGNKEY ?
 			crm_err(crm, CRM_DATAERR, "client %lld: not found", id) :
 			crm_sqlerr(crm, "comm log");
-	*dup = !sqlite3_changes(crm->db);
-	return 0;
+	if ((*dup = !sqlite3_changes(crm->db)))
+		return 0;
+	return crm_change(crm, &(struct crm_change){ CHANGE_COMM_LOGGED,
+		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
 }
 
 /* Step 4, what the event changes: a reply stops automation and moves a

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "change.h"
 #include "client.h"
 #include "lead.h"
 
@@ -230,7 +231,8 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 	if ((rc = crm_exec_stmt(crm, st, "lead status")))
 		return rc;
 	*changed = 1;
-	return crm_activity(crm, "lead", id, "status", "status", old, status, NULL);
+	return crm_change(crm, &(struct crm_change){ CHANGE_LEAD_STATUS, id, "status", old,
+	                                             status, NULL });
 }
 
 int crm_lead_set_status(struct crm *crm, long long id, const char *status,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "change.h"
 #include "json.h"
 #include "lead.h"
 
@@ -296,6 +297,22 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 	return 0;
 }
 
+/* the stored lead's status (owned, into *status) */
+static int lead_status(struct crm *crm, long long id, char **status)
+{
+	static const char sql[] = "SELECT status FROM leads WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*status = crm_column_dup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "lead import");
+}
+
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
                          int *outcome)
 {
@@ -343,7 +360,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		" AND viability_given IS coalesce(?20, viability_given)"
 		" AND raw IS json_patch(raw, ?18))";
 	struct lead_values lv;
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], *old_status = NULL;
 	long long lead = 0, *id = &lead;
 	sqlite3_stmt *st;
 	int rc, own = 0, score = -1, given = -1;
@@ -355,7 +372,8 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, lv.operator_id)) ||
 	    (rc = lead_key(crm, &lv, id)) ||
-	    (rc = lead_score(crm, *id, &lv, &score, &given)))
+	    (rc = lead_score(crm, *id, &lv, &score, &given)) ||
+	    (*id && lv.v[LF_STATUS] && (rc = lead_status(crm, *id, &old_status))))
 		goto done;
 	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
 		rc = crm_stmt_status(crm);
@@ -389,12 +407,18 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	if (!*id) {
 		*id = sqlite3_last_insert_rowid(crm->db);
 		*outcome = UPSERT_INSERTED;
+		rc = crm_change(crm, &(struct crm_change){ CHANGE_LEAD_CREATED, *id, NULL, NULL,
+		                                           NULL, NULL });
 	} else {
 		*outcome = sqlite3_changes(crm->db) ? UPSERT_UPDATED : UPSERT_UNCHANGED;
+		if (old_status && strcmp(old_status, lv.v[LF_STATUS]))
+			rc = crm_change(crm, &(struct crm_change){ CHANGE_LEAD_STATUS, *id, "status",
+			                                           old_status, lv.v[LF_STATUS], NULL });
 	}
 done:
 	rc = crm_tx_end(crm, own, rc);
 cleanup:
+	free(old_status);
 	lead_values_free(&lv);
 	return rc;
 }

@@ -1,0 +1,44 @@
+/* change.h: the one point every change to crm's data passes.
+ *
+ * The function that changes a client (its fields, stage, tags, custom
+ * fields, automation, contact times), logs a communication or sets a
+ * lead's status tells crm_change() what it did, in the same transaction.
+ * crm_change() writes the history row of the changes a person reads in
+ * `client history`, and is where the outbox, notifications and hooks
+ * plug in.
+ *
+ * It is a C call, not SQLite triggers: a trigger sees rows, not what was
+ * meant.  It cannot tell a stage a reply moved from one a person moved,
+ * nor a contact time a batch writes once per client from a million
+ * events, and it would fire for the changes a migration or the sqlite3
+ * shell makes.  A write that does not call it is a bug; the tests of
+ * tests/change.bats make each kind of change and check what it left. */
+#ifndef CRM_CHANGE_H
+#define CRM_CHANGE_H
+
+#include "crm.h"
+
+enum crm_change_kind {
+	CHANGE_CLIENT_CREATED,    /* new: the name; its tags and custom fields with it */
+	CHANGE_CLIENT_FIELD,      /* field: a column, or custom.KEY, or custom */
+	CHANGE_CLIENT_STAGE,
+	CHANGE_CLIENT_TAG,        /* new: the tag */
+	CHANGE_CLIENT_UNTAG,      /* old: the tag */
+	CHANGE_CLIENT_AUTOMATION, /* a reply turned it off */
+	CHANGE_CLIENT_CONTACT,    /* field: last_contacted_at or last_interaction_at */
+	CHANGE_COMM_LOGGED,       /* id: the communication; new: its client */
+	CHANGE_LEAD_CREATED,
+	CHANGE_LEAD_STATUS,
+	CHANGE_KINDS
+};
+
+struct crm_change {
+	enum crm_change_kind kind;
+	long long id;             /* of the client, communication or lead */
+	const char *field, *old, *new, *reason;   /* may be NULL */
+};
+
+/* Record a change (history row where a person reads one); 0 or a status. */
+int crm_change(struct crm *crm, const struct crm_change *c);
+
+#endif

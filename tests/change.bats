@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# Every change passes one point (lib/change.c), which writes the history
+# rows: each kind of change, made through the command line, leaves
+# exactly the rows it should, and no more.
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	crm_setup
+	export CRM_NOW=2026-11-25T12:00:00Z
+}
+
+# the history rows written since the last call are TEXT (entity id
+# action field old new reason, one a line; "" for none)
+mark=0
+history_is() {
+	local q="SELECT entity, entity_id, action, coalesce(field, ''), coalesce(old_value, ''),"
+	q+=" coalesce(new_value, ''), coalesce(reason, '') FROM activity_logs WHERE id > $mark ORDER BY id"
+	assert_equal "$(sqlite3 -separator ' ' "$CRM_DB" "$q")" "$1"
+	mark=$(sqlite3 "$CRM_DB" 'SELECT coalesce(max(id), 0) FROM activity_logs')
+}
+
+# forget the rows written so far
+history_seen() {
+	mark=$(sqlite3 "$CRM_DB" 'SELECT coalesce(max(id), 0) FROM activity_logs')
+}
+
+# run a crm command that must succeed with nothing on stderr (but its summary)
+ok() {
+	run --separate-stderr crm "$@"
+	assert_success
+	[[ $stderr != *'crm: '* ]] || fail "crm $*: $stderr"
+}
+
+@test "add, edit, stage, tag: one row each change; none for what did not change" {
+	ok client add --name Ana --email ana@x.test --tag a --set k=v
+	assert_output 1
+	history_is 'client 1 create   Ana manual'
+	ok client edit 1 --name 'Ana M' --tag b --untag a --set k=w --note n
+	history_is $'client 1 edit name Ana Ana M \nclient 1 edit notes  n \nclient 1 tag tags  b \nclient 1 untag tags a  \nclient 1 edit custom.k v w '
+	ok client edit 1 --name 'Ana M' --tag b
+	history_is ''
+	ok client stage 1 meeting --reason 'called'
+	history_is 'client 1 stage stage new meeting called'
+	ok client stage 1 meeting
+	history_is ''
+}
+
+@test "a bulk stage: one row a client that moved" {
+	for n in A B C; do ok client add --name $n; done
+	history_seen
+	ok client stage 3 meeting
+	history_seen
+	printf '1\n2\n3\n' > ids
+	run --separate-stderr crm client stage - lost --reason gone < ids
+	assert_success
+	assert_equal "$stderr" "3 of 3 clients moved to 'lost'"
+	history_is $'client 1 stage stage new lost gone\nclient 1 edit lost_reason  gone \nclient 2 stage stage new lost gone\nclient 2 edit lost_reason  gone \nclient 3 stage stage meeting lost gone\nclient 3 edit lost_reason  gone '
+}
+
+@test "import: a create row for a new owner, a row a field for a known one" {
+	printf 'name,email,stage,tags\nAna,ana@x.test,new,a\nBo,bo@x.test,new,\n' > c.csv
+	ok client import c.csv
+	history_is $'client 1 create   Ana import\nclient 2 create   Bo import'
+	printf 'name,email,stage,tags\nAna,ana@x.test,meeting,b\nBo,bo@x.test,new,\n' > c.csv
+	ok client import c.csv
+	history_is $'client 1 stage stage new meeting \nclient 1 untag tags a  \nclient 1 tag tags  b '
+}
+
+@test "first contact, reply: the stage moves and automation stops, each with its row; the event and contact times leave none" {
+	ok client add --name Ana --email ana@x.test
+	history_seen
+	ok comm log 1 --channel email --external-id e1
+	history_is 'client 1 stage stage new contacted first contact'
+	ok comm log 1 --channel email --external-id e2
+	history_is ''
+	ok comm log 1 --channel email --direction in --external-id e3
+	history_is $'client 1 automation automation_enabled 1 0 reply received\nclient 1 stage stage contacted replied reply received'
+	# the same through a batch, for a lead met for the first time
+	ok lead import - <<< $'external_id,contact_email\nl1,l1@x.test'
+	history_seen
+	ok comm log - <<< '{"lead_id":"l1","channel":"email","external_id":"e4"}'
+	history_is $'client 2 create   l1@x.test lead\nlead 1 status status new contacted \nclient 2 stage stage new contacted first contact'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 4
+}
+
+@test "lead status: by hand and by import, a row each change" {
+	ok lead import - <<< $'external_id,title\nl1,flat'
+	history_is ''
+	ok lead status l1 rejected
+	history_is 'lead 1 status status new rejected '
+	ok lead import - <<< $'external_id,status\nl1,suppressed'
+	history_is 'lead 1 status status rejected suppressed '
+	ok lead import - <<< $'external_id,status\nl1,suppressed'
+	history_is ''
+}
