@@ -59,6 +59,28 @@ int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol
 	return n;
 }
 
+const char *crm_entity_fields_sql(const struct crm_entity *e, int nfields, int skip,
+                                  char *buf, size_t size, const char *prefix,
+                                  const char *fmt, int first, const char *sep,
+                                  const char *suffix)
+{
+	size_t len;
+	int n = 0;
+
+	if (buf[0])
+		return buf;
+	len = (size_t)snprintf(buf, size, "%s", prefix);
+	for (int i = 0; i < nfields && len < size; i++) {
+		if (i == skip)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s", n++ ? sep : "");
+		len += (size_t)snprintf(buf + len, size - len, fmt,
+		                        crm_entity_field(e, i)->name, first + i);
+	}
+	snprintf(buf + len, len < size ? size - len : 0, "%s", suffix);
+	return buf;
+}
+
 const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *name)
 {
 	for (int i = 0; i < e->ncols; i++)

@@ -63,6 +63,17 @@ int crm_entity_record(struct crm *crm, const struct crm_entity *e, const char *i
 int crm_entity_list(struct crm *crm, const struct crm_entity *e, const char *tail,
                     long long id, const char *key, const char *title, struct printer *pr);
 
+/* SQL over the settable fields 0 .. nfields - 1 of e, made once into buf
+ * (a stable address: crm_stmt prepares it once) and returned: prefix,
+ * then fmt for each field but skip (-1: none), sep between, then suffix.
+ * fmt takes the column's name as %1$s and its bind number, first plus
+ * the field's number, as %2$d; one that wants the number alone writes
+ * "%1$.0s?%2$d" (numbered arguments are all named, as POSIX asks). */
+const char *crm_entity_fields_sql(const struct crm_entity *e, int nfields, int skip,
+                                  char *buf, size_t size, const char *prefix,
+                                  const char *fmt, int first, const char *sep,
+                                  const char *suffix);
+
 /* the column named name, NULL when there is none */
 const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *name);
 /* the column that sets field f, NULL when there is none */

@@ -33,27 +33,12 @@ const char *crm_client_field_name(enum client_field f)
 	return crm_entity_field(&crm_clients, (int)f)->name;
 }
 
-/* "prefix<the settable fields, each as fmt gives it>suffix" for the
- * statements of the write path, made once per process into buf: a
- * stable address, so crm_stmt prepares it once.  fmt has one %s, the
- * column, or %d, the bind number from first; sep goes between. */
+/* the write path's SQL over the settable fields, from the catalog */
 static const char *field_sql(char *buf, size_t size, const char *prefix, const char *fmt,
                              int first, const char *sep, const char *suffix)
 {
-	size_t len;
-
-	if (buf[0])
-		return buf;
-	len = (size_t)snprintf(buf, size, "%s", prefix);
-	for (int i = 0; i < CF_COUNT; i++) {
-		len += (size_t)snprintf(buf + len, size - len, "%s", i ? sep : "");
-		if (strstr(fmt, "%s"))
-			len += (size_t)snprintf(buf + len, size - len, fmt, crm_client_field_name(i));
-		else
-			len += (size_t)snprintf(buf + len, size - len, fmt, first + i);
-	}
-	snprintf(buf + len, size - len, "%s", suffix);
-	return buf;
+	return crm_entity_fields_sql(&crm_clients, CF_COUNT, -1, buf, size, prefix, fmt, first,
+	                             sep, suffix);
 }
 
 /* Validated values: v[i] is owned text, or NULL to clear the field; f
@@ -399,9 +384,9 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		goto done;
 	if (!sql[0]) {
 		field_sql(cols, sizeof cols, "INSERT INTO clients (operator_id, email_norm,"
-		          " phone_norm, created_at, updated_at, custom, ", "%s", 0, ", ", ")");
+		          " phone_norm, created_at, updated_at, custom, ", "%1$s", 0, ", ", ")");
 		field_sql(vals_sql, sizeof vals_sql, " VALUES (?1, ?2, ?3, ?4, ?4,"
-		          " json_patch(coalesce(?5, '{}'), coalesce(?6, '{}')), ", "?%d", 7, ", ", ")");
+		          " json_patch(coalesce(?5, '{}'), coalesce(?6, '{}')), ", "%1$.0s?%2$d", 7, ", ", ")");
 		snprintf(sql, sizeof sql, "%s%s", cols, vals_sql);
 	}
 	if (!(st = crm_stmt(crm, sql))) {
@@ -446,7 +431,7 @@ static const char *load_sql(void)
 {
 	static char sql[512];
 
-	return field_sql(sql, sizeof sql, "SELECT ", "%s", 0, ", ",
+	return field_sql(sql, sizeof sql, "SELECT ", "%1$s", 0, ", ",
 	                 ", operator_id FROM clients WHERE id = ?1");
 }
 

@@ -252,11 +252,7 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
                       int *score, int *given)
 {
 	/* the lead fields in enum order, then whether the score was given */
-	static const char sql[] =
-		"SELECT external_id, operator_id, source_type, source_url,"
-		" listing_ref, listing_hash, contact_name, contact_email,"
-		" contact_phone, channel, title, location, price, status, viability,"
-		" viability_given FROM leads WHERE id = ?1";
+	static char sql[512];
 	struct lead_merged m = { .lv = lv };
 	sqlite3_stmt *st;
 	int rc;
@@ -276,6 +272,8 @@ static int lead_score(struct crm *crm, long long id, const struct lead_values *l
 		*given = 0;
 		return 0;
 	}
+	crm_entity_fields_sql(&crm_leads, LF_COUNT, -1, sql, sizeof sql, "SELECT ", "%1$s", 0,
+	                      ", ", ", viability_given FROM leads WHERE id = ?1");
 	if (!(st = crm_stmt(crm, sql)))
 		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
@@ -316,49 +314,13 @@ static int lead_status(struct crm *crm, long long id, char **status)
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
                          int *outcome)
 {
-	/* ?1..?15 are the lead fields in enum order.  The raw JSON is stored
-	 * as a merge into {} would leave it (compact, no null members), so
-	 * that importing it again is no change. */
-	static const char ins[] =
-		"INSERT INTO leads (external_id, operator_id, source_type, source_url,"
-		" listing_ref, listing_hash, contact_name, contact_email, contact_phone,"
-		" channel, title, location, price, status, viability, email_norm,"
-		" phone_norm, raw, created_at, updated_at, viability_given) VALUES (?1,"
-		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" coalesce(?14, 'new'), ?15, ?16, ?17, json_patch('{}', ?18), ?19, ?19,"
-		" ?20)";
+	/* ?1..?15 are the lead fields in enum order, from the catalog; the
+	 * raw JSON is stored as a merge into {} would leave it (compact, no
+	 * null members), so that importing it again is no change */
+	static char ins_cols[512], ins_vals[256], ins[sizeof ins_cols + sizeof ins_vals];
 	/* a given value replaces the stored one; the raw JSON is merged */
-	static const char upd[] =
-		"UPDATE leads SET external_id = coalesce(?1, external_id),"
-		" source_type = coalesce(?3, source_type),"
-		" source_url = coalesce(?4, source_url),"
-		" listing_ref = coalesce(?5, listing_ref),"
-		" listing_hash = coalesce(?6, listing_hash),"
-		" contact_name = coalesce(?7, contact_name),"
-		" contact_email = coalesce(?8, contact_email),"
-		" contact_phone = coalesce(?9, contact_phone),"
-		" channel = coalesce(?10, channel), title = coalesce(?11, title),"
-		" location = coalesce(?12, location), price = coalesce(?13, price),"
-		" status = coalesce(?14, status), viability = coalesce(?15, viability),"
-		" email_norm = coalesce(?16, email_norm),"
-		" phone_norm = coalesce(?17, phone_norm),"
-		" raw = json_patch(raw, ?18), updated_at = ?19,"
-		" viability_given = coalesce(?20, viability_given)"
-		" WHERE id = ?21 AND NOT (external_id IS coalesce(?1, external_id)"
-		" AND source_type IS coalesce(?3, source_type)"
-		" AND source_url IS coalesce(?4, source_url)"
-		" AND listing_ref IS coalesce(?5, listing_ref)"
-		" AND listing_hash IS coalesce(?6, listing_hash)"
-		" AND contact_name IS coalesce(?7, contact_name)"
-		" AND contact_email IS coalesce(?8, contact_email)"
-		" AND contact_phone IS coalesce(?9, contact_phone)"
-		" AND channel IS coalesce(?10, channel) AND title IS coalesce(?11, title)"
-		" AND location IS coalesce(?12, location)"
-		" AND price IS coalesce(CAST(?13 AS REAL), price)"
-		" AND status IS coalesce(?14, status)"
-		" AND viability IS coalesce(CAST(?15 AS INTEGER), viability)"
-		" AND viability_given IS coalesce(?20, viability_given)"
-		" AND raw IS json_patch(raw, ?18))";
+	static char upd_set[1024], upd_same[1024], upd[sizeof upd_set + sizeof upd_same];
+	const struct crm_entity *e = &crm_leads;
 	struct lead_values lv;
 	char now[CRM_TIME_LEN], *old_status = NULL;
 	long long lead = 0, *id = &lead;
@@ -375,13 +337,34 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	    (rc = lead_score(crm, *id, &lv, &score, &given)) ||
 	    (*id && lv.v[LF_STATUS] && (rc = lead_status(crm, *id, &old_status))))
 		goto done;
+	if (!ins[0]) {
+		crm_entity_fields_sql(e, LF_COUNT, -1, ins_cols, sizeof ins_cols,
+		                      "INSERT INTO leads (", "%1$s", 1, ", ",
+		                      ", email_norm, phone_norm, raw, created_at, updated_at,"
+		                      " viability_given)");
+		crm_entity_fields_sql(e, LF_COUNT, -1, ins_vals, sizeof ins_vals, " VALUES (",
+		                      "%1$.0s?%2$d", 1, ", ",
+		                      ", ?16, ?17, json_patch('{}', ?18), ?19, ?19, ?20)");
+		snprintf(ins, sizeof ins, "%s%s", ins_cols, ins_vals);
+		crm_entity_fields_sql(e, LF_COUNT, LF_OPERATOR_ID, upd_set, sizeof upd_set,
+		                      "UPDATE leads SET ", "%1$s = coalesce(?%2$d, %1$s)", 1, ", ",
+		                      ", email_norm = coalesce(?16, email_norm),"
+		                      " phone_norm = coalesce(?17, phone_norm),"
+		                      " raw = json_patch(raw, ?18), updated_at = ?19,"
+		                      " viability_given = coalesce(?20, viability_given)");
+		crm_entity_fields_sql(e, LF_COUNT, LF_OPERATOR_ID, upd_same, sizeof upd_same,
+		                      " WHERE id = ?21 AND NOT (", "%1$s IS coalesce(?%2$d, %1$s)", 1,
+		                      " AND ", " AND viability_given IS coalesce(?20, viability_given)"
+		                      " AND raw IS json_patch(raw, ?18))");
+		snprintf(upd, sizeof upd, "%s%s", upd_set, upd_same);
+	}
 	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
 		rc = crm_stmt_status(crm);
 		goto done;
 	}
 	for (int i = 0; i < LF_COUNT; i++)
 		if (i != LF_OPERATOR_ID && i != LF_PRICE && i != LF_VIABILITY)
-			crm_bind_text(st, i + 1, lv.v[i]);
+			crm_bind_text(st, i + 1, i == LF_STATUS && !*id && !lv.v[i] ? "new" : lv.v[i]);
 	sqlite3_bind_int64(st, LF_OPERATOR_ID + 1, lv.operator_id);
 	if (lv.v[LF_PRICE])
 		sqlite3_bind_double(st, LF_PRICE + 1, lv.price);
