@@ -1,10 +1,123 @@
-/* catalog.c: what every entity's catalog gives (see catalog.h).  The
- * catalogs themselves are beside the SQL of their entity. */
+/* catalog.c: the columns of every entity, in one place, and what the
+ * catalog gives (see catalog.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "client.h"
+#include "lead.h"
 #include "query.h"
+
+/* Every column of a client, in the order machine formats print them:
+ * the names `client import` reads back. */
+static const struct crm_col client_cols[] = {
+	{ "id", "c.id", COL_INT, 1, -1, NULL, 0 },
+	{ "operator_id", "c.operator_id", COL_INT, 0, -1, NULL, 0 },
+	{ "name", "c.name", COL_TEXT, 2, CF_NAME, NULL, 0 },
+	{ "email", "c.email", COL_TEXT, 5, CF_EMAIL, NULL, 0 },
+	{ "phone", "c.phone", COL_TEXT, 6, CF_PHONE, NULL, 0 },
+	{ "stage", "c.stage", COL_TEXT, 3, CF_STAGE, NULL, 0 },
+	{ "status", "c.status", COL_TEXT, 0, CF_STATUS, NULL, 0 },
+	{ "channel", "c.channel", COL_TEXT, 4, CF_CHANNEL, NULL, 0 },
+	{ "source_type", "c.source_type", COL_TEXT, 0, CF_SOURCE_TYPE, NULL, 0 },
+	{ "source_url", "c.source_url", COL_TEXT, 0, CF_SOURCE_URL, NULL, 0 },
+	{ "listing_ref", "c.listing_ref", COL_TEXT, 0, CF_LISTING_REF, NULL, 0 },
+	{ "viability", "c.viability", COL_INT, 7, CF_VIABILITY, NULL, 0 },
+	{ "automation_enabled", "c.automation_enabled", COL_INT, 0, CF_AUTOMATION, NULL, 0 },
+	{ "automation_paused_until", "c.automation_paused_until", COL_TEXT, 0, -1, NULL, 0 },
+	{ "ai_mode", "c.ai_mode", COL_TEXT, 0, CF_AI_MODE, NULL, 0 },
+	{ "tags", "(SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)",
+	  COL_LIST, 0, -1, NULL, 0 },
+	{ "custom", "c.custom", COL_JSON, 0, -1, NULL, 0 },
+	{ "notes", "c.notes", COL_TEXT, 0, CF_NOTES, NULL, 0 },
+	{ "lost_reason", "c.lost_reason", COL_TEXT, 0, CF_LOST_REASON, NULL, 0 },
+	{ "next_action_at", "c.next_action_at", COL_TEXT, 0, CF_NEXT_ACTION_AT, NULL, 0 },
+	{ "last_contacted_at", "c.last_contacted_at", COL_TEXT, 8, CF_LAST_CONTACTED_AT,
+	  "last_contacted", 0 },
+	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
+	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+};
+#define NCLIENT_COLS ((int)(sizeof client_cols / sizeof client_cols[0]))
+
+const struct crm_entity crm_clients = { "clients c", client_cols, NCLIENT_COLS };
+
+/* a client's listings */
+static const struct crm_col listing_cols[] = {
+	{ "listing_ref", "l.listing_ref", COL_TEXT, 1, -1, NULL, 0 },
+	{ "listing_hash", "l.listing_hash", COL_TEXT, 2, -1, NULL, 0 },
+	{ "source_url", "l.source_url", COL_TEXT, 3, -1, NULL, 0 },
+	{ "lead_id", "l.lead_id", COL_INT, 4, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+};
+const struct crm_entity crm_listings = {
+	"client_listings l", listing_cols, (int)(sizeof listing_cols / sizeof listing_cols[0])
+};
+
+/* the changes of an entity, oldest first */
+static const struct crm_col history_cols[] = {
+	{ "at", "a.at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "actor", "a.actor", COL_TEXT, 2, -1, NULL, 0 },
+	{ "action", "a.action", COL_TEXT, 3, -1, NULL, 0 },
+	{ "field", "a.field", COL_TEXT, 4, -1, NULL, 0 },
+	{ "old_value", "a.old_value", COL_TEXT, 5, -1, NULL, 0 },
+	{ "new_value", "a.new_value", COL_TEXT, 6, -1, NULL, 0 },
+	{ "reason", "a.reason", COL_TEXT, 7, -1, NULL, 0 },
+};
+const struct crm_entity crm_history = {
+	"activity_logs a", history_cols, (int)(sizeof history_cols / sizeof history_cols[0])
+};
+
+/* Every column of a lead, in the order machine formats print them: the
+ * names `lead import` reads back. */
+static const struct crm_col lead_cols[] = {
+	{ "id", "l.id", COL_INT, 1, -1, NULL, 0 },
+	{ "external_id", "l.external_id", COL_TEXT, 0, LF_EXTERNAL_ID, NULL, 0 },
+	{ "operator_id", "l.operator_id", COL_INT, 0, LF_OPERATOR_ID, NULL, 0 },
+	{ "source_type", "l.source_type", COL_TEXT, 0, LF_SOURCE_TYPE, NULL, 0 },
+	{ "source_url", "l.source_url", COL_TEXT, 0, LF_SOURCE_URL, NULL, 0 },
+	{ "listing_ref", "l.listing_ref", COL_TEXT, 0, LF_LISTING_REF, NULL, 0 },
+	{ "listing_hash", "l.listing_hash", COL_TEXT, 0, LF_LISTING_HASH, NULL, 0 },
+	{ "contact_name", "l.contact_name", COL_TEXT, 4, LF_CONTACT_NAME, NULL, 0 },
+	{ "contact_email", "l.contact_email", COL_TEXT, 5, LF_CONTACT_EMAIL, NULL, 0 },
+	{ "contact_phone", "l.contact_phone", COL_TEXT, 6, LF_CONTACT_PHONE, NULL, 0 },
+	{ "channel", "l.channel", COL_TEXT, 0, LF_CHANNEL, NULL, 0 },
+	{ "title", "l.title", COL_TEXT, 0, LF_TITLE, NULL, 0 },
+	{ "location", "l.location", COL_TEXT, 7, LF_LOCATION, NULL, 0 },
+	{ "price", "l.price", COL_AUTO, 8, LF_PRICE, NULL, 0 },
+	{ "status", "l.status", COL_TEXT, 2, LF_STATUS, NULL, 0 },
+	{ "viability", "l.viability", COL_INT, 3, LF_VIABILITY, NULL, 0 },
+	{ "viability_given", "l.viability_given", COL_INT, 0, -1, NULL, 0 },
+	{ "client_id", "l.client_id", COL_INT, 9, -1, NULL, 0 },
+	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+};
+#define NLEAD_COLS ((int)(sizeof lead_cols / sizeof lead_cols[0]))
+
+const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
+
+/* every column of a communication; the person's table of a client's
+ * timeline shows the subject, or the start of the body */
+static const struct crm_col comm_cols[] = {
+	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
+	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
+	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "channel", "m.channel", COL_TEXT, 2, -1, NULL, 0 },
+	{ "direction", "m.direction", COL_TEXT, 3, -1, NULL, 0 },
+	{ "kind", "m.kind", COL_TEXT, 4, -1, NULL, 0 },
+	{ "status", "m.status", COL_TEXT, 5, -1, NULL, 0 },
+	{ "subject", "m.subject", COL_TEXT, 0, -1, NULL, 0 },
+	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
+	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
+	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 6, -1, NULL,
+	  COLF_PERSON },
+};
+const struct crm_entity crm_comms = {
+	"communications m", comm_cols, (int)(sizeof comm_cols / sizeof comm_cols[0])
+};
 
 /* the column at place `at` of the narrow table, NULL past its end */
 static const struct crm_col *narrow_at(const struct crm_entity *e, int at)
@@ -150,7 +263,7 @@ int crm_entity_list(struct crm *crm, const struct crm_entity *e, const char *tai
                     long long id, const char *key, const char *title, struct printer *pr)
 {
 	/* the printer keeps the columns until the record ends */
-	static struct pcol cols[64];
+	static struct pcol cols[CRM_CATALOG_MAX];
 	int n = crm_entity_pcols(e, CAT_ALL, cols), rc;
 	sqlite3_stmt *st;
 

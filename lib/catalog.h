@@ -32,6 +32,8 @@ struct crm_col {
  * which the printer narrows for the table) */
 enum cat_view { CAT_WIDE, CAT_NARROW, CAT_ALL };
 
+#define CRM_CATALOG_MAX 32   /* columns of an entity, at most */
+
 struct crm_entity {
 	const char *from;       /* "clients c": what the SQL of the columns reads */
 	const struct crm_col *cols;

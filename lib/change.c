@@ -49,3 +49,25 @@ int crm_change(struct crm *crm, const struct crm_change *c)
 		return crm_err(crm, CRM_SOFTWARE, "change: kind %d", (int)c->kind);
 	return kinds[c->kind].action ? history(crm, c) : 0;
 }
+
+int crm_change_column(struct crm *crm, const char *sql, const char *value,
+                      const struct crm_change *c, int *changed)
+{
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	if (changed)
+		*changed = 0;
+	if (!st)
+		return crm_stmt_status(crm);
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "change")) || !sqlite3_changes(crm->db))
+		return rc;   /* the sql's WHERE found nothing to change */
+	if (changed)
+		*changed = 1;
+	return crm_change(crm, c);
+}

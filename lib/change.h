@@ -40,5 +40,10 @@ struct crm_change {
 
 /* Record a change (history row where a person reads one); 0 or a status. */
 int crm_change(struct crm *crm, const struct crm_change *c);
+/* Set one column by sql ("UPDATE t SET col = ?2, updated_at = ?3 WHERE
+ * id = ?1", maybe with more conditions; ?1 is c->id) and record c when a
+ * row changed (*changed, may be NULL, says whether one did). */
+int crm_change_column(struct crm *crm, const char *sql, const char *value,
+                      const struct crm_change *c, int *changed);
 
 #endif

@@ -279,21 +279,8 @@ int crm_client_set_column(struct crm *crm, long long id, const char *sql,
                           const char *field, const char *old, const char *new,
                           const char *reason)
 {
-	char now[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	crm_now(now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "client")))
-		return rc;
-	if (!sqlite3_changes(crm->db))
-		return 0;   /* the sql's WHERE found nothing to change */
-	return crm_change(crm, &(struct crm_change){ kind, id, field, old, new, reason });
+	return crm_change_column(crm, sql, value,
+	                         &(struct crm_change){ kind, id, field, old, new, reason }, NULL);
 }
 
 /* Owner-centric: a data error when a client other than self (0 when

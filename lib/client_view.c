@@ -6,39 +6,6 @@
 #include "client.h"
 #include "query.h"
 
-/* Every column of a client, in the order machine formats print them:
- * the names `client import` reads back. */
-static const struct crm_col client_cols[] = {
-	{ "id", "c.id", COL_INT, 1, -1, NULL, 0 },
-	{ "operator_id", "c.operator_id", COL_INT, 0, -1, NULL, 0 },
-	{ "name", "c.name", COL_TEXT, 2, CF_NAME, NULL, 0 },
-	{ "email", "c.email", COL_TEXT, 5, CF_EMAIL, NULL, 0 },
-	{ "phone", "c.phone", COL_TEXT, 6, CF_PHONE, NULL, 0 },
-	{ "stage", "c.stage", COL_TEXT, 3, CF_STAGE, NULL, 0 },
-	{ "status", "c.status", COL_TEXT, 0, CF_STATUS, NULL, 0 },
-	{ "channel", "c.channel", COL_TEXT, 4, CF_CHANNEL, NULL, 0 },
-	{ "source_type", "c.source_type", COL_TEXT, 0, CF_SOURCE_TYPE, NULL, 0 },
-	{ "source_url", "c.source_url", COL_TEXT, 0, CF_SOURCE_URL, NULL, 0 },
-	{ "listing_ref", "c.listing_ref", COL_TEXT, 0, CF_LISTING_REF, NULL, 0 },
-	{ "viability", "c.viability", COL_INT, 7, CF_VIABILITY, NULL, 0 },
-	{ "automation_enabled", "c.automation_enabled", COL_INT, 0, CF_AUTOMATION, NULL, 0 },
-	{ "automation_paused_until", "c.automation_paused_until", COL_TEXT, 0, -1, NULL, 0 },
-	{ "ai_mode", "c.ai_mode", COL_TEXT, 0, CF_AI_MODE, NULL, 0 },
-	{ "tags", "(SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)",
-	  COL_LIST, 0, -1, NULL, 0 },
-	{ "custom", "c.custom", COL_JSON, 0, -1, NULL, 0 },
-	{ "notes", "c.notes", COL_TEXT, 0, CF_NOTES, NULL, 0 },
-	{ "lost_reason", "c.lost_reason", COL_TEXT, 0, CF_LOST_REASON, NULL, 0 },
-	{ "next_action_at", "c.next_action_at", COL_TEXT, 0, CF_NEXT_ACTION_AT, NULL, 0 },
-	{ "last_contacted_at", "c.last_contacted_at", COL_TEXT, 8, CF_LAST_CONTACTED_AT,
-	  "last_contacted", 0 },
-	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
-	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
-};
-#define NCLIENT_COLS ((int)(sizeof client_cols / sizeof client_cols[0]))
-
-const struct crm_entity crm_clients = { "clients c", client_cols, NCLIENT_COLS };
 
 const char *const crm_client_sort_fields[] = {
 	"id", "name", "stage", "viability", "created_at", "updated_at",
@@ -166,7 +133,7 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr)
 {
-	struct pcol cols[NCLIENT_COLS];
+	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
 	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
@@ -176,31 +143,6 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	return rc;
 }
 
-/* a client's listings */
-static const struct crm_col listing_cols[] = {
-	{ "listing_ref", "l.listing_ref", COL_TEXT, 1, -1, NULL, 0 },
-	{ "listing_hash", "l.listing_hash", COL_TEXT, 2, -1, NULL, 0 },
-	{ "source_url", "l.source_url", COL_TEXT, 3, -1, NULL, 0 },
-	{ "lead_id", "l.lead_id", COL_INT, 4, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
-};
-const struct crm_entity crm_listings = {
-	"client_listings l", listing_cols, (int)(sizeof listing_cols / sizeof listing_cols[0])
-};
-
-/* the changes of an entity, oldest first */
-static const struct crm_col history_cols[] = {
-	{ "at", "a.at", COL_TEXT, 1, -1, NULL, 0 },
-	{ "actor", "a.actor", COL_TEXT, 2, -1, NULL, 0 },
-	{ "action", "a.action", COL_TEXT, 3, -1, NULL, 0 },
-	{ "field", "a.field", COL_TEXT, 4, -1, NULL, 0 },
-	{ "old_value", "a.old_value", COL_TEXT, 5, -1, NULL, 0 },
-	{ "new_value", "a.new_value", COL_TEXT, 6, -1, NULL, 0 },
-	{ "reason", "a.reason", COL_TEXT, 7, -1, NULL, 0 },
-};
-const struct crm_entity crm_history = {
-	"activity_logs a", history_cols, (int)(sizeof history_cols / sizeof history_cols[0])
-};
 
 int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 {
@@ -220,7 +162,7 @@ int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 
 int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 {
-	struct pcol cols[8];
+	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
 	int n = crm_entity_query(&crm_history, CAT_WIDE, &q, cols), rc;
 

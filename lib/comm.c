@@ -477,32 +477,11 @@ const struct crm_importer crm_comm_importer = {
 	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64
 };
 
-/* every column of a communication; the person's table of a client's
- * timeline shows the subject, or the start of the body */
-static const struct crm_col comm_cols[] = {
-	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
-	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
-	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
-	{ "channel", "m.channel", COL_TEXT, 2, -1, NULL, 0 },
-	{ "direction", "m.direction", COL_TEXT, 3, -1, NULL, 0 },
-	{ "kind", "m.kind", COL_TEXT, 4, -1, NULL, 0 },
-	{ "status", "m.status", COL_TEXT, 5, -1, NULL, 0 },
-	{ "subject", "m.subject", COL_TEXT, 0, -1, NULL, 0 },
-	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
-	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
-	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
-	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 6, -1, NULL,
-	  COLF_PERSON },
-};
-const struct crm_entity crm_comms = {
-	"communications m", comm_cols, (int)(sizeof comm_cols / sizeof comm_cols[0])
-};
 
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr)
 {
-	struct pcol cols[sizeof comm_cols / sizeof comm_cols[0]];
+	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
 	int n = crm_entity_query(&crm_comms, CAT_WIDE, &q, cols), rc;
 

@@ -200,7 +200,7 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 	static const char get[] = "SELECT status FROM leads WHERE id = ?1";
 	static const char set[] =
 		"UPDATE leads SET status = ?2, updated_at = ?3 WHERE id = ?1";
-	char old[32] = "", now[CRM_TIME_LEN];
+	char old[32] = "";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -222,17 +222,8 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 		return crm_sqlerr(crm, "lead status");
 	if (!strcmp(old, status))
 		return 0;
-	if (!(st = crm_stmt(crm, set)))
-		return crm_stmt_status(crm);
-	crm_now(now);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "lead status")))
-		return rc;
-	*changed = 1;
-	return crm_change(crm, &(struct crm_change){ CHANGE_LEAD_STATUS, id, "status", old,
-	                                             status, NULL });
+	return crm_change_column(crm, set, status, &(struct crm_change){ CHANGE_LEAD_STATUS, id,
+	                         "status", old, status, NULL }, changed);
 }
 
 int crm_lead_set_status(struct crm *crm, long long id, const char *status,

@@ -6,34 +6,6 @@
 #include "lead.h"
 #include "query.h"
 
-/* Every column of a lead, in the order machine formats print them: the
- * names `lead import` reads back. */
-static const struct crm_col lead_cols[] = {
-	{ "id", "l.id", COL_INT, 1, -1, NULL, 0 },
-	{ "external_id", "l.external_id", COL_TEXT, 0, LF_EXTERNAL_ID, NULL, 0 },
-	{ "operator_id", "l.operator_id", COL_INT, 0, LF_OPERATOR_ID, NULL, 0 },
-	{ "source_type", "l.source_type", COL_TEXT, 0, LF_SOURCE_TYPE, NULL, 0 },
-	{ "source_url", "l.source_url", COL_TEXT, 0, LF_SOURCE_URL, NULL, 0 },
-	{ "listing_ref", "l.listing_ref", COL_TEXT, 0, LF_LISTING_REF, NULL, 0 },
-	{ "listing_hash", "l.listing_hash", COL_TEXT, 0, LF_LISTING_HASH, NULL, 0 },
-	{ "contact_name", "l.contact_name", COL_TEXT, 4, LF_CONTACT_NAME, NULL, 0 },
-	{ "contact_email", "l.contact_email", COL_TEXT, 5, LF_CONTACT_EMAIL, NULL, 0 },
-	{ "contact_phone", "l.contact_phone", COL_TEXT, 6, LF_CONTACT_PHONE, NULL, 0 },
-	{ "channel", "l.channel", COL_TEXT, 0, LF_CHANNEL, NULL, 0 },
-	{ "title", "l.title", COL_TEXT, 0, LF_TITLE, NULL, 0 },
-	{ "location", "l.location", COL_TEXT, 7, LF_LOCATION, NULL, 0 },
-	{ "price", "l.price", COL_AUTO, 8, LF_PRICE, NULL, 0 },
-	{ "status", "l.status", COL_TEXT, 2, LF_STATUS, NULL, 0 },
-	{ "viability", "l.viability", COL_INT, 3, LF_VIABILITY, NULL, 0 },
-	{ "viability_given", "l.viability_given", COL_INT, 0, -1, NULL, 0 },
-	{ "client_id", "l.client_id", COL_INT, 9, -1, NULL, 0 },
-	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
-};
-#define NLEAD_COLS ((int)(sizeof lead_cols / sizeof lead_cols[0]))
-
-const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
 
 void crm_lead_filter_init(struct crm_lead_filter *flt)
 {
@@ -45,7 +17,7 @@ void crm_lead_filter_init(struct crm_lead_filter *flt)
 int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
                   struct printer *pr)
 {
-	struct pcol cols[NLEAD_COLS];
+	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
 	int n = crm_entity_query(&crm_leads, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
