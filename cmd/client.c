@@ -115,21 +115,12 @@ static int client_import(struct crm *crm, int argc, char **argv)
 	return cmd_import(crm, argc, argv, &crm_client_importer);
 }
 
-static int list_clients(struct crm *crm, void *args, int wide, struct printer *pr)
-{
-	struct client_filter_args *cf = args;
-
-	cf->flt.wide = wide;
-	return crm_client_list(crm, &cf->flt, pr);
-}
-
 static int client_list(struct crm *crm, int argc, char **argv)
 {
 	struct client_filter_args cf;
 
-	client_filter_init(crm, &cf);
 	return cmd_list(crm, argc, argv, "[--stage STAGE] [--q TEXT] [--limit N] ...",
-	                &(struct list_cmd){ cf.opts, client_filter_finish, list_clients, &cf });
+	                client_filter_init(crm, &cf));
 }
 
 /* the one CLIENT argument of show, edit and history */

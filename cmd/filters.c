@@ -6,7 +6,15 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 
-void client_filter_init(struct crm *crm, struct client_filter_args *a)
+static int list_clients(struct crm *crm, void *args, int wide, struct printer *pr)
+{
+	struct client_filter_args *a = args;
+
+	a->flt.wide = wide;
+	return crm_client_list(crm, &a->flt, pr);
+}
+
+const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_args *a)
 {
 	struct crm_client_filter *f = &a->flt;
 
@@ -32,6 +40,8 @@ void client_filter_init(struct crm *crm, struct client_filter_args *a)
 		OPT_END()
 	};
 	memcpy(a->opts, o, sizeof o);
+	a->lc = (struct list_cmd){ a->opts, client_filter_finish, list_clients, a };
+	return &a->lc;
 }
 
 /* a --since or --until given: into canonical text at t, and *out = t */
@@ -55,7 +65,15 @@ int client_filter_finish(struct crm *crm, void *args)
 	       time_arg(crm, "until", a->until, a->until_t, &a->flt.until) ? CRM_DATAERR : 0;
 }
 
-void lead_filter_init(struct crm *crm, struct lead_filter_args *a)
+static int list_leads(struct crm *crm, void *args, int wide, struct printer *pr)
+{
+	struct lead_filter_args *a = args;
+
+	a->flt.wide = wide;
+	return crm_lead_list(crm, &a->flt, pr);
+}
+
+const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args *a)
 {
 	struct crm_lead_filter *f = &a->flt;
 
@@ -72,6 +90,8 @@ void lead_filter_init(struct crm *crm, struct lead_filter_args *a)
 		OPT_END()
 	};
 	memcpy(a->opts, o, sizeof o);
+	a->lc = (struct list_cmd){ a->opts, lead_filter_finish, list_leads, a };
+	return &a->lc;
 }
 
 int lead_filter_finish(struct crm *crm, void *args)

@@ -11,27 +11,6 @@
 
 #define FILTER_NOPTS 20
 
-/* The client filters of DESIGN.md sec. 5.  Init binds opts to this
- * struct; finish checks what the parser cannot (times) and takes the
- * operator in force. */
-struct client_filter_args {
-	struct crm_client_filter flt;
-	const char *since, *until;
-	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN];
-	struct opt opts[FILTER_NOPTS];
-};
-void client_filter_init(struct crm *crm, struct client_filter_args *a);
-int client_filter_finish(struct crm *crm, void *args);
-
-struct lead_filter_args {
-	struct crm_lead_filter flt;
-	const char *since;
-	char since_t[CRM_TIME_LEN];
-	struct opt opts[FILTER_NOPTS];
-};
-void lead_filter_init(struct crm *crm, struct lead_filter_args *a);
-int lead_filter_finish(struct crm *crm, void *args);
-
 /* A list command: the filters' options and --wide, then the rows the
  * library's list finds, printed in crm's format (every column unless
  * the format is the table without --wide). */
@@ -43,5 +22,28 @@ struct list_cmd {
 };
 int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
              const struct list_cmd *lc);
+
+/* The client filters of DESIGN.md sec. 5.  Init binds the options to
+ * the struct and returns the list command of clients; finish checks what
+ * the parser cannot (times) and takes the operator in force. */
+struct client_filter_args {
+	struct crm_client_filter flt;
+	const char *since, *until;
+	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN];
+	struct opt opts[FILTER_NOPTS];
+	struct list_cmd lc;
+};
+const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_args *a);
+int client_filter_finish(struct crm *crm, void *args);
+
+struct lead_filter_args {
+	struct crm_lead_filter flt;
+	const char *since;
+	char since_t[CRM_TIME_LEN];
+	struct opt opts[FILTER_NOPTS];
+	struct list_cmd lc;
+};
+const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args *a);
+int lead_filter_finish(struct crm *crm, void *args);
 
 #endif

@@ -12,21 +12,12 @@ static int lead_import(struct crm *crm, int argc, char **argv)
 	return cmd_import(crm, argc, argv, &crm_lead_importer);
 }
 
-static int list_leads(struct crm *crm, void *args, int wide, struct printer *pr)
-{
-	struct lead_filter_args *lf = args;
-
-	lf->flt.wide = wide;
-	return crm_lead_list(crm, &lf->flt, pr);
-}
-
 static int lead_list(struct crm *crm, int argc, char **argv)
 {
 	struct lead_filter_args lf;
 
-	lead_filter_init(crm, &lf);
 	return cmd_list(crm, argc, argv, "[--status S] [--min-viability N] ...",
-	                &(struct list_cmd){ lf.opts, lead_filter_finish, list_leads, &lf });
+	                lead_filter_init(crm, &lf));
 }
 
 static int lead_show(struct crm *crm, int argc, char **argv)
