@@ -181,6 +181,44 @@ SH
 	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (2); upgrade crm"
 }
 
+@test "a version 1 database that crm migrates gets the schema crm init makes from schema.sql" {
+	# today's: schema.sql, version 2
+	crm_silent -q --db new.db init
+	# version 1 as it was made (its schema.sql is the fixture), with an
+	# owner and a lead whose emails it keyed in ASCII lower case only
+	sqlite3 v1.db < "$TOP/tests/fixtures/schema-v1.sql"
+	sqlite3 v1.db <<'SQL'
+PRAGMA user_version = 1;
+PRAGMA application_id = 1668443441;
+INSERT INTO operators (id, name, created_at, updated_at)
+	VALUES (1, 'operator 1', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+INSERT INTO clients (operator_id, name, email, email_norm, stage, created_at, updated_at)
+	VALUES (1, 'Ana', 'ÁNA@X.TEST', lower('ÁNA@X.TEST'), 'new', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+INSERT INTO leads (external_id, operator_id, contact_email, email_norm, created_at, updated_at)
+	VALUES ('l1', 1, 'BÓ@X.TEST', lower('BÓ@X.TEST'), '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+SQL
+	assert_equal "$(sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads')" $'Ána@x.test\nbÓ@x.test'
+	# any command migrates it
+	crm_ok --db v1.db client list --format ids
+	assert_output 1
+	run sqlite3 new.db .schema
+	assert_success
+	assert_output --partial 'CREATE TABLE clients ('
+	schema=$output
+	run sqlite3 v1.db .schema
+	assert_success
+	assert_equal "$output" "$schema"
+	run sqlite3 v1.db 'PRAGMA user_version; PRAGMA application_id'
+	assert_success
+	assert_output $'2\n1668443441'
+	# and the migration did its work: the keys are in NFC and case folded
+	run sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads'
+	assert_success
+	assert_output $'ána@x.test\nbó@x.test'
+	crm_ok --db v1.db client show 'ána@x.test' --format ids
+	assert_output 1
+}
+
 @test "a file that is not a crm database is refused" {
 	sqlite3 other.db 'CREATE TABLE t (x)'
 	crm_fails 73 --db other.db client list
