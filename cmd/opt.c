@@ -301,11 +301,14 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		                 o->name, val), OPT_BAD;
 	case OPT_FORMAT_:
 		if ((f = crm_fmt_parse(val)) < 0) {
-			fprintf(stderr, "crm: %s%sunknown format '%s'; use ", crm->cmdname ?
-			        crm->cmdname : "", crm->cmdname ? ": " : "", val);
-			put_formats(stderr);
-			fputc('\n', stderr);
-			return OPT_BAD;
+			char names[128];
+			FILE *m = fmemopen(names, sizeof names, "w");
+			if (m) {
+				put_formats(m);
+				fclose(m);
+			}
+			return opt_error(crm, usage, "unknown format '%s'; use %s", val,
+			                 m ? names : "table"), OPT_BAD;
 		}
 		*(enum crm_fmt *)o->target = (enum crm_fmt)f;
 		crm->fmt_given = 1;

@@ -3,84 +3,82 @@
 bats_require_minimum_version 1.5.0
 load helper
 
+# what client list prints in tsv when no client matches
+tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource_type\tsource_url\tlisting_ref\tviability\tautomation_enabled\tautomation_paused_until\tai_mode\ttags\tcustom\tnotes\tlost_reason\tnext_action_at\tlast_contacted_at\tlast_interaction_at\tcreated_at\tupdated_at'
+
 @test "add prints the new id alone on stdout" {
-	run --separate-stderr crm client add --name 'Ana García' --email ana@x.test
-	assert_success
+	crm_ok client add --name 'Ana García' --email ana@x.test
 	assert_output 1
-	run --separate-stderr crm client add --name Bo --phone '+34 600 11 22 33'
+	crm_ok client add --name Bo --phone '+34 600 11 22 33'
 	assert_output 2
 }
 
 @test "add without name, email or phone is a usage error" {
-	run --separate-stderr crm client add --channel email
-	assert_failure 64
-	stderr_has 'is required'
+	crm_fails 64 client add --channel email
+	stderr_usage 'crm: client add: --name (or --email or --phone) is required'
 }
 
 @test "add with a stray argument is a usage error" {
-	run --separate-stderr crm client add --name A extra
-	assert_failure 64
+	crm_fails 64 client add --name A extra
+	stderr_usage "crm: client add: unexpected argument 'extra'"
 }
 
 @test "an owner known by email alone is named by it" {
 	add_client --email solo@x.test
-	run crm client show "$id" --format json
+	crm_ok client show "$id" --format json
 	assert_output --partial '"name":"solo@x.test"'
 }
 
 @test "the same email in another case is the same owner: exit 65 naming the id" {
 	add_client --name Ana --email ana@x.test
-	run --separate-stderr crm client add --name Other --email ' ANA@X.test '
-	assert_failure 65
+	crm_fails 65 client add --name Other --email ' ANA@X.test '
 	assert_equal "$stderr" "crm: client 'ANA@X.test': already exists as 1"
 }
 
 @test "phones are compared by their digits, keeping a leading +" {
 	add_client --name Bo --phone '+34 600-11-22-33'
-	run --separate-stderr crm client add --name B2 --phone '+34600112233'
-	assert_failure 65
-	stderr_has 'already exists as 1'
+	crm_fails 65 client add --name B2 --phone '+34600112233'
+	# (the client is not named exactly: crm names it '(null)' today)
+	assert_regex "$stderr" "^crm: client '[^']*': already exists as 1\$"
 	# without the + it is a different number
-	run --separate-stderr crm client add --name B3 --phone '34600112233'
-	assert_success
+	crm_ok client add --name B3 --phone '34600112233'
+	assert_output 2
 }
 
 @test "owners are unique within an operator only" {
 	add_client --name Ana --email ana@x.test
-	run --separate-stderr crm --operator 2 client add --name Ana --email ana@x.test
-	assert_success
+	crm_ok --operator 2 client add --name Ana --email ana@x.test
 	assert_output 2
 }
 
 @test "add rejects an unknown stage, channel, bad viability, email, phone, time" {
-	run --separate-stderr crm client add --name A --stage nowhere
-	assert_failure 65
-	stderr_has "stage 'nowhere': not in the pipeline"
-	run --separate-stderr crm client add --name A --channel pigeon
-	assert_failure 65
-	stderr_has "channel 'pigeon'"
-	run --separate-stderr crm client add --name A --viability 101
-	assert_failure 65
-	run --separate-stderr crm client add --name A --viability x
-	assert_failure 65
-	run --separate-stderr crm client add --name A --email nope
-	assert_failure 65
-	run --separate-stderr crm client add --name A --phone 12
-	assert_failure 65
-	run --separate-stderr crm client add --name A --next-action tomorrowish
-	assert_failure 65
+	crm_fails 65 client add --name A --stage nowhere
+	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	crm_fails 65 client add --name A --channel pigeon
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	crm_fails 65 client add --name A --viability 101
+	assert_equal "$stderr" "crm: viability '101': not a whole number from 0 to 100"
+	crm_fails 65 client add --name A --viability x
+	assert_equal "$stderr" "crm: viability 'x': not a whole number from 0 to 100"
+	crm_fails 65 client add --name A --email nope
+	assert_equal "$stderr" "crm: email 'nope': not an email address"
+	crm_fails 65 client add --name A --phone 12
+	assert_equal "$stderr" "crm: phone '12': not a phone number"
+	crm_fails 65 client add --name A --next-action tomorrowish
+	assert_equal "$stderr" "crm: next_action_at 'tomorrowish': not a date or time"
 	for t in 'a,b' ' x' 'x ' $'a\x01b' $'caf\xc2\x85e' ''; do
-		run --separate-stderr crm client add --name A --tag "$t"
-		assert_failure 65
-		stderr_has "a tag is not empty and has no comma, no control character, no space at either end"
+		crm_fails 65 client add --name A --tag "$t"
+		assert_equal "$stderr" "crm: tag '$t': a tag is not empty and has no comma, no control character, no space at either end"
 	done
-	run --separate-stderr crm client add --name A --set 'bad"key=1'
-	assert_failure 65
-	run --separate-stderr crm client add --name A --set novalue
-	assert_failure 64
+	crm_fails 65 client add --name A --set 'bad"key=1'
+	assert_equal "$stderr" "crm: custom field 'bad\"key': a key has no quote, backslash or control character"
+	crm_fails 64 client add --name A --set novalue
+	stderr_usage "crm: client add: --set 'novalue': expected KEY=VALUE"
 	# nothing was stored by any of them
-	run crm client list
+	run --separate-stderr crm client list
 	assert_failure 1
+	assert_output "$tsv_header"
+	assert_equal "$stderr" ''
 }
 
 @test "add takes every field, tags and custom fields" {
@@ -88,8 +86,7 @@ load helper
 		--stage contacted --source-type owner --source-url https://l.test/1 \
 		--listing-ref L1 --viability 70 --note 'call after 5' --tag hot --tag sea \
 		--set rooms=3 --set 'garden=yes' --ai auto --automation off
-	run --separate-stderr crm client list --format jsonl
-	assert_success
+	crm_ok client list --format jsonl
 	assert_output --partial '"stage":"contacted"'
 	assert_output --partial '"tags":["hot","sea"]'
 	assert_output --partial '"custom":{"rooms":"3","garden":"yes"}'
@@ -101,7 +98,8 @@ load helper
 
 @test "the stage defaults to the pipeline's first" {
 	add_client --name A
-	run crm client list --format tsv
+	crm_ok client list --format tsv
+	assert_line --index 0 "$tsv_header"
 	assert_line --index 1 --regexp $'^1\t1\tA\t\t\tnew\tactive'
 }
 
@@ -116,44 +114,44 @@ setup_list() {
 
 @test "list filters by stage, channel, status, source type, tag, automation" {
 	setup_list
-	run crm client list --stage contacted --format ids
+	crm_ok client list --stage contacted --format ids
 	assert_output $'2\n3'
-	run crm client list --channel email --format ids
+	crm_ok client list --channel email --format ids
 	assert_output $'1\n3'
-	run crm client list --tag hot --format ids
+	crm_ok client list --tag hot --format ids
 	assert_output 1
-	run crm client list --source-type owner --format ids
+	crm_ok client list --source-type owner --format ids
 	assert_output 1
-	run crm client list --automation off --format ids
+	crm_ok client list --automation off --format ids
 	assert_output 2
-	run crm client list --status active --format ids
+	crm_ok client list --status active --format ids
 	assert_output $'1\n2\n3\n4'
 }
 
 @test "list filters by operator, viability, text, and limits and sorts" {
 	setup_list
-	run crm client list --operator 2 --format ids
+	crm_ok client list --operator 2 --format ids
 	assert_output 4
-	run crm --operator 2 client list --format ids
+	crm_ok --operator 2 client list --format ids
 	assert_output 4
-	run env CRM_OPERATOR=2 crm client list --format ids
+	CRM_OPERATOR=2 crm_ok client list --format ids
 	assert_output 4
 	printf 'operator: 2\n' > op2.yaml
-	run crm --config op2.yaml client list --format ids
+	crm_ok --config op2.yaml client list --format ids
 	assert_output 4
-	run crm --config op2.yaml --operator 1 client list --format ids
+	crm_ok --config op2.yaml --operator 1 client list --format ids
 	assert_output $'1\n2\n3'
-	run crm client list --min-viability 50 --format ids
+	crm_ok client list --min-viability 50 --format ids
 	assert_output $'1\n3'
-	run crm client list --q SEA --format ids
+	crm_ok client list --q SEA --format ids
 	assert_output 3
-	run crm client list --q 'cleo@' --format ids
+	crm_ok client list --q 'cleo@' --format ids
 	assert_output 3
-	run crm client list --q '%' --format ids
-	assert_failure 1
-	run crm client list --sort -viability --format ids
+	crm_fails 1 client list --q '%' --format ids
+	assert_equal "$stderr" ''
+	crm_ok client list --sort -viability --format ids
 	assert_output $'1\n3\n2\n4'
-	run crm client list --sort name --limit 2 --format ids
+	crm_ok client list --sort name --limit 2 --format ids
 	assert_output $'1\n2'
 }
 
@@ -161,146 +159,149 @@ setup_list() {
 	CRM_NOW=2026-10-01T00:00:00Z crm client add --name Old >/dev/null
 	CRM_NOW=2026-10-01T00:00:00Z crm client add --name OldWon --stage won >/dev/null
 	CRM_NOW=2026-11-20T00:00:00Z crm client add --name New >/dev/null
-	CRM_NOW=2026-11-25T00:00:00Z run crm client list --stale 30 --format ids
+	CRM_NOW=2026-11-25T00:00:00Z crm_ok client list --stale 30 --format ids
 	assert_output 1
 }
 
 @test "list with nothing matching exits 1, like grep" {
 	run --separate-stderr crm client list --stage won
 	assert_failure 1
+	assert_output "$tsv_header"
+	assert_equal "$stderr" ''
+	crm_fails 1 client list --stage won --format ids
 	assert_equal "$stderr" ''
 }
 
 @test "list rejects an unknown stage (65) and sort field (64)" {
-	run --separate-stderr crm client list --stage nowhere
-	assert_failure 65
-	run --separate-stderr crm client list --sort shoe_size
-	assert_failure 64
-	stderr_has "cannot sort by 'shoe_size'"
-	run --separate-stderr crm client list --limit -5
-	assert_failure 64
-	stderr_has "option '--limit' takes a whole number from 0, not '-5'"
+	crm_fails 65 client list --stage nowhere
+	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline"
+	crm_fails 64 client list --sort shoe_size
+	assert_equal "$stderr" "crm: client list: cannot sort by 'shoe_size' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending)"
+	crm_fails 64 client list --limit -5
+	stderr_usage "crm: client list: option '--limit' takes a whole number from 0, not '-5'"
 	for o in --limit --min-viability --stale; do
-		run --separate-stderr crm client list $o -1
-		assert_failure 64
+		crm_fails 64 client list $o -1
+		stderr_usage "crm: client list: option '$o' takes a whole number from 0, not '-1'"
 	done
-	run --separate-stderr crm client list --operator 0
-	assert_failure 64
-	stderr_has "option '--operator' takes a whole number from 1, not '0'"
+	crm_fails 64 client list --operator 0
+	stderr_usage "crm: client list: option '--operator' takes a whole number from 1, not '0'"
 }
 
 @test "list rejects an unknown channel (65) and status (64)" {
-	run --separate-stderr crm client list --channel pigeon
-	assert_failure 65
+	crm_fails 65 client list --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel"
-	run --separate-stderr crm client list --status bogus
-	assert_failure 64
-	stderr_has "option '--status': 'bogus' is not one of its values"
+	crm_fails 64 client list --status bogus
+	stderr_usage "crm: client list: option '--status': 'bogus' is not one of its values"
 }
 
 @test "list --stale longer than time itself matches nothing" {
-	crm -q client add --name A
+	crm -q client add --name A >/dev/null
 	run --separate-stderr crm client list --stale 9223372036854775807
 	assert_failure 1
+	assert_output "$tsv_header"
 	assert_equal "$stderr" ''
 }
 
 @test "list --sort stage follows the pipeline; --sort name ignores case" {
-	crm -q client add --name bea --stage won
-	crm -q client add --name Al --stage replied
-	crm -q client add --name carl --stage new
-	crm -q client add --name Dee --stage meeting
-	run crm client list --sort stage --format ids
+	crm -q client add --name bea --stage won >/dev/null
+	crm -q client add --name Al --stage replied >/dev/null
+	crm -q client add --name carl --stage new >/dev/null
+	crm -q client add --name Dee --stage meeting >/dev/null
+	crm_ok client list --sort stage --format ids
 	assert_output $'3\n2\n4\n1'
-	run crm client list --sort -stage --format ids
+	crm_ok client list --sort -stage --format ids
 	assert_output $'1\n4\n2\n3'
-	run crm client list --sort name --format ids
+	crm_ok client list --sort name --format ids
 	assert_output $'2\n1\n3\n4'
 }
 
 @test "list prints every machine format" {
 	setup_list
-	run crm client list --format tsv --stage meeting
-	assert_line --index 0 --regexp $'^id\toperator_id\tname\temail\tphone\tstage'
-	run crm client list --format csv --stage meeting
+	crm_ok client list --format tsv --stage meeting
+	assert_line --index 0 "$tsv_header"
+	assert_line --index 1 --regexp $'^4\t2\tDan\tdan@z.test\t\tmeeting\t'
+	assert_equal "${#lines[@]}" 2
+	crm_ok client list --format csv --stage meeting
 	assert_line --index 0 --regexp '^id,operator_id,name,email,phone,stage'
 	assert_line --index 1 --partial '4,2,Dan,dan@z.test,,meeting'
-	run crm client list --format json --stage meeting
+	crm_ok client list --format json --stage meeting
 	assert_output --regexp '^\[.*\]$'
-	echo "$output" | jq -e '.[0].name == "Dan" and .[0].tags == [] and .[0].custom == {}'
-	run crm --format=jsonl client list --stage contacted
+	echo "$output" | jq -e 'length == 1 and .[0].name == "Dan" and .[0].tags == [] and .[0].custom == {}'
+	crm_ok --format=jsonl client list --stage contacted
 	assert_equal "$(echo "$output" | jq -s length)" 2
-	run crm client list --format table --stage meeting
+	crm_ok client list --format table --stage meeting
 	assert_line --index 0 --regexp '^ID +NAME +STAGE'
+	assert_line --index 1 --regexp '^4 +Dan +meeting +dan@z.test$'
 }
 
 @test "list uses the stage index" {
-	crm init 2>/dev/null
-	run sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at, c.id LIMIT 50"
+	crm -q init
+	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at, c.id LIMIT 50"
+	assert_success
+	assert_equal "$stderr" ''
 	assert_output --partial 'INDEX clients_stage (stage=?)'
 	refute_output --partial 'TEMP B-TREE'
 }
 
 @test "show by id or email prints every field, listings and communications" {
 	add_client --name Ana --email ana@x.test --tag hot
-	run --separate-stderr crm client show ANA@x.test --format table
-	assert_success
+	crm_ok client show ANA@x.test --format table
 	assert_line --regexp '^name +Ana$'
 	assert_line --regexp '^tags +hot$'
 	assert_line 'listings:'
 	assert_line --partial 'communications'
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.name == "Ana" and .listings == [] and .communications == []'
-	run crm client show 1 --format csv
+	crm_ok client show 1 --format csv
+	assert_line --index 0 --partial 'id,operator_id,name,email,'
 	assert_line --index 1 --partial '1,1,Ana,ana@x.test'
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "show of a missing client exits 1" {
-	run --separate-stderr crm client show 42
-	assert_failure 1
+	crm_fails 1 client show 42
 	assert_equal "$stderr" "crm: client '42': not found"
-	run --separate-stderr crm client show nobody@x.test
-	assert_failure 1
-	run --separate-stderr crm client show 'not an id'
-	assert_failure 65
-	run --separate-stderr crm client show
-	assert_failure 64
-	run --separate-stderr crm client show 1 2
-	assert_failure 64
+	crm_fails 1 client show nobody@x.test
+	assert_equal "$stderr" "crm: client 'nobody@x.test': not found"
+	crm_fails 65 client show 'not an id'
+	assert_equal "$stderr" "crm: client 'not an id': not an id or an email"
+	crm_fails 64 client show
+	stderr_usage 'crm: client show: a client (id or email) is required'
+	crm_fails 64 client show 1 2
+	stderr_usage 'crm: client show: one client, not 2'
 }
 
 @test "stage moves a client and records old, new, time and actor" {
 	add_client --name Ana
-	CRM_NOW=2026-11-25T10:00:00Z run --separate-stderr crm client stage 1 contacted --reason 'first mail'
-	assert_success
-	CRM_NOW=2026-11-25T11:00:00Z run --separate-stderr crm --actor maria client stage 1 meeting
-	assert_success
-	run crm client history 1 --format tsv
+	CRM_NOW=2026-11-25T10:00:00Z crm_says "1 of 1 client moved to 'contacted'" client stage 1 contacted --reason 'first mail'
+	CRM_NOW=2026-11-25T11:00:00Z crm_says "1 of 1 client moved to 'meeting'" --actor maria client stage 1 meeting
+	crm_ok client history 1 --format tsv
+	assert_equal "${#lines[@]}" 4
 	assert_line --index 2 $'2026-11-25T10:00:00Z\ttester\tstage\tstage\tnew\tcontacted\tfirst mail'
 	assert_line --index 3 $'2026-11-25T11:00:00Z\tmaria\tstage\tstage\tcontacted\tmeeting\t'
 }
 
 @test "stage to the same stage changes nothing" {
 	add_client --name Ana
-	run --separate-stderr crm client stage 1 new
-	assert_success
-	assert_equal "$stderr" "0 of 1 client moved to 'new'"
-	run crm client history 1 --format ids
-	run crm client history 1 --format tsv
+	crm_says "0 of 1 client moved to 'new'" client stage 1 new
+	crm_fails 64 client history 1 --format ids
+	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
+	crm_ok client history 1 --format tsv
 	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --partial $'\tcreate\t'
 }
 
 @test "stage lost --reason keeps the reason" {
 	add_client --name Ana
-	crm -q client stage 1 lost --reason 'sold elsewhere'
-	run crm client show 1 --format json
+	crm_ok -q client stage 1 lost --reason 'sold elsewhere'
+	assert_output ''
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.lost_reason == "sold elsewhere" and .stage == "lost"'
 }
 
 @test "stage checks the stage against the pipeline (65)" {
 	add_client --name Ana
-	run --separate-stderr crm client stage 1 limbo
-	assert_failure 65
+	crm_fails 65 client stage 1 limbo
 	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline"
 }
 
@@ -312,122 +313,122 @@ pipeline:
   on_reply: talking
 Y
 	add_client --name Ana
-	run crm client list --format tsv
+	crm_ok client list --format tsv
 	assert_line --index 1 --partial $'\tlead\t'
-	run --separate-stderr crm client stage 1 talking
-	assert_success
-	run --separate-stderr crm client stage 1 meeting
-	assert_failure 65
+	crm_says "1 of 1 client moved to 'talking'" client stage 1 talking
+	crm_fails 65 client stage 1 meeting
+	assert_equal "$stderr" "crm: stage 'meeting': not in the pipeline"
 }
 
 @test "stage reads ids from stdin, all or nothing" {
 	add_client --name A
 	add_client --name B
 	add_client --name C --email c@x.test
-	printf '1\n\n c@x.test \n' | crm -q client stage - contacted
-	run crm client list --stage contacted --format ids
+	crm_says "2 of 2 clients moved to 'contacted'" client stage - contacted < <(printf '1\n\n c@x.test \n')
+	crm_ok client list --stage contacted --format ids
 	assert_output $'1\n3'
-	run --separate-stderr sh -c 'printf "2\n99\n" | crm client stage - won'
-	assert_failure 1
+	crm_fails 1 client stage - won < <(printf '2\n99\n')
 	assert_equal "$stderr" "crm: stdin:2: client '99': not found"
-	run crm client list --stage won --format ids
-	assert_failure 1
+	crm_fails 1 client list --stage won --format ids
+	assert_equal "$stderr" ''
 }
 
 @test "stage needs clients and a stage" {
-	run --separate-stderr crm client stage won
-	assert_failure 64
+	crm_fails 64 client stage won
+	stderr_usage 'crm: client stage: clients and a stage are required'
+	crm_fails 64 client stage
+	stderr_usage 'crm: client stage: clients and a stage are required'
 }
 
 @test "edit changes fields and custom fields, each into the history" {
 	add_client --name Ana --email ana@x.test --set rooms=2 --tag a
-	run --separate-stderr crm client edit 1 --name 'Ana M' --phone 600 111 222 --set rooms=3 --set pool=yes --unset nothing --tag b --untag a
-	assert_failure 64
-	run --separate-stderr crm client edit 1 --name 'Ana M' --phone '600 111 222' --set rooms=3 --set pool=yes --tag b --untag a
-	assert_success
-	assert_equal "$stderr" 'client 1: 6 changes'
-	run crm client history 1 --format tsv
+	crm_fails 64 client edit 1 --name 'Ana M' --phone 600 111 222 --set rooms=3 --set pool=yes --unset nothing --tag b --untag a
+	stderr_usage 'crm: client edit: one client, not 3'
+	crm_says 'client 1: 6 changes' client edit 1 --name 'Ana M' --phone '600 111 222' --set rooms=3 --set pool=yes --tag b --untag a
+	crm_ok client history 1 --format tsv
+	assert_equal "${#lines[@]}" 8
 	assert_line --partial $'edit\tname\tAna\tAna M'
 	assert_line --partial $'edit\tphone\t\t600 111 222'
 	assert_line --partial $'edit\tcustom.rooms\t2\t3'
 	assert_line --partial $'edit\tcustom.pool\t\tyes'
 	assert_line --partial $'tag\ttags\t\tb'
 	assert_line --partial $'untag\ttags\ta\t'
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {"rooms":"3","pool":"yes"} and .tags == ["b"]'
-	run --separate-stderr crm client edit 1 --unset pool --note ''
-	assert_success
-	run crm client show 1 --format json
-	echo "$output" | jq -e '.custom == {"rooms":"3"}'
+	crm_says 'client 1: 1 change' client edit 1 --unset pool --note ''
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.custom == {"rooms":"3"} and .notes == null'
 }
 
 @test "edit with no change records nothing" {
 	add_client --name Ana
-	run --separate-stderr crm client edit 1 --name Ana
-	assert_equal "$stderr" 'client 1: 0 changes'
+	crm_says 'client 1: 0 changes' client edit 1 --name Ana
+	crm_ok client history 1 --format tsv
+	assert_equal "${#lines[@]}" 2
 }
 
 @test "a tag already there, or already gone, is no change and no error" {
 	add_client --name Ana --email ana@x.test --tag a --tag a
-	run --separate-stderr crm client edit 1 --name 'Ana M' --tag a
-	assert_success
-	assert_equal "$stderr" 'client 1: 1 change'
-	run --separate-stderr crm client edit 1 --untag nosuch
-	assert_success
-	assert_equal "$stderr" 'client 1: 0 changes'
-	run --separate-stderr crm client edit 1 --untag a --tag a
-	assert_failure 65
+	crm_says 'client 1: 1 change' client edit 1 --name 'Ana M' --tag a
+	crm_says 'client 1: 0 changes' client edit 1 --untag nosuch
+	crm_fails 65 client edit 1 --untag a --tag a
 	assert_equal "$stderr" "crm: tag 'a': both added and removed"
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.name == "Ana M" and .tags == ["a"]'
 }
 
 @test "edit to another owner's email exits 65; a missing client exits 1" {
 	add_client --name Ana --email ana@x.test
 	add_client --name Bo --email bo@x.test
-	run --separate-stderr crm client edit 2 --email ANA@x.test
-	assert_failure 65
+	crm_fails 65 client edit 2 --email ANA@x.test
 	assert_equal "$stderr" "crm: client 'ANA@x.test': already exists as 1"
 	add_client --name Cy --phone '+1 555 1234567'
-	run --separate-stderr crm client edit 1 --email ana@x.test --phone '+1 (555) 123-4567'
-	assert_failure 65
+	crm_fails 65 client edit 1 --email ana@x.test --phone '+1 (555) 123-4567'
 	assert_equal "$stderr" "crm: client '+1 (555) 123-4567': already exists as 3"
-	run --separate-stderr crm client add --name Dee --email dee@x.test --phone '+15551234567'
-	assert_failure 65
+	crm_fails 65 client add --name Dee --email dee@x.test --phone '+15551234567'
 	assert_equal "$stderr" "crm: client '+15551234567': already exists as 3"
-	run --separate-stderr crm client edit 9 --name X
-	assert_failure 1
-	run --separate-stderr crm client edit 1 --name ''
-	assert_failure 65
-	run --separate-stderr crm client edit
-	assert_failure 64
+	crm_fails 1 client edit 9 --name X
+	assert_equal "$stderr" "crm: client '9': not found"
+	crm_fails 65 client edit 1 --name ''
+	assert_equal "$stderr" 'crm: name: cannot be empty'
+	crm_fails 64 client edit
+	stderr_usage 'crm: client edit: a client (id or email) is required'
 }
 
 @test "history prints the audit trail oldest first" {
 	add_client --name Ana
 	crm -q client stage 1 contacted
-	run --separate-stderr crm client history 1 --format tsv
-	assert_success
+	crm_ok client history 1 --format tsv
+	assert_equal "${#lines[@]}" 3
 	assert_line --index 0 $'at\tactor\taction\tfield\told_value\tnew_value\treason'
 	assert_line --index 1 --partial $'create'
 	assert_line --index 2 --partial $'stage\tstage\tnew\tcontacted'
-	run --separate-stderr crm client history 5
-	assert_failure 1
-	run --separate-stderr crm client history 1 --format ids
-	assert_failure 64
+	crm_fails 1 client history 5
+	assert_equal "$stderr" "crm: client '5': not found"
+	crm_fails 64 client history 1 --format ids
 	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
 }
 
 @test "edit --next-action 7d is a week ahead; status forgotten is not for edit" {
 	export CRM_NOW=2026-11-25T12:00:00Z
 	add_client --name Ana
-	crm -q client edit 1 --next-action 7d
-	run crm client show 1 --format json
+	crm_says 'client 1: 1 change' client edit 1 --next-action 7d
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.next_action_at == "2026-12-02T12:00:00Z"'
-	run --separate-stderr crm client edit 1 --status forgotten
-	assert_failure 65
+	crm_fails 65 client edit 1 --status forgotten
 	assert_equal "$stderr" "crm: status 'forgotten': not one of active, archived"
-	run --separate-stderr crm client edit 1 --status archived
+	crm_says 'client 1: 1 change' client edit 1 --status archived
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.status == "archived"'
+}
+
+# run `crm client stage ARGS` on a terminal that reads ANSWER: what the
+# terminal shows is $output, ending with crm's exit code (rc=N); crm's
+# stdout and stderr are kept apart in the files out and err
+stage_on_tty() {
+	local answer=$1
+	shift
+	run bash -c "printf '$answer' | script -qec 'crm client stage $* > out 2> err; echo rc=\$?' /dev/null"
 	assert_success
 }
 
@@ -435,59 +436,62 @@ Y
 	command -v script >/dev/null || skip "script(1) is needed for a terminal"
 	for i in 1 2 3; do crm -q client add --name "c$i" >/dev/null; done
 	printf 'bulk:\n  confirm: 2\n' > crm.yaml
-	run bash -c "printf 'n\n' | script -qec 'crm client stage 1 2 3 contacted; echo rc=\$?' /dev/null"
+	stage_on_tty 'n\n' 1 2 3 contacted
 	assert_output --partial 'change 3 clients? [y/N]'
-	assert_output --partial 'crm: client stage: not confirmed; nothing changed'
 	assert_output --partial 'rc=1'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" 'crm: client stage: not confirmed; nothing changed'
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'new'")" 3
-	run bash -c "printf 'y\n' | script -qec 'crm client stage 1 2 3 contacted; echo rc=\$?' /dev/null"
+	stage_on_tty 'y\n' 1 2 3 contacted
 	assert_output --partial 'change 3 clients? [y/N]'
 	assert_output --partial 'rc=0'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" "3 of 3 clients moved to 'contacted'"
 	# only what would move counts: clients already there, and an id twice
-	run bash -c "script -qec 'crm client stage 1 2 2 3 contacted; echo rc=\$?' /dev/null < /dev/null"
-	refute_output --partial '[y/N]'
-	assert_output --partial 'rc=0'
-	run bash -c "script -qec 'crm client stage 1 1 1 2 new; echo rc=\$?' /dev/null < /dev/null"
-	refute_output --partial '[y/N]'
-	assert_output --partial 'rc=0'
-	run bash -c "script -qec 'crm client stage --yes 1 2 3 meeting; echo rc=\$?' /dev/null < /dev/null"
-	refute_output --partial '[y/N]'
-	assert_output --partial 'rc=0'
+	stage_on_tty '' 1 2 2 3 contacted
+	assert_output $'rc=0\r'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" "0 of 4 clients moved to 'contacted'"
+	stage_on_tty '' 1 1 1 2 new
+	assert_output $'rc=0\r'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" "2 of 4 clients moved to 'new'"
+	stage_on_tty '' --yes 1 2 3 meeting
+	assert_output $'rc=0\r'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" "3 of 3 clients moved to 'meeting'"
 	# no terminal at all: nobody to ask
 	run --separate-stderr setsid -w crm client stage 1 2 3 won < /dev/null
 	assert_success
+	assert_output ''
+	assert_equal "$stderr" "3 of 3 clients moved to 'won'"
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 3
 }
 
 @test "list --sort with an empty field, help with too many words: usage errors" {
-	run --separate-stderr crm client list --sort=
-	assert_failure 64
-	stderr_has "cannot sort by ''"
-	run --separate-stderr crm help client add extra
-	assert_failure 64
+	crm_fails 64 client list --sort=
+	assert_equal "$stderr" "crm: client list: cannot sort by '' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending)"
+	crm_fails 64 help client add extra
 	assert_equal "$stderr" "crm: help: a command and a subcommand at most"
-	run --separate-stderr crm client list --operator abc
-	assert_failure 64
-	stderr_has "option '--operator' takes a whole number, not 'abc'"
+	crm_fails 64 client list --operator abc
+	stderr_usage "crm: client list: option '--operator' takes a whole number, not 'abc'"
 }
 
 @test "a custom field key of any length is set and removed whole" {
 	key=$(printf 'k%.0s' {1..400})
 	add_client --name A --set "$key=1"
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e --arg k "$key" '.custom[$k] == "1"'
-	crm -q client edit 1 --unset "$key"
-	run crm client show 1 --format json
+	crm_says 'client 1: 1 change' client edit 1 --unset "$key"
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {}'
 }
 
 @test "an owner's email with a trailing no-break space or other white space is the same owner" {
 	add_client --name A --email a@b.com
-	run --separate-stderr crm client add --name B --email $'a@b.com\xc2\xa0'
-	assert_failure 65
+	crm_fails 65 client add --name B --email $'a@b.com\xc2\xa0'
 	assert_equal "$stderr" "crm: client 'a@b.com': already exists as 1"
-	run --separate-stderr crm client add --name B --email $'\xe2\x80\x83A@B.COM\t'
-	assert_failure 65
+	crm_fails 65 client add --name B --email $'\xe2\x80\x83A@B.COM\t'
 	assert_equal "$stderr" "crm: client 'A@B.COM': already exists as 1"
 	# what is stored is trimmed too
 	add_client --name C --email $' c@b.com\xc2\xa0'
@@ -495,15 +499,12 @@ Y
 }
 
 @test "a control, format or space character inside an email or phone is bad data (65)" {
-	run --separate-stderr crm client add --name A --email $'c\u200b1@ex.com'
-	assert_failure 65
+	crm_fails 65 client add --name A --email $'c\u200b1@ex.com'
 	assert_equal "$stderr" $'crm: email \'c\u200b1@ex.com\': U+200B is not allowed in an email address (a control, format or space character)'
-	run --separate-stderr crm client add --name A --phone $'600\u2060111222'
-	assert_failure 65
+	crm_fails 65 client add --name A --phone $'600\u2060111222'
 	assert_equal "$stderr" $'crm: phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
-	run --separate-stderr crm client add --name A --phone $'600\xc2\xa0111 222'
-	assert_failure 65
-	stderr_has 'U+00A0 is not allowed in a phone number'
+	crm_fails 65 client add --name A --phone $'600\xc2\xa0111 222'
+	assert_equal "$stderr" $'crm: phone \'600\xc2\xa0111 222\': U+00A0 is not allowed in a phone number (a control, format or space character)'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
 	# plain spaces in a phone are how people write them
 	add_client --name A --phone '+34 600 111 222'
@@ -511,34 +512,29 @@ Y
 
 @test "the same email in NFD, NFC or another case of an accented letter is one owner" {
 	add_client --name A --email $'Jose\xcc\x81@x.test'
-	run --separate-stderr crm client add --name B --email $'JOS\xc3\x89@X.test'
-	assert_failure 65
+	crm_fails 65 client add --name B --email $'JOS\xc3\x89@X.test'
 	assert_equal "$stderr" $'crm: client \'JOS\xc3\x89@X.test\': already exists as 1'
-	run --separate-stderr crm client show $'jos\xc3\xa9@x.test' --format json
-	assert_success
-	echo "$output" | jq -e '.id == 1'
+	crm_ok client show $'jos\xc3\xa9@x.test' --format json
+	echo "$output" | jq -e $'.id == 1 and .email == "Jos\xc3\xa9@x.test"'
 }
 
 @test "names, notes, tags and custom fields are stored in NFC" {
 	add_client --name $'Nu\xcc\x81n\xcc\x83ez' --note $'Ma\xcc\x81laga' --tag $'vie\xcc\x81w' --set $'pi\xcc\x81so=3\xcc\x81'
 	run sqlite3 "$CRM_DB" "SELECT name, notes, custom FROM clients; SELECT tag FROM client_tags"
+	assert_success
 	assert_output $'N\xc3\xba\xc3\xb1ez|M\xc3\xa1laga|{"p\xc3\xadso":"3\xcc\x81"}\nvi\xc3\xa9w'
 }
 
 @test "invalid UTF-8 in an argument is bad data (65), and nothing is stored" {
 	for bad in $'\xff\xfe' $'\xc0\xaf' $'\xed\xa0\x80'; do
-		run --separate-stderr crm client add --name "x${bad}"
-		assert_failure 65
+		crm_fails 65 client add --name "x${bad}"
 		assert_equal "$stderr" 'crm: name: not valid UTF-8 (byte 2)'
 	done
-	run --separate-stderr crm client add --name A --note $'\xff'
-	assert_failure 65
+	crm_fails 65 client add --name A --note $'\xff'
 	assert_equal "$stderr" 'crm: notes: not valid UTF-8 (byte 1)'
-	run --separate-stderr crm client add --name A --tag $'t\xff'
-	assert_failure 65
+	crm_fails 65 client add --name A --tag $'t\xff'
 	assert_equal "$stderr" 'crm: tag: not valid UTF-8 (byte 2)'
-	run --separate-stderr crm client add --name A --email $'a\xff@x.test'
-	assert_failure 65
+	crm_fails 65 client add --name A --email $'a\xff@x.test'
 	assert_equal "$stderr" 'crm: email: not valid UTF-8 (byte 2)'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
 }
@@ -547,8 +543,7 @@ Y
 	add_client --name A --email $'\xc3\x81NA@x.test'
 	# as a version 1 database keyed it
 	sqlite3 "$CRM_DB" $'UPDATE clients SET email_norm = \'\xc3\x81na@x.test\'; PRAGMA user_version = 1'
-	run --separate-stderr crm client add --name B --email $'\xc3\xa1na@x.test'
-	assert_failure 65
+	crm_fails 65 client add --name B --email $'\xc3\xa1na@x.test'
 	assert_equal "$stderr" $'crm: client \'\xc3\xa1na@x.test\': already exists as 1'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n2'
 }
@@ -556,30 +551,31 @@ Y
 @test "stage -: a NUL byte in a line of ids is bad data (65) and nothing moves" {
 	add_client --name A
 	add_client --name B
-	run --separate-stderr crm client stage - won < <(printf '1\n2\0junk\n')
-	assert_failure 65
-	assert_output ''
+	crm_fails 65 client stage - won < <(printf '1\n2\0junk\n')
 	assert_equal "$stderr" 'crm: stdin:2: a NUL byte in the line'
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 0
 }
 
 @test "a client's creation is one history row, its tags and custom fields included; later changes are rows of their own" {
 	add_client --name Ana --tag a --tag b --set k=v --set j=w
-	run --separate-stderr crm client history 1 --format tsv
-	assert_success
+	crm_ok client history 1 --format tsv
 	assert_equal "${#lines[@]}" 2
 	assert_line --index 1 --regexp $'^[^\t]+\ttester\tcreate\t\t\tAna\tmanual$'
-	assert_equal "$(crm client show 1 --format json | jq -c '[.tags, .custom]')" '[["a","b"],{"k":"v","j":"w"}]'
-	crm -q client edit 1 --tag c --set k=x
-	run --separate-stderr crm client history 1 --format tsv
+	crm_ok client show 1 --format json
+	assert_equal "$(jq -c '[.tags, .custom]' <<< "$output")" '[["a","b"],{"k":"v","j":"w"}]'
+	crm_says 'client 1: 2 changes' client edit 1 --tag c --set k=x
+	crm_ok client history 1 --format tsv
 	assert_equal "${#lines[@]}" 4
 	assert_line --index 2 --partial $'tag\ttags\t\tc'
 	assert_line --index 3 --partial $'edit\tcustom.k\tv\tx'
 	# an import makes the same single row
-	run --separate-stderr crm client import - <<< $'name,email,tags,custom\nBo,bo@x.test,"x,y","{""m2"":80}"'
-	assert_success
-	assert_equal "$(crm client history 2 --format tsv | cut -f3 | tail -n +2)" create
-	assert_equal "$(crm client show 2 --format json | jq -c '[.tags, .custom]')" '[["x","y"],{"m2":80}]'
+	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		client import - <<< $'name,email,tags,custom\nBo,bo@x.test,"x,y","{""m2"":80}"'
+	crm_ok client history 2 --format tsv
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --regexp $'^[^\t]+\ttester\tcreate\t\t\tBo\timport$'
+	crm_ok client show 2 --format json
+	assert_equal "$(jq -c '[.tags, .custom]' <<< "$output")" '[["x","y"],{"m2":80}]'
 }
 
 @test "list --ai, --since and --until filter on the AI mode and when the client was added" {

@@ -13,75 +13,69 @@ setup() {
 comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 
 @test "log one event from arguments" {
-	run --separate-stderr crm comm log 1 --channel email --subject Hello --body 'Saw your flat' --external-id e1
-	assert_success
-	assert_output ''
-	assert_equal "$stderr" 'comm log: 1 logged, 0 duplicates, 0 rejected'
-	run crm comm list 1 --format jsonl
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' \
+		comm log 1 --channel email --subject Hello --body 'Saw your flat' --external-id e1
+	crm_ok comm list 1 --format jsonl
+	assert_equal "${#lines[@]}" 1
 	assert_output --partial '"kind":"email","status":"sent","subject":"Hello","body":"Saw your flat","source":"manual","external_id":"e1"'
 }
 
 @test "log by email; -q is silent" {
-	run --separate-stderr crm -q comm log ANA@x.test --channel fb
-	assert_success
-	assert_equal "$stderr" ''
-	run crm comm list --format tsv
+	crm_silent -q comm log ANA@x.test --channel fb
+	crm_ok comm list --format tsv
+	assert_equal "${#lines[@]}" 2
 	assert_line --index 1 --partial $'\t1\t2026-11-25T12:00:00Z\tfb\tout\tfb_message\tsent'
 }
 
 @test "log errors: missing channel (64), unknown client (1), bad channel, time, kind, status (65)" {
-	run --separate-stderr crm comm log 1
-	assert_failure 64
-	run --separate-stderr crm comm log
-	assert_failure 64
-	run --separate-stderr crm comm log 9 --channel email
-	assert_failure 1
-	run --separate-stderr crm comm log 1 --channel pigeon
-	assert_failure 65
+	crm_fails 64 comm log 1
+	stderr_usage 'crm: comm log: --channel is required'
+	crm_fails 64 comm log
+	stderr_usage "crm: comm log: a client or '-' is required"
+	crm_fails 1 comm log 9 --channel email
+	assert_equal "$stderr" "crm: client '9': not found"
+	crm_fails 65 comm log 1 --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel"
-	run --separate-stderr crm comm log 1 --channel email --at yesterday-ish
-	assert_failure 65
-	run --separate-stderr crm comm log 1 --channel email --kind telegram
-	assert_failure 65
-	run --separate-stderr crm comm log 1 --channel email --status lost
-	assert_failure 65
-	run --separate-stderr crm comm log 1 --channel email --direction sideways
-	assert_failure 64
+	crm_fails 65 comm log 1 --channel email --at yesterday-ish
+	assert_equal "$stderr" "crm: at 'yesterday-ish': not a date or time"
+	crm_fails 65 comm log 1 --channel email --kind telegram
+	assert_equal "$stderr" "crm: kind 'telegram': not a known kind"
+	crm_fails 65 comm log 1 --channel email --status lost
+	assert_equal "$stderr" "crm: status 'lost': not a known status"
+	crm_fails 64 comm log 1 --channel email --direction sideways
+	stderr_usage "crm: comm log: option '--direction': 'sideways' is not one of its values"
 	assert_equal "$(comms)" 0
 }
 
 @test "the same external_id twice is stored once" {
-	crm -q comm log 1 --channel email --external-id x1
-	run --separate-stderr crm comm log 1 --channel email --external-id x1
-	assert_success
-	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' comm log 1 --channel email --external-id x1
+	crm_says 'comm log: 0 logged, 1 duplicate, 0 rejected' comm log 1 --channel email --external-id x1
 	assert_equal "$(comms)" 1
 	# re-sent after the client's email changed, by the old email
 	crm -q comm log ana@x.test --channel email --external-id x2
 	crm -q client edit 1 --email ana2@x.test
-	run --separate-stderr crm comm log ana@x.test --channel email --external-id x2
-	assert_success
-	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
-	run --separate-stderr crm comm log ana@x.test --channel email --external-id x3
-	assert_failure 1
+	crm_says 'comm log: 0 logged, 1 duplicate, 0 rejected' comm log ana@x.test --channel email --external-id x2
+	crm_fails 1 comm log ana@x.test --channel email --external-id x3
+	assert_equal "$stderr" "crm: client 'ana@x.test': not found"
+	assert_equal "$(comms)" 2
 }
 
 @test "an outbound event moves a new client to contacted, with history" {
-	crm -q comm log 1 --channel email --at 2026-11-20T10:00:00+01:00
-	run crm client show 1 --format json
+	crm_silent -q comm log 1 --channel email --at 2026-11-20T10:00:00+01:00
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at == "2026-11-20T09:00:00Z"'
-	run crm client history 1 --format tsv
+	crm_ok client history 1 --format tsv
 	assert_line --partial $'stage\tstage\tnew\tcontacted\tfirst contact'
 }
 
 @test "an inbound reply moves new/contacted to replied, not later stages" {
-	crm -q comm log 1 --channel email
-	crm -q comm log 1 --channel email --direction in
-	crm -q comm log 2 --channel email --direction in
-	run crm client list --format tsv --sort id
+	crm_silent -q comm log 1 --channel email
+	crm_silent -q comm log 1 --channel email --direction in
+	crm_silent -q comm log 2 --channel email --direction in
+	crm_ok client list --format tsv --sort id
 	assert_line --index 1 --partial $'\treplied\t'
 	assert_line --index 2 --partial $'\tmeeting\t'
-	run crm client history 1 --format tsv
+	crm_ok client history 1 --format tsv
 	assert_line --partial $'contacted\treplied\treply received'
 }
 
@@ -92,8 +86,8 @@ pipeline:
   terminal: [won, lost]
   on_reply: talking
 Y
-	crm -q comm log 1 --channel email --direction in
-	run crm client show 1 --format json
+	crm_silent -q comm log 1 --channel email --direction in
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.stage == "talking"'
 }
 
@@ -107,23 +101,23 @@ automation:
   stages: [new]
 Y
 	crm -q client stage 1 parked
-	crm -q comm log 1 --channel email --direction in
-	crm -q comm log 1 --channel email
-	run crm client show 1 --format json
+	crm_silent -q comm log 1 --channel email --direction in
+	crm_silent -q comm log 1 --channel email
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.stage == "parked"'
 }
 
 @test "last contact times only move forward" {
-	crm -q comm log 1 --channel email --at 2026-11-20T10:00:00Z
-	crm -q comm log 1 --channel email --at 2026-11-10T10:00:00Z
-	crm -q comm log 1 --channel email --direction in --at 2026-11-21T10:00:00Z
-	crm -q comm log 1 --channel email --direction in --at 2026-11-01T10:00:00Z
-	run crm client show 1 --format json
+	crm_silent -q comm log 1 --channel email --at 2026-11-20T10:00:00Z
+	crm_silent -q comm log 1 --channel email --at 2026-11-10T10:00:00Z
+	crm_silent -q comm log 1 --channel email --direction in --at 2026-11-21T10:00:00Z
+	crm_silent -q comm log 1 --channel email --direction in --at 2026-11-01T10:00:00Z
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.last_contacted_at == "2026-11-20T10:00:00Z" and .last_interaction_at == "2026-11-21T10:00:00Z"'
 }
 
 @test "stdin: JSONL events, found by each identifying field" {
-	crm lead import - <<'L' 2>/dev/null
+	crm -q lead import - <<'L'
 {"external_id":"L1","contact_name":"Cara","contact_email":"cara@x.test","source_url":"https://l.test/1","listing_hash":"h1"}
 L
 	run --separate-stderr crm comm log - <<'E'
@@ -135,50 +129,57 @@ L
 {"listing_hash":"h1","channel":"email","kind":"marked_contacted","external_id":"f"}
 E
 	assert_success
+	assert_output ''
 	assert_equal "$stderr" 'comm log: 6 logged, 0 duplicates, 0 rejected'
 	run sqlite3 "$CRM_DB" 'SELECT client_id, kind, source FROM communications ORDER BY id'
+	assert_success
 	assert_output $'1|email|bot\n2|email|bot\n1|fb_message|bot\n3|form|bot\n3|email|bot\n3|marked_contacted|bot'
 }
 
 @test "stdin: identifying fields are tried in turn until one matches" {
-	echo '{"email":"new@x.test","phone":"600 111 222","channel":"sms","external_id":"t1"}' | crm -q comm log -
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' \
+		comm log - <<< '{"email":"new@x.test","phone":"600 111 222","channel":"sms","external_id":"t1"}'
 	run sqlite3 "$CRM_DB" 'SELECT client_id FROM communications'
+	assert_success
 	assert_output 1
-	echo '{"client_id":7,"email":"ana@x.test","channel":"sms"}' | crm comm log - 2>err || true
-	assert_equal "$(cat err)" 'crm: stdin:1: client 7: not found'
+	# a client_id that names no client is an error, not a cue to try the email
+	crm_fails 65 comm log - <<< '{"client_id":7,"email":"ana@x.test","channel":"sms"}'
+	assert_equal "$stderr" 'crm: stdin:1: client 7: not found'
+	assert_equal "$(comms)" 1
 }
 
 @test "stdin: an event for a lead promotes it at first contact" {
-	crm lead import - <<'L' 2>/dev/null
+	crm -q lead import - <<'L'
 {"external_id":"L7","contact_name":"Dora","contact_email":"dora@x.test","contact_phone":"611 000 111","source_type":"owner","source_url":"https://l.test/7","listing_ref":"R7","listing_hash":"h7","viability":66}
 L
-	echo '{"lead_id":"L7","channel":"email","kind":"email_sent","external_id":"p1","at":"2026-11-24T09:00:00Z"}' | crm -q comm log -
-	run crm client show dora@x.test --format json
+	crm_silent -q comm log - <<< '{"lead_id":"L7","channel":"email","kind":"email_sent","external_id":"p1","at":"2026-11-24T09:00:00Z"}'
+	crm_ok client show dora@x.test --format json
 	echo "$output" | jq -e '.stage == "contacted" and .viability == 66 and .source_type == "owner" and .last_contacted_at == "2026-11-24T09:00:00Z"'
 	echo "$output" | jq -e '.listings | length == 1 and .[0].listing_hash == "h7" and .[0].listing_ref == "R7"'
 	echo "$output" | jq -e '.communications | length == 1'
-	run crm lead show L7 --format json
+	crm_ok lead show L7 --format json
 	echo "$output" | jq -e '.status == "contacted" and .client_id == 3'
 }
 
 @test "stdin: an event for a lead that is a client already keeps the lead's status" {
-	crm lead import - <<'L' 2>/dev/null
+	crm -q lead import - <<'L'
 {"external_id":"L9","contact_email":"eve@x.test"}
 L
 	crm -q lead promote L9
 	crm -q lead status L9 rejected
-	echo '{"lead_id":"L9","channel":"email","external_id":"k1"}' | crm -q comm log -
-	run crm lead show L9 --format json
+	crm_silent -q comm log - <<< '{"lead_id":"L9","channel":"email","external_id":"k1"}'
+	crm_ok lead show L9 --format json
 	echo "$output" | jq -e '.status == "rejected" and .client_id == 3'
 	assert_equal "$(comms)" 1
 }
 
 @test "stdin: a lead whose owner is a client links to that client" {
-	crm lead import - <<'L' 2>/dev/null
+	crm -q lead import - <<'L'
 {"external_id":"L8","contact_name":"Ana again","contact_email":"ana@X.test","listing_hash":"h8"}
 L
-	echo '{"listing_hash":"h8","channel":"email","external_id":"q1"}' | crm -q comm log -
+	crm_silent -q comm log - <<< '{"listing_hash":"h8","channel":"email","external_id":"q1"}'
 	run sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT client_id, listing_hash FROM client_listings'
+	assert_success
 	assert_output $'2\n1|h8'
 }
 
@@ -188,6 +189,7 @@ L
 {"email":"nobody@x.test","channel":"email"}
 E
 	assert_failure 65
+	assert_output ''
 	assert_equal "$stderr" 'crm: stdin:2: no client or lead matches the event'
 	assert_equal "$(comms)" 0
 }
@@ -199,7 +201,8 @@ E
 {"client_id":1,"channel":"email",
 E
 	assert_failure 65
-	assert_regex "$stderr" '^crm: stdin:3: '
+	assert_output ''
+	assert_equal "$stderr" 'crm: stdin:3: invalid JSON at column 34: expected a key'
 	assert_equal "$(comms)" 0
 }
 
@@ -216,8 +219,11 @@ not json
 {"client_id":1,"channel":"email","kind":"carrier pigeon"}
 E
 	assert_success
+	assert_output ''
 	assert_equal "$stderr" 'comm log: 1 logged, 0 duplicates, 8 rejected'
 	run cut -f1,2 rej.tsv
+	assert_success
+	assert_equal "${#lines[@]}" 8
 	assert_line --index 0 $'2\tchannel: missing'
 	assert_line --index 1 $'3\tat \'someday\': not a date or time'
 	assert_line --index 2 $'4\tdirection \'up\': not out or in'
@@ -225,6 +231,7 @@ E
 	assert_line --index 4 $'6\tclient 99: not found'
 	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind'
 	run cut -f3 rej.tsv
+	assert_success
 	assert_line --index 0 '{"client_id":1}'
 	assert_equal "$(comms)" 1
 }
@@ -234,51 +241,45 @@ E
 {"client_id":1}
 E
 	assert_failure 65
+	assert_output ''
+	assert_equal "$stderr" $'comm log: 0 logged, 0 duplicates, 1 rejected\ncrm: stdin: nothing stored: 1 bad record'
 	assert_equal "$(wc -l < rej.tsv)" 1
 }
 
 @test "stdin: --max-errors allows that many bad lines" {
 	printf '%s\n' '{"client_id":1,"channel":"email"}' '{"client_id":1}' '{"client_id":1}' > ev.jsonl
-	run --separate-stderr crm comm log - --max-errors 1 < ev.jsonl
-	assert_failure 65
-	stderr_has 'stdin:3:'
+	crm_fails 65 comm log - --max-errors 1 < ev.jsonl
+	assert_equal "$stderr" $'crm: stdin:2: channel: missing (skipped)\ncrm: stdin:3: channel: missing'
 	assert_equal "$(comms)" 0
-	run --separate-stderr crm comm log - --max-errors 2 < ev.jsonl
-	assert_success
-	stderr_line 0 'crm: stdin:2: channel: missing (skipped)'
+	crm_says $'crm: stdin:2: channel: missing (skipped)\ncrm: stdin:3: channel: missing (skipped)\ncomm log: 1 logged, 0 duplicates, 2 rejected' \
+		comm log - --max-errors 2 < ev.jsonl
 	assert_equal "$(comms)" 1
-	run --separate-stderr crm comm log - --max-errors -2 < ev.jsonl
-	assert_failure 64
+	crm_fails 64 comm log - --max-errors -2 < ev.jsonl
+	stderr_usage "crm: comm log: option '--max-errors' takes a whole number from 0, not '-2'"
 }
 
 @test "stdin: an unwritable reject file exits 73" {
-	run --separate-stderr crm comm log - --reject-file /nonexistent/dir/rej <<< '{"client_id":1,"channel":"email"}'
-	assert_failure 73
+	crm_fails 73 comm log - --reject-file /nonexistent/dir/rej <<< '{"client_id":1,"channel":"email"}'
+	assert_equal "$stderr" "crm: reject file '/nonexistent/dir/rej': No such file or directory"
 	assert_equal "$(comms)" 0
 }
 
 @test "stdin: empty input is not an error" {
-	run --separate-stderr crm comm log - < /dev/null
-	assert_success
-	assert_equal "$stderr" 'comm log: 0 logged, 0 duplicates, 0 rejected'
+	crm_says 'comm log: 0 logged, 0 duplicates, 0 rejected' comm log - < /dev/null
 }
 
 @test "stdin: re-sent events are no-ops" {
 	printf '%s\n' '{"client_id":1,"channel":"email","external_id":"r1"}' '{"client_id":2,"channel":"fb","external_id":"r2"}' > ev.jsonl
-	crm -q comm log - < ev.jsonl
-	run --separate-stderr crm comm log - < ev.jsonl
-	assert_success
-	assert_equal "$stderr" 'comm log: 0 logged, 2 duplicates, 0 rejected'
+	crm_silent -q comm log - < ev.jsonl
+	crm_says 'comm log: 0 logged, 2 duplicates, 0 rejected' comm log - < ev.jsonl
 	assert_equal "$(comms)" 2
 }
 
 @test "stdin: a re-sent event is a duplicate though its client's email changed" {
 	echo '{"email":"ana@x.test","channel":"email","external_id":"ev-1"}' | crm -q comm log -
 	crm -q client edit 1 --email new@x.test
-	run --separate-stderr crm comm log - <<< '{"email":"ana@x.test","channel":"email","external_id":"ev-1"}'
-	assert_success
-	assert_output ''
-	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	crm_says 'comm log: 0 logged, 1 duplicate, 0 rejected' \
+		comm log - <<< '{"email":"ana@x.test","channel":"email","external_id":"ev-1"}'
 	assert_equal "$(comms)" 1
 }
 
@@ -286,20 +287,18 @@ E
 	echo '{"client_id":2,"channel":"email","external_id":"ev-m"}' | crm -q comm log -
 	# as a merge of client 2 into 1 leaves it
 	sqlite3 "$CRM_DB" 'UPDATE communications SET client_id = 1; DELETE FROM clients WHERE id = 2'
-	run --separate-stderr crm comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-m"}'
-	assert_success
-	assert_output ''
-	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	crm_says 'comm log: 0 logged, 1 duplicate, 0 rejected' \
+		comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-m"}'
 	run sqlite3 "$CRM_DB" "SELECT client_id FROM communications"
+	assert_success
 	assert_output 1
-	run --separate-stderr crm comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-n"}'
-	assert_failure 65
+	crm_fails 65 comm log - <<< '{"client_id":2,"channel":"email","external_id":"ev-n"}'
 	assert_equal "$stderr" 'crm: stdin:1: client 2: not found'
 }
 
 @test "stdin: a re-sent event naming a new lead neither logs nor promotes it" {
 	crm -q comm log 1 --channel email --external-id ev-2
-	crm lead import - <<< '{"external_id":"L5","contact_name":"Eli","contact_email":"eli@x.test"}' 2>/dev/null
+	crm -q lead import - <<< '{"external_id":"L5","contact_name":"Eli","contact_email":"eli@x.test"}'
 	run --separate-stderr crm comm log - <<'E'
 {"lead_id":"L5","channel":"email","external_id":"ev-2"}
 {"lead_id":"L5","channel":"email","external_id":"ev-3"}
@@ -309,12 +308,13 @@ E
 	assert_output ''
 	assert_equal "$stderr" 'comm log: 1 logged, 2 duplicates, 0 rejected'
 	run sqlite3 "$CRM_DB" "SELECT external_id, client_id FROM communications ORDER BY id; SELECT count(*) FROM clients"
+	assert_success
 	assert_output $'ev-2|1\nev-3|3\n3'
 	crm -q lead import - <<< '{"external_id":"L6","contact_name":"Flo","contact_email":"flo@x.test"}'
-	run --separate-stderr crm comm log - <<< '{"lead_id":"L6","channel":"email","external_id":"ev-3"}'
-	assert_success
-	assert_equal "$stderr" 'comm log: 0 logged, 1 duplicate, 0 rejected'
+	crm_says 'comm log: 0 logged, 1 duplicate, 0 rejected' \
+		comm log - <<< '{"lead_id":"L6","channel":"email","external_id":"ev-3"}'
 	run sqlite3 "$CRM_DB" "SELECT status, client_id IS NULL FROM leads WHERE external_id = 'L6'; SELECT count(*) FROM clients"
+	assert_success
 	assert_output $'new|1\n3'
 }
 
@@ -326,100 +326,109 @@ E
 {"lead_id":3,"channel":"email","external_id":"s2"}
 E
 	assert_success
+	assert_output ''
 	assert_equal "$stderr" 'comm log: 2 logged, 0 duplicates, 0 rejected'
 	run sqlite3 "$CRM_DB" "SELECT m.external_id, c.name FROM communications m JOIN clients c ON c.id = m.client_id ORDER BY m.id"
+	assert_success
 	assert_output $'s1|Bob\ns2|Cy'
 	run sqlite3 "$CRM_DB" "SELECT contact_name, status FROM leads ORDER BY id"
+	assert_success
 	assert_output $'Alice|new\nBob|contacted\nCy|contacted'
-	run --separate-stderr crm comm log - <<< '{"lead_id":"9","channel":"email"}'
-	assert_failure 65
+	crm_fails 65 comm log - <<< '{"lead_id":"9","channel":"email"}'
 	assert_equal "$stderr" "crm: stdin:1: lead '9': not found"
 }
 
 @test "stdin: CSV and TSV with a header, detected or forced; --map" {
-	printf 'client_id,channel,subject,external_id\n1,email,"Hi, there",c1\n2,fb,,c2\n' | crm -q comm log -
-	printf 'who\tchannel\tbody\n1\temail\tline one\\nline two\n' | crm -q comm log - --map who=client_id
-	printf 'client_id,channel\n2,email\n' | crm -q comm log - --input-format csv
+	crm_says 'comm log: 2 logged, 0 duplicates, 0 rejected' \
+		comm log - < <(printf 'client_id,channel,subject,external_id\n1,email,"Hi, there",c1\n2,fb,,c2\n')
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' \
+		comm log - --map who=client_id < <(printf 'who\tchannel\tbody\n1\temail\tline one\\nline two\n')
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' \
+		comm log - --input-format csv < <(printf 'client_id,channel\n2,email\n')
 	assert_equal "$(comms)" 4
 	run sqlite3 "$CRM_DB" "SELECT subject FROM communications WHERE external_id = 'c1'"
+	assert_success
 	assert_output 'Hi, there'
 	run sqlite3 "$CRM_DB" "SELECT body FROM communications WHERE id = 3"
+	assert_success
 	assert_output $'line one\nline two'
-	run --separate-stderr crm comm log - --input-format xml < /dev/null
-	assert_failure 64
+	crm_fails 64 comm log - --input-format xml < /dev/null
+	stderr_usage "crm: comm log: option '--input-format': 'xml' is not one of its values"
 }
 
 @test "list filters by channel, direction, since and until, newest first" {
 	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
 	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
 	crm -q comm log 2 --channel email --direction in --at 2026-11-24T00:00:00Z
-	run crm comm list --format ids
+	crm_ok comm list --format ids
 	assert_output $'3\n2\n1'
-	run crm comm list 1 --format ids
+	crm_ok comm list 1 --format ids
 	assert_output $'2\n1'
-	run crm comm list --channel email --format ids
+	crm_ok comm list --channel email --format ids
 	assert_output $'3\n1'
-	run crm comm list --direction in --format ids
+	crm_ok comm list --direction in --format ids
 	assert_output 3
-	run crm comm list --since 7d --format ids
+	crm_ok comm list --since 7d --format ids
 	assert_output $'3\n2'
-	run crm comm list --since 2026-11-01 --until 2026-11-20 --format ids
+	crm_ok comm list --since 2026-11-01 --until 2026-11-20 --format ids
 	assert_output 1
-	run crm comm list --format json
+	crm_ok comm list --format json
 	echo "$output" | jq -e 'length == 3'
 }
 
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
-	run --separate-stderr crm comm list --since tomorrowish
-	assert_failure 65
-	run --separate-stderr crm comm list 42
-	assert_failure 1
+	crm_fails 65 comm list --since tomorrowish
+	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"
+	crm_fails 1 comm list 42
+	assert_equal "$stderr" "crm: client '42': not found"
 	run --separate-stderr crm comm list
 	assert_failure 1
-	run --separate-stderr crm comm list 1 2
-	assert_failure 64
+	assert_output $'id\tclient_id\toccurred_at\tchannel\tdirection\tkind\tstatus\tsubject\tbody\tsource\texternal_id\tcreated_at'
+	assert_equal "$stderr" ''
+	crm_fails 1 comm list --format ids
+	assert_equal "$stderr" ''
+	crm_fails 64 comm list 1 2
+	stderr_usage 'crm: comm list: one client at most, not 2'
 }
 
 @test "client show includes the timeline" {
 	crm -q comm log 1 --channel email --subject 'first' --at 2026-11-01T00:00:00Z
 	crm -q comm log 1 --channel email --direction in --subject 'reply' --at 2026-11-02T00:00:00Z
-	run crm client show 1 --format table
+	crm_ok client show 1 --format table
 	assert_line --regexp '^2026-11-02T00:00:00Z +email +in +email +received +reply$'
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
 }
 
 @test "stdin: an owner known to two operators needs the event's operator_id" {
 	crm --operator 2 client add --name 'Ana two' --email ana@x.test >/dev/null
-	run --separate-stderr crm comm log - <<< '{"email":"ana@x.test","channel":"email"}'
-	assert_failure 65
+	crm_fails 65 comm log - <<< '{"email":"ana@x.test","channel":"email"}'
 	assert_equal "$stderr" "crm: stdin:1: email 'ana@x.test': known to operators 1 and 2; give operator_id"
 	assert_equal "$(comms)" 0
-	crm -q comm log - <<< '{"email":"ana@x.test","channel":"email","operator_id":2}'
-	CRM_OPERATOR=1 crm -q comm log - <<< '{"email":"ana@x.test","channel":"email"}'
+	crm_silent -q comm log - <<< '{"email":"ana@x.test","channel":"email","operator_id":2}'
+	CRM_OPERATOR=1 crm_silent -q comm log - <<< '{"email":"ana@x.test","channel":"email"}'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(client_id) FROM (SELECT client_id FROM communications ORDER BY id)')" '3,1'
 }
 
 @test "a reply turns automation off for its client, with history, when stop_on_reply" {
-	crm -q comm log 1 --channel email --direction in
-	run crm client show 1 --format json
+	crm_silent -q comm log 1 --channel email --direction in
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.automation_enabled == 0'
-	run crm client history 1 --format tsv
+	crm_ok client history 1 --format tsv
 	assert_line --partial $'automation\tautomation_enabled\t1\t0\treply received'
 	# a second reply changes nothing more
-	crm -q comm log 1 --channel email --direction in
+	crm_silent -q comm log 1 --channel email --direction in
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM activity_logs WHERE field = 'automation_enabled'")" 1
 	printf 'automation:\n  stop_on_reply: false\n' > crm.yaml
-	crm -q comm log 2 --channel email --direction in
-	run crm client show 2 --format json
+	crm_silent -q comm log 2 --channel email --direction in
+	crm_ok client show 2 --format json
 	echo "$output" | jq -e '.automation_enabled == 1'
 }
 
 @test "log CLIENT refuses the options of a stream" {
 	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv'; do
-		run --separate-stderr crm comm log 1 --channel email $o
-		assert_failure 64
-		stderr_has "are for '-', the events on stdin"
+		crm_fails 64 comm log 1 --channel email $o
+		stderr_usage "crm: comm log: --input-format, --map, --reject-file and --max-errors are for '-', the events on stdin"
 	done
 	assert_equal "$(comms)" 0
 }
@@ -428,59 +437,50 @@ E
 	for n in 100 4000 5000; do
 		printf '{"client_id":1,"channel":"email","external_id":"g%s"}\n{"client_id":999,"channel":"email","external_id":"b1","body":"%s"}\n' \
 			"$n" "$(head -c "$n" /dev/zero | tr '\0' a)" > r.jsonl
-		run --separate-stderr crm comm log - --reject-file /dev/full < r.jsonl
-		assert_failure 73
+		crm_fails 73 comm log - --reject-file /dev/full < r.jsonl
+		assert_equal "$stderr" "crm: reject file '/dev/full': No space left on device"
 		assert_equal "$(comms)" 0
 	done
 }
 
 @test "stdin: a NUL byte in a line is bad data, not the end of the line" {
 	printf 'client_id\tchannel\tbody\texternal_id\n1\temail\tab\0cd\tt1\n' > nul.tsv
-	run --separate-stderr crm comm log - < nul.tsv
-	assert_failure 65
+	crm_fails 65 comm log - < nul.tsv
 	assert_equal "$stderr" "crm: stdin:2: a NUL byte in the record"
 	printf '{"client_id":1,"channel":"email","external_id":"n1"}\0{"client_id":2,"channel":"email","external_id":"n2"}\n' > nul.jsonl
-	run --separate-stderr crm comm log - < nul.jsonl
-	assert_failure 65
+	crm_fails 65 comm log - < nul.jsonl
+	assert_equal "$stderr" "crm: stdin:1: a NUL byte in the record"
 	assert_equal "$(comms)" 0
 }
 
 @test "stdin: a CSV row with fewer fields than the header is bad data" {
-	run --separate-stderr crm comm log - <<< $'client_id,channel,body,external_id\n1,email,ab'
-	assert_failure 65
+	crm_fails 65 comm log - <<< $'client_id,channel,body,external_id\n1,email,ab'
 	assert_equal "$stderr" "crm: stdin:2: 3 fields, but the header has 4"
 }
 
 @test "a leap second is refused (65), not stored as :59" {
 	crm -q client add --name A >/dev/null
-	run --separate-stderr crm comm log 1 --channel email --at 2026-06-30T23:59:60Z
-	assert_failure 65
-	assert_output ''
+	crm_fails 65 comm log 1 --channel email --at 2026-06-30T23:59:60Z
 	assert_equal "$stderr" "crm: at '2026-06-30T23:59:60Z': not a date or time"
-	run --separate-stderr crm comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
-	assert_failure 65
+	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
 	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a date or time"
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
 }
 
 @test "invalid UTF-8 in an argument is bad data (65)" {
 	crm -q client add --name A >/dev/null
-	run --separate-stderr crm comm log 1 --channel email --body $'bad \xff byte'
-	assert_failure 65
-	assert_output ''
+	crm_fails 65 comm log 1 --channel email --body $'bad \xff byte'
 	assert_equal "$stderr" 'crm: body: not valid UTF-8 (byte 5)'
-	run --separate-stderr crm comm log 1 --channel email --subject $'\xed\xa0\x80'
-	assert_failure 65
+	crm_fails 65 comm log 1 --channel email --subject $'\xed\xa0\x80'
 	assert_equal "$stderr" 'crm: subject: not valid UTF-8 (byte 1)'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
 }
 
 @test "stdin: an event's email with a trailing no-break space finds its owner; a zero-width space is bad data" {
 	crm -q client add --name A --email a@b.com >/dev/null
-	run --separate-stderr crm comm log - <<< $'{"email":"A@B.com\xc2\xa0","channel":"email","external_id":"x1"}'
-	assert_success
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' \
+		comm log - <<< $'{"email":"A@B.com\xc2\xa0","channel":"email","external_id":"x1"}'
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM communications m JOIN clients c ON c.id = m.client_id")" a@b.com
-	run --separate-stderr crm comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
-	assert_failure 65
+	crm_fails 65 comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
 	assert_equal "$stderr" $'crm: stdin:1: email \'a\u200b@b.com\': U+200B is not allowed in an email address (a control, format or space character)'
 }

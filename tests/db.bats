@@ -63,8 +63,7 @@ ok_line() {
 	assert_failure 73
 	assert_output ''
 	stderr_line 0 "crm: db check: integrity: Page $root: btreeInitPage() returns error code 11"
-	run --separate-stderr crm db check
-	assert_success
+	crm_says "$(ok_line "$CRM_DB")" db check
 }
 
 @test "check: a file that is not a database at all exits 73" {
@@ -103,9 +102,8 @@ ok_line() {
 	assert_output ''
 	assert_equal "$stderr" "crm: db check: not a crm database: application id 7, not 1668443441"
 	# what any other command says of that file
-	run --separate-stderr crm --db bad.db client list
-	assert_failure 73
-	stderr_has 'not a crm database'
+	crm_fails 73 --db bad.db client list
+	assert_equal "$stderr" "crm: database 'bad.db': not a crm database (application id 7, schema version 2)"
 }
 
 @test "check: an older schema version is told, and not migrated (73)" {
@@ -116,6 +114,7 @@ ok_line() {
 	assert_output ''
 	assert_equal "$stderr" "crm: db check: schema version 1 is older than this crm's (2); 'crm init' migrates it"
 	run sqlite3 bad.db 'PRAGMA user_version'
+	assert_success
 	assert_output 1
 }
 
@@ -148,7 +147,9 @@ ok_line() {
 		SELECT 1000 + i, 'email', 'email', 'sent', 'x', 'x' FROM n"
 	run --separate-stderr crm --db bad.db db check
 	assert_failure 73
+	assert_output ''
 	assert_equal "$(wc -l <<< "$stderr")" 101
+	stderr_line 0 "crm: db check: foreign key: communications row $(sqlite3 bad.db "SELECT id FROM communications WHERE client_id = 1001") refers to a clients row that does not exist"
 	stderr_line 100 'crm: db check: foreign key: 5 more rows refer to rows that do not exist'
 }
 
@@ -182,13 +183,13 @@ ok_line() {
 	assert_regex "$stderr" '^db backup: copy\.db \([0-9]+ bytes\)$'
 	assert_equal "$stderr" "db backup: copy.db ($(stat -c %s copy.db) bytes)"
 	assert_equal "$(stat -c %a copy.db)" 600
-	run --separate-stderr crm --db copy.db db check
-	assert_success
-	assert_equal "$stderr" "$(ok_line copy.db)"
+	crm_says "$(ok_line copy.db)" --db copy.db db check
 	run sqlite3 copy.db 'PRAGMA journal_mode; SELECT count(*) FROM clients; SELECT external_id FROM communications'
+	assert_success
 	assert_output $'wal\n2\ne1'
 	# nothing left beside it
 	run ls -A
+	assert_success
 	refute_output --partial '.copy.db.'
 	refute_output --partial 'copy.db-'
 }
@@ -201,25 +202,21 @@ ok_line() {
 	assert_output ''
 	assert_equal "$stderr" ''
 	assert_equal "$(stat -c %a copy.db)" 600
-	run --separate-stderr crm --db copy.db db check
-	assert_success
+	crm_says "$(ok_line copy.db)" --db copy.db db check
 }
 
 @test "backup: the database itself, its -wal or a link to it is refused (64), untouched" {
 	sum=$(cksum < "$CRM_DB")
 	ln -s "$CRM_DB" link.db
-	for f in "$CRM_DB" link.db "$CRM_DB-wal"; do
-		run --separate-stderr crm db backup "$f"
-		assert_failure 64
-		assert_output ''
+	for f in "$CRM_DB" link.db; do
+		crm_fails 64 db backup "$f"
+		assert_equal "$stderr" "crm: backup '$f': is the database; name another file"
 	done
+	crm_fails 64 db backup "$CRM_DB-wal"
 	assert_equal "$stderr" "crm: backup '$CRM_DB-wal': is the database's -wal file; name another file"
-	run --separate-stderr crm db backup link.db
-	assert_equal "$stderr" "crm: backup 'link.db': is the database; name another file"
 	assert_equal "$(cksum < "$CRM_DB")" "$sum"
 	assert [ -L link.db ]
-	run --separate-stderr crm db check
-	assert_success
+	crm_says "$(ok_line "$CRM_DB")" db check
 }
 
 @test "backup: a folder that does not exist (73)" {
@@ -280,12 +277,11 @@ ok_line() {
 	done
 	wait $p1
 	wait $p2
-	crm -q db backup copy$n.db
+	assert_equal "$(cat w1.out w2.out)" ''
+	crm_silent -q db backup copy$n.db
 	# (not $i: bats' run uses it)
 	for ((copy = 0; copy <= n; copy++)); do
-		run --separate-stderr crm -q --db copy$copy.db db check
-		assert_success
-		assert_equal "$stderr" ''
+		crm_silent -q --db copy$copy.db db check
 		# each writer's batch is one transaction: in the copy whole or not at all
 		read -r all w1 w2 < <(sqlite3 -separator ' ' copy$copy.db "SELECT count(*),
 			count(*) FILTER (WHERE external_id LIKE 'w1-%'),
@@ -296,6 +292,7 @@ ok_line() {
 	done
 	assert_equal "$all" 20001
 	run sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'
+	assert_success
 	assert_output 20001
 }
 
@@ -323,19 +320,15 @@ ok_line() {
 }
 
 @test "stats: json, jsonl, csv and table formats" {
-	run --separate-stderr crm db stats --format json
-	assert_success
+	crm_ok db stats --format json
 	echo "$output" | jq -e '.[] | select(.name == "clients") | .kind == "table" and .value == 2'
 	echo "$output" | jq -e 'map(select(.kind == "file")) | map(.name) == ["database", "wal", "shm"]'
-	run --separate-stderr crm db stats --format jsonl
-	assert_success
+	crm_ok db stats --format jsonl
 	assert_line '{"name":"user_version","kind":"pragma","value":2}'
-	run --separate-stderr crm db stats --format csv
-	assert_success
+	crm_ok db stats --format csv
 	assert_line --index 0 'name,kind,value'
 	assert_line 'clients,table,2'
-	run --separate-stderr crm --format table db stats
-	assert_success
+	crm_ok --format table db stats
 	assert_line --index 0 --regexp '^NAME +KIND +VALUE$'
 	assert_line --regexp '^clients +table +2$'
 }
@@ -353,20 +346,19 @@ ok_line() {
 
 @test "stats: an older database is measured as it is, not migrated" {
 	sqlite3 "$CRM_DB" 'PRAGMA user_version = 1'
-	run --separate-stderr crm db stats --format tsv
-	assert_success
+	crm_ok db stats --format tsv
 	assert_line $'user_version\tpragma\t1'
 	run sqlite3 "$CRM_DB" 'PRAGMA user_version'
+	assert_success
 	assert_output 1
 }
 
 @test "db --help and db check --help open no database" {
 	export CRM_DB="$BATS_TEST_TMPDIR/none.db"
-	run --separate-stderr crm db --help
-	assert_success
+	crm_ok db --help
+	assert_line --index 0 'usage: crm db SUBCOMMAND [ARGS]'
 	assert_output --partial 'backup'
-	run --separate-stderr crm db backup --help
-	assert_success
+	crm_ok db backup --help
 	assert_line --index 0 'usage: crm db backup FILE [options]'
 	assert [ ! -e "$CRM_DB" ]
 }

@@ -4,14 +4,25 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-commands() { crm __complete ''; }
-subcommands() { crm __complete "$1" ''; }
-options() { crm __complete "$1" "$2" -; }
+# the words the completion helper offers after `crm ARGS`, in $words; the
+# helper must succeed and say nothing on stderr
+complete_words() {
+	crm_ok __complete "$@"
+	words=$output
+}
+
+# every command, in $cmds; there is at least one
+commands() {
+	complete_words ''
+	cmds=$words
+	assert [ -n "$cmds" ]
+}
 
 @test "every command has its man page and its line in crm help and crm.1" {
-	run crm help
+	commands
+	crm_ok help
 	help=$output
-	for c in $(commands); do
+	for c in $cmds; do
 		assert_regex "$help" "  $c "
 		grep -q "^\.It Cm $c\b" "$TOP/man/crm.1" || fail "crm.1 does not list '$c'"
 		[ "$c" = help ] && continue
@@ -20,7 +31,8 @@ options() { crm __complete "$1" "$2" -; }
 }
 
 @test "every man page belongs to a command" {
-	cmds=" $(commands | tr '\n' ' ') "
+	commands
+	cmds=" $(tr '\n' ' ' <<< "$cmds") "
 	for page in "$TOP"/man/crm-*.1; do
 		name=${page##*/crm-}
 		name=${name%.1}
@@ -29,40 +41,53 @@ options() { crm __complete "$1" "$2" -; }
 }
 
 @test "every subcommand is in its group's help and man page" {
-	for c in $(commands); do
-		subs=$(subcommands "$c")
+	commands
+	groups=0
+	for c in $cmds; do
+		complete_words "$c" ''
+		subs=$words
 		[ -n "$subs" ] || continue
 		[ "$c" = help ] && continue
-		run crm help "$c"
+		groups=$((groups + 1))
+		crm_ok help "$c"
 		for s in $subs; do
 			assert_regex "$output" "  $s "
 			grep -Eq "^\.(It Cm $s|Cm $c $s)\b" "$TOP/man/crm-$c.1" ||
 				fail "crm-$c.1 does not document '$s'"
 		done
 	done
+	# client, comm, lead, config and db at least
+	(( groups >= 5 )) || fail "only $groups command groups"
 }
 
 @test "every option of every subcommand is in its --help and man page" {
-	for c in $(commands); do
+	commands
+	checked=0
+	for c in $cmds; do
 		[ "$c" = help ] && continue
-		subs=$(subcommands "$c")
+		complete_words "$c" ''
+		subs=$words
 		[ -n "$subs" ] || subs=-
 		for s in $subs; do
 			if [ "$s" = - ]; then
-				opts=$(crm __complete "$c" -)
-				help=$(crm "$c" --help)
+				complete_words "$c" -
+				crm_ok "$c" --help
 			else
-				opts=$(options "$c" "$s")
-				help=$(crm "$c" "$s" --help)
+				complete_words "$c" "$s" -
+				crm_ok "$c" "$s" --help
 			fi
-			for o in $opts; do
+			help=$output
+			assert [ -n "$words" ]
+			for o in $words; do
 				case $o in --format|--safe-csv|--quiet|--help|--actor) continue ;; esac
 				assert_regex "$help" "$o"
 				grep -Eq "Fl -${o#--}( |$)" "$TOP/man/crm-$c.1" ||
 					fail "crm-$c.1 does not document '$c $s $o'"
+				checked=$((checked + 1))
 			done
 		done
 	done
+	(( checked >= 50 )) || fail "only $checked options checked"
 }
 
 @test "the man pages are clean under mandoc -Tlint" {
@@ -84,44 +109,52 @@ complete_line() {
 	printf '%s\n' "${COMPREPLY[@]}"
 }
 
+# what bash offers for a command line; completing succeeds and says
+# nothing on stderr
+completes() {
+	run --separate-stderr complete_line "$@"
+	assert_success
+	assert_equal "$stderr" ''
+}
+
 @test "bash completes commands, subcommands and options" {
-	run complete_line crm cl
+	completes crm cl
 	assert_output client
-	run complete_line crm client ''
+	completes crm client ''
 	assert_line add
 	assert_line stage
 	assert_line history
-	run complete_line crm client list --st
+	completes crm client list --st
 	assert_line --partial -- '--stage'
 	assert_line -- '--stale'
-	run complete_line crm --for
+	completes crm --for
 	assert_output -- '--format'
-	run complete_line crm --format j
+	completes crm --format j
 	assert_output $'json\njsonl'
-	run complete_line crm help cli
+	completes crm help cli
 	assert_output client
-	run complete_line crm help client st
+	completes crm help client st
 	assert_output stage
 }
 
 @test "bash completes the values of sort fields, kinds, statuses and config keys" {
-	run complete_line crm client list --sort last_
+	completes crm client list --sort last_
 	assert_output $'last_contacted_at\nlast_interaction_at'
-	run complete_line crm comm log 1 --kind fb
+	completes crm comm log 1 --kind fb
 	assert_output fb_message
-	run complete_line crm comm log 1 --status b
+	completes crm comm log 1 --status b
 	assert_output bounced
-	run complete_line crm lead status 1 con
+	completes crm lead status 1 con
 	assert_output $'contacted\nconverted'
-	run complete_line crm config get pipeline.t
+	completes crm config get pipeline.t
 	assert_output pipeline.terminal
 }
 
 @test "bash completes stage names from the live config" {
-	run complete_line crm client list --stage ''
+	completes crm client list --stage ''
 	assert_line new
 	assert_line negotiating
-	run complete_line crm client stage 1 ''
+	completes crm client stage 1 ''
 	assert_line won
 	cat > crm.yaml <<'Y'
 pipeline:
@@ -129,18 +162,19 @@ pipeline:
   terminal: [done]
   on_reply: talking
 Y
-	run complete_line crm client stage 1 ''
+	completes crm client stage 1 ''
 	assert_output $'lead\ntalking\ndone'
 	mv crm.yaml other.yaml
-	run complete_line crm --config other.yaml client add --stage t
+	completes crm --config other.yaml client add --stage t
 	assert_output talking
-	run complete_line crm client add --channel f
+	completes crm client add --channel f
 	assert_output $'form\nfb'
 }
 
 @test "the completion helper is hidden and opens no database" {
-	run crm help
+	crm_ok help
 	refute_output --partial __complete
-	crm __complete client list --stage '' >/dev/null
+	crm_ok __complete client list --stage ''
+	assert_line --index 0 new
 	assert [ ! -e "$CRM_DB" ]
 }

@@ -24,6 +24,8 @@ setup() {
 add_client() {
 	run --separate-stderr crm client add "$@"
 	assert_success
+	assert_output --regexp '^[1-9][0-9]*$'
+	assert_equal "$stderr" ''
 	id=$output
 }
 
@@ -37,4 +39,45 @@ stderr_line() {
 	local -a l
 	mapfile -t l <<< "$stderr"
 	[[ ${l[$1]-} == "$2" ]] || fail "stderr line $1 is '${l[$1]-}', not '$2'"
+}
+
+# run crm, stdout and stderr apart: it must succeed and say nothing on
+# stderr; the caller checks $output
+crm_ok() {
+	run --separate-stderr crm "$@"
+	assert_success
+	assert_equal "$stderr" ''
+}
+
+# run crm, stdout and stderr apart: it must exit CODE and print nothing on
+# stdout; the caller checks $stderr
+crm_fails() {
+	local code=$1
+	shift
+	run --separate-stderr crm "$@"
+	assert_failure "$code"
+	assert_output ''
+}
+
+# the stderr of the last run is MSG and then the command's usage line
+stderr_usage() {
+	stderr_line 0 "$1"
+	[[ $stderr == "$1"$'\nusage: crm '* ]] || fail "no usage after '$1': $stderr"
+}
+
+# run crm, stdout and stderr apart: it must succeed, print nothing on
+# stdout and say MSG on stderr (as a change or a batch tells what it did)
+crm_says() {
+	local msg=$1
+	shift
+	run --separate-stderr crm "$@"
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" "$msg"
+}
+
+# run crm, stdout and stderr apart: it must succeed and print nothing at
+# all (a change made with -q)
+crm_silent() {
+	crm_says '' "$@"
 }

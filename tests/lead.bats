@@ -16,63 +16,64 @@ id,contact_name,contact_email,contact_phone,source_type,price,location,bedrooms
 s1,Ana,ana@x.test,600111222,owner,250000,Sitges,3
 s2,Bo,,,agent,900000,Madrid,5
 C
-	run --separate-stderr crm lead import leads.csv
-	assert_success
-	assert_equal "$stderr" 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	crm_says 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected' lead import leads.csv
 	sed -i 's/Sitges/Sitges centre/' leads.csv
-	run --separate-stderr crm lead import leads.csv
-	assert_equal "$stderr" 'lead import: 0 inserted, 1 updated, 1 unchanged, 0 rejected'
+	crm_says 'lead import: 0 inserted, 1 updated, 1 unchanged, 0 rejected' lead import leads.csv
 	assert_equal "$(leads "external_id || ' ' || location || ' ' || raw FROM leads WHERE id = 1 --")" 's1 Sitges centre {"bedrooms":3}'
 }
 
 @test "import keeps a whole price whole and a fractional one as it is" {
-	printf 'external_id,price\nA,250000\nB,199999.5\nC,\n' | crm -q lead import -
-	run --separate-stderr crm lead list --format jsonl
-	assert_success
+	crm_silent -q lead import - < <(printf 'external_id,price\nA,250000\nB,199999.5\nC,\n')
+	crm_ok lead list --format jsonl
+	assert_equal "${#lines[@]}" 3
 	assert_line --index 0 --partial '"price":250000,'
 	assert_line --index 1 --partial '"price":199999.5,'
 	assert_line --index 2 --partial '"price":null,'
-	run --separate-stderr crm lead list --format tsv
+	crm_ok lead list --format tsv
 	assert_line --index 1 --regexp $'\t250000\tnew\t'
-	run --separate-stderr crm lead import - <<< $'external_id,price\nA,250000.0'
-	assert_success
-	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected'
+	crm_says 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected' lead import - <<< $'external_id,price\nA,250000.0'
 }
 
 @test "import JSONL keeps unknown keys, typed, in raw" {
-	echo '{"external_id":"j1","contact_email":"a@x.test","extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}' | crm -q lead import -
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		lead import - <<< '{"external_id":"j1","contact_email":"a@x.test","extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}'
 	assert_equal "$(leads raw)" '{"extra":{"floor":2},"tags":["sea"],"pool":true,"m2":80.5}'
 }
 
 @test "raw is stored compact and without nulls, so the same record again is no change" {
 	printf '%s\n' '{"external_id":"s1","extra":{"a": 1, "b": [1, 2]}}' '{"external_id":"n1","nested":{"z":null,"y":1}}' > r.jsonl
-	crm -q lead import r.jsonl
+	crm_says 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected' lead import r.jsonl
 	assert_equal "$(leads raw)" $'{"extra":{"a":1,"b":[1,2]}}\n{"nested":{"y":1}}'
-	run --separate-stderr crm lead import r.jsonl
-	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 2 unchanged, 0 rejected'
+	crm_says 'lead import: 0 inserted, 0 updated, 2 unchanged, 0 rejected' lead import r.jsonl
 	run --separate-stderr bash -c 'crm lead list --format jsonl | crm lead import -'
+	assert_success
+	assert_output ''
 	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 2 unchanged, 0 rejected'
 }
 
 @test "import upserts on listing_hash, then source_url, without an id" {
-	printf 'listing_hash,source_url,title\nh1,https://l/1,first\n,https://l/2,second\n' | crm -q lead import -
-	printf 'listing_hash,source_url,title\nh1,https://l/1,first again\n,https://l/2,second again\n' | crm -q lead import -
+	crm_says 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		lead import - < <(printf 'listing_hash,source_url,title\nh1,https://l/1,first\n,https://l/2,second\n')
+	crm_says 'lead import: 0 inserted, 2 updated, 0 unchanged, 0 rejected' \
+		lead import - < <(printf 'listing_hash,source_url,title\nh1,https://l/1,first again\n,https://l/2,second again\n')
 	assert_equal "$(leads)" 2
 	assert_equal "$(leads "group_concat(title, '|')")" 'first again|second again'
 }
 
 @test "import --map renames columns" {
-	printf 'Ref,Email,Tel\nm1,A@x.test,600 1 2 3 4 5\n' | crm -q lead import - --map Ref=external_id --map Email=contact_email --map Tel=contact_phone
-	assert_equal "$(leads "contact_email || ' ' || contact_phone")" 'A@x.test 600 1 2 3 4 5'
+	crm_silent -q lead import - --map Ref=external_id --map Email=contact_email --map Tel=contact_phone \
+		< <(printf 'Ref,Email,Tel\nm1,A@x.test,600 1 2 3 4 5\n')
+	assert_equal "$(leads "external_id || ' ' || contact_email || ' ' || contact_phone || ' ' || raw")" 'm1 A@x.test 600 1 2 3 4 5 {}'
 }
 
 @test "viability: rules score a lead that has none; a given score is kept" {
 	printf '%s\n' \
 	  '{"id":"v1","contact_email":"a@x.test","contact_phone":"600111222","source_type":"owner","price":300000}' \
 	  '{"id":"v2","contact_email":"b@x.test","price":5000000}' \
-	  '{"id":"v3","viability":12}' | crm -q lead import -
+	  '{"id":"v3","viability":12}' > v.jsonl
+	crm_says 'lead import: 3 inserted, 0 updated, 0 unchanged, 0 rejected' lead import v.jsonl
 	assert_equal "$(leads "group_concat(viability, ' ')")" '100 30 12'
-	run crm lead list --min-viability 30 --format ids
+	crm_ok lead list --min-viability 30 --format ids
 	assert_output $'1\n2'
 }
 
@@ -84,7 +85,7 @@ viability:
     - {field: location, equals: Sitges, points: 50}
     - {field: price, max: 100000, points: -30}
 Y
-	printf '%s\n' '{"id":"a","location":"Sitges"}' '{"id":"b","price":50000}' | crm -q lead import -
+	crm_silent -q lead import - < <(printf '%s\n' '{"id":"a","location":"Sitges"}' '{"id":"b","price":50000}')
 	assert_equal "$(leads "group_concat(viability, ' ')")" '60 0'
 }
 
@@ -97,10 +98,9 @@ viability:
     - {has: contact_email, points: 30}
 Y
 	echo '{"external_id":"V1","contact_email":"v@x.test"}' > v.jsonl
-	crm -q lead import v.jsonl
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' lead import v.jsonl
 	assert_equal "$(leads viability)" 45
-	run --separate-stderr crm lead import v.jsonl
-	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected'
+	crm_says 'lead import: 0 inserted, 0 updated, 1 unchanged, 0 rejected' lead import v.jsonl
 	assert_equal "$(leads viability)" 45
 }
 
@@ -113,62 +113,60 @@ bad2,,cheap,,
 bad3,,,101,
 bad4,,,,sold
 C
-	run --separate-stderr crm lead import bad.csv
-	assert_failure 65
+	crm_fails 65 lead import bad.csv
 	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address"
 	assert_equal "$(leads)" 0
-	run --separate-stderr crm lead import bad.csv --reject-file rej.tsv
-	assert_success
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 4 rejected' lead import bad.csv --reject-file rej.tsv
 	assert_equal "$(leads)" 1
 	assert_equal "$(cut -f1 rej.tsv | tr '\n' ' ')" '3 4 5 6 '
 	printf 'title\nno key\n' > nokey.csv
-	run --separate-stderr crm lead import nokey.csv
-	assert_failure 65
-	stderr_has 'nokey.csv:2: lead: no external_id'
+	crm_fails 65 lead import nokey.csv
+	assert_equal "$stderr" 'crm: nokey.csv:2: lead: no external_id, id, listing_hash or source_url to know it by'
 }
 
 @test "import errors: missing file (66), bad option (64)" {
-	run --separate-stderr crm lead import nothere.csv
-	assert_failure 66
+	crm_fails 66 lead import nothere.csv
 	assert_equal "$stderr" 'crm: nothere.csv: No such file or directory'
-	run --separate-stderr crm lead import --map nonsense
-	assert_failure 64
-	run --separate-stderr crm lead import a.csv b.csv
-	assert_failure 64
+	crm_fails 64 lead import --map nonsense
+	stderr_usage "crm: lead import: --map 'nonsense': expected SRC=FIELD"
+	crm_fails 64 lead import a.csv b.csv
+	stderr_usage 'crm: lead import: one input, not 2'
 }
 
 @test "list filters by status, source type, operator, q and since" {
 	printf '%s\n' '{"id":"a","source_type":"owner","title":"Sea view flat"}' '{"id":"b","source_type":"agent","operator_id":2}' | CRM_NOW=2026-11-01T00:00:00Z crm -q lead import -
 	echo '{"id":"c","source_type":"owner"}' | crm -q lead import -
-	crm -q lead status c rejected
-	run crm lead list --status rejected --format ids
+	crm_says "lead status: 1 of 1 lead set to 'rejected'" lead status c rejected
+	crm_ok lead list --status rejected --format ids
 	assert_output 3
-	run crm lead list --source-type owner --format ids
+	crm_ok lead list --source-type owner --format ids
 	assert_output $'1\n3'
-	run crm lead list --operator 2 --format ids
+	crm_ok lead list --operator 2 --format ids
 	assert_output 2
-	run crm lead list --q 'sea VIEW' --format ids
+	crm_ok lead list --q 'sea VIEW' --format ids
 	assert_output 1
-	run crm lead list --since 7d --format ids
+	crm_ok lead list --since 7d --format ids
 	assert_output 3
-	run --separate-stderr crm lead list --status gone
-	assert_failure 64
-	run --separate-stderr crm lead list --since someday
-	assert_failure 65
+	crm_fails 64 lead list --status gone
+	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values"
+	crm_fails 65 lead list --since someday
+	assert_equal "$stderr" "crm: since 'someday': not a date or time"
 	run --separate-stderr crm lead list --status converted
 	assert_failure 1
+	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at'
+	assert_equal "$stderr" ''
 }
 
 @test "show by id or external id; missing is 1" {
 	echo '{"id":"s9","title":"T"}' | crm -q lead import -
-	run crm lead show s9 --format json
+	crm_ok lead show s9 --format json
 	echo "$output" | jq -e '.external_id == "s9" and .status == "new"'
-	run crm lead show 1 --format table
+	crm_ok lead show 1 --format table
 	assert_line --regexp '^title +T$'
-	run --separate-stderr crm lead show nope
-	assert_failure 1
-	run --separate-stderr crm lead show
-	assert_failure 64
+	crm_fails 1 lead show nope
+	assert_equal "$stderr" "crm: lead 'nope': not found"
+	crm_fails 64 lead show
+	stderr_usage 'crm: lead show: one lead (id or external id)'
 }
 
 @test "promote makes a client from the lead and links its listing" {
@@ -177,7 +175,7 @@ C
 	assert_success
 	assert_output 1
 	assert_equal "$stderr" 'lead promote: 1 client created, 0 linked to an existing client'
-	run crm client show 1 --format json
+	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.name == "Eva" and .stage == "contacted" and .viability == 70 and .channel == "email" and (.listings | length == 1)'
 	assert_equal "$(leads "status || ' ' || client_id")" 'converted 1'
 }
@@ -190,44 +188,39 @@ C
 	assert_output $'1\n1'
 	assert_equal "$stderr" 'lead promote: 1 client created, 1 linked to an existing client'
 	run sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT group_concat(listing_hash) FROM client_listings WHERE client_id = 1'
+	assert_success
 	assert_output $'1\nh1,h2'
 }
 
 @test "promote errors: unknown lead (1, nothing done), bad stage (65), none (64)" {
 	echo '{"id":"a","contact_name":"Eva"}' | crm -q lead import -
-	run --separate-stderr crm lead promote a zzz
-	assert_failure 1
+	crm_fails 1 lead promote a zzz
 	assert_equal "$stderr" "crm: lead 'zzz': not found"
-	run --separate-stderr crm lead promote a --stage limbo
-	assert_failure 65
-	run --separate-stderr crm lead promote
-	assert_failure 64
+	crm_fails 65 lead promote a --stage limbo
+	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline"
+	crm_fails 64 lead promote
+	stderr_usage 'crm: lead promote: leads are required'
+	assert_equal "$(leads "status || ' ' || coalesce(client_id, '-')")" 'new -'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
 }
 
 @test "status sets leads' status, from stdin too, and checks it" {
 	printf '%s\n' '{"id":"a"}' '{"id":"b"}' | crm -q lead import -
-	run --separate-stderr sh -c 'printf "a\n2\n" | crm lead status - suppressed'
-	assert_success
-	assert_equal "$stderr" "lead status: 2 of 2 leads set to 'suppressed'"
-	run --separate-stderr crm lead status a gone
-	assert_failure 65
-	run --separate-stderr crm lead status a
-	assert_failure 64
-	run --separate-stderr sh -c 'printf "a\nzz\n" | crm lead status - new'
-	assert_failure 1
+	crm_says "lead status: 2 of 2 leads set to 'suppressed'" lead status - suppressed < <(printf 'a\n2\n')
+	crm_fails 65 lead status a gone
+	assert_equal "$stderr" "crm: status 'gone': not one of new, contacted, converted, rejected, suppressed"
+	crm_fails 64 lead status a
+	stderr_usage 'crm: lead status: leads and a status are required'
+	crm_fails 1 lead status - new < <(printf 'a\nzz\n')
 	assert_equal "$stderr" "crm: stdin:2: lead 'zz': not found"
 	assert_equal "$(leads "group_concat(status)")" 'suppressed,suppressed'
 }
 
 @test "show, promote and status name a lead by crm's id first, then the source's" {
 	printf 'id,contact_name,contact_email\n2,Alice,a@x.test\n1,Bob,b@x.test\n' | crm -q lead import -
-	run --separate-stderr crm lead show 1 --format jsonl
-	assert_success
+	crm_ok lead show 1 --format jsonl
 	echo "$output" | jq -e '.id == 1 and .external_id == "2" and .contact_name == "Alice"'
-	run --separate-stderr crm lead status 2 rejected
-	assert_success
-	assert_equal "$stderr" "lead status: 1 of 1 lead set to 'rejected'"
+	crm_says "lead status: 1 of 1 lead set to 'rejected'" lead status 2 rejected
 	assert_equal "$(leads "contact_name || ' ' || status")" $'Alice new\nBob rejected'
 }
 
@@ -253,12 +246,13 @@ L
 	assert_success
 	assert_output ''
 	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 4 unchanged, 0 rejected'
-	assert_equal "$(crm lead list --format csv)" "$(cat leads.csv)"
+	crm_ok lead list --format csv
+	assert_output "$(cat leads.csv)"
+	assert_equal "${#lines[@]}" 5
 	assert_equal "$(leads raw)" $'{"bedrooms":3,"extra":{"floor":2}}\n{}\n{}\n{}'
-	run --separate-stderr env CRM_DB=fresh.db crm lead import leads.csv
-	assert_success
-	assert_equal "$stderr" 'lead import: 4 inserted, 0 updated, 0 unchanged, 0 rejected'
-	assert_equal "$(CRM_DB=fresh.db crm lead list --format csv)" "$(cat leads.csv)"
+	CRM_DB=fresh.db crm_says 'lead import: 4 inserted, 0 updated, 0 unchanged, 0 rejected' lead import leads.csv
+	CRM_DB=fresh.db crm_ok lead list --format csv
+	assert_output "$(cat leads.csv)"
 }
 
 # lead list --format jsonl, imported into the same database and a new one
@@ -268,11 +262,12 @@ jsonl_round_trip() {
 	assert_success
 	assert_output ''
 	assert_equal "$stderr" "lead import: 0 inserted, 0 updated, $1 unchanged, 0 rejected"
-	assert_equal "$(crm lead list --format jsonl)" "$(cat leads.jsonl)"
-	run --separate-stderr env CRM_DB=fresh.db crm lead import leads.jsonl
-	assert_success
-	assert_equal "$stderr" "lead import: $1 inserted, 0 updated, 0 unchanged, 0 rejected"
-	assert_equal "$(CRM_DB=fresh.db crm lead list --format jsonl)" "$(cat leads.jsonl)"
+	crm_ok lead list --format jsonl
+	assert_output "$(cat leads.jsonl)"
+	assert_equal "${#lines[@]}" "$1"
+	CRM_DB=fresh.db crm_says "lead import: $1 inserted, 0 updated, 0 unchanged, 0 rejected" lead import leads.jsonl
+	CRM_DB=fresh.db crm_ok lead list --format jsonl
+	assert_output "$(cat leads.jsonl)"
 }
 
 @test "lead list JSONL imports again: nothing changes, and a new database gets the same leads" {
@@ -287,29 +282,27 @@ jsonl_round_trip() {
 
 @test "import: id next to an external_id column is ignored, even when the external_id is empty" {
 	printf 'id,external_id,listing_hash,title,client_id,created_at,updated_at\n7,,h1,first,3,2020-01-01T00:00:00Z,2020-01-01T00:00:00Z\n8,e8,,second,,,\n' > l.csv
-	run --separate-stderr crm lead import l.csv
-	assert_success
-	assert_equal "$stderr" 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	crm_says 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected' lead import l.csv
 	assert_equal "$(leads "id || ' ' || coalesce(external_id, '-') || ' ' || coalesce(client_id, '-') || ' ' || created_at || ' ' || raw")" \
 		$'1 - - 2026-11-25T12:00:00Z {}\n2 e8 - 2026-11-25T12:00:00Z {}'
-	printf 'id,external_id,listing_hash,title\n1,,h1,first again\n' | crm -q lead import -
+	crm_says 'lead import: 0 inserted, 1 updated, 0 unchanged, 0 rejected' \
+		lead import - < <(printf 'id,external_id,listing_hash,title\n1,,h1,first again\n')
 	assert_equal "$(leads "count(*) || ' ' || group_concat(title, '|')")" '2 first again|second'
 }
 
 @test "import merges a raw column holding a JSON object; another raw is kept as it is" {
 	printf '%s\n' '{"external_id":"r1","raw":{"floor":2,"m2":80},"m2":81}' \
-	  '{"external_id":"r2","raw":"scraped text"}' | crm -q lead import -
-	printf 'external_id,raw\nr3,"{""lift"":true}"\nr1,"{""sea"":1}"\n' | crm -q lead import -
+	  '{"external_id":"r2","raw":"scraped text"}' > r.jsonl
+	crm_says 'lead import: 2 inserted, 0 updated, 0 unchanged, 0 rejected' lead import r.jsonl
+	crm_says 'lead import: 1 inserted, 1 updated, 0 unchanged, 0 rejected' \
+		lead import - < <(printf 'external_id,raw\nr3,"{""lift"":true}"\nr1,"{""sea"":1}"\n')
 	assert_equal "$(leads raw)" $'{"floor":2,"m2":81,"sea":1}\n{"raw":"scraped text"}\n{"lift":true}'
 }
 
 @test "import: a row with an external_id is matched on it alone" {
 	printf 'listing_hash,source_url,title\nh1,https://l/1,by hash\n' | crm -q lead import -
-	run --separate-stderr crm lead import - <<< $'external_id,listing_hash,source_url,title\ne1,h1,https://l/1,by id'
-	assert_success
-	assert_equal "$stderr" 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected'
-	run --separate-stderr crm lead import - <<< $'listing_hash,source_url,title\nh2,https://l/1,other hash'
-	assert_equal "$stderr" 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected'
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' lead import - <<< $'external_id,listing_hash,source_url,title\ne1,h1,https://l/1,by id'
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' lead import - <<< $'listing_hash,source_url,title\nh2,https://l/1,other hash'
 	assert_equal "$(leads "coalesce(external_id, '-') || ' ' || title")" $'- by hash\ne1 by id\n- other hash'
 }
 
@@ -321,51 +314,47 @@ p,\"$p\""
 		assert_output ''
 		assert_equal "$stderr" "crm: stdin:2: price '$p': not a price (up to 12 digits, and 2 after a point)"
 	done
-	run --separate-stderr crm lead import - <<< '{"external_id":"p","price":-1}'
-	assert_failure 65
+	crm_fails 65 lead import - <<< '{"external_id":"p","price":-1}'
 	assert_equal "$stderr" "crm: stdin:1: price '-1': not a price (up to 12 digits, and 2 after a point)"
-	run --separate-stderr crm lead import - <<< "external_id,price
-p,1$(printf '%0400d' 0)"
-	assert_failure 65
+	long=1$(printf '%0400d' 0)
+	crm_fails 65 lead import - <<< "external_id,price
+p,$long"
+	assert_equal "$stderr" "crm: stdin:2: price '$long': not a price (up to 12 digits, and 2 after a point)"
 	assert_equal "$(leads)" 0
-	printf 'external_id,price\na,0\nb,007\nc,199999.50\nd,999999999999.99\n' | crm -q lead import -
-	run --separate-stderr crm lead list --format json
-	assert_success
+	crm_silent -q lead import - < <(printf 'external_id,price\na,0\nb,007\nc,199999.50\nd,999999999999.99\n')
+	crm_ok lead list --format json
 	echo "$output" | jq -e '[.[].price] == [0, 7, 199999.5, 999999999999.99]'
 	# what list prints, import reads back unchanged
 	run --separate-stderr bash -c 'crm lead list --format csv | crm lead import -'
 	assert_success
+	assert_output ''
 	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 4 unchanged, 0 rejected'
 }
 
 @test "viability: a computed score follows the lead's updates; a given one stays until another is given" {
-	printf 'external_id,source_type\na,agent\nb,owner\n' | crm -q lead import -
+	crm_silent -q lead import - < <(printf 'external_id,source_type\na,agent\nb,owner\n')
 	assert_equal "$(leads "viability || ' ' || viability_given")" $'0 0\n20 0'
-	run --separate-stderr crm lead import - <<< $'external_id,contact_email,contact_phone,viability\na,a@x.test,600111222,\nb,b@x.test,,55'
-	assert_success
-	assert_equal "$stderr" 'lead import: 0 inserted, 2 updated, 0 unchanged, 0 rejected'
+	crm_says 'lead import: 0 inserted, 2 updated, 0 unchanged, 0 rejected' lead import - <<< $'external_id,contact_email,contact_phone,viability\na,a@x.test,600111222,\nb,b@x.test,,55'
 	assert_equal "$(leads "viability || ' ' || viability_given")" $'60 0\n55 1'
-	printf 'external_id,source_type,contact_phone\na,owner,\nb,agent,600111333\n' | crm -q lead import -
+	crm_silent -q lead import - < <(printf 'external_id,source_type,contact_phone\na,owner,\nb,agent,600111333\n')
 	assert_equal "$(leads "viability || ' ' || viability_given")" $'80 0\n55 1'
-	printf 'external_id,viability\na,10\nb,90\n' | crm -q lead import -
-	printf 'external_id,title\na,pinned now\n' | crm -q lead import -
+	crm_silent -q lead import - < <(printf 'external_id,viability\na,10\nb,90\n')
+	crm_silent -q lead import - < <(printf 'external_id,title\na,pinned now\n')
 	assert_equal "$(leads "viability || ' ' || viability_given")" $'10 1\n90 1'
-	run --separate-stderr crm lead import - <<< $'external_id,viability_given\na,maybe'
-	assert_failure 65
+	crm_fails 65 lead import - <<< $'external_id,viability_given\na,maybe'
 	assert_equal "$stderr" "crm: stdin:2: viability_given 'maybe': not 0 or 1"
 }
 
 @test "a contact_email that is not one word with an @ is bad data, as for clients" {
-	run --separate-stderr crm lead import - <<< $'external_id,contact_email\nb1,bad email@x.test'
-	assert_failure 65
+	crm_fails 65 lead import - <<< $'external_id,contact_email\nb1,bad email@x.test'
 	assert_equal "$stderr" "crm: stdin:2: contact_email 'bad email@x.test': U+0020 is not allowed in an email address (a control, format or space character)"
 }
 
 @test "a lead's contact email and phone are trimmed of Unicode white space; an invisible character inside is bad data" {
-	run --separate-stderr crm lead import - <<< $'external_id,contact_email,contact_phone\nl1,a@b.com\xc2\xa0,\xe2\x80\x83+34 600 111 222'
-	assert_success
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		lead import - <<< $'external_id,contact_email,contact_phone\nl1,a@b.com\xc2\xa0,\xe2\x80\x83+34 600 111 222'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT contact_email, email_norm, contact_phone, phone_norm FROM leads')" 'a@b.com|a@b.com|+34 600 111 222|+34600111222'
-	run --separate-stderr crm lead import - <<< $'external_id,contact_phone\nl2,600\u2060111222'
-	assert_failure 65
+	crm_fails 65 lead import - <<< $'external_id,contact_phone\nl2,600\u2060111222'
 	assert_equal "$stderr" $'crm: stdin:2: contact_phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
+	assert_equal "$(leads)" 1
 }

@@ -15,34 +15,56 @@ vg() {
 		--errors-for-leak-kinds=definite,indirect "$(command -v crm)" "$@"
 }
 
+# run crm under valgrind, stdout and stderr apart: it must exit CODE, and
+# valgrind, which says nothing when all is clean, adds nothing to stderr
+vg_run() {
+	local code=$1
+	shift
+	run --separate-stderr vg "$@"
+	[ "$status" -eq "$code" ] || fail "exit $status, not $code: $stderr"
+}
+
 @test "client, lead and comm commands under valgrind" {
-	run vg client add --name Ana --email ana@x.test --tag a --set k=v
-	assert_success
-	run vg client list --format json
-	assert_success
-	run vg client edit 1 --name 'Ana M' --untag a --set k=w
-	assert_success
-	run vg client stage 1 contacted --reason r
-	assert_success
-	run vg client show 1 --format table
-	assert_success
-	run vg client history 1
-	assert_success
+	vg_run 0 client add --name Ana --email ana@x.test --tag a --set k=v
+	assert_output 1
+	assert_equal "$stderr" ''
+	vg_run 0 client list --format json
+	echo "$output" | jq -e 'length == 1 and .[0].name == "Ana"'
+	assert_equal "$stderr" ''
+	vg_run 0 client edit 1 --name 'Ana M' --untag a --set k=w
+	assert_output ''
+	assert_equal "$stderr" 'client 1: 3 changes'
+	vg_run 0 client stage 1 contacted --reason r
+	assert_output ''
+	assert_equal "$stderr" "1 of 1 client moved to 'contacted'"
+	vg_run 0 client show 1 --format table
+	assert_line --regexp '^name +Ana M$'
+	assert_equal "$stderr" ''
+	vg_run 0 client history 1
+	assert_equal "${#lines[@]}" 6
+	assert_equal "$stderr" ''
 	printf 'id,contact_email,price,extra\nl1,b@x.test,200000,3\n' > l.csv
-	run vg lead import l.csv
-	assert_success
+	vg_run 0 lead import l.csv
+	assert_output ''
+	assert_equal "$stderr" 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected'
 	printf '%s\n' '{"lead_id":"l1","channel":"email","external_id":"e1"}' '{"client_id":1,"channel":"fb","direction":"in","external_id":"e2"}' '{"client_id":9}' > ev.jsonl
-	run vg comm log - --reject-file rej.tsv < ev.jsonl
-	assert_success
-	run vg comm list --format csv
-	assert_success
+	vg_run 0 comm log - --reject-file rej.tsv < ev.jsonl
+	assert_output ''
+	assert_equal "$stderr" 'comm log: 2 logged, 0 duplicates, 1 rejected'
+	vg_run 0 comm list --format csv
+	assert_equal "${#lines[@]}" 3
+	assert_equal "$stderr" ''
 	crm client list --format csv > c.csv
-	run vg --db other.db client import c.csv
-	assert_success
-	run vg lead promote l1
-	assert_success
-	run vg config list
-	assert_success
-	run vg client add --name Bad --stage nowhere
-	assert_failure 65
+	vg_run 0 --db other.db client import c.csv
+	assert_output ''
+	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
+	vg_run 0 lead promote l1
+	assert_output 2
+	assert_equal "$stderr" 'lead promote: 0 clients created, 1 linked to an existing client'
+	vg_run 0 config list
+	assert_line --index 0 $'key\tvalue'
+	assert_equal "$stderr" ''
+	vg_run 65 client add --name Bad --stage nowhere
+	assert_output ''
+	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
 }
