@@ -176,9 +176,8 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n < 2)
 		return opt_error(crm, usage, "clients and a stage are required");
-	if (!crm_config_has_stage(&crm->cfg, argv[n - 1]))
-		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline",
-		               argv[n - 1]);
+	if (crm_stage_check(crm, argv[n - 1]))
+		return CRM_DATAERR;
 	if ((rc = cmd_refs(crm, n - 1, argv, crm_client_resolve, &ids, &nids)))
 		return rc;
 	/* count what would move only when the question could be asked */

@@ -52,7 +52,7 @@ void cmd_say(struct crm *crm, const char *fmt, ...)
 /* References from arguments (ids, emails, external ids: what resolve
  * takes), "-" reading them from stdin one a line, to ids, all or nothing:
  * one that matches nothing fails the list (from stdin with its line).
- * *ids is the caller's to free. */
+ * The same one twice counts once.  *ids is the caller's to free. */
 typedef int (*cmd_resolve_fn)(struct crm *crm, const char *ref, long long *id);
 int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
              long long **ids, int *n);

@@ -9,11 +9,17 @@
 
 #include "cmd.h"
 #include "client.h"
+#include "print.h"
 
 int cmd_fail(struct crm *crm, int st)
 {
-	if (st && crm->err[0])
-		fprintf(stderr, "crm: %s\n", crm->err);
+	/* a message quotes input: an escape sequence in it must not drive
+	 * the terminal */
+	if (st && crm->err[0]) {
+		fputs("crm: ", stderr);
+		crm_put_text(stderr, crm->err);
+		fputc('\n', stderr);
+	}
 	crm->err[0] = '\0';
 	return st;
 }
@@ -37,6 +43,41 @@ struct printer *cmd_show_printer(struct crm *crm)
 	if (!crm->fmt_given)
 		crm->fmt = FMT_TABLE;
 	return printer_open(crm, stdout);
+}
+
+struct id_at {
+	long long id;
+	int at;
+};
+
+static int id_at_cmp(const void *a, const void *b)
+{
+	const struct id_at *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* ids without repeats, the first of each kept in its place; the new
+ * count (n log n) */
+static int dedupe(long long *ids, int n)
+{
+	struct id_at *s = xmalloc((size_t)(n ? n : 1) * sizeof *s);
+	char *keep = xcalloc((size_t)(n ? n : 1), 1);
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		s[i] = (struct id_at){ ids[i], i };
+	qsort(s, (size_t)n, sizeof *s, id_at_cmp);
+	for (int i = 0; i < n; i++)
+		keep[s[i].at] = i == 0 || s[i].id != s[i - 1].id;
+	for (int i = 0; i < n; i++)
+		if (keep[i])
+			ids[k++] = ids[i];
+	free(s);
+	free(keep);
+	return k;
 }
 
 int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
@@ -86,6 +127,7 @@ int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
 		*ids = NULL;
 		*n = 0;
 	}
+	*n = dedupe(*ids, *n);
 	return rc;
 }
 

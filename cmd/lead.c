@@ -60,8 +60,8 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n < 1)
 		return opt_error(crm, usage, "leads are required");
-	if (stage && !crm_config_has_stage(&crm->cfg, stage))
-		return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", stage);
+	if (stage && crm_stage_check(crm, stage))
+		return CRM_DATAERR;
 	if ((rc = lead_ids(crm, n, argv, &ids, &nids)))
 		return rc;
 	clients = xmalloc((size_t)nids * sizeof *clients);

@@ -99,16 +99,6 @@ static int own_texts(struct crm *crm, struct values *vals, const char *what,
 	return rc;
 }
 
-static void list_join(const struct crm_strlist *l, char *buf, size_t n)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < l->n && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
-		                        l->v[i]);
-}
-
 const char *const crm_client_statuses[] = { "active", "archived", "forgotten", NULL };
 /* forgotten is what client forget leaves, not a status to set */
 const char *const crm_client_set_statuses[] = { "active", "archived", NULL };
@@ -119,7 +109,7 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
 	static const char *const no[] = { "0", "off", "false", "no", NULL };
 	const char *name = crm_client_field_name(i);
-	char buf[512], t[CRM_TIME_LEN];
+	char t[CRM_TIME_LEN];
 	long long n;
 
 	out->given[i] = 1;
@@ -142,18 +132,12 @@ static int validate(struct crm *crm, int i, const char *in, struct values *out)
 	case K_PHONE:
 		return crm_owner_value(crm, name, in, 1, &out->v[i], &out->phone_norm);
 	case K_CHANNEL:
-		if (!crm_strlist_has(&crm->cfg.channels, in)) {
-			list_join(&crm->cfg.channels, buf, sizeof buf);
-			return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel (%s)",
-			               in, buf);
-		}
+		if (crm_channel_check(crm, in))
+			return CRM_DATAERR;
 		break;
 	case K_STAGE:
-		if (!crm_strlist_has(&crm->cfg.stages, in)) {
-			list_join(&crm->cfg.stages, buf, sizeof buf);
-			return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline (%s)",
-			               in, buf);
-		}
+		if (crm_stage_check(crm, in))
+			return CRM_DATAERR;
 		break;
 	case K_STATUS:
 		if (!crm_in_set(in, crm_client_set_statuses))
@@ -291,9 +275,9 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 {
 	/* one probe of each owner index; the email's match first */
 	static const char sql[] =
-		"SELECT id, email_norm IS ?2 FROM clients WHERE operator_id = ?1"
-		" AND (email_norm = ?2 OR phone_norm = ?3) AND id IS NOT ?4"
-		" ORDER BY email_norm IS ?2 DESC LIMIT 1";
+		"SELECT id, ?2 IS NOT NULL AND email_norm IS ?2 FROM clients"
+		" WHERE operator_id = ?1 AND (email_norm = ?2 OR phone_norm = ?3)"
+		" AND id IS NOT ?4 ORDER BY 2 DESC LIMIT 1";
 	sqlite3_stmt *st;
 	long long other = 0;
 	int rc, by_email = 0;

@@ -60,8 +60,8 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 	char cutoff[CRM_TIME_LEN];
 
 	if (flt->stage) {
-		if (!crm_config_has_stage(&crm->cfg, flt->stage))
-			return crm_err(crm, CRM_DATAERR, "stage '%s': not in the pipeline", flt->stage);
+		if (crm_stage_check(crm, flt->stage))
+			return CRM_DATAERR;
 		query_where(q, "c.stage = ?");
 		query_bind_text(q, flt->stage);
 	}
@@ -74,9 +74,8 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		query_bind_text(q, flt->status);
 	}
 	if (flt->channel) {
-		if (!crm_config_has_channel(&crm->cfg, flt->channel))
-			return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
-			               flt->channel);
+		if (crm_channel_check(crm, flt->channel))
+			return CRM_DATAERR;
 		query_where(q, "c.channel = ?");
 		query_bind_text(q, flt->channel);
 	}

@@ -274,9 +274,8 @@ static int event_check(struct crm *crm, const struct crm_event *ev, struct row *
 		return rc;
 	if (!ev->channel)
 		return crm_err(crm, CRM_DATAERR, "channel: missing");
-	if (!crm_config_has_channel(&crm->cfg, ev->channel))
-		return crm_err(crm, CRM_DATAERR, "channel '%s': not a configured channel",
-		               ev->channel);
+	if (crm_channel_check(crm, ev->channel))
+		return CRM_DATAERR;
 	if (strcmp(dir, "out") && strcmp(dir, "in"))
 		return crm_err(crm, CRM_DATAERR, "direction '%s': not out or in", dir);
 	r->inbound = dir[0] == 'i';

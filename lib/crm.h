@@ -128,6 +128,11 @@ int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
  * live until the statement has been stepped */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 
+/* 0 when s is a stage of the pipeline (a channel of the config); else
+ * CRM_DATAERR "stage 's': not in the pipeline (new, contacted, ...)". */
+int crm_stage_check(struct crm *crm, const char *s);
+int crm_channel_check(struct crm *crm, const char *s);
+
 /* The operator new rows belong to: the configured one, else 1. */
 long long crm_operator(struct crm *crm);
 /* Make sure operator id exists in `operators` (added by hand if not). */

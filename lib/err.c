@@ -56,3 +56,28 @@ int crm_sqlerr(struct crm *crm, const char *ctx)
 		return crm_err(crm, CRM_SOFTWARE, "%s%s%s", ctx, sep, msg);
 	}
 }
+
+/* "NAME 'S': WHAT (the list)" */
+static int not_in(struct crm *crm, const char *name, const char *s, const char *what,
+                  const struct crm_strlist *l)
+{
+	char buf[512];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < l->n && len < sizeof buf; i++)
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", l->v[i]);
+	return crm_err(crm, CRM_DATAERR, "%s '%s': %s (%s)", name, s, what, buf);
+}
+
+int crm_stage_check(struct crm *crm, const char *s)
+{
+	return crm_strlist_has(&crm->cfg.stages, s) ? 0 :
+	       not_in(crm, "stage", s, "not in the pipeline", &crm->cfg.stages);
+}
+
+int crm_channel_check(struct crm *crm, const char *s)
+{
+	return crm_strlist_has(&crm->cfg.channels, s) ? 0 :
+	       not_in(crm, "channel", s, "not a configured channel", &crm->cfg.channels);
+}

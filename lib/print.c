@@ -442,6 +442,11 @@ static void put_display(FILE *out, const char *str, size_t n, int indent)
 	}
 }
 
+void crm_put_text(FILE *out, const char *s)
+{
+	put_display(out, s, strlen(s), -1);
+}
+
 #define CELL_MAX 40
 
 static void put_cell(FILE *out, const char *s, size_t pad, int last)

@@ -35,7 +35,7 @@ comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 	crm_fails 1 comm log 9 --channel email
 	assert_equal "$stderr" "crm: client '9': not found"
 	crm_fails 65 comm log 1 --channel pigeon
-	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel"
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
 	crm_fails 65 comm log 1 --channel email --at yesterday-ish
 	assert_equal "$stderr" "crm: at 'yesterday-ish': not a date or time"
 	crm_fails 65 comm log 1 --channel email --kind telegram

@@ -197,7 +197,7 @@ C
 	crm_fails 1 lead promote a zzz
 	assert_equal "$stderr" "crm: lead 'zzz': not found"
 	crm_fails 65 lead promote a --stage limbo
-	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline"
+	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 64 lead promote
 	stderr_usage 'crm: lead promote: leads are required'
 	assert_equal "$(leads "status || ' ' || coalesce(client_id, '-')")" 'new -'
