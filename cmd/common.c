@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "client.h"
+#include "display.h"
 #include "print.h"
 
 int cmd_fail(struct crm *crm, int st)

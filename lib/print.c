@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <csv.h>
 
+#include "display.h"
 #include "print.h"
 
 enum quoting { Q_NONE, Q_TSV, Q_CSV };
@@ -88,31 +89,6 @@ void printer_safe_csv(struct printer *p, int on)
 
 /* --- JSON --- */
 
-/* length of the valid UTF-8 sequence at s, 0 when it is not one */
-static int utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 void json_put_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -141,7 +117,7 @@ void json_put_string(FILE *out, const char *str)
 			s++;
 			continue;
 		}
-		int n = utf8_len(s);
+		int n = crm_utf8_len(s);
 		if (n) {
 			fwrite(s, 1, (size_t)n, out);
 			s += n;
@@ -330,136 +306,19 @@ static void keep_cell(struct printer *p, const char *v, enum col_type t)
 	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? list_text(v) : xstrdup(v);
 }
 
-/* The code point of the valid UTF-8 sequence of n bytes at s. */
-static unsigned utf8_cp(const unsigned char *s, int n)
-{
-	switch (n) {
-	case 1: return s[0];
-	case 2: return (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
-	case 3: return (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
-	default: return (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 |
-	                (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
-	}
-}
-
-/* Terminal columns of a code point: 0 for combining marks and zero-width
- * characters, 2 for East Asian wide and full-width ones (the ranges of
- * Unicode's EastAsianWidth W and F, coarsely), else 1. */
-static int cp_columns(unsigned c)
-{
-	static const unsigned zero[][2] = {
-		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd },
-		{ 0x0610, 0x061a }, { 0x064b, 0x065f }, { 0x0e31, 0x0e31 },
-		{ 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e }, { 0x1ab0, 0x1aff },
-		{ 0x1dc0, 0x1dff }, { 0x200b, 0x200f }, { 0x20d0, 0x20ff },
-		{ 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
-	};
-	static const unsigned wide[][2] = {
-		{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x23e9, 0x23ec },
-		{ 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 }, { 0x25fd, 0x25fe },
-		{ 0x2614, 0x2615 }, { 0x2648, 0x2653 }, { 0x267f, 0x267f },
-		{ 0x2693, 0x2693 }, { 0x26a1, 0x26a1 }, { 0x26aa, 0x26ab },
-		{ 0x26bd, 0x26be }, { 0x26c4, 0x26c5 }, { 0x26ce, 0x26ce },
-		{ 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea }, { 0x26f2, 0x26f3 },
-		{ 0x26f5, 0x26f5 }, { 0x26fa, 0x26fa }, { 0x26fd, 0x26fd },
-		{ 0x2705, 0x2705 }, { 0x270a, 0x270b }, { 0x2728, 0x2728 },
-		{ 0x274c, 0x274c }, { 0x274e, 0x274e }, { 0x2753, 0x2755 },
-		{ 0x2757, 0x2757 }, { 0x2795, 0x2797 }, { 0x27b0, 0x27b0 },
-		{ 0x27bf, 0x27bf }, { 0x2b1b, 0x2b1c }, { 0x2b50, 0x2b50 },
-		{ 0x2b55, 0x2b55 }, { 0x2e80, 0x303e }, { 0x3041, 0x33ff },
-		{ 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
-		{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe30, 0xfe4f },
-		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f004, 0x1f004 },
-		{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
-		{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff },
-		{ 0x1f7e0, 0x1f7eb }, { 0x1f900, 0x1faff }, { 0x20000, 0x3fffd },
-	};
-
-	for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
-		if (c >= zero[i][0] && c <= zero[i][1])
-			return 0;
-	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
-		if (c >= wide[i][0] && c <= wide[i][1])
-			return 2;
-	return 1;
-}
-
-/* a control character: C0, DEL, C1; and the bidirectional overrides
- * and isolates, which would reorder what follows them on the line */
-static int is_control(unsigned c)
-{
-	return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
-}
-
-/* The terminal columns of s, counting at most max, and in *bytes the
- * length of the part that fits in max.  A control character or a byte
- * that is not UTF-8 takes one column (put_display shows it as one). */
-static size_t width(const char *str, size_t max, size_t *bytes)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t w = 0;
-
-	while (*s) {
-		int n = utf8_len(s);
-		unsigned c = n ? utf8_cp(s, n) : 0xfffd;
-		int cols = is_control(c) ? 1 : cp_columns(c);
-		if (w + (size_t)cols > max)
-			break;
-		w += (size_t)cols;
-		s += n ? n : 1;
-	}
-	if (bytes)
-		*bytes = (size_t)(s - (const unsigned char *)str);
-	return w;
-}
-
-/* The first n bytes of s as a person's terminal should get them: no
- * control character reaches it (an escape sequence in a scraped name
- * would drive the terminal), nor a byte that is not UTF-8.  A tab is a
- * space; a line end is a space, or with indent >= 0 a new line indented
- * by that much; any other is U+FFFD. */
-static void put_display(FILE *out, const char *str, size_t n, int indent)
-{
-	const unsigned char *s = (const unsigned char *)str, *end = s + n;
-
-	while (s < end) {
-		int len = utf8_len(s);
-		unsigned c = len ? utf8_cp(s, len) : 0xfffd;
-		if (len && !is_control(c)) {
-			fwrite(s, 1, (size_t)len, out);
-		} else if (c == '\n' && indent >= 0) {
-			fprintf(out, "\n%*s", indent, "");
-		} else if (c == '\t' || c == '\n') {
-			putc(' ', out);
-		} else if (c == '\r') {
-			if (s + 1 == end || s[1] != '\n')
-				putc(' ', out);
-		} else {
-			fputs("\xef\xbf\xbd", out);
-		}
-		s += len ? len : 1;
-	}
-}
-
-void crm_put_text(FILE *out, const char *s)
-{
-	put_display(out, s, strlen(s), -1);
-}
-
 #define CELL_MAX 40
 
 static void put_cell(FILE *out, const char *s, size_t pad, int last)
 {
-	size_t bytes, w = width(s, CELL_MAX, &bytes);
+	size_t bytes, w = crm_display_width(s, CELL_MAX, &bytes);
 
 	if (s[bytes]) {   /* longer: cut, with an ellipsis */
-		w = width(s, CELL_MAX - 1, &bytes);
-		put_display(out, s, bytes, -1);
+		w = crm_display_width(s, CELL_MAX - 1, &bytes);
+		crm_put_display(out, s, bytes, -1);
 		fputs("\xe2\x80\xa6", out);
 		w++;
 	} else {
-		put_display(out, s, bytes, -1);
+		crm_put_display(out, s, bytes, -1);
 	}
 	if (!last)
 		for (size_t i = w; i < pad + 2; i++)
@@ -474,10 +333,10 @@ static void table_flush(struct printer *p)
 	char name[64];
 
 	for (int i = 0; i < p->ncols; i++)
-		wid[i] = width(p->cols[i].name, CELL_MAX, NULL);
+		wid[i] = crm_display_width(p->cols[i].name, CELL_MAX, NULL);
 	for (size_t c = 0; c < p->ncells; c++)
 		if (p->cells[c]) {
-			size_t w = width(p->cells[c], CELL_MAX, NULL);
+			size_t w = crm_display_width(p->cells[c], CELL_MAX, NULL);
 			if (w > wid[c % (size_t)p->ncols])
 				wid[c % (size_t)p->ncols] = w;
 		}
@@ -628,7 +487,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 			v = t;
 		if (v && *v) {
 			fprintf(out, "%-*s  ", w, cols[i].name);
-			put_display(out, v, strlen(v), w + 2);
+			crm_put_display(out, v, strlen(v), w + 2);
 			putc('\n', out);
 		} else
 			fprintf(out, "%s\n", cols[i].name);

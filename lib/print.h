@@ -98,12 +98,6 @@ void printer_record_end(struct printer *p);
 void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
                     int ncols);
 
-/* s for a person's terminal, as the table writes it: no control or
- * bidirectional character, nor a byte that is not UTF-8, reaches it
- * (each is U+FFFD; a tab or a line end is a space).  For messages that
- * quote input. */
-void crm_put_text(FILE *out, const char *s);
-
 /* JSON string escaping for anyone who writes JSON by hand: writes the
  * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
  * through). */
