@@ -1,7 +1,8 @@
 /* config.c: crm.yaml, found by the search order, read with libyaml and
  * checked against the key tables of config_keys.c.  A key that is not in
  * its table, or a node of the wrong kind, is an error with the file, line
- * and column.  Defaults fill what the file leaves out. */
+ * and column.  Defaults fill what the file leaves out; config_check.c then
+ * checks what the file says as a whole. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -16,24 +17,10 @@
 #include "crm.h"
 #include "client.h"
 #include "config_keys.h"
+#include "config_load.h"
 #include "lead.h"
 
-struct loader {
-	yaml_document_t doc;
-	const char *file;
-	char *dir;          /* the file's folder, for relative paths */
-	char *err;
-	size_t errlen;
-	/* where each key was, for the checks after loading: room for every
-	 * key of the tables, as a key is given once */
-	struct { char path[160]; yaml_mark_t mark; } marks[128];
-	int nmarks;
-};
-
-/* "FILE:LINE:COL: message" in l->err; returns CRM_CONFIG */
-static int at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
+int crm_config_at(struct loader *l, yaml_mark_t m, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(l->err, l->errlen, "%s:%lu:%lu: ", l->file,
@@ -108,7 +95,7 @@ static int get_int(struct loader *l, yaml_node_t *n, const char *path,
                    long long *out)
 {
 	if (n->type != YAML_SCALAR_NODE || crm_parse_int(scalar(n), out))
-		return at(l, n->start_mark, "'%s' must be a whole number", path);
+		return crm_config_at(l, n->start_mark, "'%s' must be a whole number", path);
 	return 0;
 }
 
@@ -120,18 +107,18 @@ static int get_int_in(struct loader *l, yaml_node_t *n, const char *path,
 	if (get_int(l, n, path, out))
 		return CRM_CONFIG;
 	if (max && (*out < min || *out > max))
-		return at(l, n->start_mark, "'%s' must be from %lld to %lld", path, min, max);
+		return crm_config_at(l, n->start_mark, "'%s' must be from %lld to %lld", path, min, max);
 	if (*out < min)
-		return at(l, n->start_mark, "'%s' must be at least %lld", path, min);
+		return crm_config_at(l, n->start_mark, "'%s' must be at least %lld", path, min);
 	if (!is_llong && *out > INT_MAX)
-		return at(l, n->start_mark, "'%s' is too large", path);
+		return crm_config_at(l, n->start_mark, "'%s' is too large", path);
 	return 0;
 }
 
 static int get_str(struct loader *l, yaml_node_t *n, const char *path)
 {
 	if (n->type != YAML_SCALAR_NODE)
-		return at(l, n->start_mark, "'%s' must be a string", path);
+		return crm_config_at(l, n->start_mark, "'%s' must be a string", path);
 	return 0;
 }
 
@@ -145,7 +132,7 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 	int have_points = 0;
 
 	if (rn->type != YAML_MAPPING_NODE)
-		return at(l, rn->start_mark, "'%s': a rule is a map", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule is a map", path);
 	for (yaml_node_pair_t *p = rn->data.mapping.pairs.start;
 	     p < rn->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
@@ -157,18 +144,18 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 
 		snprintf(kpath, sizeof kpath, "%s.%s", path, name);
 		if (given_before(l, rn, p))
-			return at(l, k->start_mark, "duplicate key '%s'", kpath);
+			return crm_config_at(l, k->start_mark, "duplicate key '%s'", kpath);
 		if (!strcmp(name, "has") || !strcmp(name, "field") || !strcmp(name, "equals")) {
 			if (get_str(l, v, kpath))
 				return CRM_CONFIG;
 			if (name[0] != 'e' && crm_lead_field(scalar(v)) < 0)
-				return at(l, v->start_mark, "%s: '%s' is not a lead field", kpath, scalar(v));
+				return crm_config_at(l, v->start_mark, "%s: '%s' is not a lead field", kpath, scalar(v));
 			char **dst = name[0] == 'h' ? &r->has : name[0] == 'f' ? &r->field : &r->equals;
 			*dst = xstrdup(scalar(v));
 		} else if (!strcmp(name, "min") || !strcmp(name, "max")) {
 			double d = v->type == YAML_SCALAR_NODE ? strtod(scalar(v), &end) : 0;
 			if (v->type != YAML_SCALAR_NODE || end == scalar(v) || *end || !isfinite(d))
-				return at(l, v->start_mark, "'%s' must be a number", kpath);
+				return crm_config_at(l, v->start_mark, "'%s' must be a number", kpath);
 			if (name[1] == 'i') {
 				r->min = d;
 				r->has_min = 1;
@@ -182,23 +169,23 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 			r->points = (int)num;
 			have_points = 1;
 		} else {
-			return at(l, k->start_mark, "unknown key '%s'", kpath);
+			return crm_config_at(l, k->start_mark, "unknown key '%s'", kpath);
 		}
 	}
 	if (!r->has && !r->field)
-		return at(l, rn->start_mark, "'%s': a rule needs 'has' or 'field'", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule needs 'has' or 'field'", path);
 	if (r->has && r->field)
-		return at(l, rn->start_mark, "'%s': a rule has 'has' or 'field', not both", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule has 'has' or 'field', not both", path);
 	if (r->has && (r->equals || r->has_min || r->has_max))
-		return at(l, rn->start_mark, "'%s': a 'has' rule takes no 'equals', 'min' or 'max'", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a 'has' rule takes no 'equals', 'min' or 'max'", path);
 	if (r->field && !r->equals && !r->has_min && !r->has_max)
-		return at(l, rn->start_mark, "'%s': a 'field' rule needs 'equals', 'min' or 'max'", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a 'field' rule needs 'equals', 'min' or 'max'", path);
 	if (r->equals && (r->has_min || r->has_max))
-		return at(l, rn->start_mark, "'%s': a rule has 'equals' or a range ('min', 'max'), not both", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule has 'equals' or a range ('min', 'max'), not both", path);
 	if (r->has_min && r->has_max && r->min > r->max)
-		return at(l, rn->start_mark, "'%s': a rule's 'min' is more than its 'max'", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule's 'min' is more than its 'max'", path);
 	if (!have_points)
-		return at(l, rn->start_mark, "'%s': a rule needs 'points'", path);
+		return crm_config_at(l, rn->start_mark, "'%s': a rule needs 'points'", path);
 	return 0;
 }
 
@@ -208,10 +195,10 @@ static int load_rules(struct loader *l, yaml_node_t *n, struct crm_config *cfg,
 	int i = 0, count;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return at(l, n->start_mark, "'%s' must be a list of rules", path);
+		return crm_config_at(l, n->start_mark, "'%s' must be a list of rules", path);
 	count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
 	if (count > CRM_CONFIG_LIST_MAX)
-		return at(l, n->start_mark, "'%s': more than %d items", path, CRM_CONFIG_LIST_MAX);
+		return crm_config_at(l, n->start_mark, "'%s': more than %d items", path, CRM_CONFIG_LIST_MAX);
 	crm_viability_rules_free(cfg);
 	cfg->viability.rules = xmalloc((size_t)(count + 1) * sizeof *cfg->viability.rules);
 	memset(cfg->viability.rules, 0, (size_t)(count + 1) * sizeof *cfg->viability.rules);
@@ -266,18 +253,18 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 				return 0;
 			}
 		}
-		return at(l, v->start_mark, "'%s' must be true or false", path);
+		return crm_config_at(l, v->start_mark, "'%s' must be true or false", path);
 	}
 	case K_STRS:
 	case K_INTS: {
 		struct crm_strlist *sl = field;
 		int n = 0;
 		if (v->type != YAML_SEQUENCE_NODE)
-			return at(l, v->start_mark, "'%s' must be a list", path);
+			return crm_config_at(l, v->start_mark, "'%s' must be a list", path);
 		int count = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
 		/* what is sane: a pipeline is read on every command */
 		if (count > CRM_CONFIG_LIST_MAX)
-			return at(l, v->start_mark, "'%s': more than %d items", path,
+			return crm_config_at(l, v->start_mark, "'%s': more than %d items", path,
 			          CRM_CONFIG_LIST_MAX);
 		if (k->kind == K_STRS) {
 			crm_strlist_free(sl);
@@ -297,7 +284,7 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 				continue;
 			}
 			if (item->type != YAML_SCALAR_NODE || !*scalar(item))
-				return at(l, item->start_mark, "'%s' must be a list of names", path);
+				return crm_config_at(l, item->start_mark, "'%s' must be a list of names", path);
 			sl->v[sl->n++] = xstrdup(scalar(item));
 		}
 		if (k->kind == K_STRS && sl->n > 1) {
@@ -310,7 +297,7 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 			if (dup >= 0) {
 				yaml_node_t *item = yaml_document_get_node(&l->doc,
 				                                           v->data.sequence.items.start[dup]);
-				return at(l, item->start_mark, "'%s': '%s' is there twice", path,
+				return crm_config_at(l, item->start_mark, "'%s': '%s' is there twice", path,
 				          sl->v[dup]);
 			}
 		}
@@ -335,18 +322,18 @@ static int load_value(struct loader *l, yaml_node_t *v, const struct key *k,
 		struct crm_kv **kv = field;
 		int *n = (int *)((char *)base + k->count_off);
 		if (v->type != YAML_MAPPING_NODE)
-			return at(l, v->start_mark, "'%s' must be a map", path);
+			return crm_config_at(l, v->start_mark, "'%s' must be a map", path);
 		if (v->data.mapping.pairs.top - v->data.mapping.pairs.start > CRM_CONFIG_LIST_MAX)
-			return at(l, v->start_mark, "'%s': more than %d items", path,
+			return crm_config_at(l, v->start_mark, "'%s': more than %d items", path,
 			          CRM_CONFIG_LIST_MAX);
 		for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
 		     p < v->data.mapping.pairs.top; p++) {
 			yaml_node_t *pk = yaml_document_get_node(&l->doc, p->key);
 			yaml_node_t *pv = yaml_document_get_node(&l->doc, p->value);
 			if (pk->type != YAML_SCALAR_NODE || pv->type != YAML_SCALAR_NODE)
-				return at(l, pk->start_mark, "'%s' maps names to names", path);
+				return crm_config_at(l, pk->start_mark, "'%s' maps names to names", path);
 			if (given_before(l, v, p))
-				return at(l, pk->start_mark, "duplicate key '%s.%s'", path, scalar(pk));
+				return crm_config_at(l, pk->start_mark, "duplicate key '%s.%s'", path, scalar(pk));
 			*kv = xrealloc(*kv, (size_t)(*n + 1) * sizeof **kv);
 			(*kv)[*n].key = xstrdup(scalar(pk));
 			(*kv)[(*n)++].value = xstrdup(scalar(pv));
@@ -363,7 +350,7 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 	char path[160];
 
 	if (map->type != YAML_MAPPING_NODE)
-		return at(l, map->start_mark, "'%s' must be a map", *prefix ? prefix : "the file");
+		return crm_config_at(l, map->start_mark, "'%s' must be a map", *prefix ? prefix : "the file");
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
 	     p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(&l->doc, p->key);
@@ -372,192 +359,20 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 		const char *name = k->type == YAML_SCALAR_NODE ? scalar(k) : "?";
 		if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", name) >=
 		    (int)sizeof path)
-			return at(l, k->start_mark, "unknown key '%s'", name);
+			return crm_config_at(l, k->start_mark, "unknown key '%s'", name);
 		for (const struct key *kk = keys; kk->name; kk++)
 			if (!strcmp(kk->name, name))
 				row = kk;
 		if (!row)
-			return at(l, k->start_mark, "unknown key '%s'", path);
+			return crm_config_at(l, k->start_mark, "unknown key '%s'", path);
 		if (given_before(l, map, p))
-			return at(l, k->start_mark, "duplicate key '%s'", path);
+			return crm_config_at(l, k->start_mark, "duplicate key '%s'", path);
 		if (l->nmarks < (int)(sizeof l->marks / sizeof l->marks[0])) {
 			snprintf(l->marks[l->nmarks].path, sizeof l->marks[0].path, "%s", path);
 			l->marks[l->nmarks++].mark = v->start_mark;
 		}
 		if (load_value(l, v, row, base, path))
 			return CRM_CONFIG;
-	}
-	return 0;
-}
-
-/* where the value of path is in the file; NULL when the file has no
- * such key */
-static const yaml_mark_t *find_mark(struct loader *l, const char *path)
-{
-	for (int i = 0; i < l->nmarks; i++)
-		if (!strcmp(l->marks[i].path, path))
-			return &l->marks[i].mark;
-	return NULL;
-}
-
-static yaml_mark_t mark_of(struct loader *l, const char *path)
-{
-	const yaml_mark_t *m = find_mark(l, path);
-	yaml_mark_t none = { 0, 0, 0 };
-
-	return m ? *m : none;
-}
-
-int crm_strlist_has(const struct crm_strlist *sl, const char *s)
-{
-	for (int i = 0; i < sl->n; i++)
-		if (!strcmp(sl->v[i], s))
-			return 1;
-	return 0;
-}
-
-/* keep the items of a default list that the pipeline has, and that are not
- * in except (may be NULL) */
-static void fit_list(struct crm_strlist *sl, const struct crm_strlist *stages,
-                     const struct crm_strlist *except)
-{
-	int k = 0;
-
-	for (int i = 0; i < sl->n; i++) {
-		if (crm_strlist_has(stages, sl->v[i]) && !(except && crm_strlist_has(except, sl->v[i])))
-			sl->v[k++] = sl->v[i];
-		else
-			free(sl->v[i]);
-	}
-	sl->n = k;
-}
-
-static int given(struct loader *l, const char *path)
-{
-	return find_mark(l, path) != NULL;
-}
-
-/* Defaults that name stages follow a pipeline of the file's own: the
- * default terminal stages, on_reply, on_first_contact, lost and automation
- * stages keep only what it has, and the automation stages only those that are not terminal
- * (else the first stage that is not). */
-static void fit_stage(struct loader *l, const struct crm_config *c, char **stage,
-                      const char *path)
-{
-	if (*stage && !given(l, path) && !crm_strlist_has(&c->stages, *stage)) {
-		free(*stage);
-		*stage = NULL;
-	}
-}
-
-static void fit_defaults(struct loader *l, struct crm_config *c)
-{
-	fit_stage(l, c, &c->on_reply, "pipeline.on_reply");
-	fit_stage(l, c, &c->on_first_contact, "pipeline.on_first_contact");
-	fit_stage(l, c, &c->lost, "pipeline.lost");
-	if (!given(l, "pipeline.terminal"))
-		fit_list(&c->terminal, &c->stages, NULL);
-	if (!given(l, "automation.stages")) {
-		fit_list(&c->automation.stages, &c->stages, &c->terminal);
-		for (int i = 0; i < c->stages.n && c->automation.stages.n == 0; i++)
-			if (!crm_strlist_has(&c->terminal, c->stages.v[i]))
-				c->automation.stages.v[c->automation.stages.n++] = xstrdup(c->stages.v[i]);
-	}
-}
-
-/* "HH:MM-HH:MM", each a time of day */
-static int is_hhmm_range(const char *q)
-{
-	static const char shape[] = "00:00-00:00";
-
-	if (strlen(q) != sizeof shape - 1)
-		return 0;
-	for (size_t i = 0; i < sizeof shape - 1; i++)
-		if (shape[i] == '0' ? q[i] < '0' || q[i] > '9' : q[i] != shape[i])
-			return 0;
-	return atoi(q) < 24 && atoi(q + 3) < 60 && atoi(q + 6) < 24 && atoi(q + 9) < 60;
-}
-
-/* An IANA time zone name: UTC, or a file of the system's zoneinfo.  With
- * no zoneinfo installed (no tzdata), any name of that shape passes. */
-static int is_timezone(const char *tz)
-{
-	static const char dir[] = "/usr/share/zoneinfo";
-	char path[256];
-	struct stat sb;
-
-	if (!strcmp(tz, "UTC"))
-		return 1;
-	if (!*tz || *tz == '/' || strstr(tz, "..") || strlen(tz) > 128)
-		return 0;
-	if (stat(dir, &sb) != 0)
-		return 1;
-	snprintf(path, sizeof path, "%s/%s", dir, tz);
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-static int check(struct loader *l, struct crm_config *c)
-{
-	const char *q = c->automation.quiet_hours;
-
-	fit_defaults(l, c);
-
-	if (c->stages.n == 0)
-		return at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage", "pipeline.stages");
-	for (int i = 0; i < c->terminal.n; i++)
-		if (!crm_strlist_has(&c->stages, c->terminal.v[i]))
-			return at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages", c->terminal.v[i]);
-	{
-		const char *const keys[] = { "pipeline.on_reply", "pipeline.on_first_contact",
-		                             "pipeline.lost" };
-		const char *const vals[] = { c->on_reply, c->on_first_contact, c->lost };
-		for (int i = 0; i < 3; i++)
-			if (vals[i] && !crm_strlist_has(&c->stages, vals[i]))
-				return at(l, mark_of(l, keys[i]), "%s: '%s' is not in pipeline.stages",
-				          keys[i], vals[i]);
-	}
-	for (int i = 0; i < c->automation.stages.n; i++)
-		if (!crm_strlist_has(&c->stages, c->automation.stages.v[i]))
-			return at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages", c->automation.stages.v[i]);
-	/* terminal stages are closed: automation does not work on them */
-	for (int i = 0; i < c->automation.stages.n; i++)
-		if (crm_strlist_has(&c->terminal, c->automation.stages.v[i]))
-			return at(l, mark_of(l, given(l, "automation.stages") ? "automation.stages" : "pipeline.terminal"),
-			          "automation.stages: '%s' is a terminal stage", c->automation.stages.v[i]);
-	if (c->channels.n == 0)
-		return at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
-	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
-		return at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
-	if (q && !is_hhmm_range(q))
-		return at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
-	if (c->webhook.secret_env && c->webhook.secret_file) {
-		const char *second = mark_of(l, "sync.webhook.secret_env").index >
-		                     mark_of(l, "sync.webhook.secret_file").index
-			? "sync.webhook.secret_env" : "sync.webhook.secret_file";
-		return at(l, mark_of(l, second), "'sync.webhook': secret_env or secret_file, not both");
-	}
-	/* database: ~ is the default too */
-	if (!c->database)
-		c->database = crm_default_db_path();
-	/* automation.timezone: ~ is the default too */
-	if (!c->automation.timezone)
-		c->automation.timezone = xstrdup("UTC");
-	else if (!is_timezone(c->automation.timezone))
-		return at(l, mark_of(l, "automation.timezone"),
-		          "automation.timezone: '%s' is not a time zone (such as Europe/Madrid)",
-		          c->automation.timezone);
-	struct { const char *name; struct crm_source *s; } srcs[] = {
-		{ "sources.leads", &c->sources.leads }, { "sources.contacts", &c->sources.contacts },
-		{ "sources.operators", &c->sources.operators }, { "sources.listings", &c->sources.listings },
-	};
-	for (size_t i = 0; i < sizeof srcs / sizeof srcs[0]; i++) {
-		struct crm_source *s = srcs[i].s;
-		if (!s->set)
-			continue;
-		if (!!s->sqlite + !!s->csv + !!s->jsonl != 1)
-			return at(l, mark_of(l, srcs[i].name), "'%s' needs exactly one of sqlite, csv or jsonl", srcs[i].name);
-		if (s->sqlite && !s->table)
-			return at(l, mark_of(l, srcs[i].name), "'%s' needs a table for its sqlite file", srcs[i].name);
 	}
 	return 0;
 }
@@ -590,7 +405,7 @@ static int parse_doc(struct loader *l, yaml_parser_t *parser, yaml_document_t *d
 {
 	if (yaml_parser_load(parser, doc))
 		return 0;
-	return at(l, parser->problem_mark, "%s", parser->problem ? parser->problem : "not YAML");
+	return crm_config_at(l, parser->problem_mark, "%s", parser->problem ? parser->problem : "not YAML");
 }
 
 int crm_config_load(struct crm_config *cfg, const char *explicit_path,
@@ -642,13 +457,13 @@ int crm_config_load(struct crm_config *cfg, const char *explicit_path,
 	if ((rc = parse_doc(&l, &parser, &more)))
 		goto cleanup;
 	if (yaml_document_get_root_node(&more))
-		rc = at(&l, more.start_mark, "a second YAML document; the file holds one");
+		rc = crm_config_at(&l, more.start_mark, "a second YAML document; the file holds one");
 	yaml_document_delete(&more);
 	root = yaml_document_get_root_node(&l.doc);
 	if (!rc && root && !is_null(root))
 		rc = load_map(&l, root, crm_config_keys, cfg, "");
 	if (!rc)
-		rc = check(&l, cfg);
+		rc = crm_config_check(&l, cfg);
 cleanup:
 	if (have_doc)
 		yaml_document_delete(&l.doc);
@@ -656,19 +471,4 @@ cleanup:
 	fclose(f);
 	free(l.dir);
 	return rc;
-}
-
-int crm_config_has_stage(const struct crm_config *cfg, const char *s)
-{
-	return crm_strlist_has(&cfg->stages, s);
-}
-
-int crm_config_is_terminal(const struct crm_config *cfg, const char *s)
-{
-	return crm_strlist_has(&cfg->terminal, s);
-}
-
-int crm_config_has_channel(const struct crm_config *cfg, const char *s)
-{
-	return crm_strlist_has(&cfg->channels, s);
 }
