@@ -59,54 +59,23 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 {
 	char cutoff[CRM_TIME_LEN];
 
-	if (flt->stage) {
-		if (crm_stage_check(crm, flt->stage))
-			return CRM_DATAERR;
-		query_where(q, "c.stage = ?");
-		query_bind_text(q, flt->stage);
-	}
-	if (flt->operator_id > 0) {
-		query_where(q, "c.operator_id = ?");
-		query_bind_int(q, flt->operator_id);
-	}
-	if (flt->status) {
-		query_where(q, "c.status = ?");
-		query_bind_text(q, flt->status);
-	}
-	if (flt->channel) {
-		if (crm_channel_check(crm, flt->channel))
-			return CRM_DATAERR;
-		query_where(q, "c.channel = ?");
-		query_bind_text(q, flt->channel);
-	}
-	if (flt->source_type) {
-		query_where(q, "c.source_type = ?");
-		query_bind_text(q, flt->source_type);
-	}
-	if (flt->automation) {
-		query_where(q, "c.automation_enabled = ?");
-		query_bind_int(q, !strcmp(flt->automation, "on"));
-	}
-	if (flt->ai) {
-		query_where(q, "c.ai_mode = ?");
-		query_bind_text(q, flt->ai);
-	}
-	if (flt->since) {
-		query_where(q, "c.created_at >= ?");
-		query_bind_text(q, flt->since);
-	}
-	if (flt->until) {
-		query_where(q, "c.created_at < ?");
-		query_bind_text(q, flt->until);
-	}
-	if (flt->tag) {
-		query_where(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)");
-		query_bind_text(q, flt->tag);
-	}
-	if (flt->min_viability >= 0) {
-		query_where(q, "c.viability >= ?");
-		query_bind_int(q, flt->min_viability);
-	}
+	if ((flt->stage && crm_stage_check(crm, flt->stage)) ||
+	    (flt->channel && crm_channel_check(crm, flt->channel)))
+		return CRM_DATAERR;
+	query_where_text(q, "c.stage = ?", flt->stage);
+	if (flt->operator_id > 0)
+		query_where_int(q, "c.operator_id = ?", flt->operator_id);
+	query_where_text(q, "c.status = ?", flt->status);
+	query_where_text(q, "c.channel = ?", flt->channel);
+	query_where_text(q, "c.source_type = ?", flt->source_type);
+	if (flt->automation)
+		query_where_int(q, "c.automation_enabled = ?", !strcmp(flt->automation, "on"));
+	query_where_text(q, "c.ai_mode = ?", flt->ai);
+	query_where_text(q, "c.created_at >= ?", flt->since);
+	query_where_text(q, "c.created_at < ?", flt->until);
+	query_where_text(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)", flt->tag);
+	if (flt->min_viability >= 0)
+		query_where_int(q, "c.viability >= ?", flt->min_viability);
 	if (flt->stale_days >= 0) {
 		/* no contact either way for that long, in a stage still open */
 		long long now = crm_now_epoch();

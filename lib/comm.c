@@ -484,26 +484,12 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_comms, CAT_WIDE, &q, cols), rc;
 
-	if (flt->client_id) {
-		query_where(&q, "m.client_id = ?");
-		query_bind_int(&q, flt->client_id);
-	}
-	if (flt->channel) {
-		query_where(&q, "m.channel = ?");
-		query_bind_text(&q, flt->channel);
-	}
-	if (flt->direction) {
-		query_where(&q, "m.direction = ?");
-		query_bind_text(&q, flt->direction);
-	}
-	if (flt->since) {
-		query_where(&q, "m.occurred_at >= ?");
-		query_bind_text(&q, flt->since);
-	}
-	if (flt->until) {
-		query_where(&q, "m.occurred_at < ?");
-		query_bind_text(&q, flt->until);
-	}
+	if (flt->client_id)
+		query_where_int(&q, "m.client_id = ?", flt->client_id);
+	query_where_text(&q, "m.channel = ?", flt->channel);
+	query_where_text(&q, "m.direction = ?", flt->direction);
+	query_where_text(&q, "m.occurred_at >= ?", flt->since);
+	query_where_text(&q, "m.occurred_at < ?", flt->until);
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "comm list");
 	query_free(&q);

@@ -21,26 +21,13 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_leads, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	if (flt->status) {
-		query_where(&q, "l.status = ?");
-		query_bind_text(&q, flt->status);
-	}
-	if (flt->source_type) {
-		query_where(&q, "l.source_type = ?");
-		query_bind_text(&q, flt->source_type);
-	}
-	if (flt->operator_id > 0) {
-		query_where(&q, "l.operator_id = ?");
-		query_bind_int(&q, flt->operator_id);
-	}
-	if (flt->min_viability >= 0) {
-		query_where(&q, "l.viability >= ?");
-		query_bind_int(&q, flt->min_viability);
-	}
-	if (flt->since) {
-		query_where(&q, "l.created_at >= ?");
-		query_bind_text(&q, flt->since);
-	}
+	query_where_text(&q, "l.status = ?", flt->status);
+	query_where_text(&q, "l.source_type = ?", flt->source_type);
+	if (flt->operator_id > 0)
+		query_where_int(&q, "l.operator_id = ?", flt->operator_id);
+	if (flt->min_viability >= 0)
+		query_where_int(&q, "l.viability >= ?", flt->min_viability);
+	query_where_text(&q, "l.created_at >= ?", flt->since);
 	if (flt->q) {
 		static const char *const cols_q[] = { "l.contact_name", "l.contact_email",
 			"l.contact_phone", "l.title", "l.location", "l.source_url" };

@@ -71,6 +71,20 @@ void query_bind_owned(struct query *q, char *s)
 	b->own = 1;
 }
 
+void query_where_text(struct query *q, const char *cond, const char *s)
+{
+	if (s) {
+		query_where(q, cond);
+		query_bind_text(q, s);
+	}
+}
+
+void query_where_int(struct query *q, const char *cond, long long v)
+{
+	query_where(q, cond);
+	query_bind_int(q, v);
+}
+
 void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nbind; i++)

@@ -28,6 +28,10 @@ void query_bind_text(struct query *q, const char *s);
 void query_bind_int(struct query *q, long long v);
 /* bind s, which the query owns from now on and frees in query_free */
 void query_bind_owned(struct query *q, char *s);
+/* a filter of one value: cond with s bound, or nothing when s is NULL */
+void query_where_text(struct query *q, const char *cond, const char *s);
+/* cond with v bound */
+void query_where_int(struct query *q, const char *cond, long long v);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
