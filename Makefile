@@ -30,7 +30,12 @@ endif
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+# libutf8proc is linked from its archive (libutf8proc-dev ships it): one
+# shared object less to map and relocate at every start, and `crm
+# --version` starts as fast as it did without it (make bench)
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) \
+              -Wl,-Bstatic $(shell pkg-config --libs libutf8proc 2>/dev/null) -Wl,-Bdynamic \
+              -lcsv -lm
 
 ALL_CFLAGS = $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -MMD -MP $(CFLAGS)
 
