@@ -196,6 +196,12 @@ char *xstrdup(const char *s);
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
+/* The element of the NULL-terminated set that s was most likely meant to
+ * be (a typo: a few letters off, case aside, or the start of just one of
+ * them), or NULL when none is close. */
+const char *crm_suggest(const char *s, const char *const *set);
+/* The set as "a, b, c" into buf (cut with "..." when it does not fit). */
+const char *crm_set_list(const char *const *set, char *buf, size_t size);
 /* n bytes at s, not NUL-terminated */
 struct crm_span {
 	const char *s;

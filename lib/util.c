@@ -1,8 +1,10 @@
-/* util.c: allocation that cannot fail quietly, integer parsing. */
+/* util.c: allocation that cannot fail quietly, integer parsing, typos. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crm.h"
 
@@ -63,6 +65,87 @@ const char *crm_in_set(const char *s, const char *const *set)
 		if (!strcmp(s, *set))
 			return *set;
 	return NULL;
+}
+
+/* The optimal string alignment distance between a and b, case aside:
+ * insertions, deletions, substitutions and swaps of two neighbours. */
+static size_t typo_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b), d;
+	size_t *row = xmalloc(3 * (m + 1) * sizeof *row);
+	size_t *prev2 = row, *prev = row + m + 1, *cur = row + 2 * (m + 1);
+
+	for (size_t j = 0; j <= m; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			size_t best = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+		}
+		size_t *t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[m];
+	free(row);
+	return d;
+}
+
+const char *crm_suggest(const char *s, const char *const *set)
+{
+	const char *best = NULL, *prefixed = NULL;
+	size_t len = strlen(s), best_d = (size_t)-1;
+	int nprefixed = 0;
+
+	if (!len || len > 256)
+		return NULL;
+	for (const char *const *p = set; *p; p++) {
+		size_t d = typo_distance(s, *p);
+		if (d < best_d) {
+			best_d = d;
+			best = *p;
+		}
+		if (!strncasecmp(*p, s, len)) {
+			prefixed = *p;
+			nprefixed++;
+		}
+	}
+	/* one letter off in a short word, two in a longer, a third of a long
+	 * one: as far as a typo goes before it is another word */
+	if (best && best_d > 0 && best_d <= (len < 4 ? 1 : len < 9 ? 2 : len / 3))
+		return best;
+	return nprefixed == 1 && len >= 2 ? prefixed : NULL;
+}
+
+const char *crm_set_list(const char *const *set, char *buf, size_t size)
+{
+	size_t at = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	for (const char *const *p = set; *p; p++) {
+		const char *sep = p == set ? "" : ", ";
+		size_t need = strlen(sep) + strlen(*p);
+		/* the last one needs its own room; any other room for ", ..." too */
+		if (at + need + (p[1] ? 5 : 0) >= size) {
+			if (at + 5 < size)
+				memcpy(buf + at, at ? ", ..." : "...", at ? 6 : 4);
+			break;
+		}
+		at += (size_t)snprintf(buf + at, size - at, "%s%s", sep, *p);
+	}
+	return buf;
 }
 
 struct span_at {

@@ -137,8 +137,31 @@ static void test_norm(void)
 	CHECK(crm_norm_phone("call me") == NULL);
 }
 
+static void test_suggest(void)
+{
+	static const char *const cmds[] = { "client", "comm", "lead", "config", "db", "help", NULL };
+	static const char *const stages[] = { "new", "contacted", "replied", "meeting",
+		"negotiating", "won", "lost", NULL };
+	char buf[32];
+
+	CHECK(streq(crm_suggest("clinet", cmds), "client"));      /* a swap */
+	CHECK(streq(crm_suggest("meting", stages), "meeting"));   /* a letter out */
+	CHECK(streq(crm_suggest("negociating", stages), "negotiating"));
+	CHECK(streq(crm_suggest("lst", stages), "lost"));
+	CHECK(streq(crm_suggest("contac", stages), "contacted")); /* the start of one */
+	CHECK(crm_suggest("xyz", cmds) == NULL);
+	CHECK(crm_suggest("", cmds) == NULL);
+	CHECK(crm_suggest("co", cmds) == NULL);                  /* the start of three */
+	CHECK(crm_suggest("banana", stages) == NULL);
+	CHECK(streq(crm_set_list(stages, buf, sizeof buf), "new, contacted, replied, ..."));
+	CHECK(streq(crm_set_list(cmds, buf, 12), "client, ..."));
+	CHECK(strlen(crm_set_list(cmds, buf, 12)) == 11);
+	CHECK(streq(crm_set_list(cmds + 4, buf, sizeof buf), "db, help"));
+}
+
 int main(void)
 {
+	test_suggest();
 	test_json();
 	test_time();
 	test_norm();
