@@ -2,7 +2,9 @@
  * crm-client(1)). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "catalog.h"
 #include "cmd.h"
 #include "client.h"
 #include "filters.h"
@@ -56,11 +58,43 @@ struct field_opts {
 	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
 	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
 
-static int finish_fields(struct crm *crm,
-                         const char *usage, struct field_opts *fo,
-                         struct crm_kv_arg **kv)
+/* A --set or --unset KEY (key[0..len)) that names a client field, not a
+ * custom one, is a usage error that names the option for the field: what
+ * it sets would not land in a custom field by mistake. */
+static int custom_key_check(struct crm *crm, const char *usage, const char *opt,
+                            const char *key, size_t len, const struct opt *opts,
+                            const struct field_opts *fo)
 {
-	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+	for (int i = 0; i < crm_clients.ncols; i++) {
+		const struct crm_col *c = &crm_clients.cols[i];
+		if (strlen(c->name) != len || strncasecmp(c->name, key, len))
+			continue;
+		for (const struct opt *o = opts; o->kind != OPT_END_; o++)
+			if ((c->field >= 0 && o->target == &fo->f.v[c->field]) ||
+			    (!strcmp(c->name, "tags") &&
+			     o->target == (opt[2] == 'u' ? &fo->untags : &fo->tags)))
+				return opt_error(crm, usage, "%s '%.*s': '%s' is a client field, not a"
+				                 " custom one; did you mean '--%s'?", opt, (int)len,
+				                 key, c->name, o->name);
+		return opt_error(crm, usage, "%s '%.*s': '%s' is a client field, not a custom one",
+		                 opt, (int)len, key, c->name);
+	}
+	return 0;
+}
+
+static int finish_fields(struct crm *crm, const char *usage, const struct opt *opts,
+                         struct field_opts *fo, struct crm_kv_arg **kv)
+{
+	int rc = 0;
+
+	for (int i = 0; i < fo->sets.n && !rc; i++)
+		rc = custom_key_check(crm, usage, "--set", fo->sets.v[i],
+		                      strcspn(fo->sets.v[i], "="), opts, fo);
+	for (int i = 0; i < fo->unsets.n && !rc; i++)
+		rc = custom_key_check(crm, usage, "--unset", fo->unsets.v[i],
+		                      strlen(fo->unsets.v[i]), opts, fo);
+	if (!rc)
+		rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
 
 	fo->f.set = *kv;
 	fo->f.tags = fo->tags.v;
@@ -99,7 +133,7 @@ static int client_add(struct crm *crm, int argc, char **argv)
 		rc = opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
 	else if (!fo.f.v[CF_NAME] && !fo.f.v[CF_EMAIL] && !fo.f.v[CF_PHONE])
 		rc = opt_error(crm, usage, "--name (or --email or --phone) is required");
-	else if (!(rc = finish_fields(crm, usage, &fo, &kv))) {
+	else if (!(rc = finish_fields(crm, usage, opts, &fo, &kv))) {
 		fo.f.source = "manual";
 		rc = crm_client_add(crm, &fo.f, &id);
 		if (!rc)
@@ -176,8 +210,8 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n < 2)
 		return opt_error(crm, usage, "clients and a stage are required");
-	if (crm_stage_check(crm, argv[n - 1]))
-		return CRM_DATAERR;
+	if ((rc = crm_stage_check(crm, argv[n - 1])))
+		return cmd_arg_fail(crm, rc);
 	if ((rc = cmd_refs(crm, n - 1, argv, crm_client_resolve, &ids, &nids)))
 		return rc;
 	/* count what would move only when the question could be asked */
@@ -214,7 +248,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
 	if (!(rc = one_client(crm, usage, n, argv, &id)) &&
-	    !(rc = finish_fields(crm, usage, &fo, &kv))) {
+	    !(rc = finish_fields(crm, usage, opts, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
 			cmd_say(crm, "client %lld: %d change%s", id, changed,

@@ -40,6 +40,9 @@ extern const struct cmd lead_cmds[];
 /* shared helpers for command files (cmd/common.c) */
 /* Report a failed status: print "crm: <crm->err>" unless empty; return st. */
 int cmd_fail(struct crm *crm, int st);
+/* A library check of one of the command's arguments failed with st: its
+ * message names the command ("client stage: stage 'x': ..."); st. */
+int cmd_arg_fail(struct crm *crm, int st);
 /* The printer of a show command: a person's view of the whole record,
  * whether or not stdout is a terminal, unless --format asks for another.
  * The caller frees it. */

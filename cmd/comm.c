@@ -97,6 +97,8 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 1)
 		return opt_error(crm, usage, "one client at most, not %d", n);
+	if (flt.channel && (rc = crm_channel_check(crm, flt.channel)))
+		return cmd_arg_fail(crm, rc);
 	if (since && crm_time_parse(since, s))
 		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
 	if (until && crm_time_parse(until, u))

@@ -25,6 +25,17 @@ int cmd_fail(struct crm *crm, int st)
 	return st;
 }
 
+int cmd_arg_fail(struct crm *crm, int st)
+{
+	char msg[sizeof crm->err];
+
+	if (st && crm->err[0] && crm->cmdname) {
+		memcpy(msg, crm->err, sizeof msg);
+		crm_err(crm, st, "%s: %s", crm->cmdname, msg);
+	}
+	return st;
+}
+
 void cmd_say(struct crm *crm, const char *fmt, ...)
 {
 	va_list ap;

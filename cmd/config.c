@@ -1,5 +1,6 @@
 /* config.c: crm config check|get|list (see crm-config(1)). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "print.h"
@@ -59,6 +60,34 @@ static void rows_end(struct rows *r)
 	}
 }
 
+/* the keys and sections of the config, for a suggestion (owned, each
+ * name too) */
+struct keys {
+	char **v;
+	int n;
+};
+
+/* the name once in the list */
+static void add_name(struct keys *k, const char *name, size_t len)
+{
+	for (int i = 0; i < k->n; i++)
+		if (strlen(k->v[i]) == len && !strncmp(k->v[i], name, len))
+			return;
+	k->v = xrealloc(k->v, (size_t)(k->n + 2) * sizeof *k->v);
+	k->v[k->n] = memcpy(xmalloc(len + 1), name, len);
+	k->v[k->n++][len] = '\0';
+	k->v[k->n] = NULL;
+}
+
+/* a key, and each section it is in: sync.webhook.url, sync.webhook, sync */
+static void add_key(const char *key, const char *value, void *arg)
+{
+	(void)value;
+	for (const char *dot = strchr(key, '.'); dot; dot = strchr(dot + 1, '.'))
+		add_name(arg, key, (size_t)(dot - key));
+	add_name(arg, key, strlen(key));
+}
+
 static int config_get(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_POS(COMPL_CONFIG_KEY), OPT_END() };
@@ -83,8 +112,18 @@ static int config_get(struct crm *crm, int argc, char **argv)
 	}
 	rc = crm_config_get(&crm->cfg, argv[0], style_of(crm->fmt), row, &r);
 	rows_end(&r);
-	if (rc)
-		return crm_err(crm, CRM_NOTFOUND, "config get: no key '%s'", argv[0]);
+	if (rc) {
+		struct keys k = { NULL, 0 };
+		const char *best;
+		crm_config_each(&crm->cfg, CRM_CONFIG_YAML, add_key, &k);
+		best = k.v ? crm_suggest(argv[0], (const char *const *)k.v) : NULL;
+		rc = crm_err(crm, CRM_NOTFOUND, "config get: no key '%s'%s%s%s", argv[0],
+		             best ? "; did you mean '" : "", best ? best : "", best ? "'?" : "");
+		for (int i = 0; i < k.n; i++)
+			free(k.v[i]);
+		free(k.v);
+		return rc;
+	}
 	return 0;
 }
 

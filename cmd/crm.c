@@ -38,6 +38,24 @@ static const struct cmd *find(const struct cmd *table, const char *name)
 	return NULL;
 }
 
+/* "; did you mean 'client'?" when a command of the table that help
+ * lists is what name likely meant, else "" */
+static const char *command_hint(const struct cmd *table, const char *name, char *buf,
+                                size_t size)
+{
+	const char *names[64], *best;
+	int n = 0;
+
+	for (const struct cmd *c = table; c->name && n < 63; c++)
+		if (!(c->flags & CMD_HIDDEN))
+			names[n++] = c->name;
+	names[n] = NULL;
+	if (!(best = crm_suggest(name, names)))
+		return "";
+	snprintf(buf, size, "; did you mean '%s'?", best);
+	return buf;
+}
+
 static void list_table(FILE *out, const struct cmd *table)
 {
 	for (const struct cmd *c = table; c->name; c++)
@@ -70,9 +88,11 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 		return 0;
 	}
 	c = find(commands, argv[0]);
-	if (!c || (c->flags & CMD_HIDDEN))
-		return crm_err(crm, CRM_USAGE, "help: '%s' is not a crm command",
-		               argv[0]);
+	if (!c || (c->flags & CMD_HIDDEN)) {
+		char hint[96];
+		return crm_err(crm, CRM_USAGE, "help: '%s' is not a crm command%s", argv[0],
+		               command_hint(commands, argv[0], hint, sizeof hint));
+	}
 	if (n > 2)
 		return crm_err(crm, CRM_USAGE, "help: a command and a subcommand at most");
 	if (n == 2 && !c->sub)
@@ -244,8 +264,11 @@ static int run_external(struct crm *crm, int argc, char **argv)
 	argv[0] = prog + 4;
 unknown:
 	(void)argc;
-	fprintf(stderr, "crm: '%s' is not a crm command; see 'crm help'\n", argv[0]);
-	return CRM_USAGE;
+	char hint[96];
+	/* what was typed: no escape sequence in it reaches the terminal */
+	crm_err(crm, CRM_USAGE, "'%s' is not a crm command%s", argv[0],
+	        *command_hint(commands, argv[0], hint, sizeof hint) ? hint : "; see 'crm help'");
+	return cmd_fail(crm, CRM_USAGE);
 }
 
 /* --help or the completion helper anywhere in a command's words means no
@@ -292,9 +315,11 @@ static int run(struct crm *crm, int argc, char **argv)
 		}
 		c = find(group->sub, argv[1]);
 		if (!c) {
-			fprintf(stderr, "crm: %s: unknown subcommand '%s'; see 'crm %s --help'\n",
-			        group->name, argv[1], group->name);
-			return CRM_USAGE;
+			char hint[96], see[96];
+			snprintf(see, sizeof see, "; see 'crm %s --help'", group->name);
+			crm_err(crm, CRM_USAGE, "%s: unknown subcommand '%s'%s", group->name, argv[1],
+			        *command_hint(group->sub, argv[1], hint, sizeof hint) ? hint : see);
+			return cmd_fail(crm, CRM_USAGE);
 		}
 		argc--;
 		argv++;

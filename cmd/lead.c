@@ -60,8 +60,8 @@ static int lead_promote(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n < 1)
 		return opt_error(crm, usage, "leads are required");
-	if (stage && crm_stage_check(crm, stage))
-		return CRM_DATAERR;
+	if (stage && (rc = crm_stage_check(crm, stage)))
+		return cmd_arg_fail(crm, rc);
 	if ((rc = lead_ids(crm, n, argv, &ids, &nids)))
 		return rc;
 	clients = xmalloc((size_t)nids * sizeof *clients);
@@ -91,6 +91,8 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n < 2)
 		return opt_error(crm, usage, "leads and a status are required");
+	if ((rc = crm_lead_status_check(crm, argv[n - 1])))
+		return cmd_arg_fail(crm, rc);
 	if ((rc = lead_ids(crm, n - 1, argv, &ids, &nids)))
 		return rc;
 	if (!(rc = crm_lead_set_status_all(crm, ids, nids, argv[n - 1], &total)))

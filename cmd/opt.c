@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "display.h"
 #include "opt.h"
 #include "print.h"
 
@@ -89,13 +90,38 @@ static void print_usage_line(struct crm *crm, FILE *out, const char *usage)
 	        usage && *usage ? " " : "", usage ? usage : "");
 }
 
-/* "table, tsv, csv, json, jsonl or ids", from the printer's table */
+/* The names of the formats, from the printer's table, into set (room
+ * for crm_fmt_count() + 1); how many. */
+static int format_set(const char **set)
+{
+	int n = 0;
+
+	for (int i = 0; i < crm_fmt_count(); i++)
+		set[n++] = crm_fmt_name(i);
+	set[n] = NULL;
+	return n;
+}
+
+/* "table, tsv, csv, json, jsonl or ids" */
 static void put_formats(FILE *out)
 {
-	int n = crm_fmt_count();
+	const char *set[16];
+	int n = format_set(set);
 
 	for (int i = 0; i < n; i++)
-		fprintf(out, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", crm_fmt_name(i));
+		fprintf(out, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", set[i]);
+}
+
+/* the formats as put_formats writes them, into buf */
+static const char *formats_text(char *buf, size_t size)
+{
+	FILE *m = fmemopen(buf, size, "w");
+
+	if (!m)
+		return "table";
+	put_formats(m);
+	fclose(m);
+	return buf;
 }
 
 static void usage_line(const struct opt *o, void *arg)
@@ -143,10 +169,15 @@ void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
 
 static void complain(struct crm *crm, const char *usage, const char *fmt, va_list ap)
 {
+	char msg[2048];
+
+	/* the message quotes what was typed: no escape sequence in it may
+	 * reach the terminal */
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	fprintf(stderr, "crm: ");
 	if (crm->cmdname)
 		fprintf(stderr, "%s: ", crm->cmdname);
-	vfprintf(stderr, fmt, ap);
+	crm_put_text(stderr, msg);
 	fputc('\n', stderr);
 	print_usage_line(crm, stderr, usage);
 }
@@ -270,6 +301,7 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 {
 	long long n;
 	int f;
+	char hint[1024];
 
 	if ((o->flags & OPTF_NONEMPTY) && !*val)
 		return opt_error(crm, usage, "option '--%s': the value is empty", o->name), OPT_BAD;
@@ -297,18 +329,18 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 				*(const char **)o->target = *v;
 				goto done;
 			}
-		return opt_error(crm, usage, "option '--%s': '%s' is not one of its values",
-		                 o->name, val), OPT_BAD;
+		return opt_error(crm, usage, "option '--%s': '%s' is not one of its values %s",
+		                 o->name, val, crm_hint(val, o->values, hint, sizeof hint)), OPT_BAD;
 	case OPT_FORMAT_:
 		if ((f = crm_fmt_parse(val)) < 0) {
+			const char *set[16], *best;
 			char names[128];
-			FILE *m = fmemopen(names, sizeof names, "w");
-			if (m) {
-				put_formats(m);
-				fclose(m);
-			}
-			return opt_error(crm, usage, "unknown format '%s'; use %s", val,
-			                 m ? names : "table"), OPT_BAD;
+			format_set(set);
+			best = crm_suggest(val, set);
+			return opt_error(crm, usage, "unknown format '%s'; use %s%s%s%s", val,
+			                 formats_text(names, sizeof names),
+			                 best ? "; did you mean '" : "", best ? best : "",
+			                 best ? "'?" : ""), OPT_BAD;
 		}
 		*(enum crm_fmt *)o->target = (enum crm_fmt)f;
 		crm->fmt_given = 1;
@@ -320,6 +352,41 @@ done:
 	if (o->seen)
 		*o->seen = 1;
 	return 0;
+}
+
+/* the long names of a command's options, for a suggestion */
+#define NAMES_MAX 128
+struct names {
+	const char *v[NAMES_MAX + 2];   /* and "help", and NULL */
+	int n;
+};
+
+static void add_name(const struct opt *o, void *arg)
+{
+	struct names *ns = arg;
+
+	if (is_option(o) && ns->n < NAMES_MAX)
+		ns->v[ns->n++] = o->name;
+}
+
+/* "; did you mean '--stage'?" when an option of all is what the unknown
+ * "--name" (name[0..len)) likely meant, else "" */
+static const char *option_hint(const struct opt *all, const char *name, size_t len,
+                               char *buf, size_t size)
+{
+	struct names ns = { .n = 0 };
+	char typed[64];
+	const char *best;
+
+	each(all, add_name, &ns);
+	ns.v[ns.n++] = "help";
+	ns.v[ns.n] = NULL;
+	snprintf(typed, sizeof typed, "%.*s", (int)(len < sizeof typed ? len : 0), name);
+	best = crm_suggest(typed, ns.v);
+	if (!best)
+		return "";
+	snprintf(buf, size, "; did you mean '--%s'?", best);
+	return buf;
 }
 
 /* Parse the options of all; positional arguments are moved to the
@@ -359,8 +426,11 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 		size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 		const char *val = eq ? eq + 1 : NULL;
 
-		if (!(o = find(all, a + 2, len, 0)))
-			return opt_error(crm, usage, "unknown option '%.*s'", (int)len + 2, a), OPT_BAD;
+		if (!(o = find(all, a + 2, len, 0))) {
+			char hint[96];
+			return opt_error(crm, usage, "unknown option '%.*s'%s", (int)len + 2, a,
+			                 option_hint(all, a + 2, len, hint, sizeof hint)), OPT_BAD;
+		}
 		if (o->kind == OPT_FLAG_) {
 			if (val)
 				return opt_error(crm, usage, "option '--%s' takes no value", o->name),

@@ -88,6 +88,8 @@ int crm_client_value(struct crm *crm, int i, const char *in, struct client_value
 {
 	static const char *const yes[] = { "1", "on", "true", "yes", NULL };
 	static const char *const no[] = { "0", "off", "false", "no", NULL };
+	static const char *const on_off[] = { "on", "off", "yes", "no", "true", "false",
+	                                      "1", "0", NULL };
 	const char *name = crm_client_field_name(i);
 	char t[CRM_TIME_LEN];
 	long long n;
@@ -121,8 +123,8 @@ int crm_client_value(struct crm *crm, int i, const char *in, struct client_value
 		break;
 	case K_STATUS:
 		if (!crm_in_set(in, crm_client_set_statuses))
-			return crm_err(crm, CRM_DATAERR,
-			               "status '%s': not one of active, archived", in);
+			return crm_not_in_set(crm, "status", in, "not a client status",
+			                      crm_client_set_statuses);
 		break;
 	case K_VIABILITY:
 		if (crm_parse_int(in, &n) || n < 0 || n > 100)
@@ -135,11 +137,11 @@ int crm_client_value(struct crm *crm, int i, const char *in, struct client_value
 		else if (crm_in_set(in, no))
 			in = "0";
 		else
-			return crm_err(crm, CRM_DATAERR, "%s '%s': not on or off", name, in);
+			return crm_not_in_set(crm, name, in, "not on or off", on_off);
 		break;
 	case K_AIMODE:
 		if (!crm_in_set(in, crm_ai_modes))
-			return crm_err(crm, CRM_DATAERR, "ai_mode '%s': not one of off, draft, auto", in);
+			return crm_not_in_set(crm, "ai_mode", in, "not an AI mode", crm_ai_modes);
 		break;
 	case K_TIME:
 	case K_DUE:   /* "7d" is a week from now */

@@ -48,11 +48,15 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 			query_add(q, desc ? ", c.id DESC" : ", c.id");
 		return 0;
 	}
-	return crm_err(crm, CRM_USAGE,
-	               "client list: cannot sort by '%s' (id, name, stage, viability,"
-	               " created_at, updated_at, last_contacted_at,"
-	               " last_interaction_at, next_action_at; '-' before for descending)",
-	               field);
+	{
+		char list[512];
+		const char *best = crm_suggest(field, crm_client_sort_fields);
+		crm_set_list(crm_client_sort_fields, list, sizeof list);
+		return crm_err(crm, CRM_USAGE, "client list: cannot sort by '%s' (%s;"
+		               " '-' before for descending)%s%s%s%s", field, list,
+		               best ? "; did you mean '" : "", best && desc ? "-" : "",
+		               best ? best : "", best ? "'?" : "");
+	}
 }
 
 int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_filter *flt)

@@ -29,6 +29,8 @@ static const struct { const char *channel, *kind; } channel_kinds[] = {
 	{ "phone", "call" }, { "sms", "sms" }, { "whatsapp", "whatsapp" },
 };
 
+const char *const crm_comm_directions[] = { "out", "in", NULL };
+
 const char *const crm_comm_statuses[] = {
 	"sent", "delivered", "failed", "bounced", "received", "logged", NULL
 };
@@ -276,19 +278,19 @@ static int event_check(struct crm *crm, const struct crm_event *ev, struct row *
 		return crm_err(crm, CRM_DATAERR, "channel: missing");
 	if (crm_channel_check(crm, ev->channel))
 		return CRM_DATAERR;
-	if (strcmp(dir, "out") && strcmp(dir, "in"))
-		return crm_err(crm, CRM_DATAERR, "direction '%s': not out or in", dir);
+	if (!crm_in_set(dir, crm_comm_directions))
+		return crm_not_in_set(crm, "direction", dir, "not a direction", crm_comm_directions);
 	r->inbound = dir[0] == 'i';
 	if (!(r->kind = event_kind(ev)))
-		return crm_err(crm, CRM_DATAERR, "kind '%s': not a known kind", ev->kind);
+		return crm_not_in_set(crm, "kind", ev->kind, "not a known kind", crm_comm_kinds);
 	if (ev->status && !(r->status = crm_in_set(ev->status, crm_comm_statuses)))
-		return crm_err(crm, CRM_DATAERR, "status '%s': not a known status", ev->status);
+		return crm_not_in_set(crm, "status", ev->status, "not a known status",
+		                      crm_comm_statuses);
 	if (!ev->status)
 		r->status = r->inbound ? "received" : !strcmp(r->kind, "marked_contacted") ||
 		            !strcmp(r->kind, "note") ? "logged" : "sent";
 	if (!(r->source = ev->source ? crm_in_set(ev->source, sources) : "manual"))
-		return crm_err(crm, CRM_DATAERR, "source '%s': not bot, manual, sync or import",
-		               ev->source);
+		return crm_not_in_set(crm, "source", ev->source, "not a known source", sources);
 	crm_now(r->now);
 	if (!ev->at)
 		memcpy(r->at, r->now, sizeof r->at);

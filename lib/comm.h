@@ -27,7 +27,8 @@ enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
 int crm_event_owner(struct crm *crm, const struct crm_event *ev, long long op,
                     long long *client, long long *lead);
 
-/* the kinds and statuses of sec. 4, NULL-terminated */
+/* the directions, kinds and statuses of sec. 4, NULL-terminated */
+extern const char *const crm_comm_directions[];
 extern const char *const crm_comm_kinds[];
 extern const char *const crm_comm_statuses[];
 

@@ -125,6 +125,20 @@ static int get_str(struct loader *l, yaml_node_t *n, const char *path)
 static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
                     void *base, const char *prefix);
 
+/* "; did you mean 'pipeline.stages'?" when one of names (NULL-terminated),
+ * the keys of the map at prefix, is what the unknown key name likely
+ * meant, else "" */
+static const char *key_hint(const char *prefix, const char *name, const char *const *names,
+                            char *buf, size_t size)
+{
+	const char *best = crm_suggest(name, names);
+
+	if (!best)
+		return "";
+	snprintf(buf, size, "; did you mean '%s%s%s'?", prefix, *prefix ? "." : "", best);
+	return buf;
+}
+
 /* one rule of viability.rules, a map, into r */
 static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rule *r,
                      const char *path)
@@ -148,8 +162,16 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 		if (!strcmp(name, "has") || !strcmp(name, "field") || !strcmp(name, "equals")) {
 			if (get_str(l, v, kpath))
 				return CRM_CONFIG;
-			if (name[0] != 'e' && crm_lead_field(scalar(v)) < 0)
-				return crm_config_at(l, v->start_mark, "%s: '%s' is not a lead field", kpath, scalar(v));
+			if (name[0] != 'e' && crm_lead_field(scalar(v)) < 0) {
+				const char *fields[LF_COUNT + 1];
+				char hint[1024];
+				for (int i = 0; i < LF_COUNT; i++)
+					fields[i] = crm_lead_field_name(i);
+				fields[LF_COUNT] = NULL;
+				return crm_config_at(l, v->start_mark, "%s: '%s' is not a lead field %s",
+				                     kpath, scalar(v),
+				                     crm_hint(scalar(v), fields, hint, sizeof hint));
+			}
 			char **dst = name[0] == 'h' ? &r->has : name[0] == 'f' ? &r->field : &r->equals;
 			*dst = xstrdup(scalar(v));
 		} else if (!strcmp(name, "min") || !strcmp(name, "max")) {
@@ -169,7 +191,11 @@ static int load_rule(struct loader *l, yaml_node_t *rn, struct crm_viability_rul
 			r->points = (int)num;
 			have_points = 1;
 		} else {
-			return crm_config_at(l, k->start_mark, "unknown key '%s'", kpath);
+			static const char *const rule_keys[] = { "has", "field", "equals", "min",
+			                                         "max", "points", NULL };
+			char hint[256];
+			return crm_config_at(l, k->start_mark, "unknown key '%s'%s", kpath,
+			                     key_hint(path, name, rule_keys, hint, sizeof hint));
 		}
 	}
 	if (!r->has && !r->field)
@@ -363,8 +389,16 @@ static int load_map(struct loader *l, yaml_node_t *map, const struct key *keys,
 		for (const struct key *kk = keys; kk->name; kk++)
 			if (!strcmp(kk->name, name))
 				row = kk;
-		if (!row)
-			return crm_config_at(l, k->start_mark, "unknown key '%s'", path);
+		if (!row) {
+			const char *names[64];
+			char hint[256];
+			int n = 0;
+			for (const struct key *kk = keys; kk->name && n < 63; kk++)
+				names[n++] = kk->name;
+			names[n] = NULL;
+			return crm_config_at(l, k->start_mark, "unknown key '%s'%s", path,
+			                     key_hint(prefix, name, names, hint, sizeof hint));
+		}
 		if (given_before(l, map, p))
 			return crm_config_at(l, k->start_mark, "duplicate key '%s'", path);
 		if (l->nmarks < (int)(sizeof l->marks / sizeof l->marks[0])) {

@@ -117,8 +117,26 @@ static int is_timezone(const char *tz)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* "KEY: 'S' is not in pipeline.stages (new, ...); did you mean 'x'?" */
+static int not_a_stage(struct loader *l, const char *key, const char *s,
+                       const struct crm_config *c)
+{
+	const char **set = xmalloc((size_t)(c->stages.n + 1) * sizeof *set);
+	char hint[1024];
+
+	for (int i = 0; i < c->stages.n; i++)
+		set[i] = c->stages.v[i];
+	set[c->stages.n] = NULL;
+	crm_hint(s, set, hint, sizeof hint);
+	free(set);
+	return crm_config_at(l, mark_of(l, key), "%s: '%s' is not in pipeline.stages %s",
+	                     key, s, hint);
+}
+
 int crm_config_check(struct loader *l, struct crm_config *c)
 {
+	char hint[256];
+
 	const char *q = c->automation.quiet_hours;
 
 	fit_defaults(l, c);
@@ -127,19 +145,18 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		return crm_config_at(l, mark_of(l, "pipeline.stages"), "'%s' must name at least one stage", "pipeline.stages");
 	for (int i = 0; i < c->terminal.n; i++)
 		if (!crm_strlist_has(&c->stages, c->terminal.v[i]))
-			return crm_config_at(l, mark_of(l, "pipeline.terminal"), "pipeline.terminal: '%s' is not in pipeline.stages", c->terminal.v[i]);
+			return not_a_stage(l, "pipeline.terminal", c->terminal.v[i], c);
 	{
 		const char *const keys[] = { "pipeline.on_reply", "pipeline.on_first_contact",
 		                             "pipeline.lost" };
 		const char *const vals[] = { c->on_reply, c->on_first_contact, c->lost };
 		for (int i = 0; i < 3; i++)
 			if (vals[i] && !crm_strlist_has(&c->stages, vals[i]))
-				return crm_config_at(l, mark_of(l, keys[i]), "%s: '%s' is not in pipeline.stages",
-				          keys[i], vals[i]);
+				return not_a_stage(l, keys[i], vals[i], c);
 	}
 	for (int i = 0; i < c->automation.stages.n; i++)
 		if (!crm_strlist_has(&c->stages, c->automation.stages.v[i]))
-			return crm_config_at(l, mark_of(l, "automation.stages"), "automation.stages: '%s' is not in pipeline.stages", c->automation.stages.v[i]);
+			return not_a_stage(l, "automation.stages", c->automation.stages.v[i], c);
 	/* terminal stages are closed: automation does not work on them */
 	for (int i = 0; i < c->automation.stages.n; i++)
 		if (crm_strlist_has(&c->terminal, c->automation.stages.v[i]))
@@ -148,7 +165,8 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 	if (c->channels.n == 0)
 		return crm_config_at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
 	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
-		return crm_config_at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
+		return crm_config_at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not an AI mode %s",
+		          c->ai_default, crm_hint(c->ai_default, crm_ai_modes, hint, sizeof hint));
 	if (q && !is_hhmm_range(q))
 		return crm_config_at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
 	if (c->webhook.secret_env && c->webhook.secret_file) {

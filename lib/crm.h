@@ -129,9 +129,18 @@ int crm_lookup_id(struct crm *crm, const char *sql, long long a, const char *b,
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* 0 when s is a stage of the pipeline (a channel of the config); else
- * CRM_DATAERR "stage 's': not in the pipeline (new, contacted, ...)". */
+ * CRM_DATAERR "stage 's': not a pipeline stage (new, contacted, ...);
+ * did you mean 'x'?". */
 int crm_stage_check(struct crm *crm, const char *s);
 int crm_channel_check(struct crm *crm, const char *s);
+/* What would work instead of s, for a message: "(a, b, c)" (the
+ * NULL-terminated set, cut with "..." past buf's size), then "; did you
+ * mean 'b'?" when one of them is what s likely meant.  Returns buf. */
+const char *crm_hint(const char *s, const char *const *set, char *buf, size_t size);
+/* CRM_DATAERR "NAME 'S': WHAT (a, b, c); did you mean 'b'?": a value
+ * that is not one of the set */
+int crm_not_in_set(struct crm *crm, const char *name, const char *s, const char *what,
+                   const char *const *set);
 
 /* The operator new rows belong to: the configured one, else 1. */
 long long crm_operator(struct crm *crm);
@@ -197,8 +206,9 @@ char *xstrdup(const char *s);
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */
 /* The element of the NULL-terminated set that s was most likely meant to
- * be (a typo: a few letters off, case aside, or the start of just one of
- * them), or NULL when none is close. */
+ * be (a typo: a few letters off, not all of them, case aside, or the
+ * start of just one of them; of two as near, the one s is the start of),
+ * or NULL when none is close. */
 const char *crm_suggest(const char *s, const char *const *set);
 /* The set as "a, b, c" into buf (cut with "..." when it does not fit). */
 const char *crm_set_list(const char *const *set, char *buf, size_t size);

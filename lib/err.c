@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
@@ -57,23 +58,53 @@ int crm_sqlerr(struct crm *crm, const char *ctx)
 	}
 }
 
-/* "NAME 'S': WHAT (the list)" */
+const char *crm_hint(const char *s, const char *const *set, char *buf, size_t size)
+{
+	char list[768];
+	const char *best = crm_suggest(s, set);
+
+	crm_set_list(set, list, sizeof list);
+	if (best)
+		snprintf(buf, size, "(%s); did you mean '%s'?", list, best);
+	else
+		snprintf(buf, size, "(%s)", list);
+	return buf;
+}
+
+int crm_not_in_set(struct crm *crm, const char *name, const char *s, const char *what,
+                   const char *const *set)
+{
+	char hint[1024];
+
+	return crm_err(crm, CRM_DATAERR, "%s '%s': %s %s", name, s, what,
+	               crm_hint(s, set, hint, sizeof hint));
+}
+
+/* a list of the config as a set (owned: free the array, not its names) */
+static const char **as_set(const struct crm_strlist *l)
+{
+	const char **set = xmalloc((size_t)(l->n + 1) * sizeof *set);
+
+	for (int i = 0; i < l->n; i++)
+		set[i] = l->v[i];
+	set[l->n] = NULL;
+	return set;
+}
+
 static int not_in(struct crm *crm, const char *name, const char *s, const char *what,
                   const struct crm_strlist *l)
 {
-	char buf[512];
-	size_t len = 0;
+	const char **set = as_set(l);
+	int rc = crm_not_in_set(crm, name, s, what, set);
 
-	buf[0] = '\0';
-	for (int i = 0; i < l->n && len < sizeof buf; i++)
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "", l->v[i]);
-	return crm_err(crm, CRM_DATAERR, "%s '%s': %s (%s)", name, s, what, buf);
+	free(set);
+	return rc;
 }
 
 int crm_stage_check(struct crm *crm, const char *s)
 {
 	return crm_strlist_has(&crm->cfg.stages, s) ? 0 :
-	       not_in(crm, "stage", s, "not in the pipeline", &crm->cfg.stages);
+	       not_in(crm, "stage", s, "not a pipeline stage", &crm->cfg.stages);
 }
 
 int crm_channel_check(struct crm *crm, const char *s)

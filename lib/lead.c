@@ -205,10 +205,8 @@ static int set_status(struct crm *crm, long long id, const char *status, int *ch
 	int rc;
 
 	*changed = 0;
-	if (!crm_lead_status_ok(status))
-		return crm_err(crm, CRM_DATAERR,
-		               "status '%s': not one of new, contacted, converted, rejected, suppressed",
-		               status);
+	if (crm_lead_status_check(crm, status))
+		return CRM_DATAERR;
 	if (!(st = crm_stmt(crm, get)))
 		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
@@ -256,4 +254,10 @@ int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
 int crm_lead_status_ok(const char *status)
 {
 	return crm_in_set(status, crm_lead_statuses) != NULL;
+}
+
+int crm_lead_status_check(struct crm *crm, const char *status)
+{
+	return crm_lead_status_ok(status) ? 0 :
+	       crm_not_in_set(crm, "status", status, "not a lead status", crm_lead_statuses);
 }

@@ -67,6 +67,9 @@ int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
                             const char *status, int *changed);
 /* 1 if status is one of crm_lead_statuses */
 int crm_lead_status_ok(const char *status);
+/* 0 when it is; else CRM_DATAERR "status 'S': not a lead status (new,
+ * ...)" */
+int crm_lead_status_check(struct crm *crm, const char *status);
 
 struct crm_lead_filter {
 	const char *status, *source_type, *q, *since;  /* since: canonical */

@@ -161,9 +161,8 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 	    (crm_parse_int(lv->v[LF_OPERATOR_ID], &lv->operator_id) || lv->operator_id < 1))
 		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id",
 		               lv->v[LF_OPERATOR_ID]);
-	if (lv->v[LF_STATUS] && !crm_lead_status_ok(lv->v[LF_STATUS]))
-		return crm_err(crm, CRM_DATAERR, "status '%s': not a lead status",
-		               lv->v[LF_STATUS]);
+	if (lv->v[LF_STATUS] && crm_lead_status_check(crm, lv->v[LF_STATUS]))
+		return CRM_DATAERR;
 	/* viability_given 0: the viability came from the rules (as `lead list`
 	 * prints a computed one), so it is not a given score */
 	if ((g = record_get(rec, "viability_given"))) {

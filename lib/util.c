@@ -111,18 +111,21 @@ const char *crm_suggest(const char *s, const char *const *set)
 		return NULL;
 	for (const char *const *p = set; *p; p++) {
 		size_t d = typo_distance(s, *p);
-		if (d < best_d) {
+		int starts = !strncasecmp(*p, s, len);
+		/* as near as another: the one that s begins ("of": off, not on) */
+		if (d < best_d || (d == best_d && starts && strncasecmp(best, s, len))) {
 			best_d = d;
 			best = *p;
 		}
-		if (!strncasecmp(*p, s, len)) {
+		if (starts) {
 			prefixed = *p;
 			nprefixed++;
 		}
 	}
 	/* one letter off in a short word, two in a longer, a third of a long
-	 * one: as far as a typo goes before it is another word */
-	if (best && best_d > 0 && best_d <= (len < 4 ? 1 : len < 9 ? 2 : len / 3))
+	 * one: as far as a typo goes before it is another word; and never
+	 * every letter ("c" is not a typo of "a") */
+	if (best && best_d > 0 && best_d < len && best_d <= (len < 4 ? 1 : len < 9 ? 2 : len / 3))
 		return best;
 	return nprefixed == 1 && len >= 2 ? prefixed : NULL;
 }

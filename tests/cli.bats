@@ -81,7 +81,7 @@ load helper
 
 @test "a bad enum value exits 64" {
 	crm_fails 64 client list --automation maybe
-	stderr_usage "crm: client list: option '--automation': 'maybe' is not one of its values"
+	stderr_usage "crm: client list: option '--automation': 'maybe' is not one of its values (on, off)"
 }
 
 @test "crm CMD --help and crm help CMD work without a database" {
@@ -461,4 +461,42 @@ fields_of() {
 	run --separate-stderr crm lead show nope
 	assert_failure 1
 	assert_equal "$stderr" "crm: lead 'nope': not found"
+}
+
+@test "an unknown command or subcommand names the one it likely meant; crm-NAME comes first" {
+	crm_fails 64 clinet
+	assert_equal "$stderr" "crm: 'clinet' is not a crm command; did you mean 'client'?"
+	crm_fails 64 client lsit
+	assert_equal "$stderr" "crm: client: unknown subcommand 'lsit'; did you mean 'list'?"
+	crm_fails 64 help clinet
+	assert_equal "$stderr" "crm: help: 'clinet' is not a crm command; did you mean 'client'?"
+	crm_fails 64 help client stgae
+	assert_equal "$stderr" "crm: client: unknown subcommand 'stgae'; did you mean 'stage'?"
+	mkdir -p bin
+	printf '#!/bin/sh\necho "mine: $*"\n' > bin/crm-clinet
+	chmod +x bin/crm-clinet
+	PATH="$PWD/bin:$PATH" crm_ok clinet list
+	assert_output 'mine: list'
+	assert [ ! -e "$CRM_DB" ]
+}
+
+@test "an unknown option names the option it likely meant" {
+	crm_fails 64 client list --stgae new
+	stderr_usage "crm: client list: unknown option '--stgae'; did you mean '--stage'?"
+	crm_fails 64 --fromat json client list
+	stderr_usage "crm: unknown option '--fromat'; did you mean '--format'?"
+	crm_fails 64 comm log 1 --chanel email
+	stderr_usage "crm: comm log: unknown option '--chanel'; did you mean '--channel'?"
+	# the start of both --stage and --stale
+	crm_fails 64 client list --sta new
+	stderr_usage "crm: client list: unknown option '--sta'"
+}
+
+@test "a bad format lists the command's formats and names the one it likely meant" {
+	crm_fails 64 client list --format jsn
+	stderr_usage "crm: client list: unknown format 'jsn'; use table, tsv, csv, json, jsonl or ids; did you mean 'json'?"
+	crm_fails 64 client show 1 --format tabel
+	stderr_usage "crm: client show: unknown format 'tabel'; use table, tsv, csv, json, jsonl or ids; did you mean 'table'?"
+	crm_fails 64 --format jsonn client list
+	stderr_usage "crm: unknown format 'jsonn'; use table, tsv, csv, json, jsonl or ids; did you mean 'json'?"
 }

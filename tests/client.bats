@@ -52,7 +52,7 @@ tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource
 
 @test "add rejects an unknown stage, channel, bad viability, email, phone, time" {
 	crm_fails 65 client add --name A --stage nowhere
-	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: stage 'nowhere': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 65 client add --name A --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
 	crm_fails 65 client add --name A --viability 101
@@ -176,7 +176,7 @@ setup_list() {
 
 @test "list rejects an unknown stage (65) and sort field (64)" {
 	crm_fails 65 client list --stage nowhere
-	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: stage 'nowhere': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 64 client list --sort shoe_size
 	assert_equal "$stderr" "crm: client list: cannot sort by 'shoe_size' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending)"
 	crm_fails 64 client list --limit -5
@@ -193,7 +193,7 @@ setup_list() {
 	crm_fails 65 client list --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
 	crm_fails 64 client list --status bogus
-	stderr_usage "crm: client list: option '--status': 'bogus' is not one of its values"
+	stderr_usage "crm: client list: option '--status': 'bogus' is not one of its values (active, archived, forgotten)"
 }
 
 @test "list --stale longer than time itself matches nothing" {
@@ -304,7 +304,7 @@ setup_list() {
 @test "stage checks the stage against the pipeline (65)" {
 	add_client --name Ana
 	crm_fails 65 client stage 1 limbo
-	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: client stage: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 }
 
 @test "stage follows a configured pipeline" {
@@ -319,7 +319,7 @@ Y
 	assert_line --index 1 --partial $'\tlead\t'
 	crm_says "1 of 1 client moved to 'talking'" client stage 1 talking
 	crm_fails 65 client stage 1 meeting
-	assert_equal "$stderr" "crm: stage 'meeting': not in the pipeline (lead, talking, done)"
+	assert_equal "$stderr" "crm: client stage: stage 'meeting': not a pipeline stage (lead, talking, done)"
 }
 
 @test "stage reads ids from stdin, all or nothing" {
@@ -418,7 +418,7 @@ Y
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.next_action_at == "2026-12-02T12:00:00Z"'
 	crm_fails 65 client edit 1 --status forgotten
-	assert_equal "$stderr" "crm: status 'forgotten': not one of active, archived"
+	assert_equal "$stderr" "crm: status 'forgotten': not a client status (active, archived)"
 	crm_says 'client 1: 1 change' client edit 1 --status archived
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.status == "archived"'
@@ -599,7 +599,7 @@ stage_on_tty() {
 	assert_equal "$stderr" "crm: since 'yesterday-ish': not a date or time"
 	run --separate-stderr crm client list --ai sometimes
 	assert_failure 64
-	stderr_line 0 "crm: client list: option '--ai': 'sometimes' is not one of its values"
+	stderr_line 0 "crm: client list: option '--ai': 'sometimes' is not one of its values (off, draft, auto)"
 }
 
 @test "stage: a client named twice counts once; a message never passes an escape to the terminal" {
@@ -608,4 +608,61 @@ stage_on_tty() {
 	crm_says "2 of 2 clients moved to 'contacted'" client stage 1 2 2 1 contacted
 	crm_fails 65 client add --name x --tag $'a\e[2Jb'
 	assert_equal "$stderr" $'crm: tag \'a\xef\xbf\xbd[2Jb\': a tag is not empty and has no comma, no control character, no space at either end'
+}
+
+@test "an unknown stage, channel, status, AI mode, on/off or sort field lists the values and names the likely one" {
+	add_client --name Ana
+	stages='new, contacted, replied, meeting, negotiating, won, lost'
+	crm_fails 65 client stage 1 meting
+	assert_equal "$stderr" "crm: client stage: stage 'meting': not a pipeline stage ($stages); did you mean 'meeting'?"
+	crm_fails 65 client stage 1 limbo
+	assert_equal "$stderr" "crm: client stage: stage 'limbo': not a pipeline stage ($stages)"
+	crm_fails 65 client add --name Bo --stage wn
+	assert_equal "$stderr" "crm: stage 'wn': not a pipeline stage ($stages); did you mean 'won'?"
+	crm_fails 65 client list --stage contaced
+	assert_equal "$stderr" "crm: stage 'contaced': not a pipeline stage ($stages); did you mean 'contacted'?"
+	crm_fails 65 client edit 1 --channel emial
+	assert_equal "$stderr" "crm: channel 'emial': not a configured channel (email, form, fb, phone, sms, whatsapp); did you mean 'email'?"
+	crm_fails 65 client edit 1 --status archivd
+	assert_equal "$stderr" "crm: status 'archivd': not a client status (active, archived); did you mean 'archived'?"
+	crm_fails 64 client edit 1 --ai drfat
+	stderr_usage "crm: client edit: option '--ai': 'drfat' is not one of its values (off, draft, auto); did you mean 'draft'?"
+	crm_fails 64 client list --automation of
+	stderr_usage "crm: client list: option '--automation': 'of' is not one of its values (on, off); did you mean 'off'?"
+	sorts='id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at'
+	crm_fails 64 client list --sort nmae
+	assert_equal "$stderr" "crm: client list: cannot sort by 'nmae' ($sorts; '-' before for descending); did you mean 'name'?"
+	crm_fails 64 client list --sort -viabilty
+	assert_equal "$stderr" "crm: client list: cannot sort by 'viabilty' ($sorts; '-' before for descending); did you mean '-viability'?"
+	# in an import, with the line
+	printf 'name,ai_mode\nBo,drafts\n' > ai.csv
+	crm_fails 65 client import ai.csv
+	assert_equal "$stderr" "crm: ai.csv:2: ai_mode 'drafts': not an AI mode (off, draft, auto); did you mean 'draft'?"
+	printf 'name,automation_enabled\nBo,of\n' > auto.csv
+	crm_fails 65 client import auto.csv
+	assert_equal "$stderr" "crm: auto.csv:2: automation_enabled 'of': not on or off (on, off, yes, no, true, false, 1, 0); did you mean 'off'?"
+	# the stages of the configuration in force
+	printf 'pipeline:\n  stages: [lead, talking, done]\n' > crm.yaml
+	crm_fails 65 client stage 1 taking
+	assert_equal "$stderr" "crm: client stage: stage 'taking': not a pipeline stage (lead, talking, done); did you mean 'talking'?"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), max(stage) FROM clients')" '1|new'
+}
+
+@test "--set and --unset of a client field are usage errors naming the option for it" {
+	add_client --name Ana
+	crm_fails 64 client edit 1 --set Email=a@x.test
+	stderr_usage "crm: client edit: --set 'Email': 'email' is a client field, not a custom one; did you mean '--email'?"
+	crm_fails 64 client add --name Bo --set next_action_at=7d
+	stderr_usage "crm: client add: --set 'next_action_at': 'next_action_at' is a client field, not a custom one; did you mean '--next-action'?"
+	crm_fails 64 client edit 1 --set stage=won
+	stderr_usage "crm: client edit: --set 'stage': 'stage' is a client field, not a custom one"
+	crm_fails 64 client edit 1 --unset tags
+	stderr_usage "crm: client edit: --unset 'tags': 'tags' is a client field, not a custom one; did you mean '--untag'?"
+	crm_fails 64 client edit 1 --set created_at=2020-01-01
+	stderr_usage "crm: client edit: --set 'created_at': 'created_at' is a client field, not a custom one"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), max(email), max(custom) FROM clients')" '1||{}'
+	# a key that is no field is a custom field
+	crm_says 'client 1: 1 change' client edit 1 --set email2=b@x.test
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.custom == {"email2": "b@x.test"} and .email == null'
 }

@@ -39,11 +39,11 @@ comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 	crm_fails 65 comm log 1 --channel email --at yesterday-ish
 	assert_equal "$stderr" "crm: at 'yesterday-ish': not a date or time"
 	crm_fails 65 comm log 1 --channel email --kind telegram
-	assert_equal "$stderr" "crm: kind 'telegram': not a known kind"
+	assert_equal "$stderr" "crm: kind 'telegram': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted)"
 	crm_fails 65 comm log 1 --channel email --status lost
-	assert_equal "$stderr" "crm: status 'lost': not a known status"
+	assert_equal "$stderr" "crm: status 'lost': not a known status (sent, delivered, failed, bounced, received, logged)"
 	crm_fails 64 comm log 1 --channel email --direction sideways
-	stderr_usage "crm: comm log: option '--direction': 'sideways' is not one of its values"
+	stderr_usage "crm: comm log: option '--direction': 'sideways' is not one of its values (out, in)"
 	assert_equal "$(comms)" 0
 }
 
@@ -226,10 +226,10 @@ E
 	assert_equal "${#lines[@]}" 8
 	assert_line --index 0 $'2\tchannel: missing'
 	assert_line --index 1 $'3\tat \'someday\': not a date or time'
-	assert_line --index 2 $'4\tdirection \'up\': not out or in'
+	assert_line --index 2 $'4\tdirection \'up\': not a direction (out, in)'
 	assert_line --index 3 $'5\tclient_id \'x\': not an id'
 	assert_line --index 4 $'6\tclient 99: not found'
-	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind'
+	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted)'
 	run cut -f3 rej.tsv
 	assert_success
 	assert_line --index 0 '{"client_id":1}'
@@ -353,7 +353,7 @@ E
 	assert_success
 	assert_output $'line one\nline two'
 	crm_fails 64 comm log - --input-format xml < /dev/null
-	stderr_usage "crm: comm log: option '--input-format': 'xml' is not one of its values"
+	stderr_usage "crm: comm log: option '--input-format': 'xml' is not one of its values (jsonl, csv, tsv)"
 }
 
 @test "list filters by channel, direction, since and until, newest first" {
@@ -483,4 +483,24 @@ E
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM communications m JOIN clients c ON c.id = m.client_id")" a@b.com
 	crm_fails 65 comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
 	assert_equal "$stderr" $'crm: stdin:1: email \'a\u200b@b.com\': U+200B is not allowed in an email address (a control, format or space character)'
+}
+
+@test "an unknown direction, channel, kind, status or source lists the values and names the likely one" {
+	crm_fails 64 comm log 1 --channel email --direction ni
+	stderr_usage "crm: comm log: option '--direction': 'ni' is not one of its values (out, in); did you mean 'in'?"
+	crm_fails 65 comm log 1 --channel emial
+	assert_equal "$stderr" "crm: channel 'emial': not a configured channel (email, form, fb, phone, sms, whatsapp); did you mean 'email'?"
+	crm_fails 65 comm log 1 --channel email --kind mail
+	assert_equal "$stderr" "crm: kind 'mail': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted); did you mean 'email'?"
+	crm_fails 65 comm log 1 --channel email --status snet
+	assert_equal "$stderr" "crm: status 'snet': not a known status (sent, delivered, failed, bounced, received, logged); did you mean 'sent'?"
+	crm_fails 64 comm log - --input-format jsnl < /dev/null
+	stderr_usage "crm: comm log: option '--input-format': 'jsnl' is not one of its values (jsonl, csv, tsv); did you mean 'jsonl'?"
+	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","direction":"ni"}'
+	assert_equal "$stderr" "crm: stdin:1: direction 'ni': not a direction (out, in); did you mean 'in'?"
+	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","source":"bots"}'
+	assert_equal "$stderr" "crm: stdin:1: source 'bots': not a known source (bot, manual, sync, import); did you mean 'bot'?"
+	crm_fails 65 comm list --channel emial
+	assert_equal "$stderr" "crm: comm list: channel 'emial': not a configured channel (email, form, fb, phone, sms, whatsapp); did you mean 'email'?"
+	assert_equal "$(comms)" 0
 }

@@ -44,7 +44,7 @@ load helper
 @test "an unknown key exits 78 with file, line and column" {
 	printf 'pipeline:\n  stages: [a, b]\n  stage: [c]\n' > crm.yaml
 	crm_fails 78 client list
-	assert_equal "$stderr" "crm: crm.yaml:3:3: unknown key 'pipeline.stage'"
+	assert_equal "$stderr" "crm: crm.yaml:3:3: unknown key 'pipeline.stage'; did you mean 'pipeline.stages'?"
 	printf 'colour: blue\n' > crm.yaml
 	crm_fails 78 config check
 	assert_equal "$stderr" "crm: crm.yaml:1:1: unknown key 'colour'"
@@ -79,9 +79,9 @@ refused() {
 
 @test "values that do not fit exit 78" {
 	refused 'pipeline: {stages: [a, b], terminal: [c]}' \
-		"1:38: pipeline.terminal: 'c' is not in pipeline.stages"
+		"1:38: pipeline.terminal: 'c' is not in pipeline.stages (a, b)"
 	refused 'pipeline: {stages: [a, b], on_reply: c}' \
-		"1:38: pipeline.on_reply: 'c' is not in pipeline.stages"
+		"1:38: pipeline.on_reply: 'c' is not in pipeline.stages (a, b)"
 	refused 'pipeline: {stages: []}' \
 		"1:20: 'pipeline.stages' must name at least one stage"
 	refused 'pipeline: {stages: [a, a]}' \
@@ -89,7 +89,7 @@ refused() {
 	refused 'channels: []' \
 		"1:11: 'channels' must name at least one channel"
 	refused 'automation: {stages: [nowhere]}' \
-		"1:22: automation.stages: 'nowhere' is not in pipeline.stages"
+		"1:22: automation.stages: 'nowhere' is not in pipeline.stages (new, contacted, replied, meeting, negotiating, won, lost)"
 	refused 'automation: {stages: [new, won]}' \
 		"1:22: automation.stages: 'won' is a terminal stage"
 	refused 'automation: {max_touches: 0}' \
@@ -99,7 +99,7 @@ refused() {
 	refused 'automation: {quiet_hours: "late"}' \
 		"1:27: automation.quiet_hours: 'late' is not HH:MM-HH:MM"
 	refused 'ai: {default: sometimes}' \
-		"1:15: ai.default: 'sometimes' is not off, draft or auto"
+		"1:15: ai.default: 'sometimes' is not an AI mode (off, draft, auto)"
 	refused 'viability: {base: 150}' \
 		"1:19: 'viability.base' must be from 0 to 100"
 	refused 'viability: {rules: [{points: 3}]}' \
@@ -158,9 +158,9 @@ refused() {
 
 @test "a viability rule on a field leads do not have, or with min above max, exits 78" {
 	refused 'viability: {rules: [{has: colour, points: 1}]}' \
-		"1:27: viability.rules.has: 'colour' is not a lead field"
+		"1:27: viability.rules.has: 'colour' is not a lead field (external_id, operator_id, source_type, source_url, listing_ref, listing_hash, contact_name, contact_email, contact_phone, channel, title, location, price, status, viability)"
 	refused 'viability: {rules: [{field: prize, min: 1, points: 1}]}' \
-		"1:29: viability.rules.field: 'prize' is not a lead field"
+		"1:29: viability.rules.field: 'prize' is not a lead field (external_id, operator_id, source_type, source_url, listing_ref, listing_hash, contact_name, contact_email, contact_phone, channel, title, location, price, status, viability); did you mean 'price'?"
 	refused 'viability: {rules: [{field: price, min: 10, max: 1, points: 1}]}' \
 		"1:21: 'viability.rules': a rule's 'min' is more than its 'max'"
 	refused 'viability: {rules: [{field: price, min: nan, points: 1}]}' \
@@ -424,12 +424,33 @@ Y
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT stage, lost_reason FROM clients')" 'gone|sold it'
 	printf 'pipeline:\n  stages: [a, b]\n  on_first_contact: c\n' > crm.yaml
 	crm_fails 78 config check
-	assert_equal "$stderr" "crm: crm.yaml:3:21: pipeline.on_first_contact: 'c' is not in pipeline.stages"
+	assert_equal "$stderr" "crm: crm.yaml:3:21: pipeline.on_first_contact: 'c' is not in pipeline.stages (a, b)"
 	printf 'pipeline:\n  stages: [a, b]\n  lost: z\n' > crm.yaml
 	crm_fails 78 config check
-	assert_equal "$stderr" "crm: crm.yaml:3:9: pipeline.lost: 'z' is not in pipeline.stages"
+	assert_equal "$stderr" "crm: crm.yaml:3:9: pipeline.lost: 'z' is not in pipeline.stages (a, b)"
 	# a pipeline of its own without those names: no first-contact move
 	printf 'pipeline:\n  stages: [a, b]\n' > crm.yaml
 	crm_ok config get pipeline.on_first_contact --format jsonl
 	assert_output '{"key":"pipeline.on_first_contact","value":null}'
+}
+
+@test "an unknown key, in the file or asked of get, names the key it likely meant" {
+	crm_fails 1 config get pipline.stages
+	assert_equal "$stderr" "crm: config get: no key 'pipline.stages'; did you mean 'pipeline.stages'?"
+	crm_fails 1 config get automaton
+	assert_equal "$stderr" "crm: config get: no key 'automaton'; did you mean 'automation'?"
+	crm_fails 1 config get sync.webhok
+	assert_equal "$stderr" "crm: config get: no key 'sync.webhok'; did you mean 'sync.webhook'?"
+	printf 'automation:\n  max_touch: 3\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:2:3: unknown key 'automation.max_touch'; did you mean 'automation.max_touches'?"
+	printf 'viability: {rules: [{has: title, point: 3}]}\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:1:34: unknown key 'viability.rules.point'; did you mean 'viability.rules.points'?"
+	printf 'pipeline: {stages: [new, won], on_reply: wn}\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:1:42: pipeline.on_reply: 'wn' is not in pipeline.stages (new, won); did you mean 'won'?"
+	printf 'ai: {default: drfat}\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:1:15: ai.default: 'drfat' is not an AI mode (off, draft, auto); did you mean 'draft'?"
 }

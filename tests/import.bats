@@ -81,7 +81,7 @@ C
 @test "bad rows: all or nothing, or a reject file" {
 	printf 'name,email,stage,viability\nA,a@x.test,new,\nB,b@x.test,limbo,\nC,c@x.test,,500\n,,,\n' > bad.csv
 	crm_fails 65 client import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 1 client list --format ids
 	assert_equal "$stderr" ''
 	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 3 rejected' client import bad.csv --reject-file rej.tsv

@@ -148,7 +148,7 @@ C
 	crm_ok lead list --since 7d --format ids
 	assert_output 3
 	crm_fails 64 lead list --status gone
-	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values"
+	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values (new, contacted, converted, rejected, suppressed)"
 	crm_fails 65 lead list --since someday
 	assert_equal "$stderr" "crm: since 'someday': not a date or time"
 	run --separate-stderr crm lead list --status converted
@@ -197,7 +197,7 @@ C
 	crm_fails 1 lead promote a zzz
 	assert_equal "$stderr" "crm: lead 'zzz': not found"
 	crm_fails 65 lead promote a --stage limbo
-	assert_equal "$stderr" "crm: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: lead promote: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 64 lead promote
 	stderr_usage 'crm: lead promote: leads are required'
 	assert_equal "$(leads "status || ' ' || coalesce(client_id, '-')")" 'new -'
@@ -208,7 +208,7 @@ C
 	printf '%s\n' '{"id":"a"}' '{"id":"b"}' | crm -q lead import -
 	crm_says "lead status: 2 of 2 leads set to 'suppressed'" lead status - suppressed < <(printf 'a\n2\n')
 	crm_fails 65 lead status a gone
-	assert_equal "$stderr" "crm: status 'gone': not one of new, contacted, converted, rejected, suppressed"
+	assert_equal "$stderr" "crm: lead status: status 'gone': not a lead status (new, contacted, converted, rejected, suppressed)"
 	crm_fails 64 lead status a
 	stderr_usage 'crm: lead status: leads and a status are required'
 	crm_fails 1 lead status - new < <(printf 'a\nzz\n')
@@ -357,4 +357,20 @@ p,$long"
 	crm_fails 65 lead import - <<< $'external_id,contact_phone\nl2,600\u2060111222'
 	assert_equal "$stderr" $'crm: stdin:2: contact_phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
 	assert_equal "$(leads)" 1
+}
+
+@test "an unknown lead status or stage lists the values and names the likely one, before any lead is looked up" {
+	statuses='new, contacted, converted, rejected, suppressed'
+	crm -q lead import - <<< $'external_id\nl1'
+	crm_fails 65 lead status l1 rejectd
+	assert_equal "$stderr" "crm: lead status: status 'rejectd': not a lead status ($statuses); did you mean 'rejected'?"
+	crm_fails 65 lead status nobody rejectd
+	assert_equal "$stderr" "crm: lead status: status 'rejectd': not a lead status ($statuses); did you mean 'rejected'?"
+	crm_fails 65 lead promote l1 --stage contactd
+	assert_equal "$stderr" "crm: lead promote: stage 'contactd': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost); did you mean 'contacted'?"
+	crm_fails 64 lead list --status rejeted
+	stderr_usage "crm: lead list: option '--status': 'rejeted' is not one of its values ($statuses); did you mean 'rejected'?"
+	crm_fails 65 lead import - <<< $'external_id,status\nl2,convertd'
+	assert_equal "$stderr" "crm: stdin:2: status 'convertd': not a lead status ($statuses); did you mean 'converted'?"
+	assert_equal "$(leads 'status')" new
 }

@@ -66,5 +66,5 @@ vg_run() {
 	assert_equal "$stderr" ''
 	vg_run 65 client add --name Bad --stage nowhere
 	assert_output ''
-	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: stage 'nowhere': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 }

@@ -142,6 +142,8 @@ static void test_suggest(void)
 	static const char *const cmds[] = { "client", "comm", "lead", "config", "db", "help", NULL };
 	static const char *const stages[] = { "new", "contacted", "replied", "meeting",
 		"negotiating", "won", "lost", NULL };
+	static const char *const on_off[] = { "on", "off", NULL };
+	static const char *const letters[] = { "a", "b", NULL };
 	char buf[32];
 
 	CHECK(streq(crm_suggest("clinet", cmds), "client"));      /* a swap */
@@ -153,6 +155,9 @@ static void test_suggest(void)
 	CHECK(crm_suggest("", cmds) == NULL);
 	CHECK(crm_suggest("co", cmds) == NULL);                  /* the start of three */
 	CHECK(crm_suggest("banana", stages) == NULL);
+	CHECK(streq(crm_suggest("of", on_off), "off"));          /* on is as near */
+	CHECK(crm_suggest("o", on_off) == NULL);                 /* the start of both */
+	CHECK(crm_suggest("c", letters) == NULL);                /* no letter of it kept */
 	CHECK(streq(crm_set_list(stages, buf, sizeof buf), "new, contacted, replied, ..."));
 	CHECK(streq(crm_set_list(cmds, buf, 12), "client, ..."));
 	CHECK(strlen(crm_set_list(cmds, buf, 12)) == 11);
