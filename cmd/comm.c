@@ -100,9 +100,11 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 	if (flt.channel && (rc = crm_channel_check(crm, flt.channel)))
 		return cmd_arg_fail(crm, rc);
 	if (since && crm_time_parse(since, s))
-		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
+		return crm_err(crm, CRM_DATAERR, "%s: --since '%s': not a time (use %s)",
+		               crm->cmdname, since, CRM_TIME_FORMS);
 	if (until && crm_time_parse(until, u))
-		return crm_err(crm, CRM_DATAERR, "until '%s': not a date or time", until);
+		return crm_err(crm, CRM_DATAERR, "%s: --until '%s': not a time (use %s)",
+		               crm->cmdname, until, CRM_TIME_FORMS);
 	flt.since = since ? s : NULL;
 	flt.until = until ? u : NULL;
 	if (n == 1 && (rc = crm_client_resolve(crm, argv[0], &flt.client_id)))

@@ -382,7 +382,8 @@ int main(int argc, char **argv)
 		crm.actor = "unknown";
 	if (crm_now_check()) {
 		/* a test or a replay must not run on the real clock by mistake */
-		fprintf(stderr, "crm: CRM_NOW '%s': not a date or time\n", getenv("CRM_NOW"));
+		fprintf(stderr, "crm: CRM_NOW '%s': not a time (use 2026-12-01T10:00:00Z or"
+		        " 2026-12-01)\n", getenv("CRM_NOW"));
 		return CRM_USAGE;
 	}
 	if ((crm.operator_id = env_operator()) < 0)

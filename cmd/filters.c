@@ -51,7 +51,8 @@ static int time_arg(struct crm *crm, const char *name, const char *in,
 	if (!in)
 		return 0;
 	if (crm_time_parse(in, t))
-		return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
+		return crm_err(crm, CRM_DATAERR, "%s: --%s '%s': not a time (use %s)",
+		               crm->cmdname, name, in, CRM_TIME_FORMS);
 	*out = t;
 	return 0;
 }

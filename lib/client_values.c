@@ -146,7 +146,8 @@ int crm_client_value(struct crm *crm, int i, const char *in, struct client_value
 	case K_TIME:
 	case K_DUE:   /* "7d" is a week from now */
 		if ((kinds[i] == K_DUE ? crm_time_parse_ahead : crm_time_parse)(in, t))
-			return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
+			return crm_err(crm, CRM_DATAERR, "%s '%s': not a time (use %s)", name, in,
+			               CRM_TIME_FORMS);
 		in = t;
 		break;
 	}

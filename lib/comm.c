@@ -295,7 +295,8 @@ static int event_check(struct crm *crm, const struct crm_event *ev, struct row *
 	if (!ev->at)
 		memcpy(r->at, r->now, sizeof r->at);
 	else if (crm_time_parse(ev->at, r->at))
-		return crm_err(crm, CRM_DATAERR, "at '%s': not a date or time", ev->at);
+		return crm_err(crm, CRM_DATAERR, "at '%s': not a time (use %s)", ev->at,
+		               CRM_TIME_FORMS);
 	crm_time_to_epoch(r->at, &r->at_epoch);
 	if (ev->operator_id && (crm_parse_int(ev->operator_id, &r->op) || r->op < 1))
 		return crm_err(crm, CRM_DATAERR, "operator_id '%s': not an id", ev->operator_id);

@@ -157,6 +157,11 @@ long long crm_now_epoch(void);
  * none for UTC) or a relative one ("7d", "24h", "30m", "2w": that long before
  * now) into canonical UTC text.  0 on success, -1 if it is not a time. */
 int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
+/* The forms crm_time_parse takes, as every message about a time that is
+ * not one lists them: "at 'x': not a time (use " CRM_TIME_FORMS ")".
+ * Kept here, beside the parser, so that a new form is one line more. */
+#define CRM_TIME_FORMS "2026-12-01, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00," \
+	" 7d, 24h, 30m, 2w"
 /* The same, but a relative time is that long after now ("7d": in a week),
  * for times that are due, such as next_action_at. */
 int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);

@@ -403,7 +403,7 @@ SQL
 
 @test "a CRM_NOW that is not a time is a usage error, not the real clock" {
 	CRM_NOW=garbage crm_fails 64 client add --name A
-	assert_equal "$stderr" "crm: CRM_NOW 'garbage': not a date or time"
+	assert_equal "$stderr" "crm: CRM_NOW 'garbage': not a time (use 2026-12-01T10:00:00Z or 2026-12-01)"
 	[ ! -e "$CRM_DB" ]
 	CRM_NOW=2026-11-25T12:00:00+01:00 crm_ok client add --name A
 	assert_output 1

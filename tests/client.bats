@@ -64,7 +64,7 @@ tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource
 	crm_fails 65 client add --name A --phone 12
 	assert_equal "$stderr" "crm: phone '12': not a phone number"
 	crm_fails 65 client add --name A --next-action tomorrowish
-	assert_equal "$stderr" "crm: next_action_at 'tomorrowish': not a date or time"
+	assert_equal "$stderr" "crm: next_action_at 'tomorrowish': not a time (use $TIME_FORMS)"
 	# a control character is shown as U+FFFD, never passed to the terminal
 	tags=('a,b' ' x' 'x ' $'a\x01b' $'caf\xc2\x85e' '')
 	shown=('a,b' ' x' 'x ' $'a\xef\xbf\xbdb' $'caf\xef\xbf\xbde' '')
@@ -596,7 +596,7 @@ stage_on_tty() {
 	run --separate-stderr crm client list --since yesterday-ish
 	assert_failure 65
 	assert_output ''
-	assert_equal "$stderr" "crm: since 'yesterday-ish': not a date or time"
+	assert_equal "$stderr" "crm: client list: --since 'yesterday-ish': not a time (use $TIME_FORMS)"
 	run --separate-stderr crm client list --ai sometimes
 	assert_failure 64
 	stderr_line 0 "crm: client list: option '--ai': 'sometimes' is not one of its values (off, draft, auto)"

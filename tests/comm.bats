@@ -37,7 +37,7 @@ comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 	crm_fails 65 comm log 1 --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
 	crm_fails 65 comm log 1 --channel email --at yesterday-ish
-	assert_equal "$stderr" "crm: at 'yesterday-ish': not a date or time"
+	assert_equal "$stderr" "crm: at 'yesterday-ish': not a time (use $TIME_FORMS)"
 	crm_fails 65 comm log 1 --channel email --kind telegram
 	assert_equal "$stderr" "crm: kind 'telegram': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted)"
 	crm_fails 65 comm log 1 --channel email --status lost
@@ -225,7 +225,7 @@ E
 	assert_success
 	assert_equal "${#lines[@]}" 8
 	assert_line --index 0 $'2\tchannel: missing'
-	assert_line --index 1 $'3\tat \'someday\': not a date or time'
+	assert_line --index 1 $'3\tat \'someday\': not a time (use '"$TIME_FORMS)"
 	assert_line --index 2 $'4\tdirection \'up\': not a direction (out, in)'
 	assert_line --index 3 $'5\tclient_id \'x\': not an id'
 	assert_line --index 4 $'6\tclient 99: not found'
@@ -378,7 +378,7 @@ E
 
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
-	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"
+	assert_equal "$stderr" "crm: comm list: --since 'tomorrowish': not a time (use $TIME_FORMS)"
 	crm_fails 1 comm list 42
 	assert_equal "$stderr" "crm: client '42': not found"
 	run --separate-stderr crm comm list
@@ -461,9 +461,9 @@ E
 @test "a leap second is refused (65), not stored as :59" {
 	crm -q client add --name A >/dev/null
 	crm_fails 65 comm log 1 --channel email --at 2026-06-30T23:59:60Z
-	assert_equal "$stderr" "crm: at '2026-06-30T23:59:60Z': not a date or time"
+	assert_equal "$stderr" "crm: at '2026-06-30T23:59:60Z': not a time (use $TIME_FORMS)"
 	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
-	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a date or time"
+	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a time (use $TIME_FORMS)"
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
 }
 
@@ -502,5 +502,7 @@ E
 	assert_equal "$stderr" "crm: stdin:1: source 'bots': not a known source (bot, manual, sync, import); did you mean 'bot'?"
 	crm_fails 65 comm list --channel emial
 	assert_equal "$stderr" "crm: comm list: channel 'emial': not a configured channel (email, form, fb, phone, sms, whatsapp); did you mean 'email'?"
+	crm_fails 65 comm list --until 'next week'
+	assert_equal "$stderr" "crm: comm list: --until 'next week': not a time (use $TIME_FORMS)"
 	assert_equal "$(comms)" 0
 }

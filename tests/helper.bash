@@ -81,3 +81,6 @@ crm_says() {
 crm_silent() {
 	crm_says '' "$@"
 }
+
+# the time forms that an error about a time lists (CRM_TIME_FORMS)
+TIME_FORMS='2026-12-01, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00, 7d, 24h, 30m, 2w'

@@ -150,7 +150,7 @@ C
 	crm_fails 64 lead list --status gone
 	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values (new, contacted, converted, rejected, suppressed)"
 	crm_fails 65 lead list --since someday
-	assert_equal "$stderr" "crm: since 'someday': not a date or time"
+	assert_equal "$stderr" "crm: lead list: --since 'someday': not a time (use $TIME_FORMS)"
 	run --separate-stderr crm lead list --status converted
 	assert_failure 1
 	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at'
