@@ -267,7 +267,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 const struct cmd client_cmds[] = {
 	{ "add", client_add, CMD_DB | CMD_WRITES, "add a client (an owner)", NULL },
 	{ "import", client_import, CMD_DB | CMD_WRITES, "add or update clients from CSV, TSV or JSONL", NULL },
-	{ "list", client_list, CMD_DB, "list clients matching filters", NULL },
+	{ "list", client_list, CMD_DB | CMD_LIST, "list clients matching filters", NULL },
 	{ "show", client_show, CMD_DB, "show a client, its listings and communications", NULL },
 	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },
 	{ "edit", client_edit, CMD_DB | CMD_WRITES, "change a client's fields", NULL },

@@ -16,6 +16,8 @@ enum cmd_flags {
 	CMD_DB_ASIS = 1 << 3, /* opens the database read-only, as it is: it
 	                         must exist (66); never created nor migrated,
 	                         nor refused for its id or version */
+	CMD_LIST = 1 << 4,    /* prints rows that have an id: the ids format
+	                         is one of its formats (no other command has it) */
 };
 
 /* A handler gets argv[0] = its own name.  It returns an exit status; for a

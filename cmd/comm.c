@@ -117,6 +117,6 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 
 const struct cmd comm_cmds[] = {
 	{ "log", comm_log, CMD_DB | CMD_WRITES, "log contact events: one, or a stream from stdin", NULL },
-	{ "list", comm_list, CMD_DB, "list communications, newest first", NULL },
+	{ "list", comm_list, CMD_DB | CMD_LIST, "list communications, newest first", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
 };

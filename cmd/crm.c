@@ -56,6 +56,14 @@ static const char *command_hint(const struct cmd *table, const char *name, char 
 	return buf;
 }
 
+/* what the command is, for the option parser: whether it writes (its
+ * --actor), and the formats it prints */
+static void command_is(struct crm *crm, const struct cmd *c)
+{
+	crm->writes = !!(c->flags & CMD_WRITES);
+	crm->fmt_refused = c->flags & CMD_LIST ? 0 : 1u << FMT_IDS;
+}
+
 static void list_table(FILE *out, const struct cmd *table)
 {
 	for (const struct cmd *c = table; c->name; c++)
@@ -123,6 +131,7 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 	}
 	char *args[] = { (char *)c->name, "--help", NULL };
 	crm->cmdname = c->name;
+	command_is(crm, c);
 	return c->fn(crm, 2, args);
 }
 
@@ -233,7 +242,7 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 	char *args[] = { (char *)leaf->name, "--crm-complete", (char *)prev,
 	                 (char *)cur, NULL };
 	crm->cmdname = leaf->name;
-	crm->writes = !!(leaf->flags & CMD_WRITES);
+	command_is(crm, leaf);
 	return leaf->fn(crm, 4, args) ? 0 : 0;
 }
 
@@ -328,7 +337,7 @@ static int run(struct crm *crm, int argc, char **argv)
 	} else {
 		crm->cmdname = c->name;
 	}
-	crm->writes = !!(c->flags & CMD_WRITES);
+	command_is(crm, c);
 	if (strcmp(c->name, "help")) {
 		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
 		if (rc)

@@ -104,7 +104,7 @@ static int lead_status(struct crm *crm, int argc, char **argv)
 
 const struct cmd lead_cmds[] = {
 	{ "import", lead_import, CMD_DB | CMD_WRITES, "import leads from CSV or JSONL", NULL },
-	{ "list", lead_list, CMD_DB, "list leads matching filters", NULL },
+	{ "list", lead_list, CMD_DB | CMD_LIST, "list leads matching filters", NULL },
 	{ "show", lead_show, CMD_DB, "show one lead", NULL },
 	{ "promote", lead_promote, CMD_DB | CMD_WRITES, "turn leads into clients", NULL },
 	{ "status", lead_status, CMD_DB | CMD_WRITES, "set the status of leads", NULL },

@@ -90,43 +90,50 @@ static void print_usage_line(struct crm *crm, FILE *out, const char *usage)
 	        usage && *usage ? " " : "", usage ? usage : "");
 }
 
-/* The names of the formats, from the printer's table, into set (room
- * for crm_fmt_count() + 1); how many. */
-static int format_set(const char **set)
+/* The names of the formats the command prints, from the printer's
+ * table, into set (room for crm_fmt_count() + 1); how many. */
+static int format_set(const struct crm *crm, const char **set)
 {
 	int n = 0;
 
 	for (int i = 0; i < crm_fmt_count(); i++)
-		set[n++] = crm_fmt_name(i);
+		if (!(crm->fmt_refused & (1u << i)))
+			set[n++] = crm_fmt_name(i);
 	set[n] = NULL;
 	return n;
 }
 
 /* "table, tsv, csv, json, jsonl or ids" */
-static void put_formats(FILE *out)
+static void put_formats(const struct crm *crm, FILE *out)
 {
 	const char *set[16];
-	int n = format_set(set);
+	int n = format_set(crm, set);
 
 	for (int i = 0; i < n; i++)
 		fprintf(out, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", set[i]);
 }
 
 /* the formats as put_formats writes them, into buf */
-static const char *formats_text(char *buf, size_t size)
+static const char *formats_text(const struct crm *crm, char *buf, size_t size)
 {
 	FILE *m = fmemopen(buf, size, "w");
 
 	if (!m)
 		return "table";
-	put_formats(m);
+	put_formats(crm, m);
 	fclose(m);
 	return buf;
 }
 
+struct usage_out {
+	FILE *out;
+	const struct crm *crm;
+};
+
 static void usage_line(const struct opt *o, void *arg)
 {
-	FILE *out = arg;
+	struct usage_out *u = arg;
+	FILE *out = u->out;
 	char left[64];
 
 	if (!is_option(o))
@@ -139,7 +146,7 @@ static void usage_line(const struct opt *o, void *arg)
 		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
 	fprintf(out, "  %-26s ", left);
 	if (o->kind == OPT_FORMAT_) {
-		put_formats(out);
+		put_formats(u->crm, out);
 	} else {
 		fputs(o->help, out);
 		if (o->kind == OPT_ENUM_) {
@@ -158,12 +165,13 @@ void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage)
 {
 	struct opt common[5];
+	struct usage_out u = { out, crm };
 
 	common_opts(crm, common);
 	print_usage_line(crm, out, usage);
 	fputs("\noptions:\n", out);
-	each(opts, usage_line, out);
-	each(common, usage_line, out);
+	each(opts, usage_line, &u);
+	each(common, usage_line, &u);
 	fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
 }
 
@@ -220,10 +228,12 @@ static void complete_values(struct crm *crm, enum opt_compl c,
 	case COMPL_CHANNEL:
 		put_list((const char *const *)crm->cfg.channels.v, crm->cfg.channels.n);
 		break;
-	case COMPL_FORMAT:
-		for (int i = 0; i < crm_fmt_count(); i++)
-			puts(crm_fmt_name(i));
+	case COMPL_FORMAT: {
+		const char *set[16];
+		format_set(crm, set);
+		put_list(set, -1);
 		break;
+	}
 	case COMPL_VALUES:
 		if (values)
 			put_list(values, -1);
@@ -335,10 +345,10 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		if ((f = crm_fmt_parse(val)) < 0) {
 			const char *set[16], *best;
 			char names[128];
-			format_set(set);
+			format_set(crm, set);
 			best = crm_suggest(val, set);
 			return opt_error(crm, usage, "unknown format '%s'; use %s%s%s%s", val,
-			                 formats_text(names, sizeof names),
+			                 formats_text(crm, names, sizeof names),
 			                 best ? "; did you mean '" : "", best ? best : "",
 			                 best ? "'?" : ""), OPT_BAD;
 		}
@@ -465,6 +475,13 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 	n = parse(crm, argc, argv, all, usage, 0);
 	if (n == OPT_HELP)
 		opt_usage(crm, stdout, opts, usage);
+	/* --format here or before the command: one it prints */
+	if (n >= 0 && crm->fmt != FMT_DEFAULT && (crm->fmt_refused & (1u << crm->fmt))) {
+		char names[128];
+		return opt_error(crm, usage, "format '%s' is for lists; use %s",
+		                 crm_fmt_name(crm->fmt), formats_text(crm, names, sizeof names)),
+		       OPT_BAD;
+	}
 	if (crm->fmt == FMT_DEFAULT)
 		crm->fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_TSV;
 	return n;

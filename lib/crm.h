@@ -52,6 +52,8 @@ struct crm {
 	                            (lists show every operator; new rows go to 1) */
 	enum crm_fmt fmt;        /* --format, resolved before the command runs */
 	int fmt_given;           /* --format was given */
+	unsigned fmt_refused;    /* formats the command cannot print (1 << fmt):
+	                            ids, but for a list */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
 	int writes;              /* the command changes the database (--actor) */

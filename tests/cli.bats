@@ -217,8 +217,8 @@ SQL
 	run sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads'
 	assert_success
 	assert_output $'ána@x.test\nbó@x.test'
-	crm_ok --db v1.db client show 'ána@x.test' --format ids
-	assert_output 1
+	crm_ok --db v1.db client show 'ána@x.test' --format json
+	echo "$output" | jq -e '.id == 1'
 }
 
 @test "a file that is not a crm database is refused" {
@@ -455,9 +455,8 @@ fields_of() {
 	run --separate-stderr crm client show 1 --format json
 	assert_success
 	echo "$output" | jq -e '.name == "Ana" and .listings == [] and (.communications | length) == 1 and .communications[0].body == "hello there"'
-	run --separate-stderr crm client show 1 --format ids
-	assert_success
-	assert_output 1
+	crm_fails 64 client show 1 --format ids
+	stderr_usage "crm: client show: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 	run --separate-stderr crm lead show nope
 	assert_failure 1
 	assert_equal "$stderr" "crm: lead 'nope': not found"
@@ -496,7 +495,43 @@ fields_of() {
 	crm_fails 64 client list --format jsn
 	stderr_usage "crm: client list: unknown format 'jsn'; use table, tsv, csv, json, jsonl or ids; did you mean 'json'?"
 	crm_fails 64 client show 1 --format tabel
-	stderr_usage "crm: client show: unknown format 'tabel'; use table, tsv, csv, json, jsonl or ids; did you mean 'table'?"
+	stderr_usage "crm: client show: unknown format 'tabel'; use table, tsv, csv, json or jsonl; did you mean 'table'?"
 	crm_fails 64 --format jsonn client list
 	stderr_usage "crm: unknown format 'jsonn'; use table, tsv, csv, json, jsonl or ids; did you mean 'json'?"
+}
+
+@test "ids is a format of lists alone: the parser, --help and the completion agree" {
+	crm -q client add --name Ana --email a@x.test >/dev/null
+	crm -q comm log 1 --channel email
+	crm -q lead import - <<< $'external_id\nl1'
+	for cmd in "client list" "lead list" "comm list"; do
+		crm_ok $cmd --format ids
+		assert_output 1
+		crm_ok $cmd --help
+		assert_line --regexp '^ +--format FMT +table, tsv, csv, json, jsonl or ids$'
+		crm_ok __complete $cmd --format ''
+		assert_output $'table\ntsv\ncsv\njson\njsonl\nids'
+	done
+	no_ids() {
+		local name=$1
+		shift
+		crm_fails 64 $name "$@" --format ids
+		stderr_usage "crm: $name: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
+		crm_fails 64 --format ids $name "$@"
+		stderr_usage "crm: $name: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
+		crm_ok $name --help
+		assert_line --regexp '^ +--format FMT +table, tsv, csv, json or jsonl$'
+		crm_ok __complete $name --format ''
+		assert_output $'table\ntsv\ncsv\njson\njsonl'
+	}
+	no_ids "client show" 1
+	no_ids "client history" 1
+	no_ids "lead show" l1
+	no_ids "config list"
+	no_ids "config get" database
+	no_ids "db stats"
+	no_ids "client add" --name Bo
+	no_ids "comm log" 1 --channel email
+	# nothing was done
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT count(*) FROM communications')" $'1\n1'
 }

@@ -287,7 +287,7 @@ setup_list() {
 	add_client --name Ana
 	crm_says "0 of 1 client moved to 'new'" client stage 1 new
 	crm_fails 64 client history 1 --format ids
-	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
+	stderr_usage "crm: client history: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 	crm_ok client history 1 --format tsv
 	assert_equal "${#lines[@]}" 2
 	assert_line --index 1 --partial $'\tcreate\t'
@@ -408,7 +408,7 @@ Y
 	crm_fails 1 client history 5
 	assert_equal "$stderr" "crm: client '5': not found"
 	crm_fails 64 client history 1 --format ids
-	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
+	stderr_usage "crm: client history: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 }
 
 @test "edit --next-action 7d is a week ahead; status forgotten is not for edit" {

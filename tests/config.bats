@@ -361,11 +361,11 @@ Y
 	assert_output $'a,b\nx: y\nnew\ntrue\n42'
 }
 
-@test "get and list refuse the ids format: their rows have no id" {
+@test "get and list refuse the ids format: it is for lists" {
 	crm_fails 64 config list --format ids
-	assert_equal "$stderr" "crm: config list: format 'ids': its rows have no id"
+	stderr_usage "crm: config list: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 	crm_fails 64 config get pipeline.stages --format ids
-	assert_equal "$stderr" "crm: config get: format 'ids': its rows have no id"
+	stderr_usage "crm: config get: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 }
 
 @test "automation.timezone is a time zone; a source given as {} sets nothing" {

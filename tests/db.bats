@@ -337,7 +337,7 @@ ok_line() {
 	run --separate-stderr crm db stats --format ids
 	assert_failure 64
 	assert_output ''
-	assert_equal "$stderr" "crm: db stats: format 'ids': its rows have no id"
+	stderr_usage "crm: db stats: format 'ids' is for lists; use table, tsv, csv, json or jsonl"
 	run --separate-stderr crm db stats tables
 	assert_failure 64
 	assert_output ''
