@@ -405,9 +405,22 @@ int main(int argc, char **argv)
 		return close_stdout(0);
 	}
 	if (i == OPT_HELP) {
-		char *args[] = { "help", NULL };
+		/* crm --help [COMMAND [SUBCOMMAND]] is crm help [COMMAND
+		 * [SUBCOMMAND]]: the words that are not options, nor their values */
+		char *args[4] = { "help", NULL, NULL, NULL };
+		int n = 1;
+		for (int k = 1; k < argc && n < 3; k++) {
+			if (!strcmp(argv[k], "--"))
+				continue;
+			if (argv[k][0] == '-' && argv[k][1]) {
+				k += opt_takes_value(globals, argv[k]);
+				continue;
+			}
+			args[n++] = argv[k];
+		}
 		crm.cmdname = "help";
-		rc = cmd_help(&crm, 1, args);
+		rc = cmd_fail(&crm, cmd_help(&crm, n, args));
+		crm_config_free(&crm.cfg);   /* a subcommand's help loads it */
 		return rc ? rc : close_stdout(0);
 	}
 	i++;   /* argv[0] was not parsed */

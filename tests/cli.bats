@@ -535,3 +535,27 @@ fields_of() {
 	# nothing was done
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients; SELECT count(*) FROM communications')" $'1\n1'
 }
+
+@test "crm --help COMMAND [SUBCOMMAND] is crm help COMMAND [SUBCOMMAND]" {
+	crm_ok help client
+	want=$output
+	assert_line --index 0 'usage: crm client SUBCOMMAND [ARGS]'
+	crm_ok --help client
+	assert_equal "$output" "$want"
+	crm_ok -h client
+	assert_equal "$output" "$want"
+	crm_ok --db x.db --help client
+	assert_equal "$output" "$want"
+	crm_ok client --help
+	assert_equal "$output" "$want"
+	crm_ok client add --help
+	want=$output
+	crm_ok --help client add
+	assert_equal "$output" "$want"
+	crm_ok --help
+	assert_line --index 0 --partial 'usage: crm [--db PATH]'
+	crm_fails 64 --help clinet
+	assert_equal "$stderr" "crm: help: 'clinet' is not a crm command; did you mean 'client'?"
+	assert [ ! -e "$CRM_DB" ]
+	assert [ ! -e x.db ]
+}
