@@ -18,6 +18,8 @@ enum cmd_flags {
 	                         nor refused for its id or version */
 	CMD_LIST = 1 << 4,    /* prints rows that have an id: the ids format
 	                         is one of its formats (no other command has it) */
+	CMD_OWN_CONFIG = 1 << 5, /* loads the configuration it works on itself
+	                            (the dispatcher loads none) */
 };
 
 /* A handler gets argv[0] = its own name.  It returns an exit status; for a

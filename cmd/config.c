@@ -5,16 +5,21 @@
 #include "cmd.h"
 #include "print.h"
 
+/* FILE, or the file in force: loaded and checked here, not by the
+ * dispatcher, so that a broken file in force does not stop the check of
+ * another */
 static int config_check(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	int n = opt_parse(crm, argc, argv, opts, "");
+	struct opt opts[] = { OPT_POS(COMPL_FILE), OPT_END() };
+	int n = opt_parse(crm, argc, argv, opts, "[FILE]"), rc;
 
 	if (n < 0)
 		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	/* the dispatcher has loaded and checked it already */
+	if (n > 1)
+		return opt_error(crm, "[FILE]", "one file, not %d", n);
+	if ((rc = crm_config_load(&crm->cfg, n ? argv[0] : crm->config_opt, crm->err,
+	                          sizeof crm->err)))
+		return rc;
 	if (crm->cfg.path)
 		printf("%s: ok\n", crm->cfg.path);
 	else
@@ -145,7 +150,7 @@ static int config_list(struct crm *crm, int argc, char **argv)
 }
 
 const struct cmd config_cmds[] = {
-	{ "check", config_check, 0, "check the configuration file", NULL },
+	{ "check", config_check, CMD_OWN_CONFIG, "check the configuration file", NULL },
 	{ "get", config_get, 0, "print the value of a key or a section", NULL },
 	{ "list", config_list, 0, "print every key and its value", NULL },
 	{ NULL, NULL, 0, NULL, NULL }

@@ -338,7 +338,7 @@ static int run(struct crm *crm, int argc, char **argv)
 		crm->cmdname = c->name;
 	}
 	command_is(crm, c);
-	if (strcmp(c->name, "help")) {
+	if (strcmp(c->name, "help") && !(c->flags & CMD_OWN_CONFIG)) {
 		rc = crm_config_load(&crm->cfg, crm->config_opt, crm->err, sizeof crm->err);
 		if (rc)
 			return cmd_fail(crm, rc);

@@ -262,8 +262,8 @@ refused() {
 	assert_equal "$stderr" "crm: config get: no key 'pipeline.nothing'"
 	crm_fails 64 config get
 	stderr_usage 'crm: config get: one key, such as pipeline.stages'
-	crm_fails 64 config check extra
-	stderr_usage "crm: config check: unexpected argument 'extra'"
+	crm_fails 64 config check a.yaml b.yaml
+	stderr_usage "crm: config check: one file, not 2"
 }
 
 @test "list prints every key in the format asked" {
@@ -432,6 +432,24 @@ Y
 	printf 'pipeline:\n  stages: [a, b]\n' > crm.yaml
 	crm_ok config get pipeline.on_first_contact --format jsonl
 	assert_output '{"key":"pipeline.on_first_contact","value":null}'
+}
+
+@test "check FILE checks that file, whatever the file in force says" {
+	printf 'channels: [email]\n' > good.yaml
+	printf 'chanels: [email]\n' > crm.yaml
+	crm_ok config check good.yaml
+	assert_output 'good.yaml: ok'
+	crm_ok --config crm.yaml config check good.yaml
+	assert_output 'good.yaml: ok'
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:1:1: unknown key 'chanels'; did you mean 'channels'?"
+	crm_fails 78 --config good.yaml config check crm.yaml
+	assert_equal "$stderr" "crm: crm.yaml:1:1: unknown key 'chanels'; did you mean 'channels'?"
+	crm_ok --config good.yaml config check
+	assert_output 'good.yaml: ok'
+	crm_fails 66 config check nope.yaml
+	assert_equal "$stderr" "crm: config 'nope.yaml': No such file or directory"
+	assert [ ! -e "$CRM_DB" ]
 }
 
 @test "an unknown key, in the file or asked of get, names the key it likely meant" {
