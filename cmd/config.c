@@ -65,6 +65,16 @@ static void rows_end(struct rows *r)
 	}
 }
 
+/* The database in force is what get and list tell: --db or $CRM_DB
+ * before the file's key. */
+static void database_in_force(struct crm *crm)
+{
+	if (crm->db_opt && *crm->db_opt) {
+		free(crm->cfg.database);
+		crm->cfg.database = xstrdup(crm->db_opt);
+	}
+}
+
 /* the keys and sections of the config, for a suggestion (owned, each
  * name too) */
 struct keys {
@@ -106,6 +116,7 @@ static int config_get(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, "KEY", "one key, such as pipeline.stages");
 	if ((rc = crm_fmt_check(crm, text_cols, 2)))
 		return rc;
+	database_in_force(crm);
 	/* One key in table or tsv, what a terminal and a pipe get by default:
 	 * its value alone, a list one item a line, for a person or a shell
 	 * loop.  A section, or another format, prints rows. */
@@ -144,6 +155,7 @@ static int config_list(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
 	if ((rc = crm_fmt_check(crm, text_cols, 2)))
 		return rc;
+	database_in_force(crm);
 	crm_config_each(&crm->cfg, style_of(crm->fmt), row, &r);
 	rows_end(&r);
 	return 0;

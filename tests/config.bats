@@ -276,6 +276,7 @@ refused() {
 }
 
 @test "list in json gives each value as JSON: null, numbers, booleans, lists, rules, sources" {
+	unset CRM_DB
 	printf 'sources:\n  leads: {sqlite: /s/p.db, table: leads, map: {id: external_id}}\n' > crm.yaml
 	crm_ok config list --format json
 	assert_equal "$stderr" ""
@@ -337,6 +338,7 @@ refused() {
 	crm_ok --config conf/crm.yaml config get sources.leads
 	assert_output '{sqlite: conf/../scraper.db, table: leads, writeback: false}'
 	printf 'database: ~/x/crm.db\n' > crm.yaml
+	unset CRM_DB
 	crm_ok config get database
 	assert_output "$HOME/x/crm.db"
 }
@@ -380,6 +382,7 @@ Y
 }
 
 @test "the database in force is listed, from XDG_DATA_HOME, HOME or the file" {
+	unset CRM_DB
 	crm_ok config get database
 	assert_output "$HOME/.local/share/crm/crm.db"
 	XDG_DATA_HOME=/srv/data crm_ok config get database
@@ -432,6 +435,22 @@ Y
 	printf 'pipeline:\n  stages: [a, b]\n' > crm.yaml
 	crm_ok config get pipeline.on_first_contact --format jsonl
 	assert_output '{"key":"pipeline.on_first_contact","value":null}'
+}
+
+@test "get and list tell the database in force: --db, then CRM_DB, then the file's" {
+	printf 'database: /srv/crm/from-file.db\n' > crm.yaml
+	unset CRM_DB
+	crm_ok config get database
+	assert_output /srv/crm/from-file.db
+	CRM_DB=/tmp/env.db crm_ok config get database
+	assert_output /tmp/env.db
+	CRM_DB=/tmp/env.db crm_ok --db opt.db config get database
+	assert_output opt.db
+	crm_ok --db opt.db config list --format tsv
+	assert_line $'database\topt.db'
+	crm_ok --db opt.db config get database --format jsonl
+	assert_output '{"key":"database","value":"opt.db"}'
+	assert [ ! -e opt.db ]
 }
 
 @test "check FILE checks that file, whatever the file in force says" {
