@@ -9,7 +9,9 @@
 #include "batch.h"
 
 enum cmd_flags {
-	CMD_DB = 1 << 0,      /* opens (and creates) the database first */
+	CMD_DB = 1 << 0,      /* opens the database first: a command that
+	                         writes creates it, one that reads needs it
+	                         to exist (66) */
 	CMD_WRITES = 1 << 1,  /* changes the database (for the reader of the
 	                         table: every write takes its own transaction) */
 	CMD_HIDDEN = 1 << 2,  /* not listed by help or completion */

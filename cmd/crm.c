@@ -280,18 +280,18 @@ unknown:
 	return cmd_fail(crm, CRM_USAGE);
 }
 
-/* --help or the completion helper anywhere in a command's words means no
- * database is opened. */
-static int wants_no_db(int argc, char **argv)
+/* The database of the command being run, opened once its options parse
+ * (no database for --help or a usage error): created by a command that
+ * writes; one that reads needs it to exist; CMD_DB_ASIS, as it is. */
+static unsigned db_flags;
+
+static int open_db(struct crm *crm)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
-		    !strcmp(argv[i], "--crm-complete"))
-			return 1;
-	}
-	return 0;
+	int rc = db_flags & CMD_DB_ASIS ? crm_db_open_asis(crm) :
+	         db_flags & CMD_WRITES ? crm_db_open(crm) : crm_db_open_existing(crm);
+
+	crm->committed = 0;   /* making the database is not the command's change */
+	return cmd_fail(crm, rc);
 }
 
 /* stdout is data: a write error (a full disk) must not pass silently.
@@ -345,13 +345,12 @@ static int run(struct crm *crm, int argc, char **argv)
 		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
 	}
-	if ((c->flags & (CMD_DB | CMD_DB_ASIS)) && !wants_no_db(argc, argv)) {
-		rc = c->flags & CMD_DB_ASIS ? crm_db_open_asis(crm) : crm_db_open(crm);
-		if (rc)
-			return cmd_fail(crm, rc);
-		crm->committed = 0;   /* making the database is not the command's change */
+	if (c->flags & (CMD_DB | CMD_DB_ASIS)) {
+		db_flags = c->flags;
+		opt_when_parsed(open_db);
 	}
 	rc = c->fn(crm, argc, argv);
+	opt_when_parsed(NULL);
 	return cmd_fail(crm, rc);
 }
 

@@ -462,6 +462,13 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 	return global ? i : npos;
 }
 
+static int (*when_parsed)(struct crm *crm);
+
+void opt_when_parsed(int (*fn)(struct crm *crm))
+{
+	when_parsed = fn;
+}
+
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage)
 {
@@ -484,6 +491,12 @@ int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
 	}
 	if (crm->fmt == FMT_DEFAULT)
 		crm->fmt = isatty(STDOUT_FILENO) ? FMT_TABLE : FMT_TSV;
+	if (n >= 0 && when_parsed) {
+		int (*fn)(struct crm *crm) = when_parsed, st;
+		when_parsed = NULL;
+		if ((st = fn(crm)))
+			return OPT_FAILED(st);
+	}
 	return n;
 }
 

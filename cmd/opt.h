@@ -92,13 +92,21 @@ struct opt {
 
 #define OPT_HELP (-1)   /* --help was printed: exit 0 */
 #define OPT_BAD (-2)    /* a usage error was printed: exit 64 */
-#define OPT_EXIT(n) ((n) == OPT_HELP ? 0 : CRM_USAGE)
+#define OPT_FAILED(st) (-100 - (st)) /* what the command needs failed, said: exit st */
+#define OPT_EXIT(n) ((n) == OPT_HELP ? 0 : (n) == OPT_BAD ? CRM_USAGE : -100 - (n))
+
+/* What the command needs once its options are known to be good (the
+ * database): fn runs once, at the end of the next opt_parse that
+ * succeeds, not for --help nor for a usage error.  A status other than 0,
+ * which fn has told, makes opt_parse return OPT_FAILED(status). */
+void opt_when_parsed(int (*fn)(struct crm *crm));
 
 /* Parse argv (argv[0] is the subcommand's name; crm->cmdname names it in
  * messages).  Returns the count of positional arguments, moved to
  * argv[0..n-1]; or OPT_BAD after printing "crm: <cmd>: unknown option
- * '--x'" and the usage line; or OPT_HELP after printing --help.  It also
- * resolves crm->fmt (table on a TTY, tsv otherwise).
+ * '--x'" and the usage line; or OPT_HELP after printing --help; or
+ * OPT_FAILED (see opt_when_parsed).  It also resolves crm->fmt (table on
+ * a TTY, tsv otherwise).
  * With the hidden first argument "--crm-complete PREV CUR" it prints the
  * candidates for the completion helper and returns OPT_HELP. */
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,

@@ -84,6 +84,9 @@ int crm_db_path(struct crm *crm);        /* resolve crm->db_path */
  * NULL when neither variable is set */
 char *crm_default_db_path(void);
 int crm_db_open(struct crm *crm);         /* open, create, migrate */
+/* The same for a command that only reads: the database is never created
+ * (nor its folder); CRM_NOINPUT when there is no such file. */
+int crm_db_open_existing(struct crm *crm);
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */

@@ -351,18 +351,37 @@ fail:
 	return rc;
 }
 
-int crm_db_open_asis(struct crm *crm)
+/* CRM_NOINPUT when there is no database file (nor, it may be, its
+ * folder): the input of a command that reads is missing */
+static int must_exist(struct crm *crm)
 {
 	struct stat sb;
+
+	if (stat(crm->db_path, &sb) != 0 && errno == ENOENT)
+		return crm_err(crm, CRM_NOINPUT, "database '%s' does not exist;"
+		               " 'crm init' creates it", crm->db_path);
+	return 0;
+}
+
+int crm_db_open_existing(struct crm *crm)
+{
 	int rc;
 
 	if (crm->db)
 		return 0;
-	if ((rc = crm_db_path(crm)))
+	if ((rc = crm_db_path(crm)) || (rc = must_exist(crm)))
 		return rc;
-	if (stat(crm->db_path, &sb) != 0 && errno == ENOENT)
-		return crm_err(crm, CRM_NOINPUT, "database '%s' does not exist;"
-		               " 'crm init' creates it", crm->db_path);
+	return crm_db_open(crm);
+}
+
+int crm_db_open_asis(struct crm *crm)
+{
+	int rc;
+
+	if (crm->db)
+		return 0;
+	if ((rc = crm_db_path(crm)) || (rc = must_exist(crm)))
+		return rc;
 	configure();
 	if (open_readonly(crm) != SQLITE_OK) {
 		rc = crm->db ? crm_sqlerr(crm, "database")

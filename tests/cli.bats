@@ -489,6 +489,7 @@ fields_of() {
 	# the start of both --stage and --stale
 	crm_fails 64 client list --sta new
 	stderr_usage "crm: client list: unknown option '--sta'"
+	assert [ ! -e "$CRM_DB" ]
 }
 
 @test "a bad format lists the command's formats and names the one it likely meant" {
@@ -558,4 +559,30 @@ fields_of() {
 	assert_equal "$stderr" "crm: help: 'clinet' is not a crm command; did you mean 'client'?"
 	assert [ ! -e "$CRM_DB" ]
 	assert [ ! -e x.db ]
+}
+
+@test "a command that reads creates no database nor folder (66); one that writes makes them, folders 0700" {
+	export CRM_DB="$BATS_TEST_TMPDIR/new/dir/crm.db"
+	for cmd in "client list" "client show 1" "client history 1" "comm list" "lead list" \
+	           "lead show l1" "db check" "db stats"; do
+		crm_fails 66 $cmd
+		assert_equal "$stderr" "crm: database '$CRM_DB' does not exist; 'crm init' creates it"
+	done
+	crm_fails 66 --db elsewhere/crm.db client list --stage new
+	assert_equal "$stderr" "crm: database 'elsewhere/crm.db' does not exist; 'crm init' creates it"
+	crm_ok config get database
+	assert_output "$CRM_DB"
+	crm_ok help client
+	# a usage error is told first, and opens nothing
+	crm_fails 64 client list --bogus
+	stderr_usage "crm: client list: unknown option '--bogus'"
+	assert [ ! -e "$BATS_TEST_TMPDIR/new" ]
+	assert [ ! -e elsewhere ]
+	umask 022
+	add_client --name Ana
+	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/new")" 700
+	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/new/dir")" 700
+	assert_equal "$(stat -c %a "$CRM_DB")" 600
+	crm_ok client list --format ids
+	assert_output 1
 }

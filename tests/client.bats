@@ -166,6 +166,7 @@ setup_list() {
 }
 
 @test "list with nothing matching exits 1, like grep" {
+	crm -q init
 	run --separate-stderr crm client list --stage won
 	assert_failure 1
 	assert_output "$tsv_header"
@@ -175,6 +176,7 @@ setup_list() {
 }
 
 @test "list rejects an unknown stage (65) and sort field (64)" {
+	crm -q init
 	crm_fails 65 client list --stage nowhere
 	assert_equal "$stderr" "crm: stage 'nowhere': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 	crm_fails 64 client list --sort shoe_size
@@ -190,6 +192,7 @@ setup_list() {
 }
 
 @test "list rejects an unknown channel (65) and status (64)" {
+	crm -q init
 	crm_fails 65 client list --channel pigeon
 	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
 	crm_fails 64 client list --status bogus
@@ -261,6 +264,7 @@ setup_list() {
 }
 
 @test "show of a missing client exits 1" {
+	crm -q init
 	crm_fails 1 client show 42
 	assert_equal "$stderr" "crm: client '42': not found"
 	crm_fails 1 client show nobody@x.test
@@ -471,6 +475,7 @@ stage_on_tty() {
 }
 
 @test "list --sort with an empty field, help with too many words: usage errors" {
+	crm -q init
 	crm_fails 64 client list --sort=
 	assert_equal "$stderr" "crm: client list: cannot sort by '' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending)"
 	crm_fails 64 help client add extra
