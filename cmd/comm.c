@@ -83,13 +83,14 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 	const char *since = NULL, *until = NULL;
 	char s[CRM_TIME_LEN], u[CRM_TIME_LEN];
 	struct printer *pr;
-	int n, rc;
+	int n, rc, wide = 0;
 	struct opt opts[] = {
 		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "on this channel", COMPL_CHANNEL),
 		OPT_ENUM("direction", &flt.direction, "out|in", "outbound or inbound", directions),
 		OPT_STRING("since", &since, "TIME", "at or after TIME (or 7d, 24h, ...)"),
 		OPT_STRING("until", &until, "TIME", "before TIME"),
 		OPT_INT("limit", &flt.limit, "N", "at most N", NULL),
+		OPT_FLAG("wide", 0, &wide, "every column in the table format"),
 		OPT_END()
 	};
 
@@ -109,6 +110,7 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 	flt.until = until ? u : NULL;
 	if (n == 1 && (rc = crm_client_resolve(crm, argv[0], &flt.client_id)))
 		return rc;
+	flt.wide = wide || crm->fmt != FMT_TABLE;
 	pr = printer_open(crm, stdout);
 	rc = crm_comm_list(crm, &flt, pr);
 	printer_free(pr);

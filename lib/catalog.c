@@ -98,22 +98,26 @@ static const struct crm_col lead_cols[] = {
 const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
 
 /* every column of a communication; the person's table of a client's
- * timeline shows the subject, or the start of the body */
+ * timeline shows the subject, or the start of the body; the narrow
+ * table of `comm list` also the client's name, in 100 columns at most:
+ * 20 + 16 + 8 + 3 + 10 + 9 + 22, and two between each */
 static const struct crm_col comm_cols[] = {
 	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
 	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
 	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
-	{ "channel", "m.channel", COL_TEXT, 2, -1, NULL, 0 },
-	{ "direction", "m.direction", COL_TEXT, 3, -1, NULL, 0 },
-	{ "kind", "m.kind", COL_TEXT, 4, -1, NULL, 0 },
-	{ "status", "m.status", COL_TEXT, 5, -1, NULL, 0 },
+	{ "channel", "m.channel", COL_TEXT, 3, -1, NULL, COLF_CUT(8) },
+	{ "direction", "m.direction", COL_TEXT, 4, -1, "dir", 0 },
+	{ "kind", "m.kind", COL_TEXT, 5, -1, NULL, COLF_CUT(10) },
+	{ "status", "m.status", COL_TEXT, 6, -1, NULL, COLF_CUT(9) },
 	{ "subject", "m.subject", COL_TEXT, 0, -1, NULL, 0 },
 	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
 	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
 	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
 	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 6, -1, NULL,
-	  COLF_PERSON },
+	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 7, -1, NULL,
+	  COLF_PERSON | COLF_CUT(22) },
+	{ "client", "(SELECT c.name FROM clients c WHERE c.id = m.client_id)", COL_TEXT, 2,
+	  -1, NULL, COLF_PERSON | COLF_OWN_LIST | COLF_CUT(16) },
 };
 const struct crm_entity crm_comms = {
 	"communications m", comm_cols, (int)(sizeof comm_cols / sizeof comm_cols[0])
@@ -133,8 +137,9 @@ static const struct crm_col *nth(const struct crm_entity *e, enum cat_view view,
 {
 	if (view == CAT_NARROW)
 		return narrow_at(e, i + 1);
-	if (i >= e->ncols || (view == CAT_WIDE && (e->cols[i].flags & COLF_PERSON)))
-		return NULL;   /* the person's columns are last */
+	if (i >= e->ncols || (view == CAT_WIDE && (e->cols[i].flags & COLF_PERSON)) ||
+	    (view == CAT_ALL && (e->cols[i].flags & COLF_OWN_LIST)))
+		return NULL;   /* the person's columns are last, the own list's the very last */
 	return &e->cols[i];
 }
 
@@ -167,7 +172,8 @@ int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol
 		out[n].name = view == CAT_NARROW && c->label ? c->label : c->name;
 		out[n].type = c->type;
 		out[n].flags = (c->narrow ? PCOL_NARROW : 0) |
-		               (c->flags & COLF_PERSON ? PCOL_PERSON : 0);
+		               (c->flags & COLF_PERSON ? PCOL_PERSON : 0) |
+		               (view == CAT_NARROW ? c->flags & PCOL_CUT_MASK : 0);
 	}
 	return n;
 }

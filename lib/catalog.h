@@ -14,7 +14,12 @@
 
 enum col_flags {
 	COLF_PERSON = 1 << 0,   /* for a person's table only; last in the catalog */
+	COLF_OWN_LIST = 1 << 1, /* a person's column of the entity's own list,
+	                           not of a record's list of it (a client's
+	                           timeline needs no client); the very last */
 };
+/* the narrow table cuts the column's cells at n terminal columns */
+#define COLF_CUT(n) PCOL_CUT(n)
 
 struct crm_col {
 	const char *name;       /* in machine formats, and what imports read */

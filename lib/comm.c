@@ -485,7 +485,7 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 {
 	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
-	int n = crm_entity_query(&crm_comms, CAT_WIDE, &q, cols), rc;
+	int n = crm_entity_query(&crm_comms, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
 	if (flt->client_id)
 		query_where_int(&q, "m.client_id = ?", flt->client_id);

@@ -62,6 +62,7 @@ struct crm_comm_filter {
 	long long client_id;        /* 0: all */
 	const char *channel, *direction, *since, *until; /* canonical times */
 	long long limit;            /* -1: none */
+	int wide;                   /* every column; else the narrow table's */
 };
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr);

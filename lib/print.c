@@ -308,12 +308,20 @@ static void keep_cell(struct printer *p, const char *v, enum col_type t)
 
 #define CELL_MAX 40
 
-static void put_cell(FILE *out, const char *s, size_t pad, int last)
+/* where the table cuts the column's cells */
+static size_t cell_max(const struct pcol *c)
 {
-	size_t bytes, w = crm_display_width(s, CELL_MAX, &bytes);
+	size_t cut = (c->flags & PCOL_CUT_MASK) >> 8;
+
+	return cut ? cut : CELL_MAX;
+}
+
+static void put_cell(FILE *out, const char *s, size_t max, size_t pad, int last)
+{
+	size_t bytes, w = crm_display_width(s, max, &bytes);
 
 	if (s[bytes]) {   /* longer: cut, with an ellipsis */
-		w = crm_display_width(s, CELL_MAX - 1, &bytes);
+		w = crm_display_width(s, max - 1, &bytes);
 		crm_put_display(out, s, bytes, -1);
 		fputs("\xe2\x80\xa6", out);
 		w++;
@@ -333,10 +341,11 @@ static void table_flush(struct printer *p)
 	char name[64];
 
 	for (int i = 0; i < p->ncols; i++)
-		wid[i] = crm_display_width(p->cols[i].name, CELL_MAX, NULL);
+		wid[i] = crm_display_width(p->cols[i].name, cell_max(&p->cols[i]), NULL);
 	for (size_t c = 0; c < p->ncells; c++)
 		if (p->cells[c]) {
-			size_t w = crm_display_width(p->cells[c], CELL_MAX, NULL);
+			size_t w = crm_display_width(p->cells[c],
+			                             cell_max(&p->cols[c % (size_t)p->ncols]), NULL);
 			if (w > wid[c % (size_t)p->ncols])
 				wid[c % (size_t)p->ncols] = w;
 		}
@@ -348,7 +357,7 @@ static void table_flush(struct printer *p)
 		for (const char *s = p->cols[i].name; *s && k < sizeof name - 1; s++)
 			name[k++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s == '_' ? ' ' : *s);
 		name[k] = '\0';
-		put_cell(p->out, name, wid[i], i == last);
+		put_cell(p->out, name, cell_max(&p->cols[i]), wid[i], i == last);
 	}
 	if (bold)
 		fputs("\033[0m", p->out);
@@ -364,7 +373,8 @@ static void table_flush(struct printer *p)
 				break;
 			}
 		if (i <= end)
-			put_cell(p->out, p->cells[c] ? p->cells[c] : "", wid[i], i == end);
+			put_cell(p->out, p->cells[c] ? p->cells[c] : "", cell_max(&p->cols[i]), wid[i],
+			         i == end);
 		if (i == last)
 			putc('\n', p->out);
 	}

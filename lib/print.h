@@ -38,6 +38,10 @@ enum pcol_flags {
 	PCOL_NARROW = 1 << 0,   /* the table of a record's list shows it */
 	PCOL_PERSON = 1 << 1,   /* for a person only: no machine format has it */
 };
+/* The table cuts the column's cells at n terminal columns (1 to 255),
+ * "..." included; without it, at 40. */
+#define PCOL_CUT(n) ((unsigned)(n) << 8)
+#define PCOL_CUT_MASK PCOL_CUT(0xff)
 
 struct pcol {
 	const char *name;

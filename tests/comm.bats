@@ -506,3 +506,34 @@ E
 	assert_equal "$stderr" "crm: comm list: --until 'next week': not a time (use $TIME_FORMS)"
 	assert_equal "$(comms)" 0
 }
+
+@test "list: the table shows the client's name in 100 columns; --wide and machine formats every column" {
+	crm -q client add --name 'Ana María García-Fernández de la Vega' --email amg@x.test >/dev/null
+	crm -q comm log 3 --channel email --at 2026-11-20T10:00:00Z --external-id ext-1 \
+		--subject 'Re: your flat in the old town, with the terrace and the views'
+	crm -q comm log - <<'E'
+{"client_id":2,"channel":"whatsapp","direction":"in","body":"yes please call me tomorrow morning at nine","at":"2026-11-21T10:00:00Z"}
+{"client_id":3,"channel":"phone","kind":"marked_contacted","at":"2026-11-22T10:00:00Z"}
+E
+	crm_ok comm list --format table
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 'OCCURRED AT           CLIENT            CHANNEL   DIR  KIND        STATUS    SUBJECT'
+	assert_line --index 1 '2026-11-22T10:00:00Z  Ana María Garcí…  phone     out  marked_co…  logged'
+	assert_line --index 2 '2026-11-21T10:00:00Z  Bo                whatsapp  in   whatsapp    received  yes please call me to…'
+	assert_line --index 3 '2026-11-20T10:00:00Z  Ana María Garcí…  email     out  email       sent      Re: your flat in the …'
+	for l in "${lines[@]}"; do
+		w=$(LC_ALL=C.UTF-8 bash -c 'echo ${#1}' _ "$l")
+		(( w <= 100 )) || fail "$w columns: $l"
+	done
+	refute_output --partial ext-1
+	crm_ok comm list --format table --wide
+	assert_line --index 0 --regexp '^ID +CLIENT ID +OCCURRED AT +CHANNEL +DIRECTION +KIND +STATUS +SUBJECT +BODY +SOURCE +EXTERNAL ID +CREATED AT$'
+	assert_line --index 3 --partial 'ext-1'
+	crm_ok comm list --format tsv
+	assert_line --index 0 $'id\tclient_id\toccurred_at\tchannel\tdirection\tkind\tstatus\tsubject\tbody\tsource\texternal_id\tcreated_at'
+	crm_ok comm list --format jsonl
+	echo "$output" | head -1 | jq -e 'has("client") | not'
+	# a client's own timeline needs no client column
+	crm_ok client show 3
+	assert_line 'OCCURRED AT           CHANNEL  DIRECTION  KIND              STATUS  SUBJECT'
+}
