@@ -87,7 +87,8 @@ int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */
 /* What the open database says of itself: its schema version (PRAGMA
  * user_version), its application id, and how many objects its schema
- * has (0 for a new file). */
+ * has (0 for a new file; counted only when version and id are both 0,
+ * else -1). */
 struct crm_db_ident {
 	int version, appid, nobjects;
 };

