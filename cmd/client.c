@@ -128,7 +128,7 @@ static int one_client(struct crm *crm, const char *usage,
                       int n, char **argv, long long *id)
 {
 	if (n == 0)
-		return opt_error(crm, usage, "a client (id or email) is required");
+		return opt_error(crm, usage, "a client (id, email or phone) is required");
 	if (n > 1)
 		return opt_error(crm, usage, "one client, not %d", n);
 	return crm_client_resolve(crm, argv[0], id);
@@ -146,7 +146,12 @@ static int client_print(struct crm *crm, int argc, char **argv, int record,
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
+	rc = one_client(crm, "CLIENT", n, argv, &id);
+	/* show takes a name too, when one client has it */
+	if (record && rc == CRM_DATAERR && n == 1 && !strchr(argv[0], '@') &&
+	    !crm_phone_like(argv[0]))
+		rc = crm_client_resolve_name(crm, argv[0], &id);
+	if (rc)
 		return rc;
 	pr = record ? cmd_show_printer(crm) : printer_open(crm, stdout);
 	rc = fn(crm, id, pr);
@@ -225,6 +230,22 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
+static int client_dupes(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
+	pr = printer_open(crm, stdout);
+	rc = crm_client_dupes(crm, pr);
+	printer_free(pr);
+	return rc;
+}
+
 static int client_history(struct crm *crm, int argc, char **argv)
 {
 	return client_print(crm, argc, argv, 0, crm_client_history);
@@ -238,5 +259,6 @@ const struct cmd client_cmds[] = {
 	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },
 	{ "edit", client_edit, CMD_DB | CMD_WRITES, "change a client's fields", NULL },
 	{ "history", client_history, CMD_DB, "show a client's audit trail", NULL },
+	{ "dupes", client_dupes, CMD_DB, "list likely duplicate owners, for merge", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
 };

@@ -13,7 +13,17 @@ static int config_check(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if (n > 0)
 		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	/* the dispatcher has loaded and checked it already */
+	/* the dispatcher has loaded and checked it already, but for what
+	 * only the phone library knows */
+	if (crm->cfg.phone_region) {
+		int known, rc = crm_phone_region_known(crm, crm->cfg.phone_region, &known);
+		if (rc)
+			return cmd_fail(crm, rc);
+		if (!known)
+			return cmd_fail(crm, crm_err(crm, CRM_CONFIG, "%s: phone.default_region: '%s'"
+			                " is not a region libphonenumber knows (such as ES or FR)",
+			                crm->cfg.path ? crm->cfg.path : "config", crm->cfg.phone_region));
+	}
 	if (crm->cfg.path)
 		printf("%s: ok\n", crm->cfg.path);
 	else

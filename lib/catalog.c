@@ -16,6 +16,9 @@ static const struct crm_col client_cols[] = {
 	{ "name", "c.name", COL_TEXT, 2, CF_NAME, NULL, 0 },
 	{ "email", "c.email", COL_TEXT, 5, CF_EMAIL, NULL, 0 },
 	{ "phone", "c.phone", COL_TEXT, 6, CF_PHONE, NULL, 0 },
+	/* E.164 when libphonenumber read the phone; else none */
+	{ "phone_e164", "CASE WHEN c.phone_norm GLOB '+*' THEN c.phone_norm END", COL_TEXT, 0, -1,
+	  NULL, 0 },
 	{ "stage", "c.stage", COL_TEXT, 3, CF_STAGE, NULL, 0 },
 	{ "status", "c.status", COL_TEXT, 0, CF_STATUS, NULL, 0 },
 	{ "channel", "c.channel", COL_TEXT, 4, CF_CHANNEL, NULL, 0 },
@@ -37,6 +40,9 @@ static const struct crm_col client_cols[] = {
 	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
 	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
 	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	/* what a person should know of the record: a phone kept as typed */
+	{ "warnings", "CASE WHEN c.phone IS NOT NULL AND c.phone_norm NOT GLOB '+*'"
+	  " THEN 'phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1, NULL, 0 },
 };
 #define NCLIENT_COLS ((int)(sizeof client_cols / sizeof client_cols[0]))
 
@@ -81,6 +87,8 @@ static const struct crm_col lead_cols[] = {
 	{ "contact_name", "l.contact_name", COL_TEXT, 4, LF_CONTACT_NAME, NULL, 0 },
 	{ "contact_email", "l.contact_email", COL_TEXT, 5, LF_CONTACT_EMAIL, NULL, 0 },
 	{ "contact_phone", "l.contact_phone", COL_TEXT, 6, LF_CONTACT_PHONE, NULL, 0 },
+	{ "contact_phone_e164", "CASE WHEN l.phone_norm GLOB '+*' THEN l.phone_norm END",
+	  COL_TEXT, 0, -1, NULL, 0 },
 	{ "channel", "l.channel", COL_TEXT, 0, LF_CHANNEL, NULL, 0 },
 	{ "title", "l.title", COL_TEXT, 0, LF_TITLE, NULL, 0 },
 	{ "location", "l.location", COL_TEXT, 7, LF_LOCATION, NULL, 0 },
@@ -92,6 +100,9 @@ static const struct crm_col lead_cols[] = {
 	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
 	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
 	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "warnings", "CASE WHEN l.contact_phone IS NOT NULL AND l.phone_norm NOT GLOB '+*'"
+	  " THEN 'contact_phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1,
+	  NULL, 0 },
 };
 #define NLEAD_COLS ((int)(sizeof lead_cols / sizeof lead_cols[0]))
 

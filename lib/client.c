@@ -5,6 +5,7 @@
 
 #include "catalog.h"
 #include "client_values.h"
+#include "query.h"
 
 /* the write path's SQL over the settable fields, from the catalog */
 static const char *field_sql(char *buf, size_t size, const char *prefix, const char *fmt,
@@ -208,15 +209,19 @@ static const char *update_sql(int i)
 	return sql[i];
 }
 
-/* two emails or phones that name the same owner */
-static int same_owner_key(int field, const char *a, const char *b)
+/* Whether the stored email or phone old names the owner of key, the new
+ * value's owner key */
+static int same_owner_key(struct crm *crm, int field, const char *key, const char *old)
 {
-	char *na = field == CF_EMAIL ? crm_norm_email(a) : crm_norm_phone(a);
-	char *nb = field == CF_EMAIL ? crm_norm_email(b) : crm_norm_phone(b);
-	int same = na && nb && !strcmp(na, nb);
+	char *ko = NULL;
+	int same;
 
-	free(na);
-	free(nb);
+	if (field == CF_EMAIL)
+		ko = crm_norm_email(old);
+	else
+		(void)crm_phone_key(crm, old, &ko);   /* one it cannot read is not the same */
+	same = key && ko && !strcmp(key, ko);
+	free(ko);
 	return same;
 }
 
@@ -264,7 +269,7 @@ int crm_client_update(struct crm *crm, long long id,
 		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
 			continue;
 		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
-		    same_owner_key(i, nv, old[i]))
+		    same_owner_key(crm, i, i == CF_EMAIL ? vals.email_norm : vals.phone_norm, old[i]))
 			continue; /* the same address, written another way */
 		if (!(st = crm_stmt(crm, update_sql(i)))) {
 			rc = crm_stmt_status(crm);
@@ -301,32 +306,51 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 	static const char by_email[] =
 		"SELECT id FROM clients WHERE email_norm = ?1 AND operator_id IN"
 		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) LIMIT 2";
+	static const char by_phone[] =
+		"SELECT id FROM clients WHERE phone_norm = ?1 AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) LIMIT 2";
 	sqlite3_stmt *st;
-	char *norm = NULL;
+	char *key = NULL;
 	long long n;
-	int rc, found = 0;
+	int rc, found = 0, numeric = crm_parse_int(ref, &n) == 0;
 
 	*id = 0;
-	if (crm_parse_int(ref, &n) == 0) {
+	/* an id; a number no client has for its id may be a phone */
+	if (numeric) {
 		if (!(st = crm_stmt(crm, by_id)))
 			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, n);
-	} else if ((norm = crm_norm_email(ref))) {
-		if (!(st = crm_stmt(crm, by_email))) {
-			free(norm);
-			return crm_stmt_status(crm);
-		}
-		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, crm->operator_id);
-	} else {
-		return crm_err(crm, CRM_DATAERR, "client '%s': not an id or an email", ref);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_sqlerr(crm, "client");
+		if (*id || !crm_phone_like(ref))
+			return *id ? 0 : crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
 	}
+	if (strchr(ref, '@')) {
+		if ((rc = crm_owner_value(crm, "client", ref, 0, NULL, &key)))
+			return rc;
+		st = crm_stmt(crm, by_email);
+	} else if (crm_phone_like(ref)) {
+		if ((rc = crm_owner_value(crm, "client", ref, 1, NULL, &key)))
+			return rc;
+		st = crm_stmt(crm, by_phone);
+	} else {
+		return crm_err(crm, CRM_DATAERR, "client '%s': not an id, an email or a phone", ref);
+	}
+	if (!st) {
+		free(key);
+		return crm_stmt_status(crm);
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, crm->operator_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		found++;
 	}
 	sqlite3_reset(st);
-	free(norm);
+	free(key);
 	if (rc != SQLITE_DONE)
 		return crm_sqlerr(crm, "client");
 	if (found > 1)
@@ -335,6 +359,53 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 		               ref);
 	if (!found)
 		return crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
+	return 0;
+}
+
+int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id)
+{
+	static const char sql[] =
+		"SELECT id, name FROM clients WHERE id IN (SELECT rowid FROM clients_fts"
+		" WHERE clients_fts MATCH ?1) AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) ORDER BY id LIMIT 4";
+	char *words = crm_utf8_valid(ref) ? query_search_match(crm, ref) : NULL, *match;
+	char found[512] = "";
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	*id = 0;
+	if (!words)
+		return crm_err(crm, CRM_DATAERR, "client '%s': not an id, an email, a phone or a name",
+		               ref);
+	/* every word the start of a word of the name */
+	match = xmalloc(strlen(words) + 16);
+	sprintf(match, "name : (%s)", words);
+	free(words);
+	if (!(st = crm_stmt(crm, sql))) {
+		free(match);
+		return crm_stmt_status(crm);
+	}
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, crm->operator_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t at = strlen(found);
+		*id = sqlite3_column_int64(st, 0);
+		if (n++ < 3)
+			snprintf(found + at, sizeof found - at, "%s%lld %.100s", at ? ", " : "",
+			         *id, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	free(match);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(crm, "client");
+	if (n == 0)
+		return crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
+	if (n > 1) {
+		*id = 0;
+		return crm_err(crm, CRM_USAGE, "client '%s': %s%d clients have that name (%s%s);"
+		               " give an id, an email or a phone", ref, n > 3 ? "at least " : "",
+		               n > 3 ? 4 : n, found, n > 3 ? ", ..." : "");
+	}
 	return 0;
 }
 

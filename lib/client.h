@@ -58,8 +58,8 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
  * counts them (may be NULL). */
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed);
-/* The client that owns the normalised email or phone (crm_norm_email,
- * crm_norm_phone) within the operator; 0 (and *id 0) when there is none. */
+/* The client that owns the email or phone owner key (crm_norm_email,
+ * crm_phone_key) within the operator; 0 (and *id 0) when there is none. */
 int crm_client_find_owner(struct crm *crm, long long operator_id,
                           const char *email_norm, const char *phone_norm,
                           long long *id);
@@ -86,8 +86,18 @@ int crm_client_tags_new(struct crm *crm, long long id, const struct crm_client_f
 int crm_client_set_extras(struct crm *crm, long long id,
                           const struct crm_client_fields *f, int *changed);
 
-/* An id or an email -> id; CRM_NOTFOUND with "client 'x': not found". */
+/* An id, an email or a phone (any form of the number) -> id;
+ * CRM_NOTFOUND with "client 'x': not found". */
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
+/* The one client whose name has every word of ref at the start of one
+ * of its words, case and accents aside: CRM_NOTFOUND when none, 64 with
+ * some of them named when several. */
+int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id);
+/* Likely duplicate owners: two clients of an operator whose email or
+ * phone is the same owner key once computed as crm computes it now (a
+ * migration keeps an old key where the new one was taken).  Columns:
+ * id, duplicate_id, match (email or phone), key.  CRM_NOTFOUND: none. */
+int crm_client_dupes(struct crm *crm, struct printer *pr);
 
 struct crm_client_filter {
 	const char *stage, *status, *channel, *source_type, *q, *tag;

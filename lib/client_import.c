@@ -188,7 +188,10 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	}
 	f.source = "import";
 	email_norm = f.v[CF_EMAIL] ? crm_norm_email(f.v[CF_EMAIL]) : NULL;
-	phone_norm = f.v[CF_PHONE] ? crm_norm_phone(f.v[CF_PHONE]) : NULL;
+	if (f.v[CF_PHONE] && (rc = crm_phone_key(crm, f.v[CF_PHONE], &phone_norm)) &&
+	    rc != CRM_DATAERR)
+		goto cleanup;
+	rc = 0;   /* not a phone: crm_client_add and _update say so */
 	if ((rc = crm_client_find_owner(crm, op, email_norm, NULL, id)) ||
 	    (!*id && (rc = crm_client_find_owner(crm, op, NULL, phone_norm, id))))
 		goto cleanup;

@@ -90,12 +90,8 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		query_bind_owned(q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
 		                                      crm->cfg.terminal.n));
 	}
-	if (flt->q) {
-		static const char *const cols[] = { "c.name", "c.email", "c.phone",
-			"c.notes", "c.source_url", "c.listing_ref" };
-		query_where_like(q, flt->q, cols, 6);
-	}
-	return 0;
+	return query_where_search(crm, q, "c.id IN (SELECT rowid FROM clients_fts"
+	                          " WHERE clients_fts MATCH ?)", flt->q);
 }
 
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
@@ -140,4 +136,39 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 	query_free(&q);
 	/* a client with no history yet is no error */
 	return rc == CRM_NOTFOUND ? 0 : rc;
+}
+
+int crm_client_dupes(struct crm *crm, struct printer *pr)
+{
+	/* only a client whose stored key is not what crm computes now can
+	 * share an owner with another: the unique indexes see to the rest */
+	static const char sql[] =
+		"SELECT c.id, d.id, 'email', d.key FROM"
+		" (SELECT id, operator_id, crm_norm_email(email) AS key FROM clients"
+		"  WHERE email IS NOT NULL AND email_norm IS NOT crm_norm_email(email)"
+		"  AND (?1 = 0 OR operator_id = ?1)) d"
+		" JOIN clients c ON c.operator_id = d.operator_id AND c.email_norm = d.key"
+		" AND c.id <> d.id"
+		" UNION ALL "
+		"SELECT c.id, d.id, 'phone', d.key FROM"
+		" (SELECT id, operator_id, crm_phone_key(phone) AS key FROM clients"
+		"  WHERE phone IS NOT NULL AND phone_norm NOT GLOB '+*'"
+		"  AND (?1 = 0 OR operator_id = ?1)) d"
+		" JOIN clients c ON c.operator_id = d.operator_id AND c.phone_norm = d.key"
+		" AND c.id <> d.id"
+		" ORDER BY 1, 2";
+	static const struct pcol cols[] = {
+		{ "id", COL_INT, 0 }, { "duplicate_id", COL_INT, 0 },
+		{ "match", COL_TEXT, 0 }, { "key", COL_TEXT, 0 },
+	};
+	struct query q;
+	int rc;
+
+	if ((rc = crm_db_functions(crm)))
+		return rc;
+	query_init(&q, sql);
+	query_bind_int(&q, crm->operator_id);
+	rc = query_print(crm, &q, -1, pr, cols, 4, "client dupes");
+	query_free(&q);
+	return rc;
 }

@@ -64,6 +64,7 @@ struct crm_config {
 	char *lost;                  /* pipeline.lost: the stage a --reason is
 	                                kept for as the lost_reason */
 	struct crm_strlist channels;
+	char *phone_region;          /* phone.default_region: ES, FR, ... or NULL */
 
 	struct {
 		struct crm_strlist stages;

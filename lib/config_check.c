@@ -3,6 +3,7 @@
  * pipeline, quiet hours and the time zone have their shape, a source
  * has one kind.  Defaults that name stages first follow the file's own
  * pipeline.  Also the questions the commands ask of a loaded config. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,6 +150,17 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		return crm_config_at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
 	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
 		return crm_config_at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
+	/* phone.default_region: an ISO 3166 code, upper case; whether
+	 * libphonenumber knows it is asked by `config check` only, which
+	 * loads the library */
+	if (c->phone_region) {
+		char *r = c->phone_region;
+		if (strlen(r) != 2 || !isalpha((unsigned char)r[0]) || !isalpha((unsigned char)r[1]))
+			return crm_config_at(l, mark_of(l, "phone.default_region"),
+			          "phone.default_region: '%s' is not a region code (such as ES or FR)", r);
+		r[0] = (char)toupper((unsigned char)r[0]);
+		r[1] = (char)toupper((unsigned char)r[1]);
+	}
 	if (q && !is_hhmm_range(q))
 		return crm_config_at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
 	if (c->webhook.secret_env && c->webhook.secret_file) {

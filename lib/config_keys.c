@@ -32,6 +32,10 @@ static const struct key pipeline_keys[] = {
 	{ "lost", K_STR, F(lost), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+static const struct key phone_keys[] = {
+	{ "default_region", K_STR, F(phone_region), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
 static const struct key automation_keys[] = {
 	{ "stages", K_STRS, F(automation.stages), NULL, 0, 0, 0 },
 	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days), 1, 0 },
@@ -91,6 +95,7 @@ const struct key crm_config_keys[] = {
 	{ "operator", K_LLONG, F(operator_id), NULL, 0, 1, 0 },
 	{ "pipeline", K_MAP, 0, pipeline_keys, 0, 0, 0 },
 	{ "channels", K_STRS, F(channels), NULL, 0, 0, 0 },
+	{ "phone", K_MAP, 0, phone_keys, 0, 0, 0 },
 	{ "automation", K_MAP, 0, automation_keys, 0, 0, 0 },
 	{ "ai", K_MAP, 0, ai_keys, 0, 0, 0 },
 	{ "viability", K_MAP, 0, viability_keys, 0, 0, 0 },
@@ -208,6 +213,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->on_first_contact);
 	free(c->lost);
 	crm_strlist_free(&c->channels);
+	free(c->phone_region);
 	crm_strlist_free(&c->automation.stages);
 	free(c->automation.followup_days);
 	free(c->automation.quiet_hours);

@@ -82,6 +82,14 @@ int crm_db_path(struct crm *crm);        /* resolve crm->db_path */
  * NULL when neither variable is set */
 char *crm_default_db_path(void);
 int crm_db_open(struct crm *crm);         /* open, create, migrate */
+/* migrate.c: bring the open database to this binary's schema (create it
+ * when new); 73 when it is not a crm database or a newer one. */
+int crm_db_migrate(struct crm *crm);
+/* The owner keys in SQL, as crm computes them now: crm_norm_email(x)
+ * and crm_phone_key(x), NULL for what is no email or phone. */
+int crm_db_functions(struct crm *crm);
+/* Run sql (several statements may be); ctx names the work in an error. */
+int crm_db_exec(struct crm *crm, const char *sql, const char *ctx);
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */
@@ -176,12 +184,31 @@ const char *crm_trim_space(const char *s, size_t *n);
 long crm_invisible(const char *s, size_t n, int allow_space);
 /* 1 if s has a control character: C0, DEL, or C1 (U+0080..U+009F) */
 int crm_has_control(const char *s);
-/* The owner keys.  An email: trimmed of white space, one word with an @,
- * in NFC and case folded.  A phone: its digits, keeping a leading '+', at
- * least 5.  NULL (and no allocation) when s is not one: not UTF-8, or a
- * control, format or space character inside. */
+/* The owner key of an email: trimmed of white space, an addr-spec as
+ * mail systems take it (see crm_email_valid), in NFC and case folded.
+ * NULL (and no allocation) when s is not one: not UTF-8, or a control,
+ * format or space character inside. */
 char *crm_norm_email(const char *s);
-char *crm_norm_phone(const char *s);
+/* Whether the n bytes at s are an email address: a dot-atom local part
+ * (RFC 5322, no comments or quoted strings; UTF-8 letters allowed), an @,
+ * and a domain of two or more labels, none empty, none starting or
+ * ending with '-'. */
+int crm_email_valid(const char *s, size_t n);
+
+/* phone.c.  The owner key of a phone (owned, *key): its E.164 form
+ * ("+34612345678") when libphonenumber parses it as a number of a
+ * possible length, national and 00 forms read in phone.default_region;
+ * else its digits as typed ("612345"), which crm_phone_key_parsed() tells
+ * apart: such a number is kept, matched as typed, and shown as not
+ * parsed.  CRM_DATAERR when s has fewer than 5 digits; CRM_SOFTWARE when
+ * crm-phone.so cannot be loaded.  s is already checked (crm_owner_value). */
+int crm_phone_key(struct crm *crm, const char *s, char **key);
+int crm_phone_key_parsed(const char *key);
+/* Whether s is written as a phone is: 5 digits or more, with spaces,
+ * dots, dashes, slashes, brackets and a leading '+' */
+int crm_phone_like(const char *s);
+/* *known: whether libphonenumber knows region (ES, FR, ...). */
+int crm_phone_region_known(struct crm *crm, const char *region, int *known);
 /* An email (phone set: a phone) given for field: *norm its owner key, and
  * *value (may be NULL) what is stored, trimmed and in NFC; both owned.
  * CRM_DATAERR naming the field and what is wrong. */

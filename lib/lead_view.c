@@ -28,10 +28,10 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 	if (flt->min_viability >= 0)
 		query_where_int(&q, "l.viability >= ?", flt->min_viability);
 	query_where_text(&q, "l.created_at >= ?", flt->since);
-	if (flt->q) {
-		static const char *const cols_q[] = { "l.contact_name", "l.contact_email",
-			"l.contact_phone", "l.title", "l.location", "l.source_url" };
-		query_where_like(&q, flt->q, cols_q, 6);
+	if ((rc = query_where_search(crm, &q, "l.id IN (SELECT rowid FROM leads_fts"
+	                             " WHERE leads_fts MATCH ?)", flt->q))) {
+		query_free(&q);
+		return rc;
 	}
 	query_add(&q, " ORDER BY l.id");
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "lead list");

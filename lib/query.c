@@ -1,4 +1,5 @@
 /* query.c: SELECTs with optional filters (see query.h). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,22 +96,56 @@ void query_free(struct query *q)
 	memset(q, 0, sizeof *q);
 }
 
-void query_where_like(struct query *q, const char *text,
-                      const char *const *cols, int ncols)
+char *query_search_match(struct crm *crm, const char *text)
 {
-	char *like = query_like(text);
+	char *out = xmalloc(3 * strlen(text) + 8), *o = out, *key = NULL;
+	const unsigned char *p = (const unsigned char *)text;
+	int words = 0;
 
-	query_add(q, q->nwhere++ ? " AND (" : " WHERE (");
-	for (int i = 0; i < ncols; i++) {
-		query_add(q, i ? " OR " : "");
-		query_add(q, cols[i]);
-		query_add(q, " LIKE ? ESCAPE '\\'");
-		if (i == 0)
-			query_bind_owned(q, like);
-		else
-			query_bind_text(q, like);
+	if (crm_phone_like(text)) {
+		if (crm_phone_key(crm, text, &key)) {
+			free(out);
+			return NULL;
+		}
+		p = (const unsigned char *)key + (key[0] == '+');
 	}
-	query_add(q, ")");
+	while (*p) {
+		if (!(isalnum(*p) || *p >= 0x80)) {
+			p++;
+			continue;
+		}
+		*o++ = words++ ? ' ' : '"';
+		if (words > 1)
+			*o++ = '"';
+		while (isalnum(*p) || *p >= 0x80)
+			*o++ = (char)*p++;
+		*o++ = '"';
+		*o++ = '*';
+	}
+	*o = '\0';
+	free(key);
+	if (!words) {
+		free(out);
+		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
+		return NULL;
+	}
+	return out;
+}
+
+int query_where_search(struct crm *crm, struct query *q, const char *cond, const char *text)
+{
+	char *match;
+
+	if (!text)
+		return 0;
+	if (crm_utf8_check(text, strlen(text)))
+		return crm_err(crm, CRM_DATAERR, "--q: not valid UTF-8 (byte %zu)",
+		               crm_utf8_check(text, strlen(text)));
+	if (!(match = query_search_match(crm, text)))
+		return crm->err[0] && strstr(crm->err, "no word") ? CRM_USAGE : CRM_DATAERR;
+	query_where(q, cond);
+	query_bind_owned(q, match);
+	return 0;
 }
 
 int query_print(struct crm *crm, struct query *q, long long limit,
@@ -134,19 +169,4 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 		rc = CRM_NOTFOUND;
 	sqlite3_finalize(st);
 	return rc;
-}
-
-char *query_like(const char *text)
-{
-	char *like = xmalloc(2 * strlen(text) + 3), *o = like;
-
-	*o++ = '%';
-	for (; *text; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			*o++ = '\\';
-		*o++ = *text;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return like;
 }

@@ -35,10 +35,16 @@ void query_where_int(struct query *q, const char *cond, long long v);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
-/* " AND (c1 LIKE ? OR c2 LIKE ? ...)" with TEXT anywhere in any of the
- * ncols columns, without regard to ASCII case; the pattern is owned by q */
-void query_where_like(struct query *q, const char *text,
-                      const char *const *cols, int ncols);
+/* The search index's query (FTS5) of what a person typed: each word of
+ * letters and digits, quoted, found by its start ("nunez"* "mal"*), all
+ * of them; a phone as the digits of its owner key.  Owned; NULL with the
+ * error set (no word in text; a phone library that cannot be loaded). */
+char *query_search_match(struct crm *crm, const char *text);
+/* cond ("x.id IN (SELECT rowid FROM x_fts WHERE x_fts MATCH ?)") with
+ * the search index's query for what a person typed after --q: every word
+ * found by its start, case and accents aside; a phone by its owner key.
+ * Nothing when text is NULL; 64 when it has no word, 65 for bad UTF-8. */
+int query_where_search(struct crm *crm, struct query *q, const char *cond, const char *text);
 /* " LIMIT ?" when limit >= 0, then prepare, print every row through pr
  * (begun with cols) and end it; CRM_NOTFOUND when there was none. */
 struct printer;
@@ -46,7 +52,5 @@ struct pcol;
 int query_print(struct crm *crm, struct query *q, long long limit,
                 struct printer *pr, const struct pcol *cols, int ncols,
                 const char *ctx);
-/* "%TEXT%" for LIKE ... ESCAPE '\\', with % _ \\ in text escaped (owned) */
-char *query_like(const char *text);
 
 #endif

@@ -146,7 +146,7 @@ SH
 	run --separate-stderr crm init
 	assert_success
 	assert_output ''
-	assert_equal "$stderr" "crm: database '$CRM_DB' is ready (schema version 2)"
+	assert_equal "$stderr" "crm: database '$CRM_DB' is ready (schema version $SCHEMA)"
 	assert_equal "$(stat -c %a "$CRM_DB")" 600
 	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/deep/er")" 700
 }
@@ -154,19 +154,19 @@ SH
 @test "without --db or CRM_DB the database goes under XDG_DATA_HOME" {
 	unset CRM_DB
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/data"
-	crm_says "crm: database '$XDG_DATA_HOME/crm/crm.db' is ready (schema version 2)" init
+	crm_says "crm: database '$XDG_DATA_HOME/crm/crm.db' is ready (schema version $SCHEMA)" init
 	assert [ -f "$XDG_DATA_HOME/crm/crm.db" ]
 	unset XDG_DATA_HOME
-	crm_says "crm: database '$HOME/.local/share/crm/crm.db' is ready (schema version 2)" init
+	crm_says "crm: database '$HOME/.local/share/crm/crm.db' is ready (schema version $SCHEMA)" init
 	assert [ -f "$HOME/.local/share/crm/crm.db" ]
 }
 
 @test "init is idempotent and sets the schema version" {
-	crm_says "crm: database '$CRM_DB' is ready (schema version 2)" init
-	crm_says "crm: database '$CRM_DB' is ready (schema version 2)" init
+	crm_says "crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
+	crm_says "crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
 	run sqlite3 "$CRM_DB" 'PRAGMA user_version; PRAGMA journal_mode; PRAGMA application_id'
 	assert_success
-	assert_line --index 0 2
+	assert_line --index 0 "$SCHEMA"
 	assert_line --index 1 wal
 	assert_line --index 2 1668443441
 }
@@ -180,11 +180,11 @@ SH
 	crm -q init
 	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
 	crm_fails 73 client list
-	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (2); upgrade crm"
+	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows ($SCHEMA); upgrade crm"
 }
 
 @test "a version 1 database that crm migrates gets the schema crm init makes from schema.sql" {
-	# today's: schema.sql, version 2
+	# today's: schema.sql, version $SCHEMA
 	crm_silent -q --db new.db init
 	# version 1 as it was made (its schema.sql is the fixture), with an
 	# owner and a lead whose emails it keyed in ASCII lower case only
@@ -212,7 +212,7 @@ SQL
 	assert_equal "$output" "$schema"
 	run sqlite3 v1.db 'PRAGMA user_version; PRAGMA application_id'
 	assert_success
-	assert_output $'2\n1668443441'
+	assert_output "$SCHEMA"$'\n1668443441'
 	# and the migration did its work: the keys are in NFC and case folded
 	run sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads'
 	assert_success
@@ -345,7 +345,7 @@ SQL
 	crm --db mine.db -q init
 	sqlite3 mine.db 'PRAGMA application_id = 42'
 	crm_fails 73 --db mine.db client list
-	assert_equal "$stderr" "crm: database 'mine.db': not a crm database (application id 42, schema version 2)"
+	assert_equal "$stderr" "crm: database 'mine.db': not a crm database (application id 42, schema version $SCHEMA)"
 }
 
 @test "the table format lets no control character reach the terminal, and aligns wide text" {

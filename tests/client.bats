@@ -4,7 +4,7 @@ bats_require_minimum_version 1.5.0
 load helper
 
 # what client list prints in tsv when no client matches
-tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource_type\tsource_url\tlisting_ref\tviability\tautomation_enabled\tautomation_paused_until\tai_mode\ttags\tcustom\tnotes\tlost_reason\tnext_action_at\tlast_contacted_at\tlast_interaction_at\tcreated_at\tupdated_at'
+tsv_header=$'id\toperator_id\tname\temail\tphone\tphone_e164\tstage\tstatus\tchannel\tsource_type\tsource_url\tlisting_ref\tviability\tautomation_enabled\tautomation_paused_until\tai_mode\ttags\tcustom\tnotes\tlost_reason\tnext_action_at\tlast_contacted_at\tlast_interaction_at\tcreated_at\tupdated_at\twarnings'
 
 @test "add prints the new id alone on stdout" {
 	crm_ok client add --name 'Ana García' --email ana@x.test
@@ -60,9 +60,9 @@ tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource
 	crm_fails 65 client add --name A --viability x
 	assert_equal "$stderr" "crm: viability 'x': not a whole number from 0 to 100"
 	crm_fails 65 client add --name A --email nope
-	assert_equal "$stderr" "crm: email 'nope': not an email address"
+	assert_equal "$stderr" "crm: email 'nope': not an email address (name@domain.tld, no spaces, no empty part)"
 	crm_fails 65 client add --name A --phone 12
-	assert_equal "$stderr" "crm: phone '12': not a phone number"
+	assert_equal "$stderr" "crm: phone '12': not a phone number (fewer than 5 digits)"
 	crm_fails 65 client add --name A --next-action tomorrowish
 	assert_equal "$stderr" "crm: next_action_at 'tomorrowish': not a date or time"
 	# a control character is shown as U+FFFD, never passed to the terminal
@@ -102,7 +102,7 @@ tsv_header=$'id\toperator_id\tname\temail\tphone\tstage\tstatus\tchannel\tsource
 	add_client --name A
 	crm_ok client list --format tsv
 	assert_line --index 0 "$tsv_header"
-	assert_line --index 1 --regexp $'^1\t1\tA\t\t\tnew\tactive'
+	assert_line --index 1 --regexp $'^1\t1\tA\t\t\t\tnew\tactive'
 }
 
 setup_list() {
@@ -149,8 +149,8 @@ setup_list() {
 	assert_output 3
 	crm_ok client list --q 'cleo@' --format ids
 	assert_output 3
-	crm_fails 1 client list --q '%' --format ids
-	assert_equal "$stderr" ''
+	crm_fails 64 client list --q '%' --format ids
+	assert_equal "$stderr" "crm: --q '%': no word to search for"
 	crm_ok client list --sort -viability --format ids
 	assert_output $'1\n3\n2\n4'
 	crm_ok client list --sort name --limit 2 --format ids
@@ -221,11 +221,11 @@ setup_list() {
 	setup_list
 	crm_ok client list --format tsv --stage meeting
 	assert_line --index 0 "$tsv_header"
-	assert_line --index 1 --regexp $'^4\t2\tDan\tdan@z.test\t\tmeeting\t'
+	assert_line --index 1 --regexp $'^4\t2\tDan\tdan@z.test\t\t\tmeeting\t'
 	assert_equal "${#lines[@]}" 2
 	crm_ok client list --format csv --stage meeting
-	assert_line --index 0 --regexp '^id,operator_id,name,email,phone,stage'
-	assert_line --index 1 --partial '4,2,Dan,dan@z.test,,meeting'
+	assert_line --index 0 --regexp '^id,operator_id,name,email,phone,phone_e164,stage'
+	assert_line --index 1 --partial '4,2,Dan,dan@z.test,,,meeting'
 	crm_ok client list --format json --stage meeting
 	assert_output --regexp '^\[.*\]$'
 	echo "$output" | jq -e 'length == 1 and .[0].name == "Dan" and .[0].tags == [] and .[0].custom == {}'
@@ -265,10 +265,10 @@ setup_list() {
 	assert_equal "$stderr" "crm: client '42': not found"
 	crm_fails 1 client show nobody@x.test
 	assert_equal "$stderr" "crm: client 'nobody@x.test': not found"
-	crm_fails 65 client show 'not an id'
-	assert_equal "$stderr" "crm: client 'not an id': not an id or an email"
+	crm_fails 1 client show 'not an id'
+	assert_equal "$stderr" "crm: client 'not an id': not found"
 	crm_fails 64 client show
-	stderr_usage 'crm: client show: a client (id or email) is required'
+	stderr_usage 'crm: client show: a client (id, email or phone) is required'
 	crm_fails 64 client show 1 2
 	stderr_usage 'crm: client show: one client, not 2'
 }
@@ -394,7 +394,7 @@ Y
 	crm_fails 65 client edit 1 --name ''
 	assert_equal "$stderr" 'crm: name: cannot be empty'
 	crm_fails 64 client edit
-	stderr_usage 'crm: client edit: a client (id or email) is required'
+	stderr_usage 'crm: client edit: a client (id, email or phone) is required'
 }
 
 @test "history prints the audit trail oldest first" {
@@ -547,7 +547,7 @@ stage_on_tty() {
 	sqlite3 "$CRM_DB" $'UPDATE clients SET email_norm = \'\xc3\x81na@x.test\'; PRAGMA user_version = 1'
 	crm_fails 65 client add --name B --email $'\xc3\xa1na@x.test'
 	assert_equal "$stderr" $'crm: client \'\xc3\xa1na@x.test\': already exists as 1'
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n2'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n'"$SCHEMA"
 }
 
 @test "stage -: a NUL byte in a line of ids is bad data (65) and nothing moves" {
@@ -608,4 +608,166 @@ stage_on_tty() {
 	crm_says "2 of 2 clients moved to 'contacted'" client stage 1 2 2 1 contacted
 	crm_fails 65 client add --name x --tag $'a\e[2Jb'
 	assert_equal "$stderr" $'crm: tag \'a\xef\xbf\xbd[2Jb\': a tag is not empty and has no comma, no control character, no space at either end'
+}
+
+@test "one owner whichever way the phone is written: 00, +, national in phone.default_region" {
+	add_client --name A --phone '0033 6 12 34 56 78'
+	crm_fails 65 client add --name B --phone '+33 6 12 34 56 78'
+	assert_equal "$stderr" "crm: client '+33 6 12 34 56 78': already exists as 1"
+	add_client --name C --phone '+34 655 444 333'
+	# without a region a national number is not read as Spanish
+	add_client --name D --phone '655444333'
+	assert_equal "$id" 3
+	printf 'phone:\n  default_region: es\n' > es.yaml
+	crm_fails 65 --config es.yaml client add --name E --phone '655 44 43 33'
+	assert_equal "$stderr" "crm: client '655 44 43 33': already exists as 2"
+	crm_ok client list --format csv --wide
+	assert_line --index 1 --partial '1,1,A,,0033 6 12 34 56 78,+33612345678,new'
+	assert_line --index 2 --partial '2,1,C,,+34 655 444 333,+34655444333,new'
+	assert_line --index 3 --partial '3,1,D,,655444333,,new'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT phone_norm FROM clients ORDER BY id')" $'+33612345678\n+34655444333\n655444333'
+}
+
+@test "a client is named by its phone in any form, wherever a client is expected" {
+	add_client --name Ana --phone '+34 612 345 678'
+	printf 'phone:\n  default_region: ES\n' > es.yaml
+	for ref in +34612345678 '0034 612 345 678' '+34 612-345-678' '(+34) 612.345.678'; do
+		crm_ok client show "$ref" --format ids
+		assert_output 1
+	done
+	crm_ok --config es.yaml client show 612345678 --format ids
+	assert_output 1
+	crm_says "1 of 1 client moved to 'contacted'" client stage +34612345678 contacted
+	crm_says 'client 1: 1 change' client edit '0034 612 345 678' --viability 50
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' comm log '+34 612 345 678' --channel email
+	crm_ok client history +34612345678 --format csv
+	assert_line --index 2 --partial ',tester,stage,stage,new,contacted,'
+	crm_fails 1 client show '+34 699 999 999'
+	assert_equal "$stderr" "crm: client '+34 699 999 999': not found"
+}
+
+@test "emails as mail systems take them: the bad ones are refused (65), nothing stored" {
+	for bad in '@x.com' 'bad@' 'a@@b.com' 'a@.com' 'a@b..com' 'a@b' '.a@b.com' 'a@-b.com' 'a(c)@b.com'; do
+		crm_fails 65 client add --name A --email "$bad"
+		assert_equal "$stderr" "crm: email '$bad': not an email address (name@domain.tld, no spaces, no empty part)"
+	done
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+	add_client --name A --email "o'brien+tag@sub.example.ie"
+	add_client --name B --email 'núñez@málaga.es'
+	crm_fails 65 client import - <<< $'name,email\nC,a@b..com'
+	assert_equal "$stderr" "crm: stdin:2: email 'a@b..com': not an email address (name@domain.tld, no spaces, no empty part)"
+}
+
+@test "a phone crm cannot read is kept as typed, flagged, and matched as typed" {
+	add_client --name A --phone '12-345'
+	crm_ok client show 1
+	assert_line --regexp '^phone +12-345$'
+	assert_line --regexp '^phone_e164 *$'
+	assert_line --regexp '^warnings +phone not parsed \(kept and matched as typed\)$'
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.phone == "12-345" and .phone_e164 == null and (.warnings | test("not parsed"))'
+	crm_fails 65 client add --name B --phone '12 345'
+	assert_equal "$stderr" "crm: client '12 345': already exists as 1"
+	add_client --name C --phone '+34 600 111 222'
+	crm_ok client show 2 --format jsonl
+	echo "$output" | jq -e '.phone_e164 == "+34600111222" and .warnings == null'
+	crm_fails 65 client add --name D --phone '12'
+	assert_equal "$stderr" "crm: phone '12': not a phone number (fewer than 5 digits)"
+}
+
+@test "show takes a name that one client has; several is 64 and names them" {
+	add_client --name 'Ana Núñez' --email ana@x.test
+	add_client --name 'Anabel Ruiz'
+	add_client --name 'Bruno Núñez'
+	for ref in 'nunez ana' 'ANA NÚÑEZ' 'ana nú'; do
+		crm_ok client show "$ref" --format ids
+		assert_output 1
+	done
+	crm_fails 64 client show nunez
+	assert_equal "$stderr" "crm: client 'nunez': 2 clients have that name (1 Ana Núñez, 3 Bruno Núñez); give an id, an email or a phone"
+	crm_fails 64 client show ana
+	assert_equal "$stderr" "crm: client 'ana': 2 clients have that name (1 Ana Núñez, 2 Anabel Ruiz); give an id, an email or a phone"
+	crm_fails 1 client show 'Carla'
+	assert_equal "$stderr" "crm: client 'Carla': not found"
+	# a name names a client for show only
+	crm_fails 65 client edit 'Bruno' --viability 5
+	assert_equal "$stderr" "crm: client 'Bruno': not an id, an email or a phone"
+}
+
+@test "--q finds words by their start, case and accents aside, and phones in any form" {
+	add_client --name 'Ana Núñez' --phone '+34 612 345 678' --tag sea-view
+	add_client --name 'Luc Dubois' --email luc@exemple.fr --note 'prefers MÁLAGA'
+	add_client --name 'Eve' --listing-ref ID-10042
+	for q in nunez NÚÑEZ 'nú' 'ana nun' 612345678 '+34 612 345 678' 0034612345678 sea-view sea; do
+		crm_ok client list --q "$q" --format ids
+		assert_output 1
+	done
+	for q in malaga luc@exemple.fr exemple dubois; do
+		crm_ok client list --q "$q" --format ids
+		assert_output 2
+	done
+	crm_ok client list --q 10042 --format ids
+	assert_output 3
+	# every word must match
+	crm_fails 1 client list --q 'ana dubois' --format ids
+	assert_equal "$stderr" ''
+	# the index follows edits, tags and deletes
+	crm_says 'client 2: 1 change' client edit 2 --name 'Luc Martin'
+	crm_fails 1 client list --q dubois --format ids
+	crm_ok client list --q martin --format ids
+	assert_output 2
+	crm_says 'client 1: 1 change' client edit 1 --untag sea-view
+	crm_fails 1 client list --q sea --format ids
+	sqlite3 "$CRM_DB" 'DELETE FROM clients WHERE id = 3'
+	crm_fails 1 client list --q 10042 --format ids
+	crm_fails 64 client list --q '%*"'
+	assert_equal "$stderr" "crm: --q '%*\"': no word to search for"
+	crm_fails 65 client list --q $'\xff'
+	assert_equal "$stderr" 'crm: --q: not valid UTF-8 (byte 1)'
+}
+
+@test "a database of version 2 gets phone keys in E.164; dupes lists owners that now collide" {
+	add_client --name A --phone '+34 655 444 333'
+	add_client --name B --phone '0034 612 345 678'
+	add_client --name C --phone '655444333'
+	add_client --name D --email d@x.test
+	# as version 2 keyed them: digits, a leading + kept
+	sqlite3 "$CRM_DB" "UPDATE clients SET phone_norm = '+34655444333' WHERE id = 1;
+		UPDATE clients SET phone_norm = '0034612345678' WHERE id = 2;
+		UPDATE clients SET phone_norm = '655444333' WHERE id = 3;
+		PRAGMA user_version = 2"
+	printf 'phone:\n  default_region: ES\n' > es.yaml
+	crm_ok --config es.yaml client dupes
+	assert_output $'id\tduplicate_id\tmatch\tkey\n1\t3\tphone\t+34655444333'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT phone_norm FROM clients ORDER BY id; PRAGMA user_version')" \
+		$'+34655444333\n+34612345678\n655444333\n\n'"$SCHEMA"
+	crm_ok --config es.yaml client list --q 612345678 --format ids
+	assert_output 2
+	crm_ok --config es.yaml client dupes --format json
+	echo "$output" | jq -e '. == [{"id":1,"duplicate_id":3,"match":"phone","key":"+34655444333"}]'
+	# without a region, 655444333 is no other owner's
+	crm_fails 1 client dupes --format ids
+}
+
+@test "dupes with none exits 1; it takes no argument" {
+	add_client --name A --email a@x.test
+	crm_fails 1 client dupes --format ids
+	assert_equal "$stderr" ''
+	crm_fails 64 client dupes 1
+	stderr_usage "crm: client dupes: unexpected argument '1'"
+}
+
+@test "a crm without its phone library says so (70) when a phone must be read" {
+	[ ! -e /usr/local/lib/crm/crm-phone.so ] || skip 'crm is installed in /usr/local'
+	mkdir bin
+	cp "$(command -v crm)" bin/crm
+	run --separate-stderr bin/crm client add --name A --phone '+34 600 111 222'
+	assert_failure 70
+	assert_output ''
+	[[ $stderr == "crm: phone: cannot load crm-phone.so (beside '$PWD/bin/' or in '/usr/local/lib/crm'; it needs libphonenumber8): not found" ]] ||
+		fail "stderr: $stderr"
+	# what needs no phone works
+	run --separate-stderr bin/crm client add --name B --email b@x.test
+	assert_success
+	assert_output 1
 }

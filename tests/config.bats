@@ -433,3 +433,23 @@ Y
 	crm_ok config get pipeline.on_first_contact --format jsonl
 	assert_output '{"key":"pipeline.on_first_contact","value":null}'
 }
+
+@test "phone.default_region: a region code, checked against libphonenumber by config check" {
+	printf 'phone:\n  default_region: Spain\n' > bad.yaml
+	run --separate-stderr crm --config bad.yaml config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: bad.yaml:2:19: phone.default_region: 'Spain' is not a region code (such as ES or FR)"
+	printf 'phone:\n  default_region: XX\n' > xx.yaml
+	run --separate-stderr crm --config xx.yaml config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: xx.yaml: phone.default_region: 'XX' is not a region libphonenumber knows (such as ES or FR)"
+	printf 'phone:\n  default_region: fr\n' > fr.yaml
+	run --separate-stderr crm --config fr.yaml config check
+	assert_success
+	assert_output 'fr.yaml: ok'
+	run --separate-stderr crm --config fr.yaml config get phone.default_region
+	assert_success
+	assert_output FR
+}

@@ -4,6 +4,8 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# the schema version this crm makes (lib/migrate.c)
+SCHEMA=3
 PATH="${CRM_BIN_DIR:-$TOP}:$PATH"
 export PATH TOP
 

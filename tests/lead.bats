@@ -114,7 +114,7 @@ bad3,,,101,
 bad4,,,,sold
 C
 	crm_fails 65 lead import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address"
+	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address (name@domain.tld, no spaces, no empty part)"
 	assert_equal "$(leads)" 0
 	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 4 rejected' lead import bad.csv --reject-file rej.tsv
 	assert_equal "$(leads)" 1
@@ -153,7 +153,7 @@ C
 	assert_equal "$stderr" "crm: since 'someday': not a date or time"
 	run --separate-stderr crm lead list --status converted
 	assert_failure 1
-	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at'
+	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tcontact_phone_e164\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at\twarnings'
 	assert_equal "$stderr" ''
 }
 
@@ -357,4 +357,17 @@ p,$long"
 	crm_fails 65 lead import - <<< $'external_id,contact_phone\nl2,600\u2060111222'
 	assert_equal "$stderr" $'crm: stdin:2: contact_phone \'600\u2060111222\': U+2060 is not allowed in a phone number (a control, format or space character)'
 	assert_equal "$(leads)" 1
+}
+
+@test "lead list --q: accents and case aside, phones in any form" {
+	printf 'external_id,contact_name,contact_phone,title,location\nA,Núñez,+34 612 345 678,Piso luminoso,Málaga\nB,Dubois,,Villa,Nice\n' > leads.csv
+	crm_silent -q lead import leads.csv
+	for q in malaga MÁLAGA nunez 'piso lum' 612345678 '0034 612 345 678'; do
+		crm_ok lead list --q "$q" --format ids
+		assert_output 1
+	done
+	crm_ok lead list --q nice --format ids
+	assert_output 2
+	crm_fails 1 lead list --q 'nice malaga' --format ids
+	assert_equal "$stderr" ''
 }

@@ -125,16 +125,6 @@ static void test_norm(void)
 	CHECK(crm_norm_email("bad email@x.test") == NULL);
 	CHECK(crm_norm_email("tab\t@x.test") == NULL);
 	CHECK(crm_norm_email("   ") == NULL);
-	CHECK(streq(s = crm_norm_phone(" +34 (600) 11-22-33 "), "+34600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("0034 600 112 233"), "0034600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("(+34) 600.112.233"), "+34600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("600 112 233 +1"), "6001122331"));
-	free(s);
-	CHECK(crm_norm_phone("12-34") == NULL);
-	CHECK(crm_norm_phone("call me") == NULL);
 }
 
 static void test_suggest(void)
