@@ -191,8 +191,12 @@ CREATE TABLE do_not_contact (
 -- start.  A phone is there as the digits of its owner key, and (when
 -- it is E.164) without its first one, two and three, a country code,
 -- so that the national number finds it too.  The views say what is
--- searched; the triggers keep each index row as its record is.  The
--- section can run again on a database that has it (IF NOT EXISTS).
+-- searched.  The triggers note each client and lead that changed in
+-- search_dirty, and crm brings their index rows up to date in one
+-- statement as it commits (lib/search.c): FTS5 writes each statement's
+-- words out as a segment of their own, so a row at a time would cost a
+-- batch far more than the rows themselves.  The section can run again
+-- on a database that has it (IF NOT EXISTS).
 CREATE VIEW IF NOT EXISTS clients_search (id, name, email, phone, notes, tags, refs) AS
 SELECT c.id, c.name, c.email,
 	CASE WHEN c.phone_norm GLOB '+*' THEN substr(c.phone_norm, 2) || ' ' ||
@@ -206,29 +210,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS clients_fts USING fts5(name, email, phone, no
 	tokenize = 'unicode61 remove_diacritics 2');
 INSERT OR REPLACE INTO clients_fts (rowid, name, email, phone, notes, tags, refs)
 	SELECT * FROM clients_search;
-CREATE TRIGGER IF NOT EXISTS clients_fts_insert AFTER INSERT ON clients BEGIN
-	INSERT INTO clients_fts (rowid, name, email, phone, notes, tags, refs)
-		SELECT * FROM clients_search WHERE id = new.id;
-END;
-CREATE TRIGGER IF NOT EXISTS clients_fts_update
-AFTER UPDATE OF name, email, phone_norm, notes, source_url, listing_ref ON clients BEGIN
-	UPDATE clients_fts SET (name, email, phone, notes, refs) =
-		(SELECT name, email, phone, notes, refs FROM clients_search WHERE id = new.id)
-	WHERE rowid = new.id;
-END;
-CREATE TRIGGER IF NOT EXISTS clients_fts_delete AFTER DELETE ON clients BEGIN
-	DELETE FROM clients_fts WHERE rowid = old.id;
-END;
-CREATE TRIGGER IF NOT EXISTS client_tags_fts_insert AFTER INSERT ON client_tags BEGIN
-	UPDATE clients_fts SET tags =
-		(SELECT tags FROM clients_search WHERE id = new.client_id)
-	WHERE rowid = new.client_id;
-END;
-CREATE TRIGGER IF NOT EXISTS client_tags_fts_delete AFTER DELETE ON client_tags BEGIN
-	UPDATE clients_fts SET tags =
-		(SELECT tags FROM clients_search WHERE id = old.client_id)
-	WHERE rowid = old.client_id;
-END;
 
 CREATE VIEW IF NOT EXISTS leads_search (id, name, email, phone, title, location, refs) AS
 SELECT l.id, l.contact_name, l.contact_email,
@@ -243,18 +224,38 @@ CREATE VIRTUAL TABLE IF NOT EXISTS leads_fts USING fts5(name, email, phone, titl
 	tokenize = 'unicode61 remove_diacritics 2');
 INSERT OR REPLACE INTO leads_fts (rowid, name, email, phone, title, location, refs)
 	SELECT * FROM leads_search;
-CREATE TRIGGER IF NOT EXISTS leads_fts_insert AFTER INSERT ON leads BEGIN
-	INSERT INTO leads_fts (rowid, name, email, phone, title, location, refs)
-		SELECT * FROM leads_search WHERE id = new.id;
+
+-- what changed since the index was last brought up to date
+CREATE TABLE IF NOT EXISTS search_dirty (
+	entity  TEXT NOT NULL CHECK (entity IN ('client', 'lead')),
+	id      INTEGER NOT NULL,
+	PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS clients_search_insert AFTER INSERT ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS leads_fts_update
+CREATE TRIGGER IF NOT EXISTS clients_search_update
+AFTER UPDATE OF name, email, phone_norm, notes, source_url, listing_ref ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS clients_search_delete AFTER DELETE ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', old.id);
+END;
+CREATE TRIGGER IF NOT EXISTS client_tags_search_insert AFTER INSERT ON client_tags BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.client_id);
+END;
+CREATE TRIGGER IF NOT EXISTS client_tags_search_delete AFTER DELETE ON client_tags BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', old.client_id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_search_insert AFTER INSERT ON leads BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_search_update
 AFTER UPDATE OF contact_name, contact_email, phone_norm, title, location, source_url,
 	listing_ref, external_id ON leads BEGIN
-	UPDATE leads_fts SET (name, email, phone, title, location, refs) =
-		(SELECT name, email, phone, title, location, refs FROM leads_search WHERE id = new.id)
-	WHERE rowid = new.id;
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS leads_fts_delete AFTER DELETE ON leads BEGIN
-	DELETE FROM leads_fts WHERE rowid = old.id;
+CREATE TRIGGER IF NOT EXISTS leads_search_delete AFTER DELETE ON leads BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', old.id);
 END;
 -- [/search]

@@ -88,6 +88,9 @@ int crm_db_migrate(struct crm *crm);
 /* The owner keys in SQL, as crm computes them now: crm_norm_email(x)
  * and crm_phone_key(x), NULL for what is no email or phone. */
 int crm_db_functions(struct crm *crm);
+/* search.c: bring the search index up to date with the clients and
+ * leads that changed (search_dirty); crm_commit does, before it commits. */
+int crm_search_sync(struct crm *crm);
 /* Run sql (several statements may be); ctx names the work in an error. */
 int crm_db_exec(struct crm *crm, const char *sql, const char *ctx);
 void crm_db_close(struct crm *crm);

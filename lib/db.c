@@ -227,7 +227,7 @@ int crm_db_open(struct crm *crm)
 	/* NORMAL sync is safe with WAL (a crash loses no committed
 	 * transaction's consistency); the WAL mode itself is set when the
 	 * file is created (migrate) */
-	if ((rc = crm_db_exec(crm, "PRAGMA synchronous = NORMAL;"
+	if ((rc = crm_db_exec(crm, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
 	               "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 	               "database")))
 		goto fail;
@@ -372,7 +372,14 @@ int crm_begin(struct crm *crm)
 
 int crm_commit(struct crm *crm)
 {
-	int rc = crm_db_exec(crm, "COMMIT", "commit");
+	int rc;
+
+	/* the search index follows what the transaction changed */
+	if ((rc = crm_search_sync(crm))) {
+		crm_rollback(crm);
+		return rc;
+	}
+	rc = crm_db_exec(crm, "COMMIT", "commit");
 
 	if (!rc)
 		crm->committed++;

@@ -148,11 +148,6 @@ int crm_db_migrate(struct crm *crm)
 
 	if ((rc = crm_db_ident(crm, &id)) || (rc = check_id(crm, &id)))
 		return rc;
-	/* The file is crm's own, of a version this binary knows (told with
-	 * the schema untrusted): its triggers keep the search index, an FTS5
-	 * table, which SQLite lets only a trusted schema do. */
-	if ((rc = crm_db_exec(crm, "PRAGMA trusted_schema = ON", "database")))
-		return rc;
 	if (id.version == SCHEMA_VERSION)
 		return 0;
 	/* A new, empty file: WAL, so that readers go on while one process

@@ -1,6 +1,7 @@
 /* phone.c: phones as owner keys, through crm-phone.so (lib/phonenumber.cc,
  * Google's libphonenumber), loaded the first time a phone is parsed. */
 #include <dlfcn.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,10 @@ static char *digits(const char *s, int plus)
 	return out;
 }
 
+/* the last number read, and its key: an import asks for a row's phone
+ * twice, to find its owner and to store it */
+static char *memo_in, *memo_key, memo_region[3];
+
 int crm_phone_key(struct crm *crm, const char *s, char **key)
 {
 	const char *region = crm->cfg.phone_region ? crm->cfg.phone_region : "";
@@ -90,6 +95,10 @@ int crm_phone_key(struct crm *crm, const char *s, char **key)
 	int rc;
 
 	*key = NULL;
+	if (memo_in && !strcmp(memo_in, s) && !strcmp(memo_region, region)) {
+		*key = xstrdup(memo_key);
+		return 0;
+	}
 	if (!(in = digits(s, 1)))
 		return crm_err(crm, CRM_DATAERR, "phone '%s': not a phone number (fewer than 5 digits)", s);
 	free(in);
@@ -108,6 +117,11 @@ int crm_phone_key(struct crm *crm, const char *s, char **key)
 	if (rc < 0)
 		return crm_err(crm, CRM_SOFTWARE, "phone '%s': libphonenumber failed", s);
 	*key = rc ? xstrdup(e164) : digits(s, 0);
+	free(memo_in);
+	free(memo_key);
+	memo_in = xstrdup(s);
+	memo_key = xstrdup(*key);
+	snprintf(memo_region, sizeof memo_region, "%s", region);
 	return 0;
 }
 
