@@ -66,6 +66,11 @@ struct crm_config {
 	struct crm_strlist channels;
 
 	struct {
+		char *decimal;       /* locale.decimal: "." or ",", the decimal
+		                        mark of a price that could be either */
+	} locale;
+
+	struct {
 		struct crm_strlist stages;
 		int *followup_days;
 		int nfollowup_days;

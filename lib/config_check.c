@@ -149,6 +149,12 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		return crm_config_at(l, mark_of(l, "channels"), "'%s' must name at least one channel", "channels");
 	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
 		return crm_config_at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not off, draft or auto", c->ai_default);
+	/* locale.decimal: ~ is the default too */
+	if (!c->locale.decimal)
+		c->locale.decimal = xstrdup(".");
+	else if (strcmp(c->locale.decimal, ".") && strcmp(c->locale.decimal, ","))
+		return crm_config_at(l, mark_of(l, "locale.decimal"),
+		          "locale.decimal: '%s' is not '.' or ','", c->locale.decimal);
 	if (q && !is_hhmm_range(q))
 		return crm_config_at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
 	if (c->webhook.secret_env && c->webhook.secret_file) {

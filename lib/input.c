@@ -557,6 +557,7 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 		got = nfc_record(r, err, errlen);
 	r->ln.nonascii = 0;
 	r->rec.line = r->recline;
+	r->rec.json = r->fmt == IN_JSONL;
 	r->rec.fields = r->fields;
 	if (got == 1)
 		*rec = &r->rec;

@@ -42,6 +42,7 @@ struct crm_field {
 
 struct crm_record {
 	long line;                /* first line of the record, from 1 */
+	int json;                 /* a JSON object: a V_NUM is a JSON number */
 	int nfields;
 	struct crm_field *fields; /* valid until the next reader_next */
 };
