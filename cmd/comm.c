@@ -27,6 +27,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 
 	memset(&ev, 0, sizeof ev);
 	cmd_input_init(&in);
+	in.batch.imp = &crm_comm_importer;
 	struct opt opts[] = {
 		OPT_STRINGC("channel", &ev.channel, "CHANNEL", "the channel used", COMPL_CHANNEL),
 		OPT_ENUM("direction", &ev.direction, "out|in", "out (default) or in: a reply", directions),
@@ -49,7 +50,6 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, usage, "one client or '-', not %d", n);
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
-			in.batch.imp = &crm_comm_importer;
 			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);

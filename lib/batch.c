@@ -1,6 +1,7 @@
 /* batch.c: one transaction over a stream of records (see batch.h). */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "batch.h"
 #include "outfile.h"
@@ -84,9 +85,16 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);
 	if (b->imp->known)
 		reader_known(r, b->imp->known, b->imp->hint);
+	if (b->imp->column)
+		reader_columns(r, b->imp->column);
 	if ((rc = crm_begin(crm)))
 		goto cleanup;
 	while (!rc && (got = reader_next(r, &rec, reason, sizeof reason)) != 0) {
+		if (got == -3) {
+			rc = crm_err(crm, CRM_USAGE, "%s: %s", crm->cmdname ? crm->cmdname : "import",
+			             reason);
+			break;
+		}
 		if (got == -2) {
 			rc = crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, reader_line(r), reason);
 			break;
@@ -145,4 +153,25 @@ cleanup:
 			rc = wrc;
 	}
 	return rc;
+}
+
+int crm_batch_map_field(struct crm *crm, const struct crm_importer *imp,
+                        const char **field)
+{
+	const char *const *fields = imp->fields(), *f = *field, *guess;
+	size_t np = imp->extra ? strlen(imp->extra) : 0;
+	char list[1024];
+
+	for (const char *const *k = fields; *k; k++)
+		if (!strcasecmp(*k, f)) {
+			*field = *k;
+			return 0;
+		}
+	if (np && !strncmp(f, imp->extra, np) && f[np])
+		return 0;
+	guess = crm_suggest(f, fields);
+	crm_set_list(fields, list, sizeof list);
+	return crm_err(crm, CRM_USAGE, "unknown field '%s'%s%s%s (known fields: %s%s%s%s)", f,
+	               guess ? "; did you mean '" : "", guess ? guess : "", guess ? "'?" : "",
+	               list, np ? ", or " : "", np ? imp->extra : "", np ? "KEY" : "");
 }

@@ -29,7 +29,20 @@ struct crm_importer {
 	int (*known)(const char *key);
 	const char *hint;            /* some known columns, for a message */
 	int cache_mib;               /* the page cache the batch takes (0: SQLite's) */
+	int (*column)(const char *key);  /* every column it knows: a header
+	                                    cell that is one, case aside, is it */
+	/* what --map may name, NULL-terminated (owned by the importer) */
+	const char *const *(*fields)(void);
+	const char *extra;           /* and "PREFIX.KEY" for the column KEY of
+	                                the rest (custom, raw); NULL: none */
 };
+
+/* The FIELD of --map SRC=FIELD, a field imp reads (without regard to
+ * ASCII case: *field becomes its name) or imp->extra followed by a key;
+ * else CRM_USAGE "unknown field 'F'; did you mean 'G'? (known fields:
+ * ...)". */
+int crm_batch_map_field(struct crm *crm, const struct crm_importer *imp,
+                        const char **field);
 
 struct crm_batch {
 	FILE *in;

@@ -429,27 +429,29 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	return rc;
 }
 
-/* The fields of an event on stdin (DESIGN.md sec. 6), and where each
- * goes in struct crm_event. */
-#define EV(f) offsetof(struct crm_event, f)
-static const struct { const char *name; size_t off; } event_fields[] = {
-	{ "client_id", EV(client_id) }, { "lead_id", EV(lead_id) },
-	{ "email", EV(email) }, { "phone", EV(phone) },
-	{ "source_url", EV(source_url) }, { "listing_hash", EV(listing_hash) },
-	{ "channel", EV(channel) }, { "direction", EV(direction) },
-	{ "kind", EV(kind) }, { "status", EV(status) },
-	{ "subject", EV(subject) }, { "body", EV(body) }, { "at", EV(at) },
-	{ "external_id", EV(external_id) }, { "operator_id", EV(operator_id) },
-	{ "source", EV(source) },
+/* The fields of an event on stdin (DESIGN.md sec. 6), what --map may
+ * name; and where each goes in struct crm_event, in the same order. */
+static const char *const event_fields[] = {
+	"client_id", "lead_id", "email", "phone", "source_url", "listing_hash", "channel",
+	"direction", "kind", "status", "subject", "body", "at", "external_id", "operator_id",
+	"source", NULL
 };
-#define NEVENT_FIELDS (sizeof event_fields / sizeof event_fields[0])
+#define EV(f) offsetof(struct crm_event, f)
+static const size_t event_offsets[] = {
+	EV(client_id), EV(lead_id), EV(email), EV(phone), EV(source_url), EV(listing_hash),
+	EV(channel), EV(direction), EV(kind), EV(status), EV(subject), EV(body), EV(at),
+	EV(external_id), EV(operator_id), EV(source),
+};
+#define NEVENT_FIELDS (sizeof event_offsets / sizeof event_offsets[0])
 
 static int event_field(const char *key)
 {
-	for (size_t i = 0; i < NEVENT_FIELDS; i++)
-		if (!strcmp(event_fields[i].name, key))
-			return 1;
-	return 0;
+	return crm_in_set(key, event_fields) != NULL;
+}
+
+static const char *const *map_fields(void)
+{
+	return event_fields;
 }
 
 static int log_record(struct crm *crm, const struct crm_record *rec,
@@ -461,8 +463,7 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 
 	(void)arg;
 	for (size_t i = 0; i < NEVENT_FIELDS; i++)
-		*(const char **)((char *)&ev + event_fields[i].off) =
-			record_get(rec, event_fields[i].name);
+		*(const char **)((char *)&ev + event_offsets[i]) = record_get(rec, event_fields[i]);
 	if (!ev.source)
 		ev.source = "bot";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
@@ -473,7 +474,8 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 const struct crm_importer crm_comm_importer = {
 	/* a million events touch the pages of the clients' four contact
 	 * indexes: 64 MiB of page cache */
-	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64
+	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64,
+	event_field, map_fields, NULL
 };
 
 

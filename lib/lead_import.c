@@ -68,15 +68,26 @@ static int lead_column(const char *key)
 	return crm_lead_field(key) >= 0 || !strcmp(key, "id");
 }
 
-const struct crm_importer crm_lead_importer = {
-	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16
-};
-
 /* the same, and a raw column that is merged rather than kept */
 static int known_or_raw(const char *key)
 {
 	return crm_entity_col(&crm_leads, key) != NULL;
 }
+
+/* what --map may name: the columns an import sets (not id, client_id
+ * and the like, which it does not read) */
+static const char *const *map_fields(void)
+{
+	static const char *const more[] = { "viability_given", "raw", NULL };
+	static const char *names[CRM_CATALOG_MAX + 3];
+
+	return names[0] ? names : crm_entity_field_names(&crm_leads, more, names);
+}
+
+const struct crm_importer crm_lead_importer = {
+	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16,
+	known_or_raw, map_fields, "raw."
+};
 
 /* The raw JSON of a record (owned, into *raw): the columns crm does not
  * know, merged into a raw column that holds a JSON object (as `lead list`
@@ -93,7 +104,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 
 	*raw = NULL;
 	if (!v) {
-		*raw = crm_record_json(rec, known_column);
+		*raw = crm_record_json(rec, known_column, "raw.");
 		return 0;
 	}
 	/* an object is merged: no key of it twice, at any depth */
@@ -108,7 +119,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 	}
 	if (!(st = crm_stmt(crm, sql)))
 		return crm_stmt_status(crm);
-	extra = crm_record_json(rec, known_or_raw);
+	extra = crm_record_json(rec, known_or_raw, "raw.");
 	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -119,7 +130,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 	if (rc != SQLITE_ROW)
 		return crm_sqlerr(crm, "lead import");
 	if (!*raw)
-		*raw = crm_record_json(rec, known_column);
+		*raw = crm_record_json(rec, known_column, "raw.");
 	return 0;
 }
 
