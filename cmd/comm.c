@@ -11,10 +11,10 @@ static const char *const directions[] = { "out", "in", NULL };
 
 /* the summary of a batch or a single event, unless -q */
 static void say_counts(struct crm *crm, long long logged, long long dups,
-                       long long rejected)
+                       long long rejected, const char *dry)
 {
-	cmd_say(crm, "%s: %lld logged, %lld duplicate%s, %lld rejected",
-	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected);
+	cmd_say(crm, "%s: %lld logged, %lld duplicate%s, %lld rejected%s",
+	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected, dry);
 }
 
 static int comm_log(struct crm *crm, int argc, char **argv)
@@ -54,17 +54,19 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
 			crm_comm_bulk_end();
+			cmd_batch_told(&in.batch);
 			if (in.batch.committed)
 				say_counts(crm, in.batch.counts[LOGGED_NEW],
-				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected);
+				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected,
+				           cmd_dry_run(&in.batch));
 		}
 		cmd_input_close(&in);
 		return rc;
 	}
-	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0) {
+	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0 || in.batch.dry_run) {
 		strvec_free(&in.maps);
-		return opt_error(crm, usage, "--input-format, --map, --reject-file"
-		                       " and --max-errors are for '-', the events on stdin");
+		return opt_error(crm, usage, "--input-format, --map, --reject-file,"
+		                       " --max-errors and --dry-run are for '-', the events on stdin");
 	}
 	if (!ev.channel)
 		return opt_error(crm, usage, "--channel is required");
@@ -72,7 +74,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	ev.source = "manual";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	if (!rc)
-		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0);
+		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0, "");
 	return rc;
 }
 

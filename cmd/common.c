@@ -187,6 +187,20 @@ int cmd_input_open(struct crm *crm, const char *usage,
 	return 0;
 }
 
+void cmd_batch_told(const struct crm_batch *b)
+{
+	for (int i = 0; i < b->ntold; i++) {
+		fprintf(stderr, "crm: %s:%ld: ", b->name, b->told[i].line);
+		crm_put_text(stderr, b->told[i].reason);
+		fputc('\n', stderr);
+	}
+}
+
+const char *cmd_dry_run(const struct crm_batch *b)
+{
+	return b->dry_run ? " (dry run: nothing stored)" : "";
+}
+
 void cmd_input_close(struct cmd_input *in)
 {
 	if (in->fp)
@@ -214,11 +228,13 @@ int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer
 		rc = OPT_EXIT(n);
 	else if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
 		rc = crm_batch_run(crm, &in.batch);
+		cmd_batch_told(&in.batch);
 		if (in.batch.committed)
-			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected%s",
 			        crm->cmdname, in.batch.counts[UPSERT_INSERTED],
 			        in.batch.counts[UPSERT_UPDATED],
-			        in.batch.counts[UPSERT_UNCHANGED], in.batch.rejected);
+			        in.batch.counts[UPSERT_UNCHANGED], in.batch.rejected,
+			        cmd_dry_run(&in.batch));
 	}
 	cmd_input_close(&in);
 	return rc;

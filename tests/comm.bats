@@ -426,9 +426,9 @@ E
 }
 
 @test "log CLIENT refuses the options of a stream" {
-	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv'; do
+	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv' --dry-run; do
 		crm_fails 64 comm log 1 --channel email $o
-		stderr_usage "crm: comm log: --input-format, --map, --reject-file and --max-errors are for '-', the events on stdin"
+		stderr_usage "crm: comm log: --input-format, --map, --reject-file, --max-errors and --dry-run are for '-', the events on stdin"
 	done
 	assert_equal "$(comms)" 0
 }
@@ -483,4 +483,55 @@ E
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM communications m JOIN clients c ON c.id = m.client_id")" a@b.com
 	crm_fails 65 comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
 	assert_equal "$stderr" $'crm: stdin:1: email \'a\u200b@b.com\': U+200B is not allowed in an email address (a control, format or space character)'
+}
+
+@test "stdin: without a reject file, the error names the first ten bad lines and how many there were" {
+	for i in $(seq 1 40); do
+		case $i in
+		1|2|40) printf '{"client_id":1,"channel":"email","external_id":"ok%s"}\n' "$i" ;;
+		5) echo '{"client_id":1,' ;;
+		*) printf '{"client_id":1,"channel":"telex","external_id":"b%s"}\n' "$i" ;;
+		esac
+	done > many.jsonl
+	run --separate-stderr crm -q comm log - < many.jsonl
+	assert_failure 65
+	assert_output ''
+	want=''
+	for i in 3 4 5 6 7 8 9 10 11 12; do
+		if [ "$i" = 5 ]; then
+			want+="crm: stdin:5: invalid JSON at column 16: expected a key"$'\n'
+		else
+			want+="crm: stdin:$i: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"$'\n'
+		fi
+	done
+	assert_equal "$stderr" "${want}crm: stdin: 37 bad lines, nothing stored"
+	assert_equal "$(comms)" 0
+	# one bad line alone is the error, as it was
+	head -n 4 many.jsonl | grep -v '"b3"' > one.jsonl
+	crm_fails 65 comm log - < one.jsonl
+	assert_equal "$stderr" "crm: stdin:3: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: --dry-run counts what would be logged, duplicates and rejects, and stores nothing" {
+	crm_silent -q comm log - <<< '{"client_id":1,"channel":"email","external_id":"old"}'
+	before=$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')
+	cat > ev.jsonl <<'J'
+{"client_id":2,"channel":"email","external_id":"old"}
+{"client_id":2,"channel":"email","direction":"in","external_id":"n1","at":"2026-11-25T10:00:00Z"}
+{"client_id":2,"channel":"email","external_id":"n1"}
+{"client_id":9,"channel":"email","external_id":"n2"}
+{"email":"bo@x.test","channel":"sms","external_id":"n3"}
+J
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected (dry run: nothing stored)' \
+		comm log - --dry-run --reject-file rej.tsv < ev.jsonl
+	[ ! -e rej.tsv ]
+	assert_equal "$(comms)" 1
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')" "$before"
+	# the real run does what the dry run said
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected' comm log - --reject-file rej.tsv < ev.jsonl
+	assert_equal "$(comms)" 3
+	# a dry run with bad lines and no reject file fails as the run would
+	crm_fails 65 comm log - --dry-run < ev.jsonl
+	assert_equal "$stderr" 'crm: stdin:4: client 9: not found'
 }

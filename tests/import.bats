@@ -81,7 +81,10 @@ C
 @test "bad rows: all or nothing, or a reject file" {
 	printf 'name,email,stage,viability\nA,a@x.test,new,\nB,b@x.test,limbo,\nC,c@x.test,,500\n,,,\n' > bad.csv
 	crm_fails 65 client import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)
+crm: bad.csv:4: viability '500': not a whole number from 0 to 100
+crm: bad.csv:5: client: a name, an email or a phone is needed
+crm: bad.csv: 3 bad lines, nothing stored"
 	crm_fails 1 client list --format ids
 	assert_equal "$stderr" ''
 	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 3 rejected' client import bad.csv --reject-file rej.tsv
@@ -269,4 +272,21 @@ C
 	crm_says 'lead import: 0 inserted, 1 updated, 0 unchanged, 0 rejected' \
 		lead import - --map Rooms=raw.bedrooms <<< $'external_id,Rooms\nl1,4'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT raw FROM leads')" '{"Bedrooms":3,"bedrooms":4}'
+}
+
+@test "--dry-run says what would be inserted, updated and rejected, and stores nothing" {
+	crm client add --name Ana --email ana@x.test >/dev/null
+	before=$(sqlite3 "$CRM_DB" 'SELECT * FROM clients; SELECT count(*) FROM activity_logs; SELECT count(*) FROM client_tags')
+	printf 'name,email,stage,tags\nAna M,ana@x.test,meeting,a\nBo,bo@x.test,,b\nCy,cy@x.test,limbo,\nAna M,ANA@x.test,,a\n' > c.csv
+	crm_says 'client import: 1 inserted, 1 updated, 1 unchanged, 1 rejected (dry run: nothing stored)' \
+		client import c.csv --dry-run --reject-file rej.tsv
+	[ ! -e rej.tsv ]
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT * FROM clients; SELECT count(*) FROM activity_logs; SELECT count(*) FROM client_tags')" "$before"
+	crm_silent -q client import c.csv --dry-run --max-errors 1
+	# without a reject file, a dry run fails as the run would, naming the line
+	crm_fails 65 client import c.csv --dry-run
+	assert_equal "$stderr" "crm: c.csv:4: stage 'limbo': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	# and the run does what the dry run said
+	crm_says 'client import: 1 inserted, 1 updated, 1 unchanged, 1 rejected' client import c.csv --reject-file rej.tsv
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 2
 }

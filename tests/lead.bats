@@ -114,7 +114,11 @@ bad3,,,101,
 bad4,,,,sold
 C
 	crm_fails 65 lead import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address"
+	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address
+crm: bad.csv:4: price 'cheap': not a price (such as 285000, 285000.50, €285,000 or 285.000,50 EUR)
+crm: bad.csv:5: viability '101': not a whole number from 0 to 100
+crm: bad.csv:6: status 'sold': not a lead status
+crm: bad.csv: 4 bad lines, nothing stored"
 	assert_equal "$(leads)" 0
 	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 4 rejected' lead import bad.csv --reject-file rej.tsv
 	assert_equal "$(leads)" 1
@@ -430,4 +434,15 @@ g 250000 {}'
 	rm crm.yaml
 	crm_ok config get locale.decimal
 	assert_output '.'
+}
+
+@test "import --dry-run says what would be inserted, updated and rejected, and stores nothing" {
+	crm_silent -q lead import - <<< $'external_id,title\nl1,flat'
+	printf 'external_id,title,price\nl1,flat,\nl1,house,\nl2,villa,"€500.000"\nl3,hut,cheap\n' > l.csv
+	crm_says "crm: l.csv:5: price 'cheap': not a price (such as 285000, 285000.50, €285,000 or 285.000,50 EUR) (skipped)
+lead import: 1 inserted, 1 updated, 1 unchanged, 1 rejected (dry run: nothing stored)" \
+		lead import l.csv --dry-run --max-errors 1
+	assert_equal "$(leads "external_id || ' ' || title || ' ' || raw")" 'l1 flat {}'
+	crm_silent -q lead import l.csv --max-errors 1
+	assert_equal "$(leads "external_id || ' ' || title || ' ' || raw")" $'l1 house {}\nl2 villa {"currency":"EUR"}'
 }
