@@ -164,7 +164,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	static const char usage[] = "CLIENT...|- STAGE";
 	const char *reason = NULL;
 	long long *ids = NULL;
-	int n, nids, rc = 0, moved = 0, yes = 0, would;
+	int n, nids, rc = 0, moved = 0, there = 0, yes = 0, would;
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
@@ -185,8 +185,11 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	if (!yes && crm->cfg.bulk_confirm > 0 && nids > crm->cfg.bulk_confirm)
 		rc = crm_client_count_moves(crm, ids, nids, argv[n - 1], &would);
 	if (!rc && !(rc = cmd_confirm_bulk(crm, would, "client stage", yes)))
-		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
-	if (!rc)
+		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved, &there);
+	if (!rc && there)
+		cmd_say(crm, "%d of %d client%s moved to '%s' (%d already there)", moved, nids,
+		        nids == 1 ? "" : "s", argv[n - 1], there);
+	else if (!rc)
 		cmd_say(crm, "%d of %d client%s moved to '%s'", moved, nids,
 		        nids == 1 ? "" : "s", argv[n - 1]);
 	free(ids);

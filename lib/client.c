@@ -373,11 +373,33 @@ int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
 	return rc;
 }
 
+/* whether client id is in stage (*in); CRM_NOTFOUND when there is no
+ * such client */
+static int in_stage(struct crm *crm, long long id, const char *stage, int *in)
+{
+	static const char sql[] = "SELECT stage IS ?2 FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*in = 0;
+	if (!st)
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*in = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "client stage");
+}
+
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
-                         const char *stage, const char *reason, int *moved)
+                         const char *stage, const char *reason, int *moved,
+                         int *already)
 {
 	struct crm_client_fields f;
-	int rc = 0, changed, total = 0, own;
+	int rc = 0, changed, total = 0, there = 0, own, in;
 
 	memset(&f, 0, sizeof f);
 	f.v[CF_STAGE] = stage;
@@ -394,11 +416,16 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
+		/* there already: not moved, and its lost reason is the first */
+		if ((rc = in_stage(crm, ids[i], stage, &in)) || (in && ++there))
+			continue;
 		rc = crm_client_update(crm, ids[i], &f, &changed);
 		total += changed > 0;
 	}
 	if (moved)
 		*moved = rc ? 0 : total;
+	if (already)
+		*already = rc ? 0 : there;
 	return crm_tx_end(crm, own, rc);
 }
 

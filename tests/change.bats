@@ -56,6 +56,14 @@ ok() {
 	assert_success
 	assert_equal "$stderr" "3 of 3 clients moved to 'lost'"
 	history_is $'client 1 stage stage new lost gone\nclient 1 edit lost_reason  gone \nclient 2 stage stage new lost gone\nclient 2 edit lost_reason  gone \nclient 3 stage stage meeting lost gone\nclient 3 edit lost_reason  gone '
+	# a client there already is left alone: no row, its lost reason kept
+	ok client stage 2 new
+	history_seen
+	run --separate-stderr crm client stage - lost --reason 'gone again' < ids
+	assert_success
+	assert_equal "$stderr" "1 of 3 clients moved to 'lost' (2 already there)"
+	history_is $'client 2 stage stage new lost gone again\nclient 2 edit lost_reason gone gone again '
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(lost_reason) FROM clients')" 'gone,gone again,gone'
 }
 
 @test "import: a create row for a new owner, a row a field for a known one" {

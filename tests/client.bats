@@ -285,7 +285,7 @@ setup_list() {
 
 @test "stage to the same stage changes nothing" {
 	add_client --name Ana
-	crm_says "0 of 1 client moved to 'new'" client stage 1 new
+	crm_says "0 of 1 client moved to 'new' (1 already there)" client stage 1 new
 	crm_fails 64 client history 1 --format ids
 	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
 	crm_ok client history 1 --format tsv
@@ -453,11 +453,23 @@ stage_on_tty() {
 	stage_on_tty '' 1 2 2 3 contacted
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
-	assert_equal "$(cat err)" "0 of 3 clients moved to 'contacted'"
+	assert_equal "$(cat err)" "0 of 3 clients moved to 'contacted' (3 already there)"
 	stage_on_tty '' 1 1 1 2 new
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
 	assert_equal "$(cat err)" "2 of 2 clients moved to 'new'"
+	# the question and the count are of the clients that move
+	stage_on_tty 'y\n' 1 2 3 lost
+	assert_output --partial 'change 3 clients? [y/N]'
+	stage_on_tty 'y\n' 1 2 3 new
+	crm -q client stage 3 lost --reason first
+	crm -q client add --name c4 >/dev/null
+	stage_on_tty 'y\n' 1 2 3 4 lost --reason second
+	assert_output --partial 'change 3 clients? [y/N]'
+	assert_output --partial 'rc=0'
+	assert_equal "$(cat err)" "3 of 4 clients moved to 'lost' (1 already there)"
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT group_concat(lost_reason) FROM clients")" 'second,second,first,second'
+	stage_on_tty 'y\n' 1 2 3 4 new
 	stage_on_tty '' --yes 1 2 3 meeting
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
