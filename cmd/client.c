@@ -49,7 +49,7 @@ struct field_opts {
 	OPT_STRING("source-url", &(fo).f.v[CF_SOURCE_URL], "URL", "where the listing was found"), \
 	OPT_STRING("listing-ref", &(fo).f.v[CF_LISTING_REF], "REF", "the listing's reference"), \
 	OPT_STRING("viability", &(fo).f.v[CF_VIABILITY], "N", "score from 0 to 100"), \
-	OPT_STRING("note", &(fo).f.v[CF_NOTES], "TEXT", "free notes"), \
+	OPT_STRING("note", &(fo).f.note, "TEXT", "add a note, dated"), \
 	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
 	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", crm_ai_modes), \
 	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
@@ -210,6 +210,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRINGV("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived",
 		            crm_client_set_statuses),
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
+		OPT_STRING("set-note", &fo.f.v[CF_NOTES], "TEXT", "replace the notes ('' clears them)"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
 		OPT_END()

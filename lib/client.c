@@ -86,6 +86,26 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 	return 0;
 }
 
+/* The notes of vals with its note added (when it has one): on a line of
+ * their own after the notes, dated now in UTC.  base is the notes it
+ * adds to. */
+static void add_note(struct client_values *vals, const char *base)
+{
+	char now[CRM_TIME_LEN], *notes;
+	size_t len;
+
+	if (!vals->f.note)
+		return;
+	crm_now(now);
+	len = (base ? strlen(base) + 1 : 0) + 17 + strlen(vals->f.note) + 1;
+	notes = xmalloc(len);
+	snprintf(notes, len, "%s%s%.10s %.5s %s", base ? base : "", base ? "\n" : "", now,
+	         now + 11, vals->f.note);
+	free(vals->v[CF_NOTES]);
+	vals->v[CF_NOTES] = notes;
+	vals->given[CF_NOTES] = 1;
+}
+
 /* what names an owner who came without a name */
 static const char *owner_label(const struct client_values *vals)
 {
@@ -129,6 +149,7 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		}
 		vals.v[CF_NAME] = xstrdup(label);
 	}
+	add_note(&vals, vals.v[CF_NOTES]);
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))
@@ -256,6 +277,7 @@ int crm_client_update(struct crm *crm, long long id,
 
 	if ((rc = owner_clash(crm, op, id, &vals)))
 		goto done;
+	add_note(&vals, vals.given[CF_NOTES] ? vals.v[CF_NOTES] : old[CF_NOTES]);
 	crm_now(now);
 	for (int i = 0; i < CF_COUNT && !rc; i++) {
 		const char *nv = vals.v[i];

@@ -44,6 +44,10 @@ struct crm_client_fields {
 	const struct crm_kv_arg *set;   /* custom fields; value "" removes */
 	int nset;
 	const char *custom_json;    /* a JSON object merged into custom */
+	const char *note;           /* a note added to the notes (v[CF_NOTES]
+	                               replaces them first), on a line of its
+	                               own that starts with the time in UTC:
+	                               "2026-12-01 10:00 TEXT" */
 	const char *reason;         /* for the history (stage changes) */
 	const char *source;         /* "manual", "import", ...: history action */
 };

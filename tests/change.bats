@@ -37,7 +37,7 @@ ok() {
 	assert_output 1
 	history_is 'client 1 create   Ana manual'
 	ok client edit 1 --name 'Ana M' --tag b --untag a --set k=w --note n
-	history_is $'client 1 edit name Ana Ana M \nclient 1 edit notes  n \nclient 1 tag tags  b \nclient 1 untag tags a  \nclient 1 edit custom.k v w '
+	history_is $'client 1 edit name Ana Ana M \nclient 1 edit notes  2026-11-25 12:00 n \nclient 1 tag tags  b \nclient 1 untag tags a  \nclient 1 edit custom.k v w '
 	ok client edit 1 --name 'Ana M' --tag b
 	history_is ''
 	ok client stage 1 meeting --reason 'called'
@@ -100,5 +100,17 @@ ok() {
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
 	history_is 'lead 1 status status rejected suppressed '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
+	history_is ''
+}
+
+@test "notes: --note and --set-note leave one edit row each, with the notes before and after" {
+	ok client add --name Ana --note first
+	history_is 'client 1 create   Ana manual'
+	export CRM_NOW=2026-11-26T08:05:00Z
+	ok client edit 1 --note second
+	history_is $'client 1 edit notes 2026-11-25 12:00 first 2026-11-25 12:00 first\n2026-11-26 08:05 second '
+	ok client edit 1 --set-note clean
+	history_is $'client 1 edit notes 2026-11-25 12:00 first\n2026-11-26 08:05 second clean '
+	ok client edit 1 --set-note clean
 	history_is ''
 }

@@ -357,7 +357,7 @@ Y
 	assert_line --partial $'untag\ttags\ta\t'
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {"rooms":"3","pool":"yes"} and .tags == ["b"]'
-	crm_says 'client 1: 1 change' client edit 1 --unset pool --note ''
+	crm_says 'client 1: 1 change' client edit 1 --unset pool --set-note ''
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {"rooms":"3"} and .notes == null'
 }
@@ -533,10 +533,10 @@ stage_on_tty() {
 }
 
 @test "names, notes, tags and custom fields are stored in NFC" {
-	add_client --name $'Nu\xcc\x81n\xcc\x83ez' --note $'Ma\xcc\x81laga' --tag $'vie\xcc\x81w' --set $'pi\xcc\x81so=3\xcc\x81'
+	CRM_NOW=2026-11-25T12:00:00Z add_client --name $'Nu\xcc\x81n\xcc\x83ez' --note $'Ma\xcc\x81laga' --tag $'vie\xcc\x81w' --set $'pi\xcc\x81so=3\xcc\x81'
 	run sqlite3 "$CRM_DB" "SELECT name, notes, custom FROM clients; SELECT tag FROM client_tags"
 	assert_success
-	assert_output $'N\xc3\xba\xc3\xb1ez|M\xc3\xa1laga|{"p\xc3\xadso":"3\xcc\x81"}\nvi\xc3\xa9w'
+	assert_output $'N\xc3\xba\xc3\xb1ez|2026-11-25 12:00 M\xc3\xa1laga|{"p\xc3\xadso":"3\xcc\x81"}\nvi\xc3\xa9w'
 }
 
 @test "invalid UTF-8 in an argument is bad data (65), and nothing is stored" {
@@ -545,7 +545,7 @@ stage_on_tty() {
 		assert_equal "$stderr" 'crm: name: not valid UTF-8 (byte 2)'
 	done
 	crm_fails 65 client add --name A --note $'\xff'
-	assert_equal "$stderr" 'crm: notes: not valid UTF-8 (byte 1)'
+	assert_equal "$stderr" 'crm: note: not valid UTF-8 (byte 1)'
 	crm_fails 65 client add --name A --tag $'t\xff'
 	assert_equal "$stderr" 'crm: tag: not valid UTF-8 (byte 2)'
 	crm_fails 65 client add --name A --email $'a\xff@x.test'
@@ -620,4 +620,25 @@ stage_on_tty() {
 	crm_says "2 of 2 clients moved to 'contacted'" client stage 1 2 2 1 contacted
 	crm_fails 65 client add --name x --tag $'a\e[2Jb'
 	assert_equal "$stderr" $'crm: tag \'a\xef\xbf\xbd[2Jb\': a tag is not empty and has no comma, no control character, no space at either end'
+}
+
+@test "--note adds a dated note on a line of its own; --set-note replaces the notes" {
+	export CRM_NOW=2026-11-25T09:30:00Z
+	add_client --name Ana --note 'saw the flat'
+	export CRM_NOW=2026-12-01T10:00:59Z
+	crm_says 'client 1: 1 change' client edit 1 --note $'called back\nno answer'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" \
+		$'2026-11-25 09:30 saw the flat\n2026-12-01 10:00 called back\nno answer'
+	crm_says 'client 1: 1 change' client edit 1 --set-note 'owner: Ana'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" 'owner: Ana'
+	crm_says 'client 1: 1 change' client edit 1 --set-note 'owner: Ana M' --note 'sells in spring'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" $'owner: Ana M\n2026-12-01 10:00 sells in spring'
+	crm_says 'client 1: 1 change' client edit 1 --set-note '' --note 'fresh start'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" '2026-12-01 10:00 fresh start'
+	crm_says 'client 1: 1 change' client edit 1 --set-note ''
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes IS NULL FROM clients')" 1
+	crm_fails 65 client edit 1 --note ''
+	assert_equal "$stderr" "crm: note: empty (--set-note '' clears the notes)"
+	crm_fails 64 client add --name Bo --set-note x
+	stderr_usage "crm: client add: unknown option '--set-note'"
 }
