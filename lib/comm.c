@@ -46,7 +46,16 @@ static const char *event_kind(const struct crm_event *ev)
 	for (size_t i = 0; i < sizeof channel_kinds / sizeof *channel_kinds; i++)
 		if (!strcmp(ev->channel, channel_kinds[i].channel))
 			return channel_kinds[i].kind;
-	return "note";
+	/* a contact on a channel of the config's own: never a note, which
+	 * is no contact */
+	return "marked_contacted";
+}
+
+/* a note is kept, and is no contact: it moves no contact time and no
+ * stage, and promotes a lead without marking it contacted */
+static int is_note(const char *kind)
+{
+	return !strcmp(kind, "note");
 }
 
 /* In a batch, what crm knows of each client it has logged an event for
@@ -327,8 +336,8 @@ static int event_owner(struct crm *crm, const struct crm_event *ev, const struct
 		return rc;
 	/* first contact: the lead becomes a client (a reply leaves the lead's
 	 * status as it is) */
-	return crm_lead_promote(crm, lead, NULL, ev->channel, r->inbound ? NULL : "contacted",
-	                        id, &created);
+	return crm_lead_promote(crm, lead, NULL, ev->channel,
+	                        r->inbound || is_note(r->kind) ? NULL : "contacted", id, &created);
 }
 
 /* Step 3: the communication itself; *dup when the insert found its
@@ -366,16 +375,20 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
 }
 
-/* Step 4, what the event changes: a reply stops automation and moves a
- * client still before pipeline.on_reply to it; a first contact moves a
- * client of the first stage to pipeline.on_first_contact; the client's
- * contact time moves forward.  In a batch, the client's slot saves the
+/* Step 4, what the event changes, unless it is a note: a reply stops
+ * automation and moves a client still before pipeline.on_reply to it; a
+ * first contact moves a client of the first stage to
+ * pipeline.on_first_contact; the client's contact time moves forward.  In a batch, the client's slot saves the
  * lookups and writes of each event after its first. */
 static int event_effects(struct crm *crm, const struct row *r, long long id)
 {
-	struct bulk_slot *b = bulk_slot(id);
-	int rc = 0, stage = b && b->known ? b->stage : -1;
+	struct bulk_slot *b;
+	int rc = 0, stage;
 
+	if (is_note(r->kind))
+		return 0;
+	b = bulk_slot(id);
+	stage = b && b->known ? b->stage : -1;
 	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
 		return rc;
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&

@@ -535,3 +535,49 @@ J
 	crm_fails 65 comm log - --dry-run < ev.jsonl
 	assert_equal "$stderr" 'crm: stdin:4: client 9: not found'
 }
+
+@test "a note is no contact: no contact time, no stage, no stale reset, automation left on" {
+	export CRM_NOW=2026-12-20T12:00:00Z
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' comm log 1 --channel phone --kind note --body 'called, wrong number'
+	crm_silent -q comm log 1 --channel email --kind note --direction in --body 'forwarded by a neighbour'
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null and .last_interaction_at == null and .automation_enabled == 1'
+	echo "$output" | jq -e '[.communications[].kind] == ["note","note"] and [.communications[].status] == ["received","logged"]'
+	# still stale: a note is not a contact
+	crm_ok client list --stale 14 --format ids
+	assert_line 1
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM activity_logs WHERE action <> 'create'")" 0
+	# a contact after it moves them
+	crm_silent -q comm log 1 --channel email
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at == "2026-12-20T12:00:00Z"'
+}
+
+@test "stdin: notes in a batch move nothing, before or after the client's contacts" {
+	cat > ev.jsonl <<'J'
+{"client_id":1,"channel":"email","kind":"note","external_id":"n1","at":"2026-11-20T10:00:00Z"}
+{"client_id":1,"channel":"email","external_id":"e1","at":"2026-11-21T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","external_id":"n2","at":"2026-11-24T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","direction":"in","external_id":"n3","at":"2026-11-24T11:00:00Z"}
+{"client_id":2,"channel":"sms","kind":"note","direction":"in","external_id":"n4"}
+J
+	crm_says 'comm log: 5 logged, 0 duplicates, 0 rejected' comm log - < ev.jsonl
+	crm_ok client list --format jsonl --sort id
+	assert_equal "$(jq -c '[.id, .stage, .last_contacted_at, .last_interaction_at, .automation_enabled]' <<< "$output" | tr '\n' ' ')" \
+		'[1,"contacted","2026-11-21T10:00:00Z",null,1] [2,"meeting",null,null,1] '
+	# a note about a lead makes its client, and leaves it uncontacted
+	crm -q lead import - <<< '{"external_id":"L5","contact_email":"lea@x.test"}'
+	crm_silent -q comm log - <<< '{"lead_id":"L5","channel":"email","kind":"note","external_id":"n5"}'
+	crm_ok client show lea@x.test --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null'
+	crm_ok lead show L5 --format json
+	echo "$output" | jq -e '.status == "new" and .client_id == 3'
+}
+
+@test "an event on a channel of the config's own, with no kind, is a contact" {
+	printf 'channels: [email, telegram]\n' > crm.yaml
+	crm_silent -q comm log 1 --channel telegram
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at != null'
+	echo "$output" | jq -e '.communications[0].kind == "marked_contacted" and .communications[0].status == "logged"'
+}
