@@ -446,3 +446,18 @@ lead import: 1 inserted, 1 updated, 1 unchanged, 1 rejected (dry run: nothing st
 	crm_silent -q lead import l.csv --max-errors 1
 	assert_equal "$(leads "external_id || ' ' || title || ' ' || raw")" $'l1 house {}\nl2 villa {"currency":"EUR"}'
 }
+
+@test "promote of a lead with no contact name, email or phone is refused (65), as client add is; nothing is done" {
+	printf '%s\n' '{"id":"ok","contact_name":"Eva"}' '{"id":"bare","listing_hash":"h9","source_url":"https://l.test/9","title":"flat"}' |
+		crm -q lead import -
+	crm_fails 65 lead promote ok bare
+	assert_equal "$stderr" "crm: lead 'bare': no contact name, email or phone; a client needs one"
+	assert_equal "$(leads "status || ' ' || coalesce(client_id, '-')")" $'new -\nnew -'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+	# with a phone it is a client
+	crm -q lead import - <<< $'external_id,contact_phone\nbare,600 111 222'
+	run --separate-stderr crm lead promote bare
+	assert_success
+	assert_output 1
+	assert_equal "$stderr" 'lead promote: 1 client created, 0 linked to an existing client'
+}
