@@ -149,7 +149,11 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		}
 		vals.v[CF_NAME] = xstrdup(label);
 	}
-	add_note(&vals, vals.v[CF_NOTES]);
+	/* the first note is the notes, as given */
+	if (vals.f.note && !vals.v[CF_NOTES])
+		vals.v[CF_NOTES] = xstrdup(vals.f.note);
+	else
+		add_note(&vals, vals.v[CF_NOTES]);
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))

@@ -47,7 +47,8 @@ struct crm_client_fields {
 	const char *note;           /* a note added to the notes (v[CF_NOTES]
 	                               replaces them first), on a line of its
 	                               own that starts with the time in UTC:
-	                               "2026-12-01 10:00 TEXT" */
+	                               "2026-12-01 10:00 TEXT"; a new client's
+	                               first note is its notes, as given */
 	const char *reason;         /* for the history (stage changes) */
 	const char *source;         /* "manual", "import", ...: history action */
 };

@@ -108,9 +108,9 @@ ok() {
 	history_is 'client 1 create   Ana manual'
 	export CRM_NOW=2026-11-26T08:05:00Z
 	ok client edit 1 --note second
-	history_is $'client 1 edit notes 2026-11-25 12:00 first 2026-11-25 12:00 first\n2026-11-26 08:05 second '
+	history_is $'client 1 edit notes first first\n2026-11-26 08:05 second '
 	ok client edit 1 --set-note clean
-	history_is $'client 1 edit notes 2026-11-25 12:00 first\n2026-11-26 08:05 second clean '
+	history_is $'client 1 edit notes first\n2026-11-26 08:05 second clean '
 	ok client edit 1 --set-note clean
 	history_is ''
 }
