@@ -49,7 +49,7 @@ struct field_opts {
 	OPT_STRING("source-url", &(fo).f.v[CF_SOURCE_URL], "URL", "where the listing was found"), \
 	OPT_STRING("listing-ref", &(fo).f.v[CF_LISTING_REF], "REF", "the listing's reference"), \
 	OPT_STRING("viability", &(fo).f.v[CF_VIABILITY], "N", "score from 0 to 100"), \
-	OPT_STRING("note", &(fo).f.v[CF_NOTES], "TEXT", "free notes"), \
+	OPT_STRING("note", &(fo).f.note, "TEXT", "add a note, dated"), \
 	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
 	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", crm_ai_modes), \
 	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
@@ -169,7 +169,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	static const char usage[] = "CLIENT...|- STAGE";
 	const char *reason = NULL;
 	long long *ids = NULL;
-	int n, nids, rc = 0, moved = 0, yes = 0, would;
+	int n, nids, rc = 0, moved = 0, there = 0, yes = 0, would;
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
@@ -190,8 +190,11 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	if (!yes && crm->cfg.bulk_confirm > 0 && nids > crm->cfg.bulk_confirm)
 		rc = crm_client_count_moves(crm, ids, nids, argv[n - 1], &would);
 	if (!rc && !(rc = cmd_confirm_bulk(crm, would, "client stage", yes)))
-		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
-	if (!rc)
+		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved, &there);
+	if (!rc && there)
+		cmd_say(crm, "%d of %d client%s moved to '%s' (%d already there)", moved, nids,
+		        nids == 1 ? "" : "s", argv[n - 1], there);
+	else if (!rc)
 		cmd_say(crm, "%d of %d client%s moved to '%s'", moved, nids,
 		        nids == 1 ? "" : "s", argv[n - 1]);
 	free(ids);
@@ -212,6 +215,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRINGV("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived",
 		            crm_client_set_statuses),
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
+		OPT_STRING("set-note", &fo.f.v[CF_NOTES], "TEXT", "replace the notes ('' clears them)"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
 		OPT_END()

@@ -77,15 +77,22 @@ extern const char *const *cmd_in_formats;
 	OPT_ENUM("input-format", &(in).infmt, "FMT", "the input's format (default: detected)", cmd_in_formats), \
 	OPT_LIST("map", &(in).maps, "SRC=FIELD", "read the column SRC as FIELD"), \
 	OPT_STRINGC("reject-file", &(in).reject, "FILE", "store the good records, write the bad ones to FILE", COMPL_FILE), \
-	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL)
+	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL), \
+	OPT_FLAG("dry-run", 0, &(in).batch.dry_run, "store nothing; say what would be stored")
 void cmd_input_init(struct cmd_input *in);
 /* n, argv: the positional arguments, FILE or "-" or none (stdin) */
 int cmd_input_open(struct crm *crm, const char *usage,
                    int n, char **argv, struct cmd_input *in);
 void cmd_input_close(struct cmd_input *in);
+/* After crm_batch_run: the bad records it names, one "crm: NAME:LINE:
+ * reason" line each, before the message of its status. */
+void cmd_batch_told(const struct crm_batch *b);
+/* " (dry run: nothing stored)" for a dry run, else "" */
+const char *cmd_dry_run(const struct crm_batch *b);
 /* An import command: FILE|- and the batch options, each record through
  * imp, then "<cmd>: N inserted, N updated, N unchanged, N rejected" unless
- * -q (its outcomes are enum crm_upsert). */
+ * -q (its outcomes are enum crm_upsert), marked as a dry run when it is
+ * one. */
 int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer *imp);
 
 #endif

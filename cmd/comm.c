@@ -11,10 +11,10 @@ static const char *const directions[] = { "out", "in", NULL };
 
 /* the summary of a batch or a single event, unless -q */
 static void say_counts(struct crm *crm, long long logged, long long dups,
-                       long long rejected)
+                       long long rejected, const char *dry)
 {
-	cmd_say(crm, "%s: %lld logged, %lld duplicate%s, %lld rejected",
-	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected);
+	cmd_say(crm, "%s: %lld logged, %lld duplicate%s, %lld rejected%s",
+	        crm->cmdname, logged, dups, dups == 1 ? "" : "s", rejected, dry);
 }
 
 static int comm_log(struct crm *crm, int argc, char **argv)
@@ -27,6 +27,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 
 	memset(&ev, 0, sizeof ev);
 	cmd_input_init(&in);
+	in.batch.imp = &crm_comm_importer;
 	struct opt opts[] = {
 		OPT_STRINGC("channel", &ev.channel, "CHANNEL", "the channel used", COMPL_CHANNEL),
 		OPT_ENUM("direction", &ev.direction, "out|in", "out (default) or in: a reply", directions),
@@ -49,22 +50,23 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, usage, "one client or '-', not %d", n);
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
-			in.batch.imp = &crm_comm_importer;
 			in.batch.before_commit = crm_comm_bulk_flush;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
 			crm_comm_bulk_end();
+			cmd_batch_told(&in.batch);
 			if (in.batch.committed)
 				say_counts(crm, in.batch.counts[LOGGED_NEW],
-				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected);
+				           in.batch.counts[LOGGED_DUPLICATE], in.batch.rejected,
+				           cmd_dry_run(&in.batch));
 		}
 		cmd_input_close(&in);
 		return rc;
 	}
-	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0) {
+	if (in.infmt || in.reject || in.maps.n || in.max_errors >= 0 || in.batch.dry_run) {
 		strvec_free(&in.maps);
-		return opt_error(crm, usage, "--input-format, --map, --reject-file"
-		                       " and --max-errors are for '-', the events on stdin");
+		return opt_error(crm, usage, "--input-format, --map, --reject-file,"
+		                       " --max-errors and --dry-run are for '-', the events on stdin");
 	}
 	if (!ev.channel)
 		return opt_error(crm, usage, "--channel is required");
@@ -72,7 +74,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	ev.source = "manual";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	if (!rc)
-		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0);
+		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0, "");
 	return rc;
 }
 

@@ -213,6 +213,20 @@ const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *nam
 	return NULL;
 }
 
+const char **crm_entity_field_names(const struct crm_entity *e, const char *const *more,
+                                    const char **out)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->ncols; i++)
+		if (e->cols[i].field >= 0)
+			out[n++] = e->cols[i].name;
+	for (; *more; more++)
+		out[n++] = *more;
+	out[n] = NULL;
+	return out;
+}
+
 const struct crm_col *crm_entity_field(const struct crm_entity *e, int f)
 {
 	for (int i = 0; i < e->ncols; i++)

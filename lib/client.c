@@ -87,6 +87,26 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 	return 0;
 }
 
+/* The notes of vals with its note added (when it has one): on a line of
+ * their own after the notes, dated now in UTC.  base is the notes it
+ * adds to. */
+static void add_note(struct client_values *vals, const char *base)
+{
+	char now[CRM_TIME_LEN], *notes;
+	size_t len;
+
+	if (!vals->f.note)
+		return;
+	crm_now(now);
+	len = (base ? strlen(base) + 1 : 0) + 17 + strlen(vals->f.note) + 1;
+	notes = xmalloc(len);
+	snprintf(notes, len, "%s%s%.10s %.5s %s", base ? base : "", base ? "\n" : "", now,
+	         now + 11, vals->f.note);
+	free(vals->v[CF_NOTES]);
+	vals->v[CF_NOTES] = notes;
+	vals->given[CF_NOTES] = 1;
+}
+
 /* what names an owner who came without a name */
 static const char *owner_label(const struct client_values *vals)
 {
@@ -130,6 +150,11 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		}
 		vals.v[CF_NAME] = xstrdup(label);
 	}
+	/* the first note is the notes, as given */
+	if (vals.f.note && !vals.v[CF_NOTES])
+		vals.v[CF_NOTES] = xstrdup(vals.f.note);
+	else
+		add_note(&vals, vals.v[CF_NOTES]);
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))
@@ -261,6 +286,7 @@ int crm_client_update(struct crm *crm, long long id,
 
 	if ((rc = owner_clash(crm, op, id, &vals)))
 		goto done;
+	add_note(&vals, vals.given[CF_NOTES] ? vals.v[CF_NOTES] : old[CF_NOTES]);
 	crm_now(now);
 	for (int i = 0; i < CF_COUNT && !rc; i++) {
 		const char *nv = vals.v[i];
@@ -444,11 +470,33 @@ int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
 	return rc;
 }
 
+/* whether client id is in stage (*in); CRM_NOTFOUND when there is no
+ * such client */
+static int in_stage(struct crm *crm, long long id, const char *stage, int *in)
+{
+	static const char sql[] = "SELECT stage IS ?2 FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*in = 0;
+	if (!st)
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*in = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "client stage");
+}
+
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
-                         const char *stage, const char *reason, int *moved)
+                         const char *stage, const char *reason, int *moved,
+                         int *already)
 {
 	struct crm_client_fields f;
-	int rc = 0, changed, total = 0, own;
+	int rc = 0, changed, total = 0, there = 0, own, in;
 
 	memset(&f, 0, sizeof f);
 	f.v[CF_STAGE] = stage;
@@ -465,11 +513,16 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
+		/* there already: not moved, and its lost reason is the first */
+		if ((rc = in_stage(crm, ids[i], stage, &in)) || (in && ++there))
+			continue;
 		rc = crm_client_update(crm, ids[i], &f, &changed);
 		total += changed > 0;
 	}
 	if (moved)
 		*moved = rc ? 0 : total;
+	if (already)
+		*already = rc ? 0 : there;
 	return crm_tx_end(crm, own, rc);
 }
 

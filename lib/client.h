@@ -44,6 +44,11 @@ struct crm_client_fields {
 	const struct crm_kv_arg *set;   /* custom fields; value "" removes */
 	int nset;
 	const char *custom_json;    /* a JSON object merged into custom */
+	const char *note;           /* a note added to the notes (v[CF_NOTES]
+	                               replaces them first), on a line of its
+	                               own that starts with the time in UTC:
+	                               "2026-12-01 10:00 TEXT"; a new client's
+	                               first note is its notes, as given */
 	const char *reason;         /* for the history (stage changes) */
 	const char *source;         /* "manual", "import", ...: history action */
 };
@@ -133,9 +138,12 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
  * them all would move. */
 int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
                            const char *stage, int *would);
-/* Move every client to stage, all or nothing; *moved counts the changes. */
+/* Move every client to stage, all or nothing; *moved counts the clients
+ * that moved.  A client in stage already is left alone, lost_reason and
+ * history included: *already counts them (may be NULL). */
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
-                         const char *stage, const char *reason, int *moved);
+                         const char *stage, const char *reason, int *moved,
+                         int *already);
 
 /* client_import.c: the records of `client import` (arg is unused, the
  * outcome an enum crm_upsert), by the column names `client list` prints

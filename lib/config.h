@@ -67,6 +67,11 @@ struct crm_config {
 	char *phone_region;          /* phone.default_region: ES, FR, ... or NULL */
 
 	struct {
+		char *decimal;       /* locale.decimal: "." or ",", the decimal
+		                        mark of a price that could be either */
+	} locale;
+
+	struct {
 		struct crm_strlist stages;
 		int *followup_days;
 		int nfollowup_days;

@@ -161,6 +161,12 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		r[0] = (char)toupper((unsigned char)r[0]);
 		r[1] = (char)toupper((unsigned char)r[1]);
 	}
+	/* locale.decimal: ~ is the default too */
+	if (!c->locale.decimal)
+		c->locale.decimal = xstrdup(".");
+	else if (strcmp(c->locale.decimal, ".") && strcmp(c->locale.decimal, ","))
+		return crm_config_at(l, mark_of(l, "locale.decimal"),
+		          "locale.decimal: '%s' is not '.' or ','", c->locale.decimal);
 	if (q && !is_hhmm_range(q))
 		return crm_config_at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
 	if (c->webhook.secret_env && c->webhook.secret_file) {

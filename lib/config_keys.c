@@ -36,6 +36,10 @@ static const struct key phone_keys[] = {
 	{ "default_region", K_STR, F(phone_region), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+static const struct key locale_keys[] = {
+	{ "decimal", K_STR, F(locale.decimal), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
 static const struct key automation_keys[] = {
 	{ "stages", K_STRS, F(automation.stages), NULL, 0, 0, 0 },
 	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days), 1, 0 },
@@ -96,6 +100,7 @@ const struct key crm_config_keys[] = {
 	{ "pipeline", K_MAP, 0, pipeline_keys, 0, 0, 0 },
 	{ "channels", K_STRS, F(channels), NULL, 0, 0, 0 },
 	{ "phone", K_MAP, 0, phone_keys, 0, 0, 0 },
+	{ "locale", K_MAP, 0, locale_keys, 0, 0, 0 },
 	{ "automation", K_MAP, 0, automation_keys, 0, 0, 0 },
 	{ "ai", K_MAP, 0, ai_keys, 0, 0, 0 },
 	{ "viability", K_MAP, 0, viability_keys, 0, 0, 0 },
@@ -152,6 +157,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->on_reply = xstrdup("replied");
 	c->on_first_contact = xstrdup("contacted");
 	c->lost = xstrdup("lost");
+	c->locale.decimal = xstrdup(".");
 	c->automation.followup_days = xmalloc(3 * sizeof(int));
 	c->automation.followup_days[0] = 3;
 	c->automation.followup_days[1] = 7;
@@ -214,6 +220,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->lost);
 	crm_strlist_free(&c->channels);
 	free(c->phone_region);
+	free(c->locale.decimal);
 	crm_strlist_free(&c->automation.stages);
 	free(c->automation.followup_days);
 	free(c->automation.quiet_hours);

@@ -44,7 +44,8 @@ int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 
 /* Promote every lead of ids, all or nothing, as `crm lead promote` does
  * (lead status "converted"); clients[i] is lead i's client, *made counts
- * the clients made. */
+ * the clients made.  A lead with no contact name, email or phone that is
+ * no client yet is bad data, as a client without them is. */
 int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
                          const char *stage, long long *clients, int *made);
 /* Turn the lead into a client, owner-centric: an owner who is already a

@@ -285,7 +285,7 @@ setup_list() {
 
 @test "stage to the same stage changes nothing" {
 	add_client --name Ana
-	crm_says "0 of 1 client moved to 'new'" client stage 1 new
+	crm_says "0 of 1 client moved to 'new' (1 already there)" client stage 1 new
 	crm_fails 64 client history 1 --format ids
 	assert_equal "$stderr" "crm: client history: format 'ids': its rows have no id"
 	crm_ok client history 1 --format tsv
@@ -357,7 +357,7 @@ Y
 	assert_line --partial $'untag\ttags\ta\t'
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {"rooms":"3","pool":"yes"} and .tags == ["b"]'
-	crm_says 'client 1: 1 change' client edit 1 --unset pool --note ''
+	crm_says 'client 1: 1 change' client edit 1 --unset pool --set-note ''
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.custom == {"rooms":"3"} and .notes == null'
 }
@@ -453,11 +453,23 @@ stage_on_tty() {
 	stage_on_tty '' 1 2 2 3 contacted
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
-	assert_equal "$(cat err)" "0 of 3 clients moved to 'contacted'"
+	assert_equal "$(cat err)" "0 of 3 clients moved to 'contacted' (3 already there)"
 	stage_on_tty '' 1 1 1 2 new
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
 	assert_equal "$(cat err)" "2 of 2 clients moved to 'new'"
+	# the question and the count are of the clients that move
+	stage_on_tty 'y\n' 1 2 3 lost
+	assert_output --partial 'change 3 clients? [y/N]'
+	stage_on_tty 'y\n' 1 2 3 new
+	crm -q client stage 3 lost --reason first
+	crm -q client add --name c4 >/dev/null
+	stage_on_tty 'y\n' 1 2 3 4 lost --reason second
+	assert_output --partial 'change 3 clients? [y/N]'
+	assert_output --partial 'rc=0'
+	assert_equal "$(cat err)" "3 of 4 clients moved to 'lost' (1 already there)"
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT group_concat(lost_reason) FROM clients")" 'second,second,first,second'
+	stage_on_tty 'y\n' 1 2 3 4 new
 	stage_on_tty '' --yes 1 2 3 meeting
 	assert_output $'rc=0\r'
 	assert_equal "$(cat out)" ''
@@ -533,7 +545,7 @@ stage_on_tty() {
 		assert_equal "$stderr" 'crm: name: not valid UTF-8 (byte 2)'
 	done
 	crm_fails 65 client add --name A --note $'\xff'
-	assert_equal "$stderr" 'crm: notes: not valid UTF-8 (byte 1)'
+	assert_equal "$stderr" 'crm: note: not valid UTF-8 (byte 1)'
 	crm_fails 65 client add --name A --tag $'t\xff'
 	assert_equal "$stderr" 'crm: tag: not valid UTF-8 (byte 2)'
 	crm_fails 65 client add --name A --email $'a\xff@x.test'
@@ -770,4 +782,25 @@ stage_on_tty() {
 	run --separate-stderr bin/crm client add --name B --email b@x.test
 	assert_success
 	assert_output 1
+}
+
+@test "--note adds a dated note on a line of its own (add: the first, as given); --set-note replaces the notes" {
+	export CRM_NOW=2026-11-25T09:30:00Z
+	add_client --name Ana --note 'saw the flat'
+	export CRM_NOW=2026-12-01T10:00:59Z
+	crm_says 'client 1: 1 change' client edit 1 --note $'called back\nno answer'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" \
+		$'saw the flat\n2026-12-01 10:00 called back\nno answer'
+	crm_says 'client 1: 1 change' client edit 1 --set-note 'owner: Ana'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" 'owner: Ana'
+	crm_says 'client 1: 1 change' client edit 1 --set-note 'owner: Ana M' --note 'sells in spring'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" $'owner: Ana M\n2026-12-01 10:00 sells in spring'
+	crm_says 'client 1: 1 change' client edit 1 --set-note '' --note 'fresh start'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes FROM clients')" '2026-12-01 10:00 fresh start'
+	crm_says 'client 1: 1 change' client edit 1 --set-note ''
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT notes IS NULL FROM clients')" 1
+	crm_fails 65 client edit 1 --note ''
+	assert_equal "$stderr" "crm: note: empty (--set-note '' clears the notes)"
+	crm_fails 64 client add --name Bo --set-note x
+	stderr_usage "crm: client add: unknown option '--set-note'"
 }

@@ -426,9 +426,9 @@ E
 }
 
 @test "log CLIENT refuses the options of a stream" {
-	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv'; do
+	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv' --dry-run; do
 		crm_fails 64 comm log 1 --channel email $o
-		stderr_usage "crm: comm log: --input-format, --map, --reject-file and --max-errors are for '-', the events on stdin"
+		stderr_usage "crm: comm log: --input-format, --map, --reject-file, --max-errors and --dry-run are for '-', the events on stdin"
 	done
 	assert_equal "$(comms)" 0
 }
@@ -483,4 +483,101 @@ E
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT email FROM communications m JOIN clients c ON c.id = m.client_id")" a@b.com
 	crm_fails 65 comm log - <<< $'{"email":"a\u200b@b.com","channel":"email"}'
 	assert_equal "$stderr" $'crm: stdin:1: email \'a\u200b@b.com\': U+200B is not allowed in an email address (a control, format or space character)'
+}
+
+@test "stdin: without a reject file, the error names the first ten bad lines and how many there were" {
+	for i in $(seq 1 40); do
+		case $i in
+		1|2|40) printf '{"client_id":1,"channel":"email","external_id":"ok%s"}\n' "$i" ;;
+		5) echo '{"client_id":1,' ;;
+		*) printf '{"client_id":1,"channel":"telex","external_id":"b%s"}\n' "$i" ;;
+		esac
+	done > many.jsonl
+	run --separate-stderr crm -q comm log - < many.jsonl
+	assert_failure 65
+	assert_output ''
+	want=''
+	for i in 3 4 5 6 7 8 9 10 11 12; do
+		if [ "$i" = 5 ]; then
+			want+="crm: stdin:5: invalid JSON at column 16: expected a key"$'\n'
+		else
+			want+="crm: stdin:$i: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"$'\n'
+		fi
+	done
+	assert_equal "$stderr" "${want}crm: stdin: 37 bad lines, nothing stored"
+	assert_equal "$(comms)" 0
+	# one bad line alone is the error, as it was
+	head -n 4 many.jsonl | grep -v '"b3"' > one.jsonl
+	crm_fails 65 comm log - < one.jsonl
+	assert_equal "$stderr" "crm: stdin:3: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: --dry-run counts what would be logged, duplicates and rejects, and stores nothing" {
+	crm_silent -q comm log - <<< '{"client_id":1,"channel":"email","external_id":"old"}'
+	before=$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')
+	cat > ev.jsonl <<'J'
+{"client_id":2,"channel":"email","external_id":"old"}
+{"client_id":2,"channel":"email","direction":"in","external_id":"n1","at":"2026-11-25T10:00:00Z"}
+{"client_id":2,"channel":"email","external_id":"n1"}
+{"client_id":9,"channel":"email","external_id":"n2"}
+{"email":"bo@x.test","channel":"sms","external_id":"n3"}
+J
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected (dry run: nothing stored)' \
+		comm log - --dry-run --reject-file rej.tsv < ev.jsonl
+	[ ! -e rej.tsv ]
+	assert_equal "$(comms)" 1
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')" "$before"
+	# the real run does what the dry run said
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected' comm log - --reject-file rej.tsv < ev.jsonl
+	assert_equal "$(comms)" 3
+	# a dry run with bad lines and no reject file fails as the run would
+	crm_fails 65 comm log - --dry-run < ev.jsonl
+	assert_equal "$stderr" 'crm: stdin:4: client 9: not found'
+}
+
+@test "a note is no contact: no contact time, no stage, no stale reset, automation left on" {
+	export CRM_NOW=2026-12-20T12:00:00Z
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' comm log 1 --channel phone --kind note --body 'called, wrong number'
+	crm_silent -q comm log 1 --channel email --kind note --direction in --body 'forwarded by a neighbour'
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null and .last_interaction_at == null and .automation_enabled == 1'
+	echo "$output" | jq -e '[.communications[].kind] == ["note","note"] and [.communications[].status] == ["received","logged"]'
+	# still stale: a note is not a contact
+	crm_ok client list --stale 14 --format ids
+	assert_line 1
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM activity_logs WHERE action <> 'create'")" 0
+	# a contact after it moves them
+	crm_silent -q comm log 1 --channel email
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at == "2026-12-20T12:00:00Z"'
+}
+
+@test "stdin: notes in a batch move nothing, before or after the client's contacts" {
+	cat > ev.jsonl <<'J'
+{"client_id":1,"channel":"email","kind":"note","external_id":"n1","at":"2026-11-20T10:00:00Z"}
+{"client_id":1,"channel":"email","external_id":"e1","at":"2026-11-21T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","external_id":"n2","at":"2026-11-24T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","direction":"in","external_id":"n3","at":"2026-11-24T11:00:00Z"}
+{"client_id":2,"channel":"sms","kind":"note","direction":"in","external_id":"n4"}
+J
+	crm_says 'comm log: 5 logged, 0 duplicates, 0 rejected' comm log - < ev.jsonl
+	crm_ok client list --format jsonl --sort id
+	assert_equal "$(jq -c '[.id, .stage, .last_contacted_at, .last_interaction_at, .automation_enabled]' <<< "$output" | tr '\n' ' ')" \
+		'[1,"contacted","2026-11-21T10:00:00Z",null,1] [2,"meeting",null,null,1] '
+	# a note about a lead makes its client, and leaves it uncontacted
+	crm -q lead import - <<< '{"external_id":"L5","contact_email":"lea@x.test"}'
+	crm_silent -q comm log - <<< '{"lead_id":"L5","channel":"email","kind":"note","external_id":"n5"}'
+	crm_ok client show lea@x.test --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null'
+	crm_ok lead show L5 --format json
+	echo "$output" | jq -e '.status == "new" and .client_id == 3'
+}
+
+@test "an event on a channel of the config's own, with no kind, is a contact" {
+	printf 'channels: [email, telegram]\n' > crm.yaml
+	crm_silent -q comm log 1 --channel telegram
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at != null'
+	echo "$output" | jq -e '.communications[0].kind == "marked_contacted" and .communications[0].status == "logged"'
 }

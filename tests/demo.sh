@@ -80,7 +80,7 @@ Elena,Soler,elena.soler@example.com,+34 622 00 11 22,lead
 Diego,Martín,DIEGO@example.com,,opportunity
 CSV
 step crm client import hubspot.csv --map 'First Name=first_name' --map 'Last Name=last_name' \
-	--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=lifecycle_stage'
+	--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=custom.lifecycle_stage'
 
 say "Monday 23rd. The board, for people and for programs:"
 export CRM_NOW=2026-11-23T09:00:00Z
