@@ -11,11 +11,15 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 
-/* --set KEY=VALUE (and --unset KEY) into custom field changes */
+/* --set KEY=VALUE (and --unset KEY) into custom field changes; a KEY
+ * that names a client field (next_action_at, say) sets that field, as
+ * its own option does, and --unset clears it */
 static int parse_sets(struct crm *crm, const char *usage,
                       const struct strvec *sets, const struct strvec *unsets,
-                      struct crm_kv_arg **out, int *n)
+                      struct crm_client_fields *f, struct crm_kv_arg **out, int *n)
 {
+	int field;
+
 	*out = xmalloc((size_t)(sets->n + unsets->n + 1) * sizeof **out);
 	*n = 0;
 	for (int i = 0; i < sets->n; i++) {
@@ -24,10 +28,18 @@ static int parse_sets(struct crm *crm, const char *usage,
 			return opt_error(crm, usage,
 			                       "--set '%s': expected KEY=VALUE", sets->v[i]);
 		*eq = '\0';
+		if ((field = crm_client_field(sets->v[i])) >= 0) {
+			f->v[field] = eq + 1;
+			continue;
+		}
 		(*out)[*n].key = sets->v[i];
 		(*out)[(*n)++].value = eq + 1;
 	}
 	for (int i = 0; i < unsets->n; i++) {
+		if ((field = crm_client_field(unsets->v[i])) >= 0) {
+			f->v[field] = "";
+			continue;
+		}
 		(*out)[*n].key = unsets->v[i];
 		(*out)[(*n)++].value = NULL;
 	}
@@ -60,7 +72,7 @@ static int finish_fields(struct crm *crm,
                          const char *usage, struct field_opts *fo,
                          struct crm_kv_arg **kv)
 {
-	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, &fo->f, kv, &fo->f.nset);
 
 	fo->f.set = *kv;
 	fo->f.tags = fo->tags.v;

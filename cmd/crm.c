@@ -310,6 +310,7 @@ static int run(struct crm *crm, int argc, char **argv)
 			return cmd_fail(crm, rc);
 		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
+		crm_time_set_zone(crm->cfg.display.timezone);
 	}
 	if ((c->flags & (CMD_DB | CMD_DB_ASIS)) && !wants_no_db(argc, argv)) {
 		rc = c->flags & CMD_DB_ASIS ? crm_db_open_asis(crm) : crm_db_open(crm);

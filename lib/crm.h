@@ -151,6 +151,38 @@ int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
 /* The same, but a relative time is that long after now ("7d": in a week),
  * for times that are due, such as next_action_at. */
 int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
+/* The forms people type, into canonical UTC text, 0 or -1: a date or time
+ * with Z or an offset; one without, as "2026-12-01 10:00" or
+ * "2026-12-01T10:00", in the display zone (a date alone is its start);
+ * today, tomorrow, a weekday (monday, mon: the next one, a week ahead on
+ * a Monday), each the start of that local day; "+2d", "+3h": that long
+ * after now; "7d", "24h": that long before now, or after it with
+ * CRM_TIME_AHEAD.  With CRM_TIME_DAY_END a day (any form but a span)
+ * gives the end of it: the start of the next local day.  Units: s, m, h,
+ * d, w.  crm_time_parse and crm_time_parse_ahead are this with 0 and
+ * CRM_TIME_AHEAD. */
+enum { CRM_TIME_AHEAD = 1, CRM_TIME_DAY_END = 2 };
+int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN]);
+/* The zone people see (display.timezone), a name of the system's tz
+ * database; NULL or "" for $TZ, else UTC. */
+void crm_time_set_zone(const char *zone);
+/* epoch <-> the broken-down local time of the display zone (tm_wday
+ * set; mktime's rules for a time a clock change skips or repeats) */
+struct tm;
+int crm_time_local(long long t, struct tm *tm);
+int crm_time_unlocal(const struct tm *tm, long long *t);
+/* Many local times at the cost of one: between begin and end the zone
+ * stays in force (they nest). */
+void crm_time_zone_begin(void);
+void crm_time_zone_end(void);
+/* A canonical time for a person: "2026-12-01 10:00" in the display zone;
+ * or, by ago, how far from now: "now", "in 5m", "3h ago", "in 2d", "3w
+ * ago" (minutes under an hour, hours under a day, days under two weeks,
+ * weeks under eight), past that the local date.  -1 when canon is not a
+ * time (the caller shows it as it is). */
+#define CRM_LOCAL_LEN 17
+int crm_time_local_text(const char *canon, char out[CRM_LOCAL_LEN]);
+int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 

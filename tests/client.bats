@@ -424,6 +424,73 @@ Y
 	echo "$output" | jq -e '.status == "archived"'
 }
 
+# the next_action_at of client 1, as json has it
+next_action() {
+	crm_ok client show 1 --format json
+	jq -r .next_action_at <<< "$output"
+}
+
+@test "a time is typed as today, tomorrow, a weekday, +2d, 7d or a local date and time" {
+	# a Wednesday
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	for form in 'today=2026-11-25T00:00:00Z' 'Tomorrow=2026-11-26T00:00:00Z' \
+	            'friday=2026-11-27T00:00:00Z' 'wed=2026-12-02T00:00:00Z' \
+	            '+2d=2026-11-27T12:00:00Z' '+3h=2026-11-25T15:00:00Z' \
+	            '7d=2026-12-02T12:00:00Z' '2026-12-01 10:00=2026-12-01T10:00:00Z' \
+	            '2026-12-01T10:00=2026-12-01T10:00:00Z' '2026-12-01T10:00+01:00=2026-12-01T09:00:00Z'; do
+		crm_silent -q client edit 1 --next-action "${form%%=*}"
+		assert_equal "${form%%=*}: $(next_action)" "${form%%=*}: ${form#*=}"
+	done
+	# --set names the field as its option does; --unset clears it
+	crm_says 'client 1: 1 change' client edit 1 --set next_action_at=+1d
+	assert_equal "$(next_action)" 2026-11-26T12:00:00Z
+	crm_says 'client 1: 1 change' client edit 1 --unset next_action_at
+	assert_equal "$(next_action)" null
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.custom == {}'
+}
+
+@test "a local time is one of display.timezone, then of TZ; it is stored in UTC" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T09:00:00Z
+	crm_silent -q client edit 1 --next-action 2026-07-01T10:00
+	assert_equal "$(next_action)" 2026-07-01T08:00:00Z
+	crm_silent -q client edit 1 --next-action tomorrow
+	assert_equal "$(next_action)" 2026-11-25T23:00:00Z
+	# a zone given with the time is that zone
+	crm_silent -q client edit 1 --next-action 2026-07-01T10:00Z
+	assert_equal "$(next_action)" 2026-07-01T10:00:00Z
+	rm crm.yaml
+	TZ=America/New_York crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T15:00:00Z
+	crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T10:00:00Z
+}
+
+@test "a time that is no form is bad data (65): half words, signs, bad UTF-8, a huge argument" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	for bad in monda yesterday -2d ++2d +d '2026-12-01 25:00' $'tod\xc3\xa4y'; do
+		crm_fails 65 client edit 1 --next-action "$bad"
+		assert_equal "$stderr" "crm: next_action_at '$bad': not a date or time"
+	done
+	crm_fails 65 client edit 1 --next-action $'today\xff'
+	assert_equal "$stderr" "crm: next_action_at: not valid UTF-8 (byte 6)"
+	# the message shows a bad byte as U+FFFD, never as it came
+	crm_fails 65 client list --since $'today\xff'
+	assert_equal "$stderr" $'crm: since \'today\xef\xbf\xbd\': not a date or time'
+	big=$(head -c 100000 /dev/zero | tr '\0' 1)d
+	crm_fails 65 client edit 1 --next-action "$big"
+	stderr_has "crm: next_action_at '1111"
+	crm_fails 65 client list --since "$big"
+	stderr_has "crm: since '1111"
+	assert_equal "$(next_action)" null
+}
+
 # run `crm client stage ARGS` on a terminal that reads ANSWER: what the
 # terminal shows is $output, ending with crm's exit code (rc=N); crm's
 # stdout and stderr are kept apart in the files out and err

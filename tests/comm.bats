@@ -376,6 +376,22 @@ E
 	echo "$output" | jq -e 'length == 3'
 }
 
+@test "log --at and list --since take the forms people type, in display.timezone" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm -q comm log 1 --channel email --at '2026-11-24 10:00'
+	crm -q comm log 1 --channel email --at today
+	crm -q comm log 1 --channel email --at +1h
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-25T13:00:00Z\n2026-11-24T23:00:00Z\n2026-11-24T09:00:00Z'
+	crm_ok comm list --since today --format ids
+	assert_output $'3\n2'
+	crm_ok comm list --until '2026-11-24 10:01' --format ids
+	assert_output 1
+	crm_fails 65 comm log 1 --channel email --at monda
+	assert_equal "$stderr" "crm: at 'monda': not a date or time"
+}
+
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
 	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"
