@@ -20,6 +20,11 @@ void crm_client_filter_init(struct crm_client_filter *flt)
 	flt->limit = -1;
 }
 
+/* the sort fields that may have no time */
+static const char *const nullable_times[] = {
+	"last_contacted_at", "last_interaction_at", "next_action_at", NULL
+};
+
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
 	const char *field = sort ? sort : "last_contacted_at";
@@ -39,9 +44,12 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 			query_add(q, buf);
 			query_bind_owned(q, json);
 		} else {
-			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s", field,
+			/* a time not set (never contacted, nothing due) comes last
+			 * either way; the indexes still give the order */
+			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s%s", field,
 			         strcmp(field, "name") ? "" : " COLLATE NOCASE",
-			         desc ? " DESC" : "");
+			         desc ? " DESC" : "",
+			         crm_in_set(field, nullable_times) ? " NULLS LAST" : "");
 			query_add(q, buf);
 		}
 		if (strcmp(field, "id"))

@@ -236,9 +236,30 @@ setup_list() {
 	assert_line --index 1 --regexp '^4 +Dan +meeting +dan@z.test$'
 }
 
+@test "list --sort on a time puts clients without one last, both ways" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm -q client add --name NoDate >/dev/null
+	crm -q client add --name Later --next-action 2026-12-10 >/dev/null
+	crm -q client add --name NoDate2 >/dev/null
+	crm -q client add --name Sooner --next-action 2026-12-01 >/dev/null
+	crm_ok client list --sort next_action_at --format ids
+	assert_output $'4\n2\n1\n3'
+	crm_ok client list --sort -next_action_at --format ids
+	assert_output $'2\n4\n3\n1'
+	# the default order: oldest contact first, never contacted last
+	crm -q comm log 3 --channel email --at 2026-11-20T00:00:00Z
+	crm -q comm log 1 --channel email --at 2026-11-10T00:00:00Z
+	crm_ok client list --format ids
+	assert_output $'1\n3\n2\n4'
+	crm_ok client list --sort -last_contacted_at --format ids
+	assert_output $'3\n1\n4\n2'
+	crm_ok client list --sort last_interaction_at --format ids
+	assert_output $'1\n2\n3\n4'
+}
+
 @test "list uses the stage index" {
 	crm -q init
-	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at, c.id LIMIT 50"
+	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"
 	assert_success
 	assert_equal "$stderr" ''
 	assert_output --partial 'INDEX clients_stage (stage=?)'
