@@ -5,6 +5,8 @@
 #include "filters.h"
 
 static const char *const on_off[] = { "on", "off", NULL };
+/* --due alone is today; the others complete */
+static const char *const due_whens[] = { "today", "tomorrow", "7d", NULL };
 
 static int list_clients(struct crm *crm, void *args, int wide, struct printer *pr)
 {
@@ -34,23 +36,29 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 		OPT_INT("stale", &f->stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
 		OPT_STRING("since", &a->since, "TIME", "added at or after TIME (or 7d, 24h, ...)"),
 		OPT_STRING("until", &a->until, "TIME", "added before TIME"),
+		OPT_OPTIONAL("due", &a->due, "WHEN",
+		             "next action by the end of WHEN (default today) or within it (7d)",
+		             due_whens),
+		OPT_FLAG("overdue", 0, &f->overdue, "next action before now"),
 		OPT_STRINGV("sort", &f->sort, "FIELD", "order by FIELD; -FIELD descending",
 		            crm_client_sort_fields),
 		OPT_INT("limit", &f->limit, "N", "at most N clients", NULL),
 		OPT_END()
 	};
+	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");
 	memcpy(a->opts, o, sizeof o);
 	a->lc = (struct list_cmd){ a->opts, client_filter_finish, list_clients, a };
 	return &a->lc;
 }
 
-/* a --since or --until given: into canonical text at t, and *out = t */
-static int time_arg(struct crm *crm, const char *name, const char *in,
+/* a --since, --until or --due given: into canonical text at t (flags of
+ * crm_time_parse_as), and *out = t */
+static int time_arg(struct crm *crm, const char *name, const char *in, unsigned flags,
                     char t[CRM_TIME_LEN], const char **out)
 {
 	if (!in)
 		return 0;
-	if (crm_time_parse(in, t))
+	if (crm_time_parse_as(in, flags, t))
 		return crm_err(crm, CRM_DATAERR, "%s '%s': not a date or time", name, in);
 	*out = t;
 	return 0;
@@ -61,8 +69,11 @@ int client_filter_finish(struct crm *crm, void *args)
 	struct client_filter_args *a = args;
 
 	a->flt.operator_id = crm->operator_id;
-	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ||
-	       time_arg(crm, "until", a->until, a->until_t, &a->flt.until) ? CRM_DATAERR : 0;
+	/* due by the end of a day, or within a span from now */
+	return time_arg(crm, "since", a->since, 0, a->since_t, &a->flt.since) ||
+	       time_arg(crm, "until", a->until, 0, a->until_t, &a->flt.until) ||
+	       time_arg(crm, "due", a->due, CRM_TIME_AHEAD | CRM_TIME_DAY_END, a->due_t,
+	                &a->flt.due) ? CRM_DATAERR : 0;
 }
 
 static int list_leads(struct crm *crm, void *args, int wide, struct printer *pr)
@@ -89,6 +100,7 @@ const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args
 		OPT_INT("limit", &f->limit, "N", "at most N leads", NULL),
 		OPT_END()
 	};
+	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");
 	memcpy(a->opts, o, sizeof o);
 	a->lc = (struct list_cmd){ a->opts, lead_filter_finish, list_leads, a };
 	return &a->lc;
@@ -99,7 +111,7 @@ int lead_filter_finish(struct crm *crm, void *args)
 	struct lead_filter_args *a = args;
 
 	a->flt.operator_id = crm->operator_id;
-	return time_arg(crm, "since", a->since, a->since_t, &a->flt.since) ? CRM_DATAERR : 0;
+	return time_arg(crm, "since", a->since, 0, a->since_t, &a->flt.since) ? CRM_DATAERR : 0;
 }
 
 int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,

@@ -9,7 +9,7 @@
 #include "lead.h"
 #include "opt.h"
 
-#define FILTER_NOPTS 20
+#define FILTER_NOPTS 24
 
 /* A list command: the filters' options and --wide, then the rows the
  * library's list finds, printed in crm's format (every column unless
@@ -28,8 +28,8 @@ int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
  * the parser cannot (times) and takes the operator in force. */
 struct client_filter_args {
 	struct crm_client_filter flt;
-	const char *since, *until;
-	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN];
+	const char *since, *until, *due;
+	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN], due_t[CRM_TIME_LEN];
 	struct opt opts[FILTER_NOPTS];
 	struct list_cmd lc;
 };

@@ -108,6 +108,8 @@ static void usage_line(const struct opt *o, void *arg)
 	if (o->short_name)
 		snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
 		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
+	else if (o->flags & OPTF_OPTIONAL)
+		snprintf(left, sizeof left, "    --%s [%s]", o->name, o->argname);
 	else   /* aligned with "-q, --quiet" */
 		snprintf(left, sizeof left, "    --%s%s%s", o->name,
 		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
@@ -370,6 +372,9 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 				*o->seen = 1;
 			continue;
 		}
+		if (!val && (o->flags & OPTF_OPTIONAL) &&
+		    (i + 1 >= argc || argv[i + 1][0] == '-'))
+			val = o->values[0];
 		if (!val) {
 			if (i + 1 >= argc)
 				return opt_error(crm, usage, "option '--%s' needs a value", o->name),

@@ -42,6 +42,9 @@ enum opt_kind {
 enum opt_flags {
 	OPTF_NONEMPTY = 1 << 0,  /* an empty value is a usage error */
 	OPTF_POSITIVE = 1 << 1,  /* OPT_INT_: 1 or more (an id) */
+	OPTF_OPTIONAL = 1 << 2,  /* OPT_STRING_: the value may be left out
+	                            ("--due" alone is values[0]); the next
+	                            argument is it unless it starts with "-" */
 };
 
 /* What completes an option's value (or the positional arguments). */
@@ -85,6 +88,8 @@ struct opt {
 #define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
 /* a string whose usual values complete, but which the library checks */
 #define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
+/* a string whose value may be left out: vals[0] then; vals complete */
+#define OPT_OPTIONAL(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, OPTF_OPTIONAL }
 #define OPT_INHERIT(opts) { OPT_INHERIT_, NULL, 0, (void *)(opts), NULL, NULL, COMPL_NONE, NULL, NULL, 0 }
 #define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL, 0 }
 #define OPT_POSV(vals) { OPT_POS_, NULL, 0, NULL, NULL, NULL, COMPL_VALUES, vals, NULL, 0 }

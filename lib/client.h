@@ -94,6 +94,8 @@ struct crm_client_filter {
 	const char *automation;      /* "on" | "off" */
 	const char *ai;              /* an AI mode */
 	const char *since, *until;   /* added in [since, until): canonical times */
+	const char *due;             /* next_action_at before this canonical time */
+	int overdue;                 /* next_action_at before now */
 	long long operator_id;       /* 0: all */
 	long long min_viability;     /* -1: none */
 	long long stale_days;        /* -1: none */

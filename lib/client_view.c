@@ -81,6 +81,13 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 	query_where_text(q, "c.ai_mode = ?", flt->ai);
 	query_where_text(q, "c.created_at >= ?", flt->since);
 	query_where_text(q, "c.created_at < ?", flt->until);
+	query_where_text(q, "c.next_action_at < ?", flt->due);
+	if (flt->overdue) {
+		char now[CRM_TIME_LEN];
+		crm_now(now);
+		query_where(q, "c.next_action_at < ?");
+		query_bind_owned(q, xstrdup(now));
+	}
 	query_where_text(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)", flt->tag);
 	if (flt->min_viability >= 0)
 		query_where_int(q, "c.viability >= ?", flt->min_viability);
@@ -113,7 +120,11 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
+	/* what is due comes soonest first, unless asked otherwise */
+	const char *sort = flt->sort ? flt->sort :
+	                   flt->due || flt->overdue ? "next_action_at" : NULL;
+
+	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, sort)))
 		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
 	return rc;

@@ -257,6 +257,63 @@ setup_list() {
 	assert_output $'1\n2\n3\n4'
 }
 
+# clients with next actions around CRM_NOW, a Wednesday at noon UTC: 1 last
+# week, 2 this evening, 3 tomorrow, 4 in six days, 5 none, 6 this morning
+setup_due() {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm -q client add --name A --next-action 2026-11-20 >/dev/null
+	crm -q client add --name B --next-action '2026-11-25 18:00' >/dev/null
+	crm -q client add --name C --next-action tomorrow >/dev/null
+	crm -q client add --name D --next-action +6d >/dev/null
+	crm -q client add --name E >/dev/null
+	crm -q client add --name F --next-action '2026-11-25 09:00' >/dev/null
+}
+
+@test "list --due is due by the end of a day or within a span; --overdue is before now; soonest first" {
+	setup_due
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2'
+	crm_ok client list --due today --format ids
+	assert_output $'1\n6\n2'
+	crm_ok client list --due=tomorrow --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due friday --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due 2026-11-26 --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due 7d --format ids
+	assert_output $'1\n6\n2\n3\n4'
+	crm_ok client list --due +1h --format ids
+	assert_output $'1\n6'
+	crm_ok client list --overdue --format ids
+	assert_output $'1\n6'
+	crm_ok client list --overdue --sort -id --format ids
+	assert_output $'6\n1'
+	# with the other filters, as every command of the client filters has
+	crm -q client stage 6 won
+	crm_ok client list --due --stage new --format ids
+	assert_output $'1\n2'
+	run --separate-stderr crm client list --overdue --stage meeting
+	assert_failure 1
+	assert_equal "$stderr" ''
+	crm_fails 65 client list --due monda
+	assert_equal "$stderr" "crm: due 'monda': not a date or time"
+	crm_fails 64 client list --overdue=yes
+	stderr_usage "crm: client list: option '--overdue' takes no value"
+}
+
+@test "list --due today ends with the local day of display.timezone" {
+	setup_due
+	# 23:00 UTC is midnight in Madrid, in November
+	crm -q client add --name G --next-action 2026-11-25T22:30:00Z >/dev/null
+	crm -q client add --name H --next-action 2026-11-25T23:30:00Z >/dev/null
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2\n7\n8'
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2\n7'
+}
+
 @test "list uses the stage index" {
 	crm -q init
 	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"

@@ -140,6 +140,8 @@ completes() {
 @test "bash completes the values of sort fields, kinds, statuses and config keys" {
 	completes crm client list --sort last_
 	assert_output $'last_contacted_at\nlast_interaction_at'
+	completes crm client list --due t
+	assert_output $'today\ntomorrow'
 	completes crm comm log 1 --kind fb
 	assert_output fb_message
 	completes crm comm log 1 --status b
