@@ -451,7 +451,7 @@ fields_of() {
 	assert_line 'listings:'
 	assert_line '  (none)'
 	assert_line 'communications (newest first):'
-	assert_line --regexp '^[-0-9T:Z]+  email    out        email  sent    hello there$'
+	assert_line --regexp '^[-0-9]+ [0-9:]+  email    out        email  sent    hello there$'
 	run --separate-stderr crm client show 1 --format json
 	assert_success
 	echo "$output" | jq -e '.name == "Ana" and .listings == [] and (.communications | length) == 1 and .communications[0].body == "hello there"'

@@ -314,6 +314,45 @@ setup_due() {
 	assert_output $'1\n6\n2\n7'
 }
 
+# run crm ARGS on a terminal: what it shows is $output, with CR LF line
+# ends made LF, and crm's exit code last (rc=N)
+on_tty() {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	local cmd="crm"
+	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+	run bash -c "script -qec '$cmd; echo rc=\$?' /dev/null < /dev/null | tr -d '\r'"
+	assert_success
+}
+
+@test "the table shows next action and last contact from now on a terminal, local times elsewhere" {
+	setup_due
+	crm -q comm log 2 --channel email --at 2026-11-22T09:00:00Z
+	NO_COLOR=1 on_tty client list --sort id --limit 3
+	assert_line --index 0 --regexp '^ID +NAME +STAGE +CHANNEL +EMAIL +PHONE +VIABILITY +LAST CONTACT +NEXT ACTION$'
+	assert_line --index 1 --regexp '^1 +A +new +5d ago$'
+	assert_line --index 2 --regexp '^2 +B +contacted +3d ago +in 6h$'
+	assert_line --index 3 --regexp '^3 +C +new +in 12h$'
+	assert_line --index 4 'rc=0'
+	# not on a terminal, the table gives local times of display.timezone
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_ok client list --format table --sort id --limit 2
+	assert_line --index 1 --regexp '^1 +A +new +2026-11-20 01:00$'
+	assert_line --index 2 --regexp '^2 +B +contacted +2026-11-22 10:00 +2026-11-25 19:00$'
+	crm_ok client list --format table --wide --sort id --limit 1
+	assert_line --index 1 --regexp ' 2026-11-20 01:00 +2026-11-25 13:00 +2026-11-25 13:00$'
+	crm_ok client show 2
+	assert_line 'next_action_at           2026-11-25 19:00'
+	assert_line 'last_contacted_at        2026-11-22 10:00'
+	assert_line --regexp '^2026-11-22 10:00 +email +out '
+	# the machine formats keep UTC, on a terminal too
+	crm_ok client list --format tsv --sort id --limit 2
+	assert_equal "$(cut -f20,21 <<< "$output")" $'next_action_at\tlast_contacted_at\n2026-11-20T00:00:00Z\t\n2026-11-25T18:00:00Z\t2026-11-22T09:00:00Z'
+	on_tty client list --format jsonl --sort id --limit 1
+	assert_line --index 0 --partial '"next_action_at":"2026-11-20T00:00:00Z"'
+	crm_ok client show 2 --format json
+	echo "$output" | jq -e '.next_action_at == "2026-11-25T18:00:00Z" and .communications[0].occurred_at == "2026-11-22T09:00:00Z"'
+}
+
 @test "list uses the stage index" {
 	crm -q init
 	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"

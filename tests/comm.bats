@@ -411,7 +411,7 @@ E
 	crm -q comm log 1 --channel email --subject 'first' --at 2026-11-01T00:00:00Z
 	crm -q comm log 1 --channel email --direction in --subject 'reply' --at 2026-11-02T00:00:00Z
 	crm_ok client show 1 --format table
-	assert_line --regexp '^2026-11-02T00:00:00Z +email +in +email +received +reply$'
+	assert_line --regexp '^2026-11-02 00:00 +email +in +email +received +reply$'
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
 }
