@@ -20,18 +20,24 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 {
 	struct crm_client_filter *f = &a->flt;
 
+	(void)crm;
 	memset(a, 0, sizeof *a);
 	crm_client_filter_init(f);
 	const struct opt o[] = {
-		OPT_STRINGC("stage", &f->stage, "STAGE", "in this stage", COMPL_STAGE),
-		OPT_ENUM("status", &f->status, "STATUS", "with this status", crm_client_statuses),
-		OPT_STRINGC("channel", &f->channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL),
-		OPT_STRING("source-type", &f->source_type, "TYPE", "of this source type"),
-		OPT_ID("operator", &crm->operator_id, "ID", "of this operator", NULL),
-		OPT_ENUM("automation", &f->automation, "on|off", "with automation on or off", on_off),
-		OPT_ENUM("ai", &f->ai, "MODE", "with this AI mode", crm_ai_modes),
+		OPT_ANYOF("stage", &a->stage, "STAGE", "in this stage", COMPL_STAGE, NULL),
+		OPT_ANYOF("status", &a->status, "STATUS", "with this status (default: not archived)",
+		          COMPL_VALUES, crm_client_statuses),
+		OPT_FLAG("all", 0, &f->all, "archived clients too"),
+		OPT_ANYOF("channel", &a->channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL,
+		          NULL),
+		OPT_ANYOF("source-type", &a->source_type, "TYPE", "of this source type", COMPL_NONE,
+		          NULL),
+		OPT_ANYID("operator", &a->operators, "ID", "of this operator"),
+		OPT_ANYOF("automation", &a->automation, "on|off", "with automation on or off",
+		          COMPL_VALUES, on_off),
+		OPT_ANYOF("ai", &a->ai, "MODE", "with this AI mode", COMPL_VALUES, crm_ai_modes),
 		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, notes, url or ref"),
-		OPT_STRING("tag", &f->tag, "TAG", "with this tag"),
+		OPT_ANYOF("tag", &a->tag, "TAG", "with this tag", COMPL_NONE, NULL),
 		OPT_INT("min-viability", &f->min_viability, "N", "viability at least N", NULL),
 		OPT_INT("stale", &f->stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
 		OPT_STRING("since", &a->since, "TIME", "added at or after TIME (or 7d, 24h, ...)"),
@@ -69,6 +75,14 @@ int client_filter_finish(struct crm *crm, void *args)
 	struct client_filter_args *a = args;
 
 	a->flt.operator_id = crm->operator_id;
+	a->flt.stage = a->stage.v;
+	a->flt.status = a->status.v;
+	a->flt.channel = a->channel.v;
+	a->flt.source_type = a->source_type.v;
+	a->flt.operators = a->operators.v;
+	a->flt.automation = a->automation.v;
+	a->flt.ai = a->ai.v;
+	a->flt.tag = a->tag.v;
 	/* due by the end of a day, or within a span from now */
 	return time_arg(crm, "since", a->since, 0, a->since_t, &a->flt.since) ||
 	       time_arg(crm, "until", a->until, 0, a->until_t, &a->flt.until) ||
@@ -88,12 +102,15 @@ const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args
 {
 	struct crm_lead_filter *f = &a->flt;
 
+	(void)crm;
 	memset(a, 0, sizeof *a);
 	crm_lead_filter_init(f);
 	const struct opt o[] = {
-		OPT_ENUM("status", &f->status, "STATUS", "with this status", crm_lead_statuses),
-		OPT_STRING("source-type", &f->source_type, "TYPE", "of this source type"),
-		OPT_ID("operator", &crm->operator_id, "ID", "of this operator", NULL),
+		OPT_ANYOF("status", &a->status, "STATUS", "with this status", COMPL_VALUES,
+		          crm_lead_statuses),
+		OPT_ANYOF("source-type", &a->source_type, "TYPE", "of this source type", COMPL_NONE,
+		          NULL),
+		OPT_ANYID("operator", &a->operators, "ID", "of this operator"),
 		OPT_INT("min-viability", &f->min_viability, "N", "viability at least N", NULL),
 		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, title, location or url"),
 		OPT_STRING("since", &a->since, "TIME", "imported at or after TIME (or 7d, 24h, ...)"),
@@ -111,6 +128,9 @@ int lead_filter_finish(struct crm *crm, void *args)
 	struct lead_filter_args *a = args;
 
 	a->flt.operator_id = crm->operator_id;
+	a->flt.status = a->status.v;
+	a->flt.source_type = a->source_type.v;
+	a->flt.operators = a->operators.v;
 	return time_arg(crm, "since", a->since, 0, a->since_t, &a->flt.since) ? CRM_DATAERR : 0;
 }
 
@@ -126,13 +146,14 @@ int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
 	};
 
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
-	if ((rc = lc->finish(crm, lc->args)))
-		return rc;
-	pr = printer_open(crm, stdout);
-	rc = lc->list(crm, lc->args, wide || crm->fmt != FMT_TABLE, pr);
-	printer_free(pr);
+		rc = OPT_EXIT(n);
+	else if (n > 0)
+		rc = opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
+	else if (!(rc = lc->finish(crm, lc->args))) {
+		pr = printer_open(crm, stdout);
+		rc = lc->list(crm, lc->args, wide || crm->fmt != FMT_TABLE, pr);
+		printer_free(pr);
+	}
+	opt_free(opts);
 	return rc;
 }

@@ -28,6 +28,7 @@ int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
  * the parser cannot (times) and takes the operator in force. */
 struct client_filter_args {
 	struct crm_client_filter flt;
+	struct strvec stage, status, channel, source_type, operators, automation, ai, tag;
 	const char *since, *until, *due;
 	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN], due_t[CRM_TIME_LEN];
 	struct opt opts[FILTER_NOPTS];
@@ -38,6 +39,7 @@ int client_filter_finish(struct crm *crm, void *args);
 
 struct lead_filter_args {
 	struct crm_lead_filter flt;
+	struct strvec status, source_type, operators;
 	const char *since;
 	char since_t[CRM_TIME_LEN];
 	struct opt opts[FILTER_NOPTS];

@@ -118,7 +118,7 @@ static void usage_line(const struct opt *o, void *arg)
 		put_formats(out);
 	} else {
 		fputs(o->help, out);
-		if (o->kind == OPT_ENUM_) {
+		if (o->kind == OPT_ENUM_ || (o->kind == OPT_ANYOF_ && o->values)) {
 			fputs(" (", out);
 			for (const char *const *v = o->values; *v; v++)
 				fprintf(out, "%s%s", v == o->values ? "" : ", ", *v);
@@ -126,6 +126,8 @@ static void usage_line(const struct opt *o, void *arg)
 		}
 		if (o->kind == OPT_LIST_)
 			fputs(" (repeatable)", out);
+		if (o->kind == OPT_ANYOF_)
+			fputs(" (any of: repeatable, or A,B)", out);
 	}
 	fputc('\n', out);
 }
@@ -226,6 +228,18 @@ static void put_positional(const struct opt *o, void *arg)
 		complete_values(p->crm, o->compl, o->values);
 }
 
+static void free_list(const struct opt *o, void *arg)
+{
+	(void)arg;
+	if (o->kind == OPT_LIST_ || o->kind == OPT_ANYOF_)
+		strvec_free(o->target);
+}
+
+void opt_free(const struct opt *opts)
+{
+	each(opts, free_list, NULL);
+}
+
 int opt_takes_value(const struct opt *opts, const char *arg)
 {
 	const struct opt *o;
@@ -268,6 +282,37 @@ static int complete(struct crm *crm, int argc, char **argv, const struct opt *al
 /* --- parsing --- */
 
 static int set_value(struct crm *crm, const struct opt *o, const char *val,
+                     const char *usage);
+
+/* The values of an OPT_ANYOF_ option: val split at its commas (in place:
+ * val is an argument), each checked as an enum or an id would be, with
+ * the same messages, and kept. */
+static int any_of(struct crm *crm, const struct opt *o, char *val, const char *usage)
+{
+	for (char *v = val, *comma; v; v = comma ? comma + 1 : NULL) {
+		struct opt one = *o;
+		const char *as_enum;
+		long long as_id;
+
+		if ((comma = strchr(v, ',')))
+			*comma = '\0';
+		one.seen = NULL;
+		one.flags &= ~(unsigned)OPTF_NONEMPTY;
+		if (o->values) {
+			one.kind = OPT_ENUM_;
+			one.target = &as_enum;
+		} else if (o->flags & OPTF_POSITIVE) {
+			one.kind = OPT_INT_;
+			one.target = &as_id;
+		}
+		if (one.kind != OPT_ANYOF_ && set_value(crm, &one, v, usage))
+			return -1;
+		strvec_push(o->target, v);
+	}
+	return 0;
+}
+
+static int set_value(struct crm *crm, const struct opt *o, const char *val,
                      const char *usage)
 {
 	long long n;
@@ -292,6 +337,10 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		break;
 	case OPT_LIST_:
 		strvec_push(o->target, val);
+		break;
+	case OPT_ANYOF_:
+		if (any_of(crm, o, (char *)val, usage))
+			return OPT_BAD;
 		break;
 	case OPT_ENUM_:
 		for (const char *const *v = o->values; *v; v++)

@@ -90,9 +90,15 @@ int crm_client_set_extras(struct crm *crm, long long id,
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
 
 struct crm_client_filter {
-	const char *stage, *status, *channel, *source_type, *q, *tag;
-	const char *automation;      /* "on" | "off" */
-	const char *ai;              /* an AI mode */
+	/* each a list of values, any of which matches (NULL-terminated;
+	 * NULL: no filter) */
+	const char *const *stage, *const *status, *const *channel,
+		*const *source_type, *const *tag;
+	const char *const *automation;   /* "on", "off" */
+	const char *const *ai;           /* AI modes */
+	const char *const *operators;    /* ids; when NULL, operator_id */
+	int all;                     /* archived clients too, with no status */
+	const char *q;
 	const char *since, *until;   /* added in [since, until): canonical times */
 	const char *due;             /* next_action_at before this canonical time */
 	int overdue;                 /* next_action_at before now */

@@ -67,18 +67,29 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 {
 	char cutoff[CRM_TIME_LEN];
 
-	if ((flt->stage && crm_stage_check(crm, flt->stage)) ||
-	    (flt->channel && crm_channel_check(crm, flt->channel)))
-		return CRM_DATAERR;
-	query_where_text(q, "c.stage = ?", flt->stage);
-	if (flt->operator_id > 0)
+	for (int i = 0; flt->stage && flt->stage[i]; i++)
+		if (crm_stage_check(crm, flt->stage[i]))
+			return CRM_DATAERR;
+	for (int i = 0; flt->channel && flt->channel[i]; i++)
+		if (crm_channel_check(crm, flt->channel[i]))
+			return CRM_DATAERR;
+	query_where_in(q, "c.stage IN (?)", flt->stage, 0);
+	if (flt->operators)
+		query_where_in(q, "c.operator_id IN (?)", flt->operators, 1);
+	else if (flt->operator_id > 0)
 		query_where_int(q, "c.operator_id = ?", flt->operator_id);
-	query_where_text(q, "c.status = ?", flt->status);
-	query_where_text(q, "c.channel = ?", flt->channel);
-	query_where_text(q, "c.source_type = ?", flt->source_type);
-	if (flt->automation)
-		query_where_int(q, "c.automation_enabled = ?", !strcmp(flt->automation, "on"));
-	query_where_text(q, "c.ai_mode = ?", flt->ai);
+	if (flt->status)
+		query_where_in(q, "c.status IN (?)", flt->status, 0);
+	else if (!flt->all)   /* archived clients are out of sight */
+		query_where_text(q, "c.status <> ?", "archived");
+	query_where_in(q, "c.channel IN (?)", flt->channel, 0);
+	query_where_in(q, "c.source_type IN (?)", flt->source_type, 0);
+	if (flt->automation) {
+		int on = crm_in_set("on", flt->automation) != NULL;
+		if (on != (crm_in_set("off", flt->automation) != NULL))   /* not both */
+			query_where_int(q, "c.automation_enabled = ?", on);
+	}
+	query_where_in(q, "c.ai_mode IN (?)", flt->ai, 0);
 	query_where_text(q, "c.created_at >= ?", flt->since);
 	query_where_text(q, "c.created_at < ?", flt->until);
 	query_where_text(q, "c.next_action_at < ?", flt->due);
@@ -88,7 +99,7 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		query_where(q, "c.next_action_at < ?");
 		query_bind_owned(q, xstrdup(now));
 	}
-	query_where_text(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)", flt->tag);
+	query_where_in(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag IN (?))", flt->tag, 0);
 	if (flt->min_viability >= 0)
 		query_where_int(q, "c.viability >= ?", flt->min_viability);
 	if (flt->stale_days >= 0) {

@@ -21,9 +21,11 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_leads, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	query_where_text(&q, "l.status = ?", flt->status);
-	query_where_text(&q, "l.source_type = ?", flt->source_type);
-	if (flt->operator_id > 0)
+	query_where_in(&q, "l.status IN (?)", flt->status, 0);
+	query_where_in(&q, "l.source_type IN (?)", flt->source_type, 0);
+	if (flt->operators)
+		query_where_in(&q, "l.operator_id IN (?)", flt->operators, 1);
+	else if (flt->operator_id > 0)
 		query_where_int(&q, "l.operator_id = ?", flt->operator_id);
 	if (flt->min_viability >= 0)
 		query_where_int(&q, "l.viability >= ?", flt->min_viability);

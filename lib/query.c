@@ -85,6 +85,32 @@ void query_where_int(struct query *q, const char *cond, long long v)
 	query_bind_int(q, v);
 }
 
+void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int)
+{
+	const char *mark = strchr(cond, '?');
+	char *head;
+	long long v;
+	int n = 0;
+
+	while (vals && vals[n])
+		n++;
+	if (n == 0 || !mark)
+		return;
+	head = xmalloc((size_t)(mark - cond) + 1);
+	memcpy(head, cond, (size_t)(mark - cond));
+	head[mark - cond] = '\0';
+	query_where(q, head);
+	free(head);
+	for (int i = 0; i < n; i++) {
+		query_add(q, i ? ", ?" : "?");
+		if (as_int && crm_parse_int(vals[i], &v) == 0)
+			query_bind_int(q, v);
+		else
+			query_bind_text(q, vals[i]);
+	}
+	query_add(q, mark + 1);
+}
+
 void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nbind; i++)

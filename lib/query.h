@@ -32,6 +32,12 @@ void query_bind_owned(struct query *q, char *s);
 void query_where_text(struct query *q, const char *cond, const char *s);
 /* cond with v bound */
 void query_where_int(struct query *q, const char *cond, long long v);
+/* A filter of any of the values vals (NULL-terminated; nothing when it
+ * is NULL or empty): cond has one "?" inside "IN (?)", which becomes a
+ * "?" for each value, each bound ("c.stage IN (?)": one value is as
+ * "c.stage = ?" to SQLite); as_int binds them as whole numbers (checked
+ * before). */
+void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);

@@ -174,6 +174,70 @@ setup_list() {
 	assert_equal "$stderr" ''
 }
 
+@test "a filter repeated or given a comma list matches any of its values; each value is checked" {
+	setup_list
+	crm -q client add --name Eve --email eve@x.test --channel sms --stage replied --ai off --tag cold >/dev/null
+	crm_ok client list --stage contacted --stage replied --format ids
+	assert_output $'2\n3\n5'
+	crm_ok client list --stage contacted,replied --format ids
+	assert_output $'2\n3\n5'
+	crm_ok client list --stage new,replied --stage meeting --format ids
+	assert_output $'1\n4\n5'
+	crm_ok client list --channel email,sms --format ids
+	assert_output $'1\n3\n5'
+	crm_ok client list --tag hot,cold --format ids
+	assert_output $'1\n5'
+	crm_ok client list --source-type owner,agent --format ids
+	assert_output 1
+	crm_ok client list --automation on,off --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	crm_ok client list --automation off --automation off --format ids
+	assert_output 2
+	crm_ok client list --ai off,auto --format ids
+	assert_output 5
+	crm_ok client list --operator 1,2 --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	crm_ok client list --operator 2 --stage contacted,meeting --format ids
+	assert_output 4
+	crm_ok client list --status active,forgotten --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	# every value is checked, wherever it is in the list
+	crm_fails 65 client list --stage contacted,nowhere
+	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	crm_fails 65 client list --stage contacted --stage ''
+	assert_equal "$stderr" "crm: stage '': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	crm_fails 65 client list --channel email,pigeon
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	crm_fails 64 client list --status active,bogus
+	stderr_usage "crm: client list: option '--status': 'bogus' is not one of its values"
+	crm_fails 64 client list --automation on, --format ids
+	stderr_usage "crm: client list: option '--automation': '' is not one of its values"
+	crm_fails 64 client list --operator 1,0
+	stderr_usage "crm: client list: option '--operator' takes a whole number from 1, not '0'"
+	crm_fails 64 client list --ai draft --ai sometimes
+	stderr_usage "crm: client list: option '--ai': 'sometimes' is not one of its values"
+}
+
+@test "archived clients are out of list unless --status names archived or --all is given" {
+	setup_list
+	crm_says 'client 3: 1 change' client edit 3 --status archived
+	crm_ok client list --format ids
+	assert_output $'1\n2\n4'
+	crm_ok client list --stage contacted --format ids
+	assert_output 2
+	crm_ok client list --status archived --format ids
+	assert_output 3
+	crm_ok client list --status active,archived --format ids
+	assert_output $'1\n2\n3\n4'
+	crm_ok client list --all --format ids
+	assert_output $'1\n2\n3\n4'
+	crm_ok client list --all --stage contacted --format ids
+	assert_output $'2\n3'
+	# a client is still named, shown and edited when archived
+	crm_ok client show 3 --format ids
+	assert_output 3
+}
+
 @test "list rejects an unknown stage (65) and sort field (64)" {
 	crm_fails 65 client list --stage nowhere
 	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
@@ -355,7 +419,7 @@ on_tty() {
 
 @test "list uses the stage index" {
 	crm -q init
-	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"
+	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' AND c.status <> 'archived' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"
 	assert_success
 	assert_equal "$stderr" ''
 	assert_output --partial 'INDEX clients_stage (stage=?)'

@@ -392,6 +392,20 @@ E
 	assert_equal "$stderr" "crm: at 'monda': not a date or time"
 }
 
+@test "list: --channel and --direction repeated or as a comma list match any of their values" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --direction in --at 2026-11-24T00:00:00Z
+	crm_ok comm list --channel email,sms --format ids
+	assert_output $'3\n1'
+	crm_ok comm list --channel email --channel fb --format ids
+	assert_output $'2\n1'
+	crm_ok comm list --direction in,out --format ids
+	assert_output $'3\n2\n1'
+	crm_fails 64 comm list --direction in,sideways
+	stderr_usage "crm: comm list: option '--direction': 'sideways' is not one of its values"
+}
+
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
 	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"
