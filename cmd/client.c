@@ -146,10 +146,9 @@ static int one_client(struct crm *crm, const char *usage,
 	return crm_client_resolve(crm, argv[0], id);
 }
 
-/* show and history: one CLIENT, printed by fn; a record (show) is for a
- * person unless a format is asked for */
-static int client_print(struct crm *crm, int argc, char **argv, int record,
-                        int (*fn)(struct crm *crm, long long id, struct printer *pr))
+/* show: one CLIENT, the whole record for a person unless a format is
+ * asked for */
+static int client_show(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -160,15 +159,10 @@ static int client_print(struct crm *crm, int argc, char **argv, int record,
 		return OPT_EXIT(n);
 	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
-	pr = record ? cmd_show_printer(crm) : printer_open(crm, stdout);
-	rc = fn(crm, id, pr);
+	pr = cmd_show_printer(crm);
+	rc = crm_client_show(crm, id, pr);
 	printer_free(pr);
 	return rc;
-}
-
-static int client_show(struct crm *crm, int argc, char **argv)
-{
-	return client_print(crm, argc, argv, 1, crm_client_show);
 }
 
 static int client_stage(struct crm *crm, int argc, char **argv)
@@ -239,7 +233,24 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 
 static int client_history(struct crm *crm, int argc, char **argv)
 {
-	return client_print(crm, argc, argv, 0, crm_client_history);
+	static const char usage[] = "CLIENT [--limit N] [--offset N]";
+	long long id, limit = -1, offset = 0;
+	struct printer *pr;
+	int n, rc;
+	struct opt opts[] = {
+		OPT_INT("limit", &limit, "N", "at most N changes", NULL),
+		OPT_INT("offset", &offset, "N", "skip the first N (for paging)", NULL),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if ((rc = one_client(crm, usage, n, argv, &id)))
+		return rc;
+	pr = printer_open(crm, stdout);
+	rc = crm_client_history(crm, id, limit, offset, pr);
+	printer_free(pr);
+	return rc;
 }
 
 const struct cmd client_cmds[] = {

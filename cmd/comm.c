@@ -92,6 +92,7 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 		OPT_STRING("since", &since, "TIME", "at or after TIME (or 7d, 24h, ...)"),
 		OPT_STRING("until", &until, "TIME", "before TIME"),
 		OPT_INT("limit", &flt.limit, "N", "at most N", NULL),
+		OPT_INT("offset", &flt.offset, "N", "skip the first N (for paging)", NULL),
 		OPT_END()
 	};
 

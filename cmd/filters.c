@@ -49,6 +49,7 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 		OPT_STRINGV("sort", &f->sort, "FIELD", "order by FIELD; -FIELD descending",
 		            crm_client_sort_fields),
 		OPT_INT("limit", &f->limit, "N", "at most N clients", NULL),
+		OPT_INT("offset", &f->offset, "N", "skip the first N (for paging)", NULL),
 		OPT_END()
 	};
 	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");
@@ -115,6 +116,7 @@ const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args
 		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, title, location or url"),
 		OPT_STRING("since", &a->since, "TIME", "imported at or after TIME (or 7d, 24h, ...)"),
 		OPT_INT("limit", &f->limit, "N", "at most N leads", NULL),
+		OPT_INT("offset", &f->offset, "N", "skip the first N (for paging)", NULL),
 		OPT_END()
 	};
 	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");

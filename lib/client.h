@@ -107,6 +107,7 @@ struct crm_client_filter {
 	long long stale_days;        /* -1: none */
 	const char *sort;            /* field, "-field" for descending */
 	long long limit;             /* -1: none */
+	long long offset;            /* skip this many first */
 	int wide;                    /* every column, not the table's few */
 };
 void crm_client_filter_init(struct crm_client_filter *flt);
@@ -122,7 +123,9 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 /* The client as one record: its fields, then its listings and its last
  * 20 communications (printer_record). */
 int crm_client_show(struct crm *crm, long long id, struct printer *pr);
-int crm_client_history(struct crm *crm, long long id, struct printer *pr);
+/* its history, oldest first: limit rows at most (-1: all) after offset */
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr);
 /* Move one client from stage `from` (as it was read) to `to`, with its
  * history row.  Both must be stages of the pipeline: the caller checked. */
 int crm_client_move(struct crm *crm, long long id, const char *from,

@@ -135,6 +135,7 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	const char *sort = flt->sort ? flt->sort :
 	                   flt->due || flt->overdue ? "next_action_at" : NULL;
 
+	q.offset = flt->offset;
 	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, sort)))
 		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
@@ -158,7 +159,8 @@ int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 	return rc;
 }
 
-int crm_client_history(struct crm *crm, long long id, struct printer *pr)
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr)
 {
 	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
@@ -166,7 +168,8 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 
 	query_add(&q, " WHERE a.entity = 'client' AND a.entity_id = ? ORDER BY a.id");
 	query_bind_int(&q, id);
-	rc = query_print(crm, &q, -1, pr, cols, n, "client history");
+	q.offset = offset;
+	rc = query_print(crm, &q, limit, pr, cols, n, "client history");
 	query_free(&q);
 	/* a client with no history yet is no error */
 	return rc == CRM_NOTFOUND ? 0 : rc;

@@ -491,6 +491,7 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 	query_where_text(&q, "m.occurred_at >= ?", flt->since);
 	query_where_text(&q, "m.occurred_at < ?", flt->until);
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
+	q.offset = flt->offset;
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "comm list");
 	query_free(&q);
 	return rc;

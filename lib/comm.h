@@ -63,6 +63,7 @@ struct crm_comm_filter {
 	                                                   NULL: no filter) */
 	const char *since, *until; /* canonical times */
 	long long limit;            /* -1: none */
+	long long offset;           /* skip this many first */
 };
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr);

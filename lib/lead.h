@@ -77,6 +77,7 @@ struct crm_lead_filter {
 	long long operator_id;     /* 0: all */
 	long long min_viability;   /* -1: none */
 	long long limit;           /* -1: none */
+	long long offset;          /* skip this many first */
 	int wide;
 };
 void crm_lead_filter_init(struct crm_lead_filter *flt);

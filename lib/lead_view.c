@@ -36,6 +36,7 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 		query_where_like(&q, flt->q, cols_q, 6);
 	}
 	query_add(&q, " ORDER BY l.id");
+	q.offset = flt->offset;
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "lead list");
 	query_free(&q);
 	return rc;

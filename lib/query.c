@@ -146,9 +146,13 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (limit >= 0) {
+	if (limit >= 0 || q->offset > 0) {
 		query_add(q, " LIMIT ?");
-		query_bind_int(q, limit);
+		query_bind_int(q, limit);   /* -1: no limit */
+	}
+	if (q->offset > 0) {
+		query_add(q, " OFFSET ?");
+		query_bind_int(q, q->offset);
 	}
 	if ((rc = crm_fmt_check(crm, cols, ncols)) || (rc = query_prepare(crm, q, &st)))
 		return rc;

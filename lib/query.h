@@ -18,6 +18,7 @@ struct query {
 	struct query_bind *bind;
 	int nbind, bindcap;
 	int nwhere;
+	long long offset;   /* query_print skips this many rows (0: none) */
 };
 
 void query_init(struct query *q, const char *select);
@@ -45,7 +46,8 @@ void query_free(struct query *q);
  * ncols columns, without regard to ASCII case; the pattern is owned by q */
 void query_where_like(struct query *q, const char *text,
                       const char *const *cols, int ncols);
-/* " LIMIT ?" when limit >= 0, then prepare, print every row through pr
+/* " LIMIT ?" when limit >= 0 (" OFFSET ?" after, for q->offset), then
+ * prepare, print every row through pr
  * (begun with cols) and end it; CRM_NOTFOUND when there was none. */
 struct printer;
 struct pcol;

@@ -238,6 +238,33 @@ setup_list() {
 	assert_output 3
 }
 
+@test "list and history page with --offset, checked as --limit is" {
+	setup_list
+	crm_ok client list --sort name --limit 2 --offset 1 --format ids
+	assert_output $'2\n3'
+	crm_ok client list --sort name --offset 3 --format ids
+	assert_output 4
+	run --separate-stderr crm client list --offset 4 --format ids
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" ''
+	crm_ok client list --offset 0 --limit 1 --format ids
+	assert_output 1
+	for bad in -1 x 1.5; do
+		crm_fails 64 client list --offset "$bad"
+		stderr_line 0 "crm: client list: option '--offset' takes a whole number$([ "$bad" = -1 ] && echo ' from 0'), not '$bad'"
+	done
+	crm -q client stage 1 contacted
+	crm -q client stage 1 replied
+	crm_ok client history 1 --format tsv --offset 1 --limit 1
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --partial $'stage\tstage\tnew\tcontacted'
+	crm_ok client history 1 --format tsv --offset 2
+	assert_line --index 1 --partial $'stage\tstage\tcontacted\treplied'
+	crm_fails 64 client history 1 --offset -2
+	stderr_usage "crm: client history: option '--offset' takes a whole number from 0, not '-2'"
+}
+
 @test "list rejects an unknown stage (65) and sort field (64)" {
 	crm_fails 65 client list --stage nowhere
 	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"

@@ -406,6 +406,18 @@ E
 	stderr_usage "crm: comm list: option '--direction': 'sideways' is not one of its values"
 }
 
+@test "list --offset pages through the communications, newest first" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --at 2026-11-24T00:00:00Z
+	crm_ok comm list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok comm list 1 --offset 1 --format ids
+	assert_output 1
+	crm_fails 64 comm list --offset x
+	stderr_usage "crm: comm list: option '--offset' takes a whole number, not 'x'"
+}
+
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
 	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"

@@ -174,6 +174,16 @@ C
 	stderr_usage "crm: lead list: option '--operator' takes a whole number, not 'x'"
 }
 
+@test "list --offset pages through the leads" {
+	printf '%s\n' '{"id":"a"}' '{"id":"b"}' '{"id":"c"}' | crm -q lead import -
+	crm_ok lead list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok lead list --offset 1 --format ids
+	assert_output $'2\n3'
+	crm_fails 64 lead list --offset -1
+	stderr_usage "crm: lead list: option '--offset' takes a whole number from 0, not '-1'"
+}
+
 @test "show by id or external id; missing is 1" {
 	echo '{"id":"s9","title":"T"}' | crm -q lead import -
 	crm_ok lead show s9 --format json
