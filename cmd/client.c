@@ -199,13 +199,15 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
+/* CLIENT alone, or "-": the clients on stdin, one a line, changed all
+ * or none */
 static int client_edit(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "CLIENT [--name NAME] [--set KEY=VALUE] ...";
+	static const char usage[] = "CLIENT|- [--name NAME] [--set KEY=VALUE] ...";
 	struct field_opts fo;
 	struct crm_kv_arg *kv = NULL;
-	long long id;
-	int n, rc, changed = 0;
+	long long id, *ids = NULL;
+	int n, nids, rc, yes = 0, clients = 0, changed = 0;
 
 	memset(&fo, 0, sizeof fo);
 	struct opt opts[] = {
@@ -215,17 +217,28 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
+		OPT_FLAG("yes", 'y', &yes, "no question however many clients change (with -)"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if (!(rc = one_client(crm, usage, n, argv, &id)) &&
-	    !(rc = finish_fields(crm, usage, &fo, &kv))) {
+		rc = OPT_EXIT(n);
+	else if (n == 1 && !strcmp(argv[0], "-")) {
+		/* the fields first: nothing read nor asked for when they are wrong */
+		if (!(rc = finish_fields(crm, usage, &fo, &kv)) &&
+		    !(rc = crm_client_check_fields(crm, &fo.f)) &&
+		    !(rc = cmd_refs(crm, 1, argv, crm_client_resolve, &ids, &nids)) &&
+		    !(rc = cmd_confirm_bulk(crm, nids, "client edit", yes)) &&
+		    !(rc = crm_client_update_all(crm, ids, nids, &fo.f, &clients, &changed)))
+			cmd_say(crm, "client edit: %d of %d client%s changed, %d change%s", clients,
+			        nids, nids == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	} else if (!(rc = one_client(crm, usage, n, argv, &id)) &&
+	           !(rc = finish_fields(crm, usage, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
 			cmd_say(crm, "client %lld: %d change%s", id, changed,
 			        changed == 1 ? "" : "s");
 	}
+	free(ids);
 	free(kv);
 	field_opts_free(&fo);
 	return rc;

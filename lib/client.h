@@ -58,6 +58,15 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
  * counts them (may be NULL). */
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed);
+/* 0 when every value of f is one a client may take (as add and update
+ * check them); else the data error. */
+int crm_client_check_fields(struct crm *crm, const struct crm_client_fields *f);
+/* Apply f to each client of ids, all or nothing (one transaction); f is
+ * checked once, first.  *clients counts the clients that changed,
+ * *changes their changes.  A client's failure names it ("client 7:
+ * ..."). */
+int crm_client_update_all(struct crm *crm, const long long *ids, int n,
+                          const struct crm_client_fields *f, int *clients, int *changes);
 /* The client that owns the normalised email or phone (crm_norm_email,
  * crm_norm_phone) within the operator; 0 (and *id 0) when there is none. */
 int crm_client_find_owner(struct crm *crm, long long operator_id,

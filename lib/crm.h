@@ -157,8 +157,9 @@ int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
  * today, tomorrow, a weekday (monday, mon: the next one, a week ahead on
  * a Monday), each the start of that local day; "+2d", "+3h": that long
  * after now; "7d", "24h": that long before now, or after it with
- * CRM_TIME_AHEAD.  With CRM_TIME_DAY_END a day (any form but a span)
- * gives the end of it: the start of the next local day.  Units: s, m, h,
+ * CRM_TIME_AHEAD.  With CRM_TIME_DAY_END the end of it: a day (any form
+ * but a span) gives the start of the next local day, a span the second
+ * after it (so that "< end" is "by the end").  Units: s, m, h,
  * d, w.  crm_time_parse and crm_time_parse_ahead are this with 0 and
  * CRM_TIME_AHEAD. */
 enum { CRM_TIME_AHEAD = 1, CRM_TIME_DAY_END = 2 };

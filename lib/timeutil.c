@@ -423,8 +423,13 @@ int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN])
 		day = 1;
 	else
 		return -1;
-	if (day && (flags & CRM_TIME_DAY_END) && day_start(t, 1, &t))
-		return -1;
+	/* the end: the first second after the day, or after the span */
+	if (flags & CRM_TIME_DAY_END) {
+		if (!day)
+			t++;
+		else if (day_start(t, 1, &t))
+			return -1;
+	}
 	if (t < -62167219200LL || t > 253402300799LL) /* years 0000..9999 */
 		return -1;
 	crm_time_from_epoch(t, out);

@@ -745,6 +745,72 @@ stage_on_tty() {
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 3
 }
 
+@test "edit - makes the same edits to every client on stdin, in one transaction" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	for n in a b c d; do crm -q client add --name "$n" --email "$n@x.test" >/dev/null; done
+	run --separate-stderr crm client edit - --tag batch --next-action +2d <<< $'1\n b@x.test \n\n3\n1'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'client edit: 3 of 3 clients changed, 6 changes'
+	crm_ok client list --tag batch --format ids
+	assert_output $'1\n2\n3'
+	crm_ok client list --due 2d --format tsv
+	assert_equal "$(cut -f1,20 <<< "$output")" $'id\tnext_action_at\n1\t2026-11-27T12:00:00Z\n2\t2026-11-27T12:00:00Z\n3\t2026-11-27T12:00:00Z'
+	crm_ok client history 2 --format tsv
+	assert_line --partial $'tags\t\tbatch'
+	# again: nothing left to change
+	run --separate-stderr crm client edit - --tag batch <<< $'1\n2'
+	assert_success
+	assert_equal "$stderr" 'client edit: 0 of 2 clients changed, 0 changes'
+	crm_silent -q client edit - --untag batch < /dev/null
+}
+
+@test "edit -: one bad line or one client that cannot change leaves every client as it was" {
+	for n in a b c; do crm -q client add --name "$n" --email "$n@x.test" >/dev/null; done
+	crm_fails 1 client edit - --tag t <<< $'1\n99\n2'
+	assert_equal "$stderr" "crm: stdin:2: client '99': not found"
+	crm_fails 65 client edit - --tag t < <(printf '1\n2\0x\n')
+	assert_equal "$stderr" "crm: stdin:2: a NUL byte in the line"
+	crm_fails 65 client edit - --tag t < <(printf '1\n\xff@x.test\n')
+	stderr_has "crm: stdin:2: client '"
+	crm_fails 65 client edit - --tag t < <(printf '1\n'; head -c 3000000 /dev/zero | tr '\0' 7; echo)
+	stderr_has "crm: stdin:2: client '7777"
+	# the clients would take another's email: none changes
+	crm_fails 65 client edit - --email a@x.test --tag t <<< $'3\n2'
+	assert_equal "$stderr" "crm: client 3: client 'a@x.test': already exists as 1"
+	run --separate-stderr sqlite3 "$CRM_DB" "SELECT count(*) FROM client_tags UNION ALL SELECT email FROM clients WHERE id = 3"
+	assert_output $'0\nc@x.test'
+	# a wrong value is told once, before anything is read
+	crm_fails 65 client edit - --next-action someday <<< 1
+	assert_equal "$stderr" "crm: next_action_at 'someday': not a date or time"
+	crm_fails 64 client edit - 2 --tag t
+	stderr_usage 'crm: client edit: one client, not 2'
+}
+
+@test "edit - over bulk.confirm asks on the terminal; --yes or no terminal goes ahead" {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	for i in 1 2 3; do crm -q client add --name "c$i" >/dev/null; done
+	printf 'bulk:\n  confirm: 2\n' > crm.yaml
+	printf '1\n2\n3\n' > ids
+	run bash -c "printf 'n\n' | script -qec 'crm client edit - --tag t < ids > out 2> err; echo rc=\$?' /dev/null"
+	assert_success
+	assert_output --partial 'crm: client edit: change 3 clients? [y/N]'
+	assert_output --partial 'rc=1'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" 'crm: client edit: not confirmed; nothing changed'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM client_tags')" 0
+	run bash -c "printf 'y\n' | script -qec 'crm client edit - --tag t < ids > out 2> err; echo rc=\$?' /dev/null"
+	assert_output --partial 'rc=0'
+	assert_equal "$(cat err)" 'client edit: 3 of 3 clients changed, 3 changes'
+	run bash -c "script -qec 'crm client edit - --yes --tag u < ids > out 2> err; echo rc=\$?' /dev/null < /dev/null"
+	assert_output $'rc=0\r'
+	assert_equal "$(cat err)" 'client edit: 3 of 3 clients changed, 3 changes'
+	run --separate-stderr setsid -w crm client edit - --tag v < ids
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'client edit: 3 of 3 clients changed, 3 changes'
+}
+
 @test "list --sort with an empty field, help with too many words: usage errors" {
 	crm_fails 64 client list --sort=
 	assert_equal "$stderr" "crm: client list: cannot sort by '' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending)"
