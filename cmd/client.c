@@ -260,7 +260,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 		return OPT_EXIT(n);
 	if ((rc = one_client(crm, usage, n, argv, &id)))
 		return rc;
-	pr = printer_open(crm, stdout);
+	pr = cmd_list_printer(crm);
 	rc = crm_client_history(crm, id, limit, offset, pr);
 	printer_free(pr);
 	return rc;

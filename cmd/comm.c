@@ -109,8 +109,8 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 		flt.until = until ? u : NULL;
 		flt.channel = channels.v;
 		flt.direction = dirs.v;
-		pr = printer_open(crm, stdout);
-		rc = crm_comm_list(crm, &flt, pr);
+		pr = cmd_list_printer(crm);
+		rc = cmd_none_match(crm, crm_comm_list(crm, &flt, pr), "communications");
 		printer_free(pr);
 	}
 	opt_free(opts);

@@ -28,7 +28,8 @@ static const struct cmd commands[] = {
 
 static const char usage_text[] =
 	"usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]\n"
-	"           [--safe-csv] [--actor NAME] [-q] [--help] [--version] COMMAND [ARGS]\n";
+	"           [--safe-csv] [--actor NAME] [-q] [--no-pager] [--help] [--version]\n"
+	"           COMMAND [ARGS]\n";
 
 static const struct cmd *find(const struct cmd *table, const char *name)
 {
@@ -123,7 +124,7 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 }
 
 /* The global options of crm, bound to crm (version: --version asked). */
-#define NGLOBAL 9
+#define NGLOBAL 10
 static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 {
 	const struct opt o[NGLOBAL] = {
@@ -137,6 +138,7 @@ static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 		         "in csv, a ' before a cell that a spreadsheet would run"),
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr"),
+		OPT_FLAG("no-pager", 0, &crm->no_pager, "a long table is not paged"),
 		OPT_FLAG("version", 'V', version, "print the version"),
 		OPT_END()
 	};
@@ -390,5 +392,6 @@ int main(int argc, char **argv)
 	/* output lost is worse than "nothing matched" */
 	if ((i = close_stdout(crm.committed > 0)) && (!rc || rc == CRM_NOTFOUND))
 		rc = i;
+	cmd_pager_wait();
 	return rc;
 }

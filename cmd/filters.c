@@ -54,7 +54,7 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 	};
 	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");
 	memcpy(a->opts, o, sizeof o);
-	a->lc = (struct list_cmd){ a->opts, client_filter_finish, list_clients, a };
+	a->lc = (struct list_cmd){ "clients", a->opts, client_filter_finish, list_clients, a };
 	return &a->lc;
 }
 
@@ -121,7 +121,7 @@ const struct list_cmd *lead_filter_init(struct crm *crm, struct lead_filter_args
 	};
 	_Static_assert(sizeof o <= sizeof a->opts, "FILTER_NOPTS is too small");
 	memcpy(a->opts, o, sizeof o);
-	a->lc = (struct list_cmd){ a->opts, lead_filter_finish, list_leads, a };
+	a->lc = (struct list_cmd){ "leads", a->opts, lead_filter_finish, list_leads, a };
 	return &a->lc;
 }
 
@@ -152,8 +152,9 @@ int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
 	else if (n > 0)
 		rc = opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
 	else if (!(rc = lc->finish(crm, lc->args))) {
-		pr = printer_open(crm, stdout);
-		rc = lc->list(crm, lc->args, wide || crm->fmt != FMT_TABLE, pr);
+		pr = cmd_list_printer(crm);
+		rc = cmd_none_match(crm, lc->list(crm, lc->args, wide || crm->fmt != FMT_TABLE, pr),
+		                    lc->what);
 		printer_free(pr);
 	}
 	opt_free(opts);

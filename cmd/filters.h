@@ -15,6 +15,7 @@
  * library's list finds, printed in crm's format (every column unless
  * the format is the table without --wide). */
 struct list_cmd {
+	const char *what;   /* "clients": "no clients match" */
 	const struct opt *filters;
 	int (*finish)(struct crm *crm, void *args);   /* after parsing */
 	int (*list)(struct crm *crm, void *args, int wide, struct printer *pr);

@@ -58,14 +58,15 @@ static const struct opt *find(const struct opt *opts, const char *name, size_t l
 	return NULL;
 }
 
-/* The options every subcommand takes, bound to crm: out must hold 5. */
-static void common_opts(struct crm *crm, struct opt out[5])
+/* The options every subcommand takes, bound to crm: out must hold 6. */
+static void common_opts(struct crm *crm, struct opt out[6])
 {
 	struct opt fmt = { OPT_FORMAT_, "format", 0, &crm->fmt, "FMT", NULL,
 	                   COMPL_FORMAT, NULL, NULL, 0 };
 	struct opt safe = OPT_FLAG("safe-csv", 0, &crm->safe_csv,
 	                           "in csv, a ' before a cell that a spreadsheet would run");
 	struct opt quiet = OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr");
+	struct opt no_pager = OPT_FLAG("no-pager", 0, &crm->no_pager, "a long table is not paged");
 	struct opt actor = OPT_STRING("actor", &crm->actor, "NAME",
 	                              "who is acting, for the history");
 	struct opt end = OPT_END();
@@ -74,6 +75,7 @@ static void common_opts(struct crm *crm, struct opt out[5])
 	out[n++] = fmt;
 	out[n++] = safe;
 	out[n++] = quiet;
+	out[n++] = no_pager;
 	if (crm->writes)
 		out[n++] = actor;
 	out[n] = end;
@@ -135,7 +137,7 @@ static void usage_line(const struct opt *o, void *arg)
 void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage)
 {
-	struct opt common[5];
+	struct opt common[6];
 
 	common_opts(crm, common);
 	print_usage_line(crm, out, usage);
@@ -439,7 +441,7 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage)
 {
-	struct opt common[5];
+	struct opt common[6];
 	struct opt all[] = { OPT_INHERIT(opts), OPT_INHERIT(common), OPT_END() };
 	int n;
 

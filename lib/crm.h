@@ -54,6 +54,7 @@ struct crm {
 	int fmt_given;           /* --format was given */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
+	int no_pager;            /* --no-pager: a long table is not paged */
 	int writes;              /* the command changes the database (--actor) */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */

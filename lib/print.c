@@ -30,6 +30,8 @@ struct printer {
 	enum crm_fmt fmt;
 	int safe_csv;
 	int tty;             /* out is a terminal (when the printer was made) */
+	void (*on_table)(void *arg, long lines, size_t width);
+	void *on_table_arg;
 	/* a record: its list being printed (rows of cols; for the table, a
 	 * printer of its own with the narrow columns, sub[], which are the
 	 * columns subidx[] of the rows) */
@@ -82,6 +84,13 @@ struct printer *printer_open(struct crm *crm, FILE *out)
 
 	p->safe_csv = crm->safe_csv;
 	return p;
+}
+
+void printer_on_table(struct printer *p, void (*fn)(void *arg, long lines, size_t width),
+                      void *arg)
+{
+	p->on_table = fn;
+	p->on_table_arg = arg;
 }
 
 void printer_safe_csv(struct printer *p, int on)
@@ -377,6 +386,12 @@ static void table_flush(struct printer *p)
 			if (w > wid[c % (size_t)p->ncols])
 				wid[c % (size_t)p->ncols] = w;
 		}
+	if (p->on_table) {
+		size_t width = 0;
+		for (int i = 0; i < p->ncols; i++)
+			width += wid[i] + (i < last ? 2 : 0);
+		p->on_table(p->on_table_arg, (long)(p->ncells / (size_t)p->ncols) + 1, width);
+	}
 	/* trailing empty columns are not padded */
 	if (bold)
 		fputs("\033[1m", p->out);

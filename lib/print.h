@@ -65,6 +65,11 @@ struct printer *printer_new(FILE *out, enum crm_fmt fmt);
 /* A printer in crm's format, with its --safe-csv. */
 struct crm;
 struct printer *printer_open(struct crm *crm, FILE *out);
+/* The table is about to be written: fn(arg, lines, width) is told how
+ * many lines it takes (its header and rows) and how wide its widest
+ * line is, and may send stdout elsewhere (a pager) before it is. */
+void printer_on_table(struct printer *p, void (*fn)(void *arg, long lines, size_t width),
+                      void *arg);
 /* In csv, a cell that begins with = + - @ TAB or CR gets a ' before it,
  * so that a spreadsheet shows it rather than runs it as a formula
  * (OWASP's advice on CSV injection).  What is stored is not changed. */

@@ -79,7 +79,7 @@ commands() {
 			help=$output
 			assert [ -n "$words" ]
 			for o in $words; do
-				case $o in --format|--safe-csv|--quiet|--help|--actor) continue ;; esac
+				case $o in --format|--safe-csv|--quiet|--no-pager|--help|--actor) continue ;; esac
 				assert_regex "$help" "$o"
 				grep -Eq "Fl -${o#--}( |$)" "$TOP/man/crm-$c.1" ||
 					fail "crm-$c.1 does not document '$c $s $o'"
