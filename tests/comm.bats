@@ -509,6 +509,22 @@ E
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
 }
 
+@test "stdin: an event's at takes the typed forms; one that is none is bad data with its line" {
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_says 'comm log: 2 logged, 0 duplicates, 0 rejected' comm log - <<< '{"client_id":1,"channel":"email","at":"2026-11-24 10:00"}
+{"client_id":1,"channel":"email","at":"7d"}'
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-24T09:00:00Z\n2026-11-18T12:00:00Z'
+	big=$(head -c 200000 /dev/zero | tr '\0' 9)
+	for bad in 'monda' '+99999999999999999999d' '\u0000today' 'to\u0000day' "$big"; do
+		crm_fails 65 comm log - <<< "{\"client_id\":2,\"channel\":\"email\",\"at\":\"$bad\"}"
+		[[ $stderr == "crm: stdin:1: "* ]] || fail "no line in: $stderr"
+	done
+	crm_fails 65 comm log - < <(printf '{"client_id":2,"channel":"email","at":"tod\xffay"}\n')
+	assert_equal "$stderr" "crm: stdin:1: invalid UTF-8 on line 1 at byte 43"
+	assert_equal "$(comms)" 2
+}
+
 @test "invalid UTF-8 in an argument is bad data (65)" {
 	crm -q client add --name A >/dev/null
 	crm_fails 65 comm log 1 --channel email --body $'bad \xff byte'

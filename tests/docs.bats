@@ -142,6 +142,12 @@ completes() {
 	assert_output $'last_contacted_at\nlast_interaction_at'
 	completes crm client list --due t
 	assert_output $'today\ntomorrow'
+	completes crm client list --status active,ar
+	assert_output active,archived
+	completes crm client list --stage new,contacted,re
+	assert_output new,contacted,replied
+	completes crm client list --stage=new,w
+	assert_output --regexp '^(--stage=)?new,won$'
 	completes crm comm log 1 --kind fb
 	assert_output fb_message
 	completes crm comm log 1 --status b
