@@ -336,17 +336,6 @@ static void put_cell(FILE *out, const char *s, size_t pad, int last)
 			putc(' ', out);
 }
 
-/* A time for a person: how far from now (relative) or local; NULL when
- * v is no time, to show as it is (owned) */
-static char *person_time(const char *v, int relative)
-{
-	char t[CRM_LOCAL_LEN];
-
-	if (!v || (relative ? crm_time_ago(v, t) : crm_time_local_text(v, t)))
-		return NULL;
-	return xstrdup(t);
-}
-
 /* the time cells of the table as a person reads them, in one pass over
  * the display zone */
 static void table_times(struct printer *p)
@@ -362,7 +351,7 @@ static void table_times(struct printer *p)
 		const struct pcol *col = &p->cols[c % (size_t)p->ncols];
 		char *t;
 		if (col->type != COL_TIME ||
-		    !(t = person_time(p->cells[c], p->tty && (col->flags & PCOL_RELATIVE))))
+		    !(t = crm_person_time(p->cells[c], p->tty && (col->flags & PCOL_RELATIVE))))
 			continue;
 		free(p->cells[c]);
 		p->cells[c] = t;
@@ -536,7 +525,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 	for (int i = 0; i < ncols; i++) {
 		const char *v = (const char *)sqlite3_column_text(st, i);
 		char *t = !v ? NULL : cols[i].type == COL_LIST ? list_text(v) :
-		          cols[i].type == COL_TIME ? person_time(v, 0) : NULL;
+		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
 		if (t)
 			v = t;
 		if (v && *v) {
