@@ -409,16 +409,16 @@ int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN])
 
 	if (!in)
 		return -1;
-	while (*in == ' ' || *in == '\t')
+	while (isspace((unsigned char)*in))
 		in++;
 	/* no form is this long: a huge argument is no time, quickly */
 	if ((n = strnlen(in, sizeof buf)) == sizeof buf)
 		return -1;
 	memcpy(buf, in, n + 1);
-	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
 	if (!parse_relative(buf, flags & CRM_TIME_AHEAD, &t))
-		day = 0;    /* a span: it ends where it ends */
+		day = 0;    /* a span from now, not a day */
 	else if (!parse_day_word(buf, &t) || !parse_written(buf, &t))
 		day = 1;
 	else
