@@ -124,12 +124,12 @@ static void usage_line(const struct opt *o, void *arg)
 			fputs(" (", out);
 			for (const char *const *v = o->values; *v; v++)
 				fprintf(out, "%s%s", v == o->values ? "" : ", ", *v);
-			fputc(')', out);
+			fputs(o->kind == OPT_ANYOF_ ? "; " : ")", out);
 		}
 		if (o->kind == OPT_LIST_)
 			fputs(" (repeatable)", out);
-		if (o->kind == OPT_ANYOF_)
-			fputs(" (any of: repeatable, or A,B)", out);
+		if (o->kind == OPT_ANYOF_)   /* "(a, b; several: ...)" or "(several: ...)" */
+			fputs(o->values ? "several: A,B or repeated)" : " (several: A,B or repeated)", out);
 	}
 	fputc('\n', out);
 }
