@@ -11,11 +11,15 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 
-/* --set KEY=VALUE (and --unset KEY) into custom field changes */
+/* --set KEY=VALUE (and --unset KEY) into custom field changes; a KEY
+ * that names a client field (next_action_at, say) sets that field, as
+ * its own option does, and --unset clears it */
 static int parse_sets(struct crm *crm, const char *usage,
                       const struct strvec *sets, const struct strvec *unsets,
-                      struct crm_kv_arg **out, int *n)
+                      struct crm_client_fields *f, struct crm_kv_arg **out, int *n)
 {
+	int field;
+
 	*out = xmalloc((size_t)(sets->n + unsets->n + 1) * sizeof **out);
 	*n = 0;
 	for (int i = 0; i < sets->n; i++) {
@@ -24,10 +28,18 @@ static int parse_sets(struct crm *crm, const char *usage,
 			return opt_error(crm, usage,
 			                       "--set '%s': expected KEY=VALUE", sets->v[i]);
 		*eq = '\0';
+		if ((field = crm_client_field(sets->v[i])) >= 0) {
+			f->v[field] = eq + 1;
+			continue;
+		}
 		(*out)[*n].key = sets->v[i];
 		(*out)[(*n)++].value = eq + 1;
 	}
 	for (int i = 0; i < unsets->n; i++) {
+		if ((field = crm_client_field(unsets->v[i])) >= 0) {
+			f->v[field] = "";
+			continue;
+		}
 		(*out)[*n].key = unsets->v[i];
 		(*out)[(*n)++].value = NULL;
 	}
@@ -60,7 +72,7 @@ static int finish_fields(struct crm *crm,
                          const char *usage, struct field_opts *fo,
                          struct crm_kv_arg **kv)
 {
-	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+	int rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, &fo->f, kv, &fo->f.nset);
 
 	fo->f.set = *kv;
 	fo->f.tags = fo->tags.v;
@@ -134,10 +146,9 @@ static int one_client(struct crm *crm, const char *usage,
 	return crm_client_resolve(crm, argv[0], id);
 }
 
-/* show and history: one CLIENT, printed by fn; a record (show) is for a
- * person unless a format is asked for */
-static int client_print(struct crm *crm, int argc, char **argv, int record,
-                        int (*fn)(struct crm *crm, long long id, struct printer *pr))
+/* show: one CLIENT, the whole record for a person unless a format is
+ * asked for */
+static int client_show(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -148,20 +159,15 @@ static int client_print(struct crm *crm, int argc, char **argv, int record,
 		return OPT_EXIT(n);
 	rc = one_client(crm, "CLIENT", n, argv, &id);
 	/* show takes a name too, when one client has it */
-	if (record && rc == CRM_DATAERR && n == 1 && !strchr(argv[0], '@') &&
+	if (rc == CRM_DATAERR && n == 1 && !strchr(argv[0], '@') &&
 	    !crm_phone_like(argv[0]))
 		rc = crm_client_resolve_name(crm, argv[0], &id);
 	if (rc)
 		return rc;
-	pr = record ? cmd_show_printer(crm) : printer_open(crm, stdout);
-	rc = fn(crm, id, pr);
+	pr = cmd_show_printer(crm);
+	rc = crm_client_show(crm, id, pr);
 	printer_free(pr);
 	return rc;
-}
-
-static int client_show(struct crm *crm, int argc, char **argv)
-{
-	return client_print(crm, argc, argv, 1, crm_client_show);
 }
 
 static int client_stage(struct crm *crm, int argc, char **argv)
@@ -201,13 +207,15 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
+/* CLIENT alone, or "-": the clients on stdin, one a line, changed all
+ * or none */
 static int client_edit(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "CLIENT [--name NAME] [--set KEY=VALUE] ...";
+	static const char usage[] = "CLIENT|- [--name NAME] [--set KEY=VALUE] ...";
 	struct field_opts fo;
 	struct crm_kv_arg *kv = NULL;
-	long long id;
-	int n, rc, changed = 0;
+	long long id, *ids = NULL;
+	int n, nids, rc, yes = 0, clients = 0, changed = 0;
 
 	memset(&fo, 0, sizeof fo);
 	struct opt opts[] = {
@@ -218,17 +226,28 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRING("set-note", &fo.f.v[CF_NOTES], "TEXT", "replace the notes ('' clears them)"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
+		OPT_FLAG("yes", 'y', &yes, "no question however many clients change (with -)"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if (!(rc = one_client(crm, usage, n, argv, &id)) &&
-	    !(rc = finish_fields(crm, usage, &fo, &kv))) {
+		rc = OPT_EXIT(n);
+	else if (n == 1 && !strcmp(argv[0], "-")) {
+		/* the fields first: nothing read nor asked for when they are wrong */
+		if (!(rc = finish_fields(crm, usage, &fo, &kv)) &&
+		    !(rc = crm_client_check_fields(crm, &fo.f)) &&
+		    !(rc = cmd_refs(crm, 1, argv, crm_client_resolve, &ids, &nids)) &&
+		    !(rc = cmd_confirm_bulk(crm, nids, "client edit", yes)) &&
+		    !(rc = crm_client_update_all(crm, ids, nids, &fo.f, &clients, &changed)))
+			cmd_say(crm, "client edit: %d of %d client%s changed, %d change%s", clients,
+			        nids, nids == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	} else if (!(rc = one_client(crm, usage, n, argv, &id)) &&
+	           !(rc = finish_fields(crm, usage, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
 			cmd_say(crm, "client %lld: %d change%s", id, changed,
 			        changed == 1 ? "" : "s");
 	}
+	free(ids);
 	free(kv);
 	field_opts_free(&fo);
 	return rc;
@@ -252,7 +271,24 @@ static int client_dupes(struct crm *crm, int argc, char **argv)
 
 static int client_history(struct crm *crm, int argc, char **argv)
 {
-	return client_print(crm, argc, argv, 0, crm_client_history);
+	static const char usage[] = "CLIENT [--limit N] [--offset N]";
+	long long id, limit = -1, offset = 0;
+	struct printer *pr;
+	int n, rc;
+	struct opt opts[] = {
+		OPT_INT("limit", &limit, "N", "at most N changes", NULL),
+		OPT_INT("offset", &offset, "N", "skip the first N (for paging)", NULL),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if ((rc = one_client(crm, usage, n, argv, &id)))
+		return rc;
+	pr = cmd_list_printer(crm);
+	rc = crm_client_history(crm, id, limit, offset, pr);
+	printer_free(pr);
+	return rc;
 }
 
 const struct cmd client_cmds[] = {

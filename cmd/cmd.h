@@ -44,6 +44,17 @@ int cmd_fail(struct crm *crm, int st);
  * whether or not stdout is a terminal, unless --format asks for another.
  * The caller frees it. */
 struct printer *cmd_show_printer(struct crm *crm);
+/* The printer of a list (cmd/pager.c): in the table format on a
+ * terminal, a table longer than the screen goes through $PAGER (default
+ * "less -FRX"; an empty $PAGER or "cat": none), unless --no-pager.  The
+ * caller frees it. */
+struct printer *cmd_list_printer(struct crm *crm);
+/* At the end: stdout closed, and the pager, if one runs, waited for. */
+void cmd_pager_wait(void);
+/* An empty list, CRM_NOTFOUND: on a terminal, say "no WHAT match" (as an
+ * error: exit 1); in a pipe the exit status says it, as grep's does.
+ * Returns rc. */
+int cmd_none_match(struct crm *crm, int rc, const char *what);
 /* Talk on stderr unless -q: "crm: <cmd>: ..." is not used for talk; plain
  * lines are. */
 void cmd_say(struct crm *crm, const char *fmt, ...)

@@ -82,34 +82,40 @@ static int comm_list(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "[CLIENT] [--channel C] [--since TIME] ...";
 	struct crm_comm_filter flt = { .limit = -1 };
+	struct strvec channels = { 0 }, dirs = { 0 };
 	const char *since = NULL, *until = NULL;
 	char s[CRM_TIME_LEN], u[CRM_TIME_LEN];
 	struct printer *pr;
 	int n, rc;
 	struct opt opts[] = {
-		OPT_STRINGC("channel", &flt.channel, "CHANNEL", "on this channel", COMPL_CHANNEL),
-		OPT_ENUM("direction", &flt.direction, "out|in", "outbound or inbound", directions),
+		OPT_ANYOF("channel", &channels, "CHANNEL", "on this channel", COMPL_CHANNEL, NULL),
+		OPT_ANYOF("direction", &dirs, "out|in", "outbound or inbound", COMPL_VALUES,
+		          directions),
 		OPT_STRING("since", &since, "TIME", "at or after TIME (or 7d, 24h, ...)"),
 		OPT_STRING("until", &until, "TIME", "before TIME"),
 		OPT_INT("limit", &flt.limit, "N", "at most N", NULL),
+		OPT_INT("offset", &flt.offset, "N", "skip the first N (for paging)", NULL),
 		OPT_END()
 	};
 
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if (n > 1)
-		return opt_error(crm, usage, "one client at most, not %d", n);
-	if (since && crm_time_parse(since, s))
-		return crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
-	if (until && crm_time_parse(until, u))
-		return crm_err(crm, CRM_DATAERR, "until '%s': not a date or time", until);
-	flt.since = since ? s : NULL;
-	flt.until = until ? u : NULL;
-	if (n == 1 && (rc = crm_client_resolve(crm, argv[0], &flt.client_id)))
-		return rc;
-	pr = printer_open(crm, stdout);
-	rc = crm_comm_list(crm, &flt, pr);
-	printer_free(pr);
+		rc = OPT_EXIT(n);
+	else if (n > 1)
+		rc = opt_error(crm, usage, "one client at most, not %d", n);
+	else if (since && crm_time_parse(since, s))
+		rc = crm_err(crm, CRM_DATAERR, "since '%s': not a date or time", since);
+	else if (until && crm_time_parse(until, u))
+		rc = crm_err(crm, CRM_DATAERR, "until '%s': not a date or time", until);
+	else if (!(rc = n == 1 ? crm_client_resolve(crm, argv[0], &flt.client_id) : 0)) {
+		flt.since = since ? s : NULL;
+		flt.until = until ? u : NULL;
+		flt.channel = channels.v;
+		flt.direction = dirs.v;
+		pr = cmd_list_printer(crm);
+		rc = cmd_none_match(crm, crm_comm_list(crm, &flt, pr), "communications");
+		printer_free(pr);
+	}
+	opt_free(opts);
 	return rc;
 }
 

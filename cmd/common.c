@@ -37,6 +37,13 @@ void cmd_say(struct crm *crm, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cmd_none_match(struct crm *crm, int rc, const char *what)
+{
+	if (rc == CRM_NOTFOUND && !crm->err[0] && isatty(STDOUT_FILENO))
+		crm_err(crm, rc, "%s: no %s match", crm->cmdname, what);
+	return rc;
+}
+
 struct printer *cmd_show_printer(struct crm *crm)
 {
 	/* the whole record for a person, wherever stdout goes (as git show

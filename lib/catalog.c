@@ -27,19 +27,20 @@ static const struct crm_col client_cols[] = {
 	{ "listing_ref", "c.listing_ref", COL_TEXT, 0, CF_LISTING_REF, NULL, 0 },
 	{ "viability", "c.viability", COL_INT, 7, CF_VIABILITY, NULL, 0 },
 	{ "automation_enabled", "c.automation_enabled", COL_INT, 0, CF_AUTOMATION, NULL, 0 },
-	{ "automation_paused_until", "c.automation_paused_until", COL_TEXT, 0, -1, NULL, 0 },
+	{ "automation_paused_until", "c.automation_paused_until", COL_TIME, 0, -1, NULL, 0 },
 	{ "ai_mode", "c.ai_mode", COL_TEXT, 0, CF_AI_MODE, NULL, 0 },
 	{ "tags", "(SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)",
 	  COL_LIST, 0, -1, NULL, 0 },
 	{ "custom", "c.custom", COL_JSON, 0, -1, NULL, 0 },
 	{ "notes", "c.notes", COL_TEXT, 0, CF_NOTES, NULL, 0 },
 	{ "lost_reason", "c.lost_reason", COL_TEXT, 0, CF_LOST_REASON, NULL, 0 },
-	{ "next_action_at", "c.next_action_at", COL_TEXT, 0, CF_NEXT_ACTION_AT, NULL, 0 },
-	{ "last_contacted_at", "c.last_contacted_at", COL_TEXT, 8, CF_LAST_CONTACTED_AT,
-	  "last_contacted", 0 },
-	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
-	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "next_action_at", "c.next_action_at", COL_TIME, 9, CF_NEXT_ACTION_AT,
+	  "next_action", COLF_RELATIVE },
+	{ "last_contacted_at", "c.last_contacted_at", COL_TIME, 8, CF_LAST_CONTACTED_AT,
+	  "last_contact", COLF_RELATIVE },
+	{ "last_interaction_at", "c.last_interaction_at", COL_TIME, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
+	{ "created_at", "c.created_at", COL_TIME, 0, -1, NULL, 0 },
+	{ "updated_at", "c.updated_at", COL_TIME, 0, -1, NULL, 0 },
 	/* what a person should know of the record: a phone kept as typed */
 	{ "warnings", "CASE WHEN c.phone IS NOT NULL AND c.phone_norm NOT GLOB '+*'"
 	  " THEN 'phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1, NULL, 0 },
@@ -54,7 +55,7 @@ static const struct crm_col listing_cols[] = {
 	{ "listing_hash", "l.listing_hash", COL_TEXT, 2, -1, NULL, 0 },
 	{ "source_url", "l.source_url", COL_TEXT, 3, -1, NULL, 0 },
 	{ "lead_id", "l.lead_id", COL_INT, 4, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TIME, 0, -1, NULL, 0 },
 };
 const struct crm_entity crm_listings = {
 	"client_listings l", listing_cols, (int)(sizeof listing_cols / sizeof listing_cols[0])
@@ -62,7 +63,7 @@ const struct crm_entity crm_listings = {
 
 /* the changes of an entity, oldest first */
 static const struct crm_col history_cols[] = {
-	{ "at", "a.at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "at", "a.at", COL_TIME, 1, -1, NULL, 0 },
 	{ "actor", "a.actor", COL_TEXT, 2, -1, NULL, 0 },
 	{ "action", "a.action", COL_TEXT, 3, -1, NULL, 0 },
 	{ "field", "a.field", COL_TEXT, 4, -1, NULL, 0 },
@@ -98,8 +99,8 @@ static const struct crm_col lead_cols[] = {
 	{ "viability_given", "l.viability_given", COL_INT, 0, -1, NULL, 0 },
 	{ "client_id", "l.client_id", COL_INT, 9, -1, NULL, 0 },
 	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TIME, 0, -1, NULL, 0 },
+	{ "updated_at", "l.updated_at", COL_TIME, 0, -1, NULL, 0 },
 	{ "warnings", "CASE WHEN l.contact_phone IS NOT NULL AND l.phone_norm NOT GLOB '+*'"
 	  " THEN 'contact_phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1,
 	  NULL, 0 },
@@ -113,7 +114,7 @@ const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
 static const struct crm_col comm_cols[] = {
 	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
 	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
-	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "occurred_at", "m.occurred_at", COL_TIME, 1, -1, NULL, 0 },
 	{ "channel", "m.channel", COL_TEXT, 2, -1, NULL, 0 },
 	{ "direction", "m.direction", COL_TEXT, 3, -1, NULL, 0 },
 	{ "kind", "m.kind", COL_TEXT, 4, -1, NULL, 0 },
@@ -122,7 +123,7 @@ static const struct crm_col comm_cols[] = {
 	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
 	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
 	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
-	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "m.created_at", COL_TIME, 0, -1, NULL, 0 },
 	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 6, -1, NULL,
 	  COLF_PERSON },
 };
@@ -178,7 +179,8 @@ int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol
 		out[n].name = view == CAT_NARROW && c->label ? c->label : c->name;
 		out[n].type = c->type;
 		out[n].flags = (c->narrow ? PCOL_NARROW : 0) |
-		               (c->flags & COLF_PERSON ? PCOL_PERSON : 0);
+		               (c->flags & COLF_PERSON ? PCOL_PERSON : 0) |
+		               (c->flags & COLF_RELATIVE ? PCOL_RELATIVE : 0);
 	}
 	return n;
 }

@@ -14,6 +14,8 @@
 
 enum col_flags {
 	COLF_PERSON = 1 << 0,   /* for a person's table only; last in the catalog */
+	COLF_RELATIVE = 1 << 1, /* a time the table on a terminal gives as how
+	                           far from now it is */
 };
 
 struct crm_col {

@@ -326,6 +326,39 @@ cleanup:
 	return rc;
 }
 
+int crm_client_check_fields(struct crm *crm, const struct crm_client_fields *f)
+{
+	struct client_values vals;
+	int rc = crm_client_values(crm, f, &vals);
+
+	crm_client_values_free(&vals);
+	return rc;
+}
+
+int crm_client_update_all(struct crm *crm, const long long *ids, int n,
+                          const struct crm_client_fields *f, int *clients, int *changes)
+{
+	int rc, own, changed;
+
+	*clients = *changes = 0;
+	/* what is wrong with the fields is wrong for every client: said once */
+	if ((rc = crm_client_check_fields(crm, f)) || (rc = crm_tx_begin(crm, &own)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		if ((rc = crm_client_update(crm, ids[i], f, &changed))) {
+			char msg[sizeof crm->err];
+			memcpy(msg, crm->err, sizeof msg);
+			crm_err(crm, rc, "client %lld: %s", ids[i], msg);
+			break;
+		}
+		*clients += changed > 0;
+		*changes += changed;
+	}
+	if ((rc = crm_tx_end(crm, own, rc)))
+		*clients = *changes = 0;
+	return rc;
+}
+
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 {
 	static const char by_id[] = "SELECT id FROM clients WHERE id = ?1";

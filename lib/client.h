@@ -63,6 +63,15 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
  * counts them (may be NULL). */
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed);
+/* 0 when every value of f is one a client may take (as add and update
+ * check them); else the data error. */
+int crm_client_check_fields(struct crm *crm, const struct crm_client_fields *f);
+/* Apply f to each client of ids, all or nothing (one transaction); f is
+ * checked once, first.  *clients counts the clients that changed,
+ * *changes their changes.  A client's failure names it ("client 7:
+ * ..."). */
+int crm_client_update_all(struct crm *crm, const long long *ids, int n,
+                          const struct crm_client_fields *f, int *clients, int *changes);
 /* The client that owns the email or phone owner key (crm_norm_email,
  * crm_phone_key) within the operator; 0 (and *id 0) when there is none. */
 int crm_client_find_owner(struct crm *crm, long long operator_id,
@@ -105,15 +114,24 @@ int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id);
 int crm_client_dupes(struct crm *crm, struct printer *pr);
 
 struct crm_client_filter {
-	const char *stage, *status, *channel, *source_type, *q, *tag;
-	const char *automation;      /* "on" | "off" */
-	const char *ai;              /* an AI mode */
+	/* each a list of values, any of which matches (NULL-terminated;
+	 * NULL: no filter) */
+	const char *const *stage, *const *status, *const *channel,
+		*const *source_type, *const *tag;
+	const char *const *automation;   /* "on", "off" */
+	const char *const *ai;           /* AI modes */
+	const char *const *operators;    /* ids; when NULL, operator_id */
+	int all;                     /* archived clients too, with no status */
+	const char *q;
 	const char *since, *until;   /* added in [since, until): canonical times */
+	const char *due;             /* next_action_at before this canonical time */
+	int overdue;                 /* next_action_at before now */
 	long long operator_id;       /* 0: all */
 	long long min_viability;     /* -1: none */
 	long long stale_days;        /* -1: none */
 	const char *sort;            /* field, "-field" for descending */
 	long long limit;             /* -1: none */
+	long long offset;            /* skip this many first */
 	int wide;                    /* every column, not the table's few */
 };
 void crm_client_filter_init(struct crm_client_filter *flt);
@@ -129,7 +147,9 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 /* The client as one record: its fields, then its listings and its last
  * 20 communications (printer_record). */
 int crm_client_show(struct crm *crm, long long id, struct printer *pr);
-int crm_client_history(struct crm *crm, long long id, struct printer *pr);
+/* its history, oldest first: limit rows at most (-1: all) after offset */
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr);
 /* Move one client from stage `from` (as it was read) to `to`, with its
  * history row.  Both must be stages of the pipeline: the caller checked. */
 int crm_client_move(struct crm *crm, long long id, const char *from,

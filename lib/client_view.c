@@ -20,6 +20,11 @@ void crm_client_filter_init(struct crm_client_filter *flt)
 	flt->limit = -1;
 }
 
+/* the sort fields that may have no time */
+static const char *const nullable_times[] = {
+	"last_contacted_at", "last_interaction_at", "next_action_at", NULL
+};
+
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
 	const char *field = sort ? sort : "last_contacted_at";
@@ -39,9 +44,12 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 			query_add(q, buf);
 			query_bind_owned(q, json);
 		} else {
-			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s", field,
+			/* a time not set (never contacted, nothing due) comes last
+			 * either way; the indexes still give the order */
+			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s%s", field,
 			         strcmp(field, "name") ? "" : " COLLATE NOCASE",
-			         desc ? " DESC" : "");
+			         desc ? " DESC" : "",
+			         crm_in_set(field, nullable_times) ? " NULLS LAST" : "");
 			query_add(q, buf);
 		}
 		if (strcmp(field, "id"))
@@ -59,21 +67,39 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 {
 	char cutoff[CRM_TIME_LEN];
 
-	if ((flt->stage && crm_stage_check(crm, flt->stage)) ||
-	    (flt->channel && crm_channel_check(crm, flt->channel)))
-		return CRM_DATAERR;
-	query_where_text(q, "c.stage = ?", flt->stage);
-	if (flt->operator_id > 0)
+	for (int i = 0; flt->stage && flt->stage[i]; i++)
+		if (crm_stage_check(crm, flt->stage[i]))
+			return CRM_DATAERR;
+	for (int i = 0; flt->channel && flt->channel[i]; i++)
+		if (crm_channel_check(crm, flt->channel[i]))
+			return CRM_DATAERR;
+	query_where_in(q, "c.stage IN (?)", flt->stage, 0);
+	if (flt->operators)
+		query_where_in(q, "c.operator_id IN (?)", flt->operators, 1);
+	else if (flt->operator_id > 0)
 		query_where_int(q, "c.operator_id = ?", flt->operator_id);
-	query_where_text(q, "c.status = ?", flt->status);
-	query_where_text(q, "c.channel = ?", flt->channel);
-	query_where_text(q, "c.source_type = ?", flt->source_type);
-	if (flt->automation)
-		query_where_int(q, "c.automation_enabled = ?", !strcmp(flt->automation, "on"));
-	query_where_text(q, "c.ai_mode = ?", flt->ai);
+	if (flt->status)
+		query_where_in(q, "c.status IN (?)", flt->status, 0);
+	else if (!flt->all)   /* archived clients are out of sight */
+		query_where_text(q, "c.status <> ?", "archived");
+	query_where_in(q, "c.channel IN (?)", flt->channel, 0);
+	query_where_in(q, "c.source_type IN (?)", flt->source_type, 0);
+	if (flt->automation) {
+		int on = crm_in_set("on", flt->automation) != NULL;
+		if (on != (crm_in_set("off", flt->automation) != NULL))   /* not both */
+			query_where_int(q, "c.automation_enabled = ?", on);
+	}
+	query_where_in(q, "c.ai_mode IN (?)", flt->ai, 0);
 	query_where_text(q, "c.created_at >= ?", flt->since);
 	query_where_text(q, "c.created_at < ?", flt->until);
-	query_where_text(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)", flt->tag);
+	query_where_text(q, "c.next_action_at < ?", flt->due);
+	if (flt->overdue) {
+		char now[CRM_TIME_LEN];
+		crm_now(now);
+		query_where(q, "c.next_action_at < ?");
+		query_bind_owned(q, xstrdup(now));
+	}
+	query_where_in(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag IN (?))", flt->tag, 0);
 	if (flt->min_viability >= 0)
 		query_where_int(q, "c.viability >= ?", flt->min_viability);
 	if (flt->stale_days >= 0) {
@@ -101,7 +127,12 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
+	/* what is due comes soonest first, unless asked otherwise */
+	const char *sort = flt->sort ? flt->sort :
+	                   flt->due || flt->overdue ? "next_action_at" : NULL;
+
+	q.offset = flt->offset;
+	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, sort)))
 		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
 	return rc;
@@ -124,7 +155,8 @@ int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 	return rc;
 }
 
-int crm_client_history(struct crm *crm, long long id, struct printer *pr)
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr)
 {
 	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
@@ -132,7 +164,8 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 
 	query_add(&q, " WHERE a.entity = 'client' AND a.entity_id = ? ORDER BY a.id");
 	query_bind_int(&q, id);
-	rc = query_print(crm, &q, -1, pr, cols, n, "client history");
+	q.offset = offset;
+	rc = query_print(crm, &q, limit, pr, cols, n, "client history");
 	query_free(&q);
 	/* a client with no history yet is no error */
 	return rc == CRM_NOTFOUND ? 0 : rc;

@@ -501,11 +501,12 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 
 	if (flt->client_id)
 		query_where_int(&q, "m.client_id = ?", flt->client_id);
-	query_where_text(&q, "m.channel = ?", flt->channel);
-	query_where_text(&q, "m.direction = ?", flt->direction);
+	query_where_in(&q, "m.channel IN (?)", flt->channel, 0);
+	query_where_in(&q, "m.direction IN (?)", flt->direction, 0);
 	query_where_text(&q, "m.occurred_at >= ?", flt->since);
 	query_where_text(&q, "m.occurred_at < ?", flt->until);
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
+	q.offset = flt->offset;
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "comm list");
 	query_free(&q);
 	return rc;

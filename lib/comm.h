@@ -60,8 +60,11 @@ void crm_comm_bulk_end(void);
 
 struct crm_comm_filter {
 	long long client_id;        /* 0: all */
-	const char *channel, *direction, *since, *until; /* canonical times */
+	const char *const *channel, *const *direction;  /* any of (NULL-terminated;
+	                                                   NULL: no filter) */
+	const char *since, *until; /* canonical times */
 	long long limit;            /* -1: none */
+	long long offset;           /* skip this many first */
 };
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
                   struct printer *pr);

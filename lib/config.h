@@ -81,6 +81,12 @@ struct crm_config {
 		char *timezone;      /* IANA name; never NULL (default UTC) */
 	} automation;
 
+	struct {
+		char *timezone;      /* what people see: a name of the tz
+		                        database, $TZ when not set, else UTC;
+		                        never NULL once loaded */
+	} display;
+
 	char *ai_default;            /* off | draft | auto */
 
 	struct {

@@ -10,6 +10,7 @@
 
 #include "crm.h"
 #include "client.h"
+#include "config_keys.h"
 #include "config_load.h"
 
 /* where the value of path is in the file; NULL when the file has no
@@ -185,6 +186,13 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		return crm_config_at(l, mark_of(l, "automation.timezone"),
 		          "automation.timezone: '%s' is not a time zone (such as Europe/Madrid)",
 		          c->automation.timezone);
+	/* display.timezone: ~ is the default too: $TZ, else UTC */
+	if (!c->display.timezone)
+		c->display.timezone = crm_config_default_zone();
+	else if (!is_timezone(c->display.timezone))
+		return crm_config_at(l, mark_of(l, "display.timezone"),
+		          "display.timezone: '%s' is not a time zone (such as Europe/Madrid)",
+		          c->display.timezone);
 	struct { const char *name; struct crm_source *s; } srcs[] = {
 		{ "sources.leads", &c->sources.leads }, { "sources.contacts", &c->sources.contacts },
 		{ "sources.operators", &c->sources.operators }, { "sources.listings", &c->sources.listings },

@@ -49,6 +49,10 @@ static const struct key automation_keys[] = {
 	{ "timezone", K_STR, F(automation.timezone), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+static const struct key display_keys[] = {
+	{ "timezone", K_STR, F(display.timezone), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
 static const struct key ai_keys[] = {
 	{ "default", K_STR, F(ai_default), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
@@ -102,6 +106,7 @@ const struct key crm_config_keys[] = {
 	{ "phone", K_MAP, 0, phone_keys, 0, 0, 0 },
 	{ "locale", K_MAP, 0, locale_keys, 0, 0, 0 },
 	{ "automation", K_MAP, 0, automation_keys, 0, 0, 0 },
+	{ "display", K_MAP, 0, display_keys, 0, 0, 0 },
 	{ "ai", K_MAP, 0, ai_keys, 0, 0, 0 },
 	{ "viability", K_MAP, 0, viability_keys, 0, 0, 0 },
 	{ "notify", K_MAP, 0, notify_keys, 0, 0, 0 },
@@ -113,6 +118,13 @@ const struct key crm_config_keys[] = {
 };
 
 /* --- the defaults, and freeing what the keys hold --- */
+
+char *crm_config_default_zone(void)
+{
+	const char *tz = getenv("TZ");
+
+	return xstrdup(tz && *tz ? tz : "UTC");
+}
 
 void crm_strlist_free(struct crm_strlist *sl)
 {
@@ -166,6 +178,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->automation.max_touches = 4;
 	c->automation.stop_on_reply = 1;
 	c->automation.timezone = xstrdup("UTC");
+	c->display.timezone = crm_config_default_zone();
 	c->ai_default = xstrdup("draft");
 	c->viability.nrules = 4;
 	c->viability.rules = xmalloc(sizeof rules);
@@ -225,6 +238,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->automation.followup_days);
 	free(c->automation.quiet_hours);
 	free(c->automation.timezone);
+	free(c->display.timezone);
 	free(c->ai_default);
 	crm_viability_rules_free(c);
 	free(c->hooks.on_reply);

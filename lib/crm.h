@@ -54,6 +54,7 @@ struct crm {
 	int fmt_given;           /* --format was given */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
+	int no_pager;            /* --no-pager: a long table is not paged */
 	int writes;              /* the command changes the database (--actor) */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */
@@ -163,6 +164,39 @@ int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
 /* The same, but a relative time is that long after now ("7d": in a week),
  * for times that are due, such as next_action_at. */
 int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
+/* The forms people type, into canonical UTC text, 0 or -1: a date or time
+ * with Z or an offset; one without, as "2026-12-01 10:00" or
+ * "2026-12-01T10:00", in the display zone (a date alone is its start);
+ * today, tomorrow, a weekday (monday, mon: the next one, a week ahead on
+ * a Monday), each the start of that local day; "+2d", "+3h": that long
+ * after now; "7d", "24h": that long before now, or after it with
+ * CRM_TIME_AHEAD.  With CRM_TIME_DAY_END the end of it: a day (any form
+ * but a span) gives the start of the next local day, a span the second
+ * after it (so that "< end" is "by the end").  Units: s, m, h,
+ * d, w.  crm_time_parse and crm_time_parse_ahead are this with 0 and
+ * CRM_TIME_AHEAD. */
+enum { CRM_TIME_AHEAD = 1, CRM_TIME_DAY_END = 2 };
+int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN]);
+/* The zone people see (display.timezone), a name of the system's tz
+ * database; NULL or "" for $TZ, else UTC. */
+void crm_time_set_zone(const char *zone);
+/* epoch <-> the broken-down local time of the display zone (tm_wday
+ * set; mktime's rules for a time a clock change skips or repeats) */
+struct tm;
+int crm_time_local(long long t, struct tm *tm);
+int crm_time_unlocal(const struct tm *tm, long long *t);
+/* Many local times at the cost of one: between begin and end the zone
+ * stays in force (they nest). */
+void crm_time_zone_begin(void);
+void crm_time_zone_end(void);
+/* A canonical time for a person: "2026-12-01 10:00" in the display zone;
+ * or, by ago, how far from now: "now", "in 5m", "3h ago", "in 2d", "3w
+ * ago" (minutes under an hour, hours under a day, days under two weeks,
+ * weeks under eight), past that the local date.  -1 when canon is not a
+ * time (the caller shows it as it is). */
+#define CRM_LOCAL_LEN 17
+int crm_time_local_text(const char *canon, char out[CRM_LOCAL_LEN]);
+int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 
@@ -206,6 +240,8 @@ int crm_email_valid(const char *s, size_t n);
  * parsed.  CRM_DATAERR when s has fewer than 5 digits; CRM_SOFTWARE when
  * crm-phone.so cannot be loaded.  s is already checked (crm_owner_value). */
 int crm_phone_key(struct crm *crm, const char *s, char **key);
+/* the longest text read as a phone number; a longer one is its digits */
+#define CRM_PHONE_MAX 64
 int crm_phone_key_parsed(const char *key);
 /* Whether s is written as a phone is: 5 digits or more, with spaces,
  * dots, dashes, slashes, brackets and a leading '+' */

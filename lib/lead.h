@@ -70,10 +70,15 @@ int crm_lead_set_status_all(struct crm *crm, const long long *ids, int n,
 int crm_lead_status_ok(const char *status);
 
 struct crm_lead_filter {
-	const char *status, *source_type, *q, *since;  /* since: canonical */
+	/* lists of values, any of which matches (NULL-terminated; NULL: no
+	 * filter) */
+	const char *const *status, *const *source_type;
+	const char *const *operators;   /* ids; when NULL, operator_id */
+	const char *q, *since;     /* since: canonical */
 	long long operator_id;     /* 0: all */
 	long long min_viability;   /* -1: none */
 	long long limit;           /* -1: none */
+	long long offset;          /* skip this many first */
 	int wide;
 };
 void crm_lead_filter_init(struct crm_lead_filter *flt);

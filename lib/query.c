@@ -86,6 +86,32 @@ void query_where_int(struct query *q, const char *cond, long long v)
 	query_bind_int(q, v);
 }
 
+void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int)
+{
+	const char *mark = strchr(cond, '?');
+	char *head;
+	long long v;
+	int n = 0;
+
+	while (vals && vals[n])
+		n++;
+	if (n == 0 || !mark)
+		return;
+	head = xmalloc((size_t)(mark - cond) + 1);
+	memcpy(head, cond, (size_t)(mark - cond));
+	head[mark - cond] = '\0';
+	query_where(q, head);
+	free(head);
+	for (int i = 0; i < n; i++) {
+		query_add(q, i ? ", ?" : "?");
+		if (as_int && crm_parse_int(vals[i], &v) == 0)
+			query_bind_int(q, v);
+		else
+			query_bind_text(q, vals[i]);
+	}
+	query_add(q, mark + 1);
+}
+
 void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nbind; i++)
@@ -155,9 +181,13 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (limit >= 0) {
+	if (limit >= 0 || q->offset > 0) {
 		query_add(q, " LIMIT ?");
-		query_bind_int(q, limit);
+		query_bind_int(q, limit);   /* -1: no limit */
+	}
+	if (q->offset > 0) {
+		query_add(q, " OFFSET ?");
+		query_bind_int(q, q->offset);
 	}
 	if ((rc = crm_fmt_check(crm, cols, ncols)) || (rc = query_prepare(crm, q, &st)))
 		return rc;

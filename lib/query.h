@@ -18,6 +18,7 @@ struct query {
 	struct query_bind *bind;
 	int nbind, bindcap;
 	int nwhere;
+	long long offset;   /* query_print skips this many rows (0: none) */
 };
 
 void query_init(struct query *q, const char *select);
@@ -32,6 +33,12 @@ void query_bind_owned(struct query *q, char *s);
 void query_where_text(struct query *q, const char *cond, const char *s);
 /* cond with v bound */
 void query_where_int(struct query *q, const char *cond, long long v);
+/* A filter of any of the values vals (NULL-terminated; nothing when it
+ * is NULL or empty): cond has one "?" inside "IN (?)", which becomes a
+ * "?" for each value, each bound ("c.stage IN (?)": one value is as
+ * "c.stage = ?" to SQLite); as_int binds them as whole numbers (checked
+ * before). */
+void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int);
 /* prepare and bind; the caller finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
@@ -45,7 +52,8 @@ char *query_search_match(struct crm *crm, const char *text);
  * found by its start, case and accents aside; a phone by its owner key.
  * Nothing when text is NULL; 64 when it has no word, 65 for bad UTF-8. */
 int query_where_search(struct crm *crm, struct query *q, const char *cond, const char *text);
-/* " LIMIT ?" when limit >= 0, then prepare, print every row through pr
+/* " LIMIT ?" when limit >= 0 (" OFFSET ?" after, for q->offset), then
+ * prepare, print every row through pr
  * (begun with cols) and end it; CRM_NOTFOUND when there was none. */
 struct printer;
 struct pcol;

@@ -174,6 +174,97 @@ setup_list() {
 	assert_equal "$stderr" ''
 }
 
+@test "a filter repeated or given a comma list matches any of its values; each value is checked" {
+	setup_list
+	crm -q client add --name Eve --email eve@x.test --channel sms --stage replied --ai off --tag cold >/dev/null
+	crm_ok client list --stage contacted --stage replied --format ids
+	assert_output $'2\n3\n5'
+	crm_ok client list --stage contacted,replied --format ids
+	assert_output $'2\n3\n5'
+	crm_ok client list --stage new,replied --stage meeting --format ids
+	assert_output $'1\n4\n5'
+	crm_ok client list --channel email,sms --format ids
+	assert_output $'1\n3\n5'
+	crm_ok client list --tag hot,cold --format ids
+	assert_output $'1\n5'
+	crm_ok client list --source-type owner,agent --format ids
+	assert_output 1
+	crm_ok client list --automation on,off --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	crm_ok client list --automation off --automation off --format ids
+	assert_output 2
+	crm_ok client list --ai off,auto --format ids
+	assert_output 5
+	crm_ok client list --operator 1,2 --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	crm_ok client list --operator 2 --stage contacted,meeting --format ids
+	assert_output 4
+	crm_ok client list --status active,forgotten --format ids
+	assert_output $'1\n2\n3\n4\n5'
+	# every value is checked, wherever it is in the list
+	crm_fails 65 client list --stage contacted,nowhere
+	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	crm_fails 65 client list --stage contacted --stage ''
+	assert_equal "$stderr" "crm: stage '': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
+	crm_fails 65 client list --channel email,pigeon
+	assert_equal "$stderr" "crm: channel 'pigeon': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	crm_fails 64 client list --status active,bogus
+	stderr_usage "crm: client list: option '--status': 'bogus' is not one of its values"
+	crm_fails 64 client list --automation on, --format ids
+	stderr_usage "crm: client list: option '--automation': '' is not one of its values"
+	crm_fails 64 client list --operator 1,0
+	stderr_usage "crm: client list: option '--operator' takes a whole number from 1, not '0'"
+	crm_fails 64 client list --ai draft --ai sometimes
+	stderr_usage "crm: client list: option '--ai': 'sometimes' is not one of its values"
+}
+
+@test "archived clients are out of list unless --status names archived or --all is given" {
+	setup_list
+	crm_says 'client 3: 1 change' client edit 3 --status archived
+	crm_ok client list --format ids
+	assert_output $'1\n2\n4'
+	crm_ok client list --stage contacted --format ids
+	assert_output 2
+	crm_ok client list --status archived --format ids
+	assert_output 3
+	crm_ok client list --status active,archived --format ids
+	assert_output $'1\n2\n3\n4'
+	crm_ok client list --all --format ids
+	assert_output $'1\n2\n3\n4'
+	crm_ok client list --all --stage contacted --format ids
+	assert_output $'2\n3'
+	# a client is still named, shown and edited when archived
+	crm_ok client show 3 --format ids
+	assert_output 3
+}
+
+@test "list and history page with --offset, checked as --limit is" {
+	setup_list
+	crm_ok client list --sort name --limit 2 --offset 1 --format ids
+	assert_output $'2\n3'
+	crm_ok client list --sort name --offset 3 --format ids
+	assert_output 4
+	run --separate-stderr crm client list --offset 4 --format ids
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" ''
+	crm_ok client list --offset 0 --limit 1 --format ids
+	assert_output 1
+	for bad in -1 x 1.5; do
+		crm_fails 64 client list --offset "$bad"
+		stderr_line 0 "crm: client list: option '--offset' takes a whole number$([ "$bad" = -1 ] && echo ' from 0'), not '$bad'"
+	done
+	crm -q client stage 1 contacted
+	crm -q client stage 1 replied
+	crm_ok client history 1 --format tsv --offset 1 --limit 1
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --partial $'stage\tstage\tnew\tcontacted'
+	crm_ok client history 1 --format tsv --offset 2
+	assert_line --index 1 --partial $'stage\tstage\tcontacted\treplied'
+	crm_fails 64 client history 1 --offset -2
+	stderr_usage "crm: client history: option '--offset' takes a whole number from 0, not '-2'"
+}
+
 @test "list rejects an unknown stage (65) and sort field (64)" {
 	crm_fails 65 client list --stage nowhere
 	assert_equal "$stderr" "crm: stage 'nowhere': not in the pipeline (new, contacted, replied, meeting, negotiating, won, lost)"
@@ -236,9 +327,126 @@ setup_list() {
 	assert_line --index 1 --regexp '^4 +Dan +meeting +dan@z.test$'
 }
 
+@test "list --sort on a time puts clients without one last, both ways" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm -q client add --name NoDate >/dev/null
+	crm -q client add --name Later --next-action 2026-12-10 >/dev/null
+	crm -q client add --name NoDate2 >/dev/null
+	crm -q client add --name Sooner --next-action 2026-12-01 >/dev/null
+	crm_ok client list --sort next_action_at --format ids
+	assert_output $'4\n2\n1\n3'
+	crm_ok client list --sort -next_action_at --format ids
+	assert_output $'2\n4\n3\n1'
+	# the default order: oldest contact first, never contacted last
+	crm -q comm log 3 --channel email --at 2026-11-20T00:00:00Z
+	crm -q comm log 1 --channel email --at 2026-11-10T00:00:00Z
+	crm_ok client list --format ids
+	assert_output $'1\n3\n2\n4'
+	crm_ok client list --sort -last_contacted_at --format ids
+	assert_output $'3\n1\n4\n2'
+	crm_ok client list --sort last_interaction_at --format ids
+	assert_output $'1\n2\n3\n4'
+}
+
+# clients with next actions around CRM_NOW, a Wednesday at noon UTC: 1 last
+# week, 2 this evening, 3 tomorrow, 4 in six days, 5 none, 6 this morning
+setup_due() {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	crm -q client add --name A --next-action 2026-11-20 >/dev/null
+	crm -q client add --name B --next-action '2026-11-25 18:00' >/dev/null
+	crm -q client add --name C --next-action tomorrow >/dev/null
+	crm -q client add --name D --next-action +6d >/dev/null
+	crm -q client add --name E >/dev/null
+	crm -q client add --name F --next-action '2026-11-25 09:00' >/dev/null
+}
+
+@test "list --due is due by the end of a day or within a span; --overdue is before now; soonest first" {
+	setup_due
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2'
+	crm_ok client list --due today --format ids
+	assert_output $'1\n6\n2'
+	crm_ok client list --due=tomorrow --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due friday --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due 2026-11-26 --format ids
+	assert_output $'1\n6\n2\n3'
+	crm_ok client list --due 7d --format ids
+	assert_output $'1\n6\n2\n3\n4'
+	crm_ok client list --due +1h --format ids
+	assert_output $'1\n6'
+	crm_ok client list --overdue --format ids
+	assert_output $'1\n6'
+	crm_ok client list --overdue --sort -id --format ids
+	assert_output $'6\n1'
+	# with the other filters, as every command of the client filters has
+	crm -q client stage 6 won
+	crm_ok client list --due --stage new --format ids
+	assert_output $'1\n2'
+	run --separate-stderr crm client list --overdue --stage meeting
+	assert_failure 1
+	assert_equal "$stderr" ''
+	crm_fails 65 client list --due monda
+	assert_equal "$stderr" "crm: due 'monda': not a date or time"
+	crm_fails 64 client list --overdue=yes
+	stderr_usage "crm: client list: option '--overdue' takes no value"
+}
+
+@test "list --due today ends with the local day of display.timezone" {
+	setup_due
+	# 23:00 UTC is midnight in Madrid, in November
+	crm -q client add --name G --next-action 2026-11-25T22:30:00Z >/dev/null
+	crm -q client add --name H --next-action 2026-11-25T23:30:00Z >/dev/null
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2\n7\n8'
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_ok client list --due --format ids
+	assert_output $'1\n6\n2\n7'
+}
+
+# run crm ARGS on a terminal: what it shows is $output, with CR LF line
+# ends made LF, and crm's exit code last (rc=N)
+on_tty() {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	local cmd="crm"
+	for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+	run bash -c "script -qec '$cmd; echo rc=\$?' /dev/null < /dev/null | tr -d '\r'"
+	assert_success
+}
+
+@test "the table shows next action and last contact from now on a terminal, local times elsewhere" {
+	setup_due
+	crm -q comm log 2 --channel email --at 2026-11-22T09:00:00Z
+	NO_COLOR=1 on_tty client list --sort id --limit 3
+	assert_line --index 0 --regexp '^ID +NAME +STAGE +CHANNEL +EMAIL +PHONE +VIABILITY +LAST CONTACT +NEXT ACTION$'
+	assert_line --index 1 --regexp '^1 +A +new +5d ago$'
+	assert_line --index 2 --regexp '^2 +B +contacted +3d ago +in 6h$'
+	assert_line --index 3 --regexp '^3 +C +new +in 12h$'
+	assert_line --index 4 'rc=0'
+	# not on a terminal, the table gives local times of display.timezone
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_ok client list --format table --sort id --limit 2
+	assert_line --index 1 --regexp '^1 +A +new +2026-11-20 01:00$'
+	assert_line --index 2 --regexp '^2 +B +contacted +2026-11-22 10:00 +2026-11-25 19:00$'
+	crm_ok client list --format table --wide --sort id --limit 1
+	assert_line --index 1 --regexp ' 2026-11-20 01:00 +2026-11-25 13:00 +2026-11-25 13:00$'
+	crm_ok client show 2
+	assert_line 'next_action_at           2026-11-25 19:00'
+	assert_line 'last_contacted_at        2026-11-22 10:00'
+	assert_line --regexp '^2026-11-22 10:00 +email +out '
+	# the machine formats keep UTC, on a terminal too
+	crm_ok client list --format tsv --sort id --limit 2
+	assert_equal "$(cut -f21,22 <<< "$output")" $'next_action_at\tlast_contacted_at\n2026-11-20T00:00:00Z\t\n2026-11-25T18:00:00Z\t2026-11-22T09:00:00Z'
+	on_tty client list --format jsonl --sort id --limit 1
+	assert_line --index 0 --partial '"next_action_at":"2026-11-20T00:00:00Z"'
+	crm_ok client show 2 --format json
+	echo "$output" | jq -e '.next_action_at == "2026-11-25T18:00:00Z" and .communications[0].occurred_at == "2026-11-22T09:00:00Z"'
+}
+
 @test "list uses the stage index" {
 	crm -q init
-	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' ORDER BY c.last_contacted_at, c.id LIMIT 50"
+	run --separate-stderr sqlite3 "$CRM_DB" "EXPLAIN QUERY PLAN SELECT id FROM clients c WHERE c.stage = 'new' AND c.status <> 'archived' ORDER BY c.last_contacted_at NULLS LAST, c.id LIMIT 50"
 	assert_success
 	assert_equal "$stderr" ''
 	assert_output --partial 'INDEX clients_stage (stage=?)'
@@ -424,6 +632,73 @@ Y
 	echo "$output" | jq -e '.status == "archived"'
 }
 
+# the next_action_at of client 1, as json has it
+next_action() {
+	crm_ok client show 1 --format json
+	jq -r .next_action_at <<< "$output"
+}
+
+@test "a time is typed as today, tomorrow, a weekday, +2d, 7d or a local date and time" {
+	# a Wednesday
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	for form in 'today=2026-11-25T00:00:00Z' 'Tomorrow=2026-11-26T00:00:00Z' \
+	            'friday=2026-11-27T00:00:00Z' 'wed=2026-12-02T00:00:00Z' \
+	            '+2d=2026-11-27T12:00:00Z' '+3h=2026-11-25T15:00:00Z' \
+	            '7d=2026-12-02T12:00:00Z' '2026-12-01 10:00=2026-12-01T10:00:00Z' \
+	            '2026-12-01T10:00=2026-12-01T10:00:00Z' '2026-12-01T10:00+01:00=2026-12-01T09:00:00Z'; do
+		crm_silent -q client edit 1 --next-action "${form%%=*}"
+		assert_equal "${form%%=*}: $(next_action)" "${form%%=*}: ${form#*=}"
+	done
+	# --set names the field as its option does; --unset clears it
+	crm_says 'client 1: 1 change' client edit 1 --set next_action_at=+1d
+	assert_equal "$(next_action)" 2026-11-26T12:00:00Z
+	crm_says 'client 1: 1 change' client edit 1 --unset next_action_at
+	assert_equal "$(next_action)" null
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.custom == {}'
+}
+
+@test "a local time is one of display.timezone, then of TZ; it is stored in UTC" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T09:00:00Z
+	crm_silent -q client edit 1 --next-action 2026-07-01T10:00
+	assert_equal "$(next_action)" 2026-07-01T08:00:00Z
+	crm_silent -q client edit 1 --next-action tomorrow
+	assert_equal "$(next_action)" 2026-11-25T23:00:00Z
+	# a zone given with the time is that zone
+	crm_silent -q client edit 1 --next-action 2026-07-01T10:00Z
+	assert_equal "$(next_action)" 2026-07-01T10:00:00Z
+	rm crm.yaml
+	TZ=America/New_York crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T15:00:00Z
+	crm_silent -q client edit 1 --next-action '2026-12-01 10:00'
+	assert_equal "$(next_action)" 2026-12-01T10:00:00Z
+}
+
+@test "a time that is no form is bad data (65): half words, signs, bad UTF-8, a huge argument" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	add_client --name Ana
+	for bad in monda yesterday -2d ++2d +d '2026-12-01 25:00' $'tod\xc3\xa4y'; do
+		crm_fails 65 client edit 1 --next-action "$bad"
+		assert_equal "$stderr" "crm: next_action_at '$bad': not a date or time"
+	done
+	crm_fails 65 client edit 1 --next-action $'today\xff'
+	assert_equal "$stderr" "crm: next_action_at: not valid UTF-8 (byte 6)"
+	# the message shows a bad byte as U+FFFD, never as it came
+	crm_fails 65 client list --since $'today\xff'
+	assert_equal "$stderr" $'crm: since \'today\xef\xbf\xbd\': not a date or time'
+	big=$(head -c 100000 /dev/zero | tr '\0' 1)d
+	crm_fails 65 client edit 1 --next-action "$big"
+	stderr_has "crm: next_action_at '1111"
+	crm_fails 65 client list --since "$big"
+	stderr_has "crm: since '1111"
+	assert_equal "$(next_action)" null
+}
+
 # run `crm client stage ARGS` on a terminal that reads ANSWER: what the
 # terminal shows is $output, ending with crm's exit code (rc=N); crm's
 # stdout and stderr are kept apart in the files out and err
@@ -480,6 +755,72 @@ stage_on_tty() {
 	assert_output ''
 	assert_equal "$stderr" "3 of 3 clients moved to 'won'"
 	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM clients WHERE stage = 'won'")" 3
+}
+
+@test "edit - makes the same edits to every client on stdin, in one transaction" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	for n in a b c d; do crm -q client add --name "$n" --email "$n@x.test" >/dev/null; done
+	run --separate-stderr crm client edit - --tag batch --next-action +2d <<< $'1\n b@x.test \n\n3\n1'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'client edit: 3 of 3 clients changed, 6 changes'
+	crm_ok client list --tag batch --format ids
+	assert_output $'1\n2\n3'
+	crm_ok client list --due 2d --format tsv
+	assert_equal "$(cut -f1,21 <<< "$output")" $'id\tnext_action_at\n1\t2026-11-27T12:00:00Z\n2\t2026-11-27T12:00:00Z\n3\t2026-11-27T12:00:00Z'
+	crm_ok client history 2 --format tsv
+	assert_line --partial $'tags\t\tbatch'
+	# again: nothing left to change
+	run --separate-stderr crm client edit - --tag batch <<< $'1\n2'
+	assert_success
+	assert_equal "$stderr" 'client edit: 0 of 2 clients changed, 0 changes'
+	crm_silent -q client edit - --untag batch < /dev/null
+}
+
+@test "edit -: one bad line or one client that cannot change leaves every client as it was" {
+	for n in a b c; do crm -q client add --name "$n" --email "$n@x.test" >/dev/null; done
+	crm_fails 1 client edit - --tag t <<< $'1\n99\n2'
+	assert_equal "$stderr" "crm: stdin:2: client '99': not found"
+	crm_fails 65 client edit - --tag t < <(printf '1\n2\0x\n')
+	assert_equal "$stderr" "crm: stdin:2: a NUL byte in the line"
+	crm_fails 65 client edit - --tag t < <(printf '1\n\xff@x.test\n')
+	assert_equal "$stderr" 'crm: stdin:2: client: not valid UTF-8 (byte 1)'
+	crm_fails 65 client edit - --tag t < <(printf '1\n'; head -c 3000000 /dev/zero | tr '\0' 7; echo)
+	stderr_has "crm: stdin:2: client '7777"
+	# the clients would take another's email: none changes
+	crm_fails 65 client edit - --email a@x.test --tag t <<< $'3\n2'
+	assert_equal "$stderr" "crm: client 3: client 'a@x.test': already exists as 1"
+	run --separate-stderr sqlite3 "$CRM_DB" "SELECT count(*) FROM client_tags UNION ALL SELECT email FROM clients WHERE id = 3"
+	assert_output $'0\nc@x.test'
+	# a wrong value is told once, before anything is read
+	crm_fails 65 client edit - --next-action someday <<< 1
+	assert_equal "$stderr" "crm: next_action_at 'someday': not a date or time"
+	crm_fails 64 client edit - 2 --tag t
+	stderr_usage 'crm: client edit: one client, not 2'
+}
+
+@test "edit - over bulk.confirm asks on the terminal; --yes or no terminal goes ahead" {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	for i in 1 2 3; do crm -q client add --name "c$i" >/dev/null; done
+	printf 'bulk:\n  confirm: 2\n' > crm.yaml
+	printf '1\n2\n3\n' > ids
+	run bash -c "printf 'n\n' | script -qec 'crm client edit - --tag t < ids > out 2> err; echo rc=\$?' /dev/null"
+	assert_success
+	assert_output --partial 'crm: client edit: change 3 clients? [y/N]'
+	assert_output --partial 'rc=1'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" 'crm: client edit: not confirmed; nothing changed'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM client_tags')" 0
+	run bash -c "printf 'y\n' | script -qec 'crm client edit - --tag t < ids > out 2> err; echo rc=\$?' /dev/null"
+	assert_output --partial 'rc=0'
+	assert_equal "$(cat err)" 'client edit: 3 of 3 clients changed, 3 changes'
+	run bash -c "script -qec 'crm client edit - --yes --tag u < ids > out 2> err; echo rc=\$?' /dev/null < /dev/null"
+	assert_output $'rc=0\r'
+	assert_equal "$(cat err)" 'client edit: 3 of 3 clients changed, 3 changes'
+	run --separate-stderr setsid -w crm client edit - --tag v < ids
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'client edit: 3 of 3 clients changed, 3 changes'
 }
 
 @test "list --sort with an empty field, help with too many words: usage errors" {
@@ -803,4 +1144,18 @@ stage_on_tty() {
 	assert_equal "$stderr" "crm: note: empty (--set-note '' clears the notes)"
 	crm_fails 64 client add --name Bo --set-note x
 	stderr_usage "crm: client add: unknown option '--set-note'"
+}
+
+@test "a phone of a thousand digits is kept as its digits, not handed to libphonenumber" {
+	long=$(head -c 1000 /dev/zero | tr '\0' 7)
+	add_client --name A --phone "+34 $long"
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.phone_e164 == null and (.warnings | test("not parsed"))'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT length(phone_norm) FROM clients')" 1002
+	crm_fails 65 client add --name B --phone "(+34) $long"
+	assert_equal "$stderr" "crm: client '(+34) $long': already exists as 1"
+	crm_fails 1 client show "$long$long"
+	assert_equal "$stderr" "crm: client '$long$long': not found"
+	crm_ok client list --q "34$long" --format ids
+	assert_output 1
 }

@@ -376,6 +376,48 @@ E
 	echo "$output" | jq -e 'length == 3'
 }
 
+@test "log --at and list --since take the forms people type, in display.timezone" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm -q comm log 1 --channel email --at '2026-11-24 10:00'
+	crm -q comm log 1 --channel email --at today
+	crm -q comm log 1 --channel email --at +1h
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-25T13:00:00Z\n2026-11-24T23:00:00Z\n2026-11-24T09:00:00Z'
+	crm_ok comm list --since today --format ids
+	assert_output $'3\n2'
+	crm_ok comm list --until '2026-11-24 10:01' --format ids
+	assert_output 1
+	crm_fails 65 comm log 1 --channel email --at monda
+	assert_equal "$stderr" "crm: at 'monda': not a date or time"
+}
+
+@test "list: --channel and --direction repeated or as a comma list match any of their values" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --direction in --at 2026-11-24T00:00:00Z
+	crm_ok comm list --channel email,sms --format ids
+	assert_output $'3\n1'
+	crm_ok comm list --channel email --channel fb --format ids
+	assert_output $'2\n1'
+	crm_ok comm list --direction in,out --format ids
+	assert_output $'3\n2\n1'
+	crm_fails 64 comm list --direction in,sideways
+	stderr_usage "crm: comm list: option '--direction': 'sideways' is not one of its values"
+}
+
+@test "list --offset pages through the communications, newest first" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --at 2026-11-24T00:00:00Z
+	crm_ok comm list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok comm list 1 --offset 1 --format ids
+	assert_output 1
+	crm_fails 64 comm list --offset x
+	stderr_usage "crm: comm list: option '--offset' takes a whole number, not 'x'"
+}
+
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
 	assert_equal "$stderr" "crm: since 'tomorrowish': not a date or time"
@@ -395,7 +437,7 @@ E
 	crm -q comm log 1 --channel email --subject 'first' --at 2026-11-01T00:00:00Z
 	crm -q comm log 1 --channel email --direction in --subject 'reply' --at 2026-11-02T00:00:00Z
 	crm_ok client show 1 --format table
-	assert_line --regexp '^2026-11-02T00:00:00Z +email +in +email +received +reply$'
+	assert_line --regexp '^2026-11-02 00:00 +email +in +email +received +reply$'
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
 }
@@ -465,6 +507,22 @@ E
 	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
 	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a date or time"
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+}
+
+@test "stdin: an event's at takes the typed forms; one that is none is bad data with its line" {
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_says 'comm log: 2 logged, 0 duplicates, 0 rejected' comm log - <<< '{"client_id":1,"channel":"email","at":"2026-11-24 10:00"}
+{"client_id":1,"channel":"email","at":"7d"}'
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-24T09:00:00Z\n2026-11-18T12:00:00Z'
+	big=$(head -c 200000 /dev/zero | tr '\0' 9)
+	for bad in 'monda' '+99999999999999999999d' '\u0000today' 'to\u0000day' "$big"; do
+		crm_fails 65 comm log - <<< "{\"client_id\":2,\"channel\":\"email\",\"at\":\"$bad\"}"
+		[[ $stderr == "crm: stdin:1: "* ]] || fail "no line in: $stderr"
+	done
+	crm_fails 65 comm log - < <(printf '{"client_id":2,"channel":"email","at":"tod\xffay"}\n')
+	assert_equal "$stderr" "crm: stdin:1: invalid UTF-8 on line 1 at byte 43"
+	assert_equal "$(comms)" 2
 }
 
 @test "invalid UTF-8 in an argument is bad data (65)" {

@@ -207,6 +207,30 @@ refused() {
 	assert_output UTC
 }
 
+@test "display.timezone is TZ, then UTC, unless set; an unknown zone is 78 with its place" {
+	crm_ok config get display.timezone
+	assert_output UTC
+	TZ=America/New_York crm_ok config get display.timezone
+	assert_output America/New_York
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	TZ=America/New_York crm_ok config get display.timezone
+	assert_output Europe/Madrid
+	crm_ok config list --format tsv
+	assert_line $'display.timezone\tEurope/Madrid'
+	printf 'display: {timezone: ~}\n' > crm.yaml
+	crm_ok config get display.timezone
+	assert_output UTC
+	printf 'pipeline:\n  lost: lost\ndisplay:\n  timezone: Mars/Olympus\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:4:13: display.timezone: 'Mars/Olympus' is not a time zone (such as Europe/Madrid)"
+	printf 'display:\n  timezone: ../../etc/passwd\n' > crm.yaml
+	crm_fails 78 client list
+	assert_equal "$stderr" "crm: crm.yaml:2:13: display.timezone: '../../etc/passwd' is not a time zone (such as Europe/Madrid)"
+	printf 'display:\n  zone: UTC\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:2:3: unknown key 'display.zone'"
+}
+
 @test "a YAML syntax error exits 78 with its place" {
 	printf 'pipeline: [\n' > crm.yaml
 	crm_fails 78 config check

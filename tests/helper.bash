@@ -15,6 +15,8 @@ crm_setup() {
 	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	export USER=tester
 	unset CRM_CONFIG CRM_OPERATOR CRM_NOW CRM_ACTOR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR
+	# a time typed without a zone is local: UTC unless a test sets another
+	export TZ=UTC
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 

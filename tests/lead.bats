@@ -161,6 +161,33 @@ crm: bad.csv: 4 bad lines, nothing stored"
 	assert_equal "$stderr" ''
 }
 
+@test "list: a lead filter repeated or given a comma list matches any of its values" {
+	printf '%s\n' '{"id":"a","source_type":"owner"}' '{"id":"b","source_type":"agent","operator_id":2}' '{"id":"c","source_type":"bank","operator_id":3}' | crm -q lead import -
+	crm -q lead status c rejected
+	crm_ok lead list --status new,rejected --format ids
+	assert_output $'1\n2\n3'
+	crm_ok lead list --status new --status rejected --source-type owner,bank --format ids
+	assert_output $'1\n3'
+	crm_ok lead list --operator 2,3 --format ids
+	assert_output $'2\n3'
+	crm_ok lead list --operator 2 --operator 3 --status rejected --format ids
+	assert_output 3
+	crm_fails 64 lead list --status new,gone
+	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values"
+	crm_fails 64 lead list --operator x,2
+	stderr_usage "crm: lead list: option '--operator' takes a whole number, not 'x'"
+}
+
+@test "list --offset pages through the leads" {
+	printf '%s\n' '{"id":"a"}' '{"id":"b"}' '{"id":"c"}' | crm -q lead import -
+	crm_ok lead list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok lead list --offset 1 --format ids
+	assert_output $'2\n3'
+	crm_fails 64 lead list --offset -1
+	stderr_usage "crm: lead list: option '--offset' takes a whole number from 0, not '-1'"
+}
+
 @test "show by id or external id; missing is 1" {
 	echo '{"id":"s9","title":"T"}' | crm -q lead import -
 	crm_ok lead show s9 --format json
