@@ -117,7 +117,9 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		                                      crm->cfg.terminal.n));
 	}
 	return query_where_search(crm, q, "c.id IN (SELECT rowid FROM clients_fts"
-	                          " WHERE clients_fts MATCH ?)", flt->q);
+	                          " WHERE clients_fts MATCH ?)",
+	                          "c.operator_id IN (SELECT id FROM operators)"
+	                          " AND c.email_norm = ?", flt->q);
 }
 
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,

@@ -31,7 +31,9 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 		query_where_int(&q, "l.viability >= ?", flt->min_viability);
 	query_where_text(&q, "l.created_at >= ?", flt->since);
 	if ((rc = query_where_search(crm, &q, "l.id IN (SELECT rowid FROM leads_fts"
-	                             " WHERE leads_fts MATCH ?)", flt->q))) {
+	                             " WHERE leads_fts MATCH ?)",
+	                             "l.operator_id IN (SELECT id FROM operators) AND l.email_norm = ?",
+	                             flt->q))) {
 		query_free(&q);
 		return rc;
 	}

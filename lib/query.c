@@ -122,19 +122,40 @@ void query_free(struct query *q)
 	memset(q, 0, sizeof *q);
 }
 
+/* A number as the index has it: its digits, and without the 00 or the
+ * 0 a person dials before a country code or a national number, so that
+ * the index's words for an E.164 number (with and without its country
+ * code) find it; no phone library is loaded for a search. */
+static char *phone_words(const char *text)
+{
+	char *digits = xmalloc(strlen(text) + 1), *d = digits, *out;
+	const char *bare;
+
+	for (const char *p = text; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			*d++ = *p;
+	*d = '\0';
+	bare = digits;
+	if (!strchr(text, '+'))
+		bare += !strncmp(digits, "00", 2) ? 2 : digits[0] == '0';
+	out = xmalloc(2 * strlen(digits) + 16);
+	if (bare != digits)
+		sprintf(out, "\"%s\"* OR \"%s\"*", digits, bare);
+	else
+		sprintf(out, "\"%s\"*", digits);
+	free(digits);
+	return out;
+}
+
 char *query_search_match(struct crm *crm, const char *text)
 {
-	char *out = xmalloc(3 * strlen(text) + 8), *o = out, *key = NULL;
+	char *out, *o;
 	const unsigned char *p = (const unsigned char *)text;
 	int words = 0;
 
-	if (crm_phone_like(text)) {
-		if (crm_phone_key(crm, text, &key)) {
-			free(out);
-			return NULL;
-		}
-		p = (const unsigned char *)key + (key[0] == '+');
-	}
+	if (crm_phone_like(text))
+		return phone_words(text);
+	o = out = xmalloc(3 * strlen(text) + 8);
 	while (*p) {
 		if (!(isalnum(*p) || *p >= 0x80)) {
 			p++;
@@ -149,7 +170,6 @@ char *query_search_match(struct crm *crm, const char *text)
 		*o++ = '*';
 	}
 	*o = '\0';
-	free(key);
 	if (!words) {
 		free(out);
 		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
@@ -158,7 +178,8 @@ char *query_search_match(struct crm *crm, const char *text)
 	return out;
 }
 
-int query_where_search(struct crm *crm, struct query *q, const char *cond, const char *text)
+int query_where_search(struct crm *crm, struct query *q, const char *cond,
+                       const char *email_cond, const char *text)
 {
 	char *match;
 
@@ -167,8 +188,15 @@ int query_where_search(struct crm *crm, struct query *q, const char *cond, const
 	if (crm_utf8_check(text, strlen(text)))
 		return crm_err(crm, CRM_DATAERR, "--q: not valid UTF-8 (byte %zu)",
 		               crm_utf8_check(text, strlen(text)));
+	/* a whole email is its owner key: an index seek, where its words
+	 * ("example", "com") would be in every row */
+	if ((match = crm_norm_email(text))) {
+		query_where(q, email_cond);
+		query_bind_owned(q, match);
+		return 0;
+	}
 	if (!(match = query_search_match(crm, text)))
-		return crm->err[0] && strstr(crm->err, "no word") ? CRM_USAGE : CRM_DATAERR;
+		return CRM_USAGE;
 	query_where(q, cond);
 	query_bind_owned(q, match);
 	return 0;

@@ -44,14 +44,17 @@ int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
 /* The search index's query (FTS5) of what a person typed: each word of
  * letters and digits, quoted, found by its start ("nunez"* "mal"*), all
- * of them; a phone as the digits of its owner key.  Owned; NULL with the
- * error set (no word in text; a phone library that cannot be loaded). */
+ * of them; a phone by its digits, with or without the 00 or 0 dialled
+ * before it.  Owned; NULL with a usage error when text has no word. */
 char *query_search_match(struct crm *crm, const char *text);
 /* cond ("x.id IN (SELECT rowid FROM x_fts WHERE x_fts MATCH ?)") with
  * the search index's query for what a person typed after --q: every word
- * found by its start, case and accents aside; a phone by its owner key.
- * Nothing when text is NULL; 64 when it has no word, 65 for bad UTF-8. */
-int query_where_search(struct crm *crm, struct query *q, const char *cond, const char *text);
+ * found by its start, case and accents aside; a phone by its digits; a
+ * whole email address by email_cond ("x.email_norm = ?") with its owner
+ * key.  Nothing when text is NULL; 64 when it has no word, 65 for bad
+ * UTF-8. */
+int query_where_search(struct crm *crm, struct query *q, const char *cond,
+                       const char *email_cond, const char *text);
 /* " LIMIT ?" when limit >= 0 (" OFFSET ?" after, for q->offset), then
  * prepare, print every row through pr
  * (begun with cols) and end it; CRM_NOTFOUND when there was none. */

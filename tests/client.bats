@@ -1159,3 +1159,22 @@ stage_on_tty() {
 	crm_ok client list --q "34$long" --format ids
 	assert_output 1
 }
+
+@test "--q finds a phone as a person dials it: with 00, with a national 0, or bare; no phone library is loaded" {
+	add_client --name Zoe --phone '+33 6 12 34 56 78'
+	add_client --name Yan --phone '0612 99'
+	for q in '06 12 34 56 78' '0033 6 12 34 56 78' '+33612345678' '612345678'; do
+		crm_ok client list --q "$q" --format ids
+		assert_output 1
+	done
+	crm_ok client list --q '0612 99' --format ids
+	assert_output 2
+	# a search needs no phone library: a crm without one still searches
+	[ ! -e /usr/local/lib/crm/crm-phone.so ] || skip 'crm is installed in /usr/local'
+	mkdir bin
+	cp "$(command -v crm)" bin/crm
+	run --separate-stderr bin/crm client list --q '06 12 34 56 78' --format ids
+	assert_success
+	assert_output 1
+	assert_equal "$stderr" ''
+}
