@@ -112,6 +112,12 @@ int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id);
  * migration keeps an old key where the new one was taken).  Columns:
  * id, duplicate_id, match (email or phone), key.  CRM_NOTFOUND: none. */
 int crm_client_dupes(struct crm *crm, struct printer *pr);
+/* For the completion: the clients' emails (their owner keys) and the
+ * tags in use that start with prefix, at most 200 each. */
+int crm_client_complete(struct crm *crm, const char *prefix,
+                        void (*fn)(const char *email, void *arg), void *arg);
+int crm_tag_complete(struct crm *crm, const char *prefix,
+                     void (*fn)(const char *tag, void *arg), void *arg);
 
 struct crm_client_filter {
 	/* each a list of values, any of which matches (NULL-terminated;

@@ -207,3 +207,51 @@ int crm_client_dupes(struct crm *crm, struct printer *pr)
 	query_free(&q);
 	return rc;
 }
+
+/* each value of the one-column sql (?1: the prefix, ?2: just past it)
+ * given to fn, at most 200 */
+static int complete_each(struct crm *crm, const char *sql, const char *prefix,
+                         void (*fn)(const char *value, void *arg), void *arg)
+{
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	size_t n = strlen(prefix);
+	char *past = xmalloc(n + 5);
+	int rc;
+
+	if (!st) {
+		free(past);
+		return crm_stmt_status(crm);
+	}
+	/* the prefix with U+10FFFF after it sorts after every text it starts */
+	memcpy(past, prefix, n);
+	memcpy(past + n, "\xf4\x8f\xbf\xbf", 5);
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, past, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_reset(st);
+	free(past);
+	return rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "complete");
+}
+
+int crm_client_complete(struct crm *crm, const char *prefix,
+                        void (*fn)(const char *email, void *arg), void *arg)
+{
+	/* the owner keys, through the owner index of each operator, in its
+	 * order (bash sorts what it shows) */
+	static const char sql[] =
+		"SELECT email_norm FROM clients WHERE operator_id IN (SELECT id FROM operators)"
+		" AND email_norm >= ?1 AND email_norm < ?2 LIMIT 200";
+
+	return complete_each(crm, sql, prefix, fn, arg);
+}
+
+int crm_tag_complete(struct crm *crm, const char *prefix,
+                     void (*fn)(const char *tag, void *arg), void *arg)
+{
+	static const char sql[] =
+		"SELECT DISTINCT tag FROM client_tags WHERE tag >= ?1 AND tag < ?2"
+		" ORDER BY tag LIMIT 200";
+
+	return complete_each(crm, sql, prefix, fn, arg);
+}
