@@ -1,6 +1,6 @@
 -- crm schema: the whole data model (DESIGN.md sec. 4).
 -- Applied by `crm init` (and on first use) to a new database; an older
--- database is brought here by the numbered migrations in lib/db.c, tracked
+-- database is brought here by the numbered migrations in lib/migrate.c, tracked
 -- by PRAGMA user_version.  Times are UTC ISO-8601 text: 2026-11-25T14:03:00Z.
 
 CREATE TABLE operators (
@@ -10,6 +10,10 @@ CREATE TABLE operators (
 	updated_at  TEXT NOT NULL
 );
 
+-- email_norm and phone_norm are the owner keys (the comments inside the
+-- statement are kept as the file first had them): an email in NFC and
+-- case folded (version 2), a phone in E.164, else its digits as typed
+-- (version 3).
 CREATE TABLE clients (
 	id                   INTEGER PRIMARY KEY,
 	operator_id          INTEGER NOT NULL REFERENCES operators(id),
@@ -181,3 +185,77 @@ CREATE TABLE do_not_contact (
 	reason      TEXT,
 	created_at  TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- [search] What --q searches: a client's and a lead's words, case and
+-- accents aside (unicode61, remove_diacritics 2), each found by its
+-- start.  A phone is there as the digits of its owner key, and (when
+-- it is E.164) without its first one, two and three, a country code,
+-- so that the national number finds it too.  The views say what is
+-- searched.  The triggers note each client and lead that changed in
+-- search_dirty, and crm brings their index rows up to date in one
+-- statement as it commits (lib/search.c): FTS5 writes each statement's
+-- words out as a segment of their own, so a row at a time would cost a
+-- batch far more than the rows themselves.  The section can run again
+-- on a database that has it (IF NOT EXISTS).
+CREATE VIEW IF NOT EXISTS clients_search (id, name, email, phone, notes, tags, refs) AS
+SELECT c.id, c.name, c.email,
+	CASE WHEN c.phone_norm GLOB '+*' THEN substr(c.phone_norm, 2) || ' ' ||
+		substr(c.phone_norm, 3) || ' ' || substr(c.phone_norm, 4) || ' ' ||
+		substr(c.phone_norm, 5) ELSE c.phone_norm END,
+	c.notes,
+	(SELECT group_concat(t.tag, ' ') FROM client_tags t WHERE t.client_id = c.id),
+	coalesce(c.source_url, '') || ' ' || coalesce(c.listing_ref, '')
+FROM clients c;
+CREATE VIRTUAL TABLE IF NOT EXISTS clients_fts USING fts5(name, email, phone, notes, tags, refs,
+	tokenize = 'unicode61 remove_diacritics 2');
+INSERT OR REPLACE INTO clients_fts (rowid, name, email, phone, notes, tags, refs)
+	SELECT * FROM clients_search;
+
+CREATE VIEW IF NOT EXISTS leads_search (id, name, email, phone, title, location, refs) AS
+SELECT l.id, l.contact_name, l.contact_email,
+	CASE WHEN l.phone_norm GLOB '+*' THEN substr(l.phone_norm, 2) || ' ' ||
+		substr(l.phone_norm, 3) || ' ' || substr(l.phone_norm, 4) || ' ' ||
+		substr(l.phone_norm, 5) ELSE l.phone_norm END,
+	l.title, l.location,
+	coalesce(l.source_url, '') || ' ' || coalesce(l.listing_ref, '') || ' ' ||
+		coalesce(l.external_id, '')
+FROM leads l;
+CREATE VIRTUAL TABLE IF NOT EXISTS leads_fts USING fts5(name, email, phone, title, location, refs,
+	tokenize = 'unicode61 remove_diacritics 2');
+INSERT OR REPLACE INTO leads_fts (rowid, name, email, phone, title, location, refs)
+	SELECT * FROM leads_search;
+
+-- what changed since the index was last brought up to date
+CREATE TABLE IF NOT EXISTS search_dirty (
+	entity  TEXT NOT NULL CHECK (entity IN ('client', 'lead')),
+	id      INTEGER NOT NULL,
+	PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS clients_search_insert AFTER INSERT ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS clients_search_update
+AFTER UPDATE OF name, email, phone_norm, notes, source_url, listing_ref ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS clients_search_delete AFTER DELETE ON clients BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', old.id);
+END;
+CREATE TRIGGER IF NOT EXISTS client_tags_search_insert AFTER INSERT ON client_tags BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', new.client_id);
+END;
+CREATE TRIGGER IF NOT EXISTS client_tags_search_delete AFTER DELETE ON client_tags BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('client', old.client_id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_search_insert AFTER INSERT ON leads BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_search_update
+AFTER UPDATE OF contact_name, contact_email, phone_norm, title, location, source_url,
+	listing_ref, external_id ON leads BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', new.id);
+END;
+CREATE TRIGGER IF NOT EXISTS leads_search_delete AFTER DELETE ON leads BEGIN
+	INSERT OR IGNORE INTO search_dirty VALUES ('lead', old.id);
+END;
+-- [/search]

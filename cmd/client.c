@@ -13,11 +13,16 @@
 
 static const char *const on_off[] = { "on", "off", NULL };
 
-/* --set KEY=VALUE (and --unset KEY) into custom field changes */
+/* --set KEY=VALUE (and --unset KEY) into custom field changes; a KEY
+ * that names a client field (next_action_at, say; custom_key_check has
+ * made sure the command has its option) sets that field, as its own
+ * option does, and --unset clears it */
 static int parse_sets(struct crm *crm, const char *usage,
                       const struct strvec *sets, const struct strvec *unsets,
-                      struct crm_kv_arg **out, int *n)
+                      struct crm_client_fields *f, struct crm_kv_arg **out, int *n)
 {
+	int field;
+
 	*out = xmalloc((size_t)(sets->n + unsets->n + 1) * sizeof **out);
 	*n = 0;
 	for (int i = 0; i < sets->n; i++) {
@@ -26,10 +31,18 @@ static int parse_sets(struct crm *crm, const char *usage,
 			return opt_error(crm, usage,
 			                       "--set '%s': expected KEY=VALUE", sets->v[i]);
 		*eq = '\0';
+		if ((field = crm_client_field(sets->v[i])) >= 0) {
+			f->v[field] = eq + 1;
+			continue;
+		}
 		(*out)[*n].key = sets->v[i];
 		(*out)[(*n)++].value = eq + 1;
 	}
 	for (int i = 0; i < unsets->n; i++) {
+		if ((field = crm_client_field(unsets->v[i])) >= 0) {
+			f->v[field] = "";
+			continue;
+		}
 		(*out)[*n].key = unsets->v[i];
 		(*out)[(*n)++].value = NULL;
 	}
@@ -51,16 +64,19 @@ struct field_opts {
 	OPT_STRING("source-url", &(fo).f.v[CF_SOURCE_URL], "URL", "where the listing was found"), \
 	OPT_STRING("listing-ref", &(fo).f.v[CF_LISTING_REF], "REF", "the listing's reference"), \
 	OPT_STRING("viability", &(fo).f.v[CF_VIABILITY], "N", "score from 0 to 100"), \
-	OPT_STRING("note", &(fo).f.v[CF_NOTES], "TEXT", "free notes"), \
+	OPT_STRING("note", &(fo).f.note, "TEXT", "add a note, dated"), \
 	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
 	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", crm_ai_modes), \
 	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
 	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
 	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
 
-/* A --set or --unset KEY (key[0..len)) that names a client field, not a
- * custom one, is a usage error that names the option for the field: what
- * it sets would not land in a custom field by mistake. */
+/* A --set or --unset KEY (key[0..len)) that is the name of a client field
+ * an option of the command sets is that field (parse_sets).  One that
+ * names a client field otherwise (another case, 'Email'; a field no
+ * option sets, 'stage' in edit, 'created_at'; 'tags') is a usage error
+ * that names the option for the field when there is one: what it sets
+ * would not land in a custom field by mistake. */
 static int custom_key_check(struct crm *crm, const char *usage, const char *opt,
                             const char *key, size_t len, const struct opt *opts,
                             const struct field_opts *fo)
@@ -72,10 +88,13 @@ static int custom_key_check(struct crm *crm, const char *usage, const char *opt,
 		for (const struct opt *o = opts; o->kind != OPT_END_; o++)
 			if ((c->field >= 0 && o->target == &fo->f.v[c->field]) ||
 			    (!strcmp(c->name, "tags") &&
-			     o->target == (opt[2] == 'u' ? &fo->untags : &fo->tags)))
+			     o->target == (opt[2] == 'u' ? &fo->untags : &fo->tags))) {
+				if (c->field >= 0 && !strncmp(c->name, key, len))
+					return 0;   /* the field's own name: parse_sets sets it */
 				return opt_error(crm, usage, "%s '%.*s': '%s' is a client field, not a"
 				                 " custom one; did you mean '--%s'?", opt, (int)len,
 				                 key, c->name, o->name);
+			}
 		return opt_error(crm, usage, "%s '%.*s': '%s' is a client field, not a custom one",
 		                 opt, (int)len, key, c->name);
 	}
@@ -94,7 +113,7 @@ static int finish_fields(struct crm *crm, const char *usage, const struct opt *o
 		rc = custom_key_check(crm, usage, "--unset", fo->unsets.v[i],
 		                      strlen(fo->unsets.v[i]), opts, fo);
 	if (!rc)
-		rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, kv, &fo->f.nset);
+		rc = parse_sets(crm, usage, &fo->sets, &fo->unsets, &fo->f, kv, &fo->f.nset);
 
 	fo->f.set = *kv;
 	fo->f.tags = fo->tags.v;
@@ -162,16 +181,15 @@ static int one_client(struct crm *crm, const char *usage,
                       int n, char **argv, long long *id)
 {
 	if (n == 0)
-		return opt_error(crm, usage, "a client (id or email) is required");
+		return opt_error(crm, usage, "a client (id, email or phone) is required");
 	if (n > 1)
 		return opt_error(crm, usage, "one client, not %d", n);
 	return crm_client_resolve(crm, argv[0], id);
 }
 
-/* show and history: one CLIENT, printed by fn; a record (show) is for a
- * person unless a format is asked for */
-static int client_print(struct crm *crm, int argc, char **argv, int record,
-                        int (*fn)(struct crm *crm, long long id, struct printer *pr))
+/* show: one CLIENT, the whole record for a person unless a format is
+ * asked for */
+static int client_show(struct crm *crm, int argc, char **argv)
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -180,17 +198,17 @@ static int client_print(struct crm *crm, int argc, char **argv, int record,
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	if ((rc = one_client(crm, "CLIENT", n, argv, &id)))
+	rc = one_client(crm, "CLIENT", n, argv, &id);
+	/* show takes a name too, when one client has it */
+	if (rc == CRM_DATAERR && n == 1 && !strchr(argv[0], '@') &&
+	    !crm_phone_like(argv[0]))
+		rc = crm_client_resolve_name(crm, argv[0], &id);
+	if (rc)
 		return rc;
-	pr = record ? cmd_show_printer(crm) : printer_open(crm, stdout);
-	rc = fn(crm, id, pr);
+	pr = cmd_show_printer(crm);
+	rc = crm_client_show(crm, id, pr);
 	printer_free(pr);
 	return rc;
-}
-
-static int client_show(struct crm *crm, int argc, char **argv)
-{
-	return client_print(crm, argc, argv, 1, crm_client_show);
 }
 
 static int client_stage(struct crm *crm, int argc, char **argv)
@@ -198,7 +216,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	static const char usage[] = "CLIENT...|- STAGE";
 	const char *reason = NULL;
 	long long *ids = NULL;
-	int n, nids, rc = 0, moved = 0, yes = 0, would;
+	int n, nids, rc = 0, moved = 0, there = 0, yes = 0, would;
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
@@ -219,21 +237,26 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	if (!yes && crm->cfg.bulk_confirm > 0 && nids > crm->cfg.bulk_confirm)
 		rc = crm_client_count_moves(crm, ids, nids, argv[n - 1], &would);
 	if (!rc && !(rc = cmd_confirm_bulk(crm, would, "client stage", yes)))
-		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved);
-	if (!rc)
+		rc = crm_client_set_stage(crm, ids, nids, argv[n - 1], reason, &moved, &there);
+	if (!rc && there)
+		cmd_say(crm, "%d of %d client%s moved to '%s' (%d already there)", moved, nids,
+		        nids == 1 ? "" : "s", argv[n - 1], there);
+	else if (!rc)
 		cmd_say(crm, "%d of %d client%s moved to '%s'", moved, nids,
 		        nids == 1 ? "" : "s", argv[n - 1]);
 	free(ids);
 	return rc;
 }
 
+/* CLIENT alone, or "-": the clients on stdin, one a line, changed all
+ * or none */
 static int client_edit(struct crm *crm, int argc, char **argv)
 {
-	static const char usage[] = "CLIENT [--name NAME] [--set KEY=VALUE] ...";
+	static const char usage[] = "CLIENT|- [--name NAME] [--set KEY=VALUE] ...";
 	struct field_opts fo;
 	struct crm_kv_arg *kv = NULL;
-	long long id;
-	int n, rc, changed = 0;
+	long long id, *ids = NULL;
+	int n, nids, rc, yes = 0, clients = 0, changed = 0;
 
 	memset(&fo, 0, sizeof fo);
 	struct opt opts[] = {
@@ -241,27 +264,72 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		OPT_STRINGV("status", &fo.f.v[CF_STATUS], "STATUS", "active or archived",
 		            crm_client_set_statuses),
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
+		OPT_STRING("set-note", &fo.f.v[CF_NOTES], "TEXT", "replace the notes ('' clears them)"),
 		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
+		OPT_FLAG("yes", 'y', &yes, "no question however many clients change (with -)"),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
-		return OPT_EXIT(n);
-	if (!(rc = one_client(crm, usage, n, argv, &id)) &&
-	    !(rc = finish_fields(crm, usage, opts, &fo, &kv))) {
+		rc = OPT_EXIT(n);
+	else if (n == 1 && !strcmp(argv[0], "-")) {
+		/* the fields first: nothing read nor asked for when they are wrong */
+		if (!(rc = finish_fields(crm, usage, opts, &fo, &kv)) &&
+		    !(rc = crm_client_check_fields(crm, &fo.f)) &&
+		    !(rc = cmd_refs(crm, 1, argv, crm_client_resolve, &ids, &nids)) &&
+		    !(rc = cmd_confirm_bulk(crm, nids, "client edit", yes)) &&
+		    !(rc = crm_client_update_all(crm, ids, nids, &fo.f, &clients, &changed)))
+			cmd_say(crm, "client edit: %d of %d client%s changed, %d change%s", clients,
+			        nids, nids == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	} else if (!(rc = one_client(crm, usage, n, argv, &id)) &&
+	           !(rc = finish_fields(crm, usage, opts, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
 			cmd_say(crm, "client %lld: %d change%s", id, changed,
 			        changed == 1 ? "" : "s");
 	}
+	free(ids);
 	free(kv);
 	field_opts_free(&fo);
 	return rc;
 }
 
+static int client_dupes(struct crm *crm, int argc, char **argv)
+{
+	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
+	pr = printer_open(crm, stdout);
+	rc = crm_client_dupes(crm, pr);
+	printer_free(pr);
+	return rc;
+}
+
 static int client_history(struct crm *crm, int argc, char **argv)
 {
-	return client_print(crm, argc, argv, 0, crm_client_history);
+	static const char usage[] = "CLIENT [--limit N] [--offset N]";
+	long long id, limit = -1, offset = 0;
+	struct printer *pr;
+	int n, rc;
+	struct opt opts[] = {
+		OPT_INT("limit", &limit, "N", "at most N changes", NULL),
+		OPT_INT("offset", &offset, "N", "skip the first N (for paging)", NULL),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if ((rc = one_client(crm, usage, n, argv, &id)))
+		return rc;
+	pr = cmd_list_printer(crm);
+	rc = crm_client_history(crm, id, limit, offset, pr);
+	printer_free(pr);
+	return rc;
 }
 
 const struct cmd client_cmds[] = {
@@ -272,5 +340,6 @@ const struct cmd client_cmds[] = {
 	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },
 	{ "edit", client_edit, CMD_DB | CMD_WRITES, "change a client's fields", NULL },
 	{ "history", client_history, CMD_DB, "show a client's audit trail", NULL },
+	{ "dupes", client_dupes, CMD_DB | CMD_LIST, "list likely duplicate owners, for merge", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
 };

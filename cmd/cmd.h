@@ -53,6 +53,17 @@ int cmd_arg_fail(struct crm *crm, int st);
  * whether or not stdout is a terminal, unless --format asks for another.
  * The caller frees it. */
 struct printer *cmd_show_printer(struct crm *crm);
+/* The printer of a list (cmd/pager.c): in the table format on a
+ * terminal, a table longer than the screen goes through $PAGER (default
+ * "less -FRX"; an empty $PAGER or "cat": none), unless --no-pager.  The
+ * caller frees it. */
+struct printer *cmd_list_printer(struct crm *crm);
+/* At the end: stdout closed, and the pager, if one runs, waited for. */
+void cmd_pager_wait(void);
+/* An empty list, CRM_NOTFOUND: on a terminal, say "no WHAT match" (as an
+ * error: exit 1); in a pipe the exit status says it, as grep's does.
+ * Returns rc. */
+int cmd_none_match(struct crm *crm, int rc, const char *what);
 /* Talk on stderr unless -q: "crm: <cmd>: ..." is not used for talk; plain
  * lines are. */
 void cmd_say(struct crm *crm, const char *fmt, ...)
@@ -86,15 +97,22 @@ extern const char *const *cmd_in_formats;
 	OPT_ENUM("input-format", &(in).infmt, "FMT", "the input's format (default: detected)", cmd_in_formats), \
 	OPT_LIST("map", &(in).maps, "SRC=FIELD", "read the column SRC as FIELD"), \
 	OPT_STRINGC("reject-file", &(in).reject, "FILE", "store the good records, write the bad ones to FILE", COMPL_FILE), \
-	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL)
+	OPT_INT("max-errors", &(in).max_errors, "N", "allow N bad records", NULL), \
+	OPT_FLAG("dry-run", 0, &(in).batch.dry_run, "store nothing; say what would be stored")
 void cmd_input_init(struct cmd_input *in);
 /* n, argv: the positional arguments, FILE or "-" or none (stdin) */
 int cmd_input_open(struct crm *crm, const char *usage,
                    int n, char **argv, struct cmd_input *in);
 void cmd_input_close(struct cmd_input *in);
+/* After crm_batch_run: the bad records it names, one "crm: NAME:LINE:
+ * reason" line each, before the message of its status. */
+void cmd_batch_told(const struct crm_batch *b);
+/* " (dry run: nothing stored)" for a dry run, else "" */
+const char *cmd_dry_run(const struct crm_batch *b);
 /* An import command: FILE|- and the batch options, each record through
  * imp, then "<cmd>: N inserted, N updated, N unchanged, N rejected" unless
- * -q (its outcomes are enum crm_upsert). */
+ * -q (its outcomes are enum crm_upsert), marked as a dry run when it is
+ * one. */
 int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer *imp);
 
 #endif

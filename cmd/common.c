@@ -48,6 +48,13 @@ void cmd_say(struct crm *crm, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cmd_none_match(struct crm *crm, int rc, const char *what)
+{
+	if (rc == CRM_NOTFOUND && !crm->err[0] && isatty(STDOUT_FILENO))
+		crm_err(crm, rc, "%s: no %s match", crm->cmdname, what);
+	return rc;
+}
+
 struct printer *cmd_show_printer(struct crm *crm)
 {
 	/* the whole record for a person, wherever stdout goes (as git show
@@ -171,6 +178,13 @@ int cmd_input_open(struct crm *crm, const char *usage,
 		*eq = '\0';
 		in->src[i] = in->maps.v[i];
 		in->dst[i] = eq + 1;
+		/* a field the import reads: never a typo kept as a custom field */
+		if (in->batch.imp && crm_batch_map_field(crm, in->batch.imp, &in->dst[i])) {
+			char msg[sizeof crm->err];
+			memcpy(msg, crm->err, sizeof msg);
+			crm->err[0] = '\0';
+			return opt_error(crm, usage, "--map '%s=%s': %s", in->src[i], eq + 1, msg);
+		}
 	}
 	if (strcmp(path, "-")) {
 		if (!(in->fp = fopen(path, "r")))
@@ -191,6 +205,20 @@ int cmd_input_open(struct crm *crm, const char *usage,
 	return 0;
 }
 
+void cmd_batch_told(const struct crm_batch *b)
+{
+	for (int i = 0; i < b->ntold; i++) {
+		fprintf(stderr, "crm: %s:%ld: ", b->name, b->told[i].line);
+		crm_put_text(stderr, b->told[i].reason);
+		fputc('\n', stderr);
+	}
+}
+
+const char *cmd_dry_run(const struct crm_batch *b)
+{
+	return b->dry_run ? " (dry run: nothing stored)" : "";
+}
+
 void cmd_input_close(struct cmd_input *in)
 {
 	if (in->fp)
@@ -208,6 +236,7 @@ int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer
 	int n, rc;
 
 	cmd_input_init(&in);
+	in.batch.imp = imp;
 	struct opt opts[] = {
 		CMD_INPUT_OPTS(in),
 		OPT_POS(COMPL_FILE),
@@ -216,13 +245,14 @@ int cmd_import(struct crm *crm, int argc, char **argv, const struct crm_importer
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		rc = OPT_EXIT(n);
 	else if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
-		in.batch.imp = imp;
 		rc = crm_batch_run(crm, &in.batch);
+		cmd_batch_told(&in.batch);
 		if (in.batch.committed)
-			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+			cmd_say(crm, "%s: %lld inserted, %lld updated, %lld unchanged, %lld rejected%s",
 			        crm->cmdname, in.batch.counts[UPSERT_INSERTED],
 			        in.batch.counts[UPSERT_UPDATED],
-			        in.batch.counts[UPSERT_UNCHANGED], in.batch.rejected);
+			        in.batch.counts[UPSERT_UNCHANGED], in.batch.rejected,
+			        cmd_dry_run(&in.batch));
 	}
 	cmd_input_close(&in);
 	return rc;

@@ -20,6 +20,16 @@ static int config_check(struct crm *crm, int argc, char **argv)
 	if ((rc = crm_config_load(&crm->cfg, n ? argv[0] : crm->config_opt, crm->err,
 	                          sizeof crm->err)))
 		return rc;
+	/* and what only the phone library knows */
+	if (crm->cfg.phone_region) {
+		int known;
+		if ((rc = crm_phone_region_known(crm, crm->cfg.phone_region, &known)))
+			return cmd_fail(crm, rc);
+		if (!known)
+			return cmd_fail(crm, crm_err(crm, CRM_CONFIG, "%s: phone.default_region: '%s'"
+			                " is not a region libphonenumber knows (such as ES or FR)",
+			                crm->cfg.path ? crm->cfg.path : "config", crm->cfg.phone_region));
+	}
 	if (crm->cfg.path)
 		printf("%s: ok\n", crm->cfg.path);
 	else

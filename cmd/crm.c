@@ -28,7 +28,8 @@ static const struct cmd commands[] = {
 
 static const char usage_text[] =
 	"usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]\n"
-	"           [--safe-csv] [--actor NAME] [-q] [--help] [--version] COMMAND [ARGS]\n";
+	"           [--safe-csv] [--actor NAME] [-q] [--no-pager] [--help] [--version]\n"
+	"           COMMAND [ARGS]\n";
 
 static const struct cmd *find(const struct cmd *table, const char *name)
 {
@@ -152,7 +153,7 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 }
 
 /* The global options of crm, bound to crm (version: --version asked). */
-#define NGLOBAL 9
+#define NGLOBAL 10
 static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 {
 	const struct opt o[NGLOBAL] = {
@@ -166,6 +167,7 @@ static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 		         "in csv, a ' before a cell that a spreadsheet would run"),
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr"),
+		OPT_FLAG("no-pager", 0, &crm->no_pager, "a long table is not paged"),
 		OPT_FLAG("version", 'V', version, "print the version"),
 		OPT_END()
 	};
@@ -344,6 +346,7 @@ static int run(struct crm *crm, int argc, char **argv)
 			return cmd_fail(crm, rc);
 		if (!crm->operator_id)
 			crm->operator_id = crm->cfg.operator_id;
+		crm_time_set_zone(crm->cfg.display.timezone);
 	}
 	if (c->flags & (CMD_DB | CMD_DB_ASIS)) {
 		db_flags = c->flags;
@@ -436,5 +439,6 @@ int main(int argc, char **argv)
 	/* output lost is worse than "nothing matched" */
 	if ((i = close_stdout(crm.committed > 0)) && (!rc || rc == CRM_NOTFOUND))
 		rc = i;
+	cmd_pager_wait();
 	return rc;
 }

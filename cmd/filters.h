@@ -9,12 +9,13 @@
 #include "lead.h"
 #include "opt.h"
 
-#define FILTER_NOPTS 20
+#define FILTER_NOPTS 24
 
 /* A list command: the filters' options and --wide, then the rows the
  * library's list finds, printed in crm's format (every column unless
  * the format is the table without --wide). */
 struct list_cmd {
+	const char *what;   /* "clients": "no clients match" */
 	const struct opt *filters;
 	int (*finish)(struct crm *crm, void *args);   /* after parsing */
 	int (*list)(struct crm *crm, void *args, int wide, struct printer *pr);
@@ -28,8 +29,9 @@ int cmd_list(struct crm *crm, int argc, char **argv, const char *usage,
  * the parser cannot (times) and takes the operator in force. */
 struct client_filter_args {
 	struct crm_client_filter flt;
-	const char *since, *until;
-	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN];
+	struct strvec stage, status, channel, source_type, operators, automation, ai, tag;
+	const char *since, *until, *due;
+	char since_t[CRM_TIME_LEN], until_t[CRM_TIME_LEN], due_t[CRM_TIME_LEN];
 	struct opt opts[FILTER_NOPTS];
 	struct list_cmd lc;
 };
@@ -38,6 +40,7 @@ int client_filter_finish(struct crm *crm, void *args);
 
 struct lead_filter_args {
 	struct crm_lead_filter flt;
+	struct strvec status, source_type, operators;
 	const char *since;
 	char since_t[CRM_TIME_LEN];
 	struct opt opts[FILTER_NOPTS];

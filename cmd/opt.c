@@ -59,14 +59,15 @@ static const struct opt *find(const struct opt *opts, const char *name, size_t l
 	return NULL;
 }
 
-/* The options every subcommand takes, bound to crm: out must hold 5. */
-static void common_opts(struct crm *crm, struct opt out[5])
+/* The options every subcommand takes, bound to crm: out must hold 6. */
+static void common_opts(struct crm *crm, struct opt out[6])
 {
 	struct opt fmt = { OPT_FORMAT_, "format", 0, &crm->fmt, "FMT", NULL,
 	                   COMPL_FORMAT, NULL, NULL, 0 };
 	struct opt safe = OPT_FLAG("safe-csv", 0, &crm->safe_csv,
 	                           "in csv, a ' before a cell that a spreadsheet would run");
 	struct opt quiet = OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr");
+	struct opt no_pager = OPT_FLAG("no-pager", 0, &crm->no_pager, "a long table is not paged");
 	struct opt actor = OPT_STRING("actor", &crm->actor, "NAME",
 	                              "who is acting, for the history");
 	struct opt end = OPT_END();
@@ -75,6 +76,7 @@ static void common_opts(struct crm *crm, struct opt out[5])
 	out[n++] = fmt;
 	out[n++] = safe;
 	out[n++] = quiet;
+	out[n++] = no_pager;
 	if (crm->writes)
 		out[n++] = actor;
 	out[n] = end;
@@ -141,6 +143,8 @@ static void usage_line(const struct opt *o, void *arg)
 	if (o->short_name)
 		snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
 		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
+	else if (o->flags & OPTF_OPTIONAL)
+		snprintf(left, sizeof left, "    --%s [%s]", o->name, o->argname);
 	else   /* aligned with "-q, --quiet" */
 		snprintf(left, sizeof left, "    --%s%s%s", o->name,
 		         takes_value(o) ? " " : "", takes_value(o) ? o->argname : "");
@@ -149,14 +153,16 @@ static void usage_line(const struct opt *o, void *arg)
 		put_formats(u->crm, out);
 	} else {
 		fputs(o->help, out);
-		if (o->kind == OPT_ENUM_) {
+		if (o->kind == OPT_ENUM_ || (o->kind == OPT_ANYOF_ && o->values)) {
 			fputs(" (", out);
 			for (const char *const *v = o->values; *v; v++)
 				fprintf(out, "%s%s", v == o->values ? "" : ", ", *v);
-			fputc(')', out);
+			fputs(o->kind == OPT_ANYOF_ ? "; " : ")", out);
 		}
 		if (o->kind == OPT_LIST_)
 			fputs(" (repeatable)", out);
+		if (o->kind == OPT_ANYOF_)   /* "(a, b; several: ...)" or "(several: ...)" */
+			fputs(o->values ? "several: A,B or repeated)" : " (several: A,B or repeated)", out);
 	}
 	fputc('\n', out);
 }
@@ -164,7 +170,7 @@ static void usage_line(const struct opt *o, void *arg)
 void opt_usage(struct crm *crm, FILE *out, const struct opt *opts,
                const char *usage)
 {
-	struct opt common[5];
+	struct opt common[6];
 	struct usage_out u = { out, crm };
 
 	common_opts(crm, common);
@@ -265,6 +271,18 @@ static void put_positional(const struct opt *o, void *arg)
 		complete_values(p->crm, o->compl, o->values);
 }
 
+static void free_list(const struct opt *o, void *arg)
+{
+	(void)arg;
+	if (o->kind == OPT_LIST_ || o->kind == OPT_ANYOF_)
+		strvec_free(o->target);
+}
+
+void opt_free(const struct opt *opts)
+{
+	each(opts, free_list, NULL);
+}
+
 int opt_takes_value(const struct opt *opts, const char *arg)
 {
 	const struct opt *o;
@@ -307,6 +325,37 @@ static int complete(struct crm *crm, int argc, char **argv, const struct opt *al
 /* --- parsing --- */
 
 static int set_value(struct crm *crm, const struct opt *o, const char *val,
+                     const char *usage);
+
+/* The values of an OPT_ANYOF_ option: val split at its commas (in place:
+ * val is an argument), each checked as an enum or an id would be, with
+ * the same messages, and kept. */
+static int any_of(struct crm *crm, const struct opt *o, char *val, const char *usage)
+{
+	for (char *v = val, *comma; v; v = comma ? comma + 1 : NULL) {
+		struct opt one = *o;
+		const char *as_enum;
+		long long as_id;
+
+		if ((comma = strchr(v, ',')))
+			*comma = '\0';
+		one.seen = NULL;
+		one.flags &= ~(unsigned)OPTF_NONEMPTY;
+		if (o->values) {
+			one.kind = OPT_ENUM_;
+			one.target = &as_enum;
+		} else if (o->flags & OPTF_POSITIVE) {
+			one.kind = OPT_INT_;
+			one.target = &as_id;
+		}
+		if (one.kind != OPT_ANYOF_ && set_value(crm, &one, v, usage))
+			return -1;
+		strvec_push(o->target, v);
+	}
+	return 0;
+}
+
+static int set_value(struct crm *crm, const struct opt *o, const char *val,
                      const char *usage)
 {
 	long long n;
@@ -332,6 +381,10 @@ static int set_value(struct crm *crm, const struct opt *o, const char *val,
 		break;
 	case OPT_LIST_:
 		strvec_push(o->target, val);
+		break;
+	case OPT_ANYOF_:
+		if (any_of(crm, o, (char *)val, usage))
+			return OPT_BAD;
 		break;
 	case OPT_ENUM_:
 		for (const char *const *v = o->values; *v; v++)
@@ -450,6 +503,9 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 				*o->seen = 1;
 			continue;
 		}
+		if (!val && (o->flags & OPTF_OPTIONAL) &&
+		    (i + 1 >= argc || argv[i + 1][0] == '-'))
+			val = o->values[0];
 		if (!val) {
 			if (i + 1 >= argc)
 				return opt_error(crm, usage, "option '--%s' needs a value", o->name),
@@ -472,7 +528,7 @@ void opt_when_parsed(int (*fn)(struct crm *crm))
 int opt_parse(struct crm *crm, int argc, char **argv, const struct opt *opts,
               const char *usage)
 {
-	struct opt common[5];
+	struct opt common[6];
 	struct opt all[] = { OPT_INHERIT(opts), OPT_INHERIT(common), OPT_END() };
 	int n;
 

@@ -35,6 +35,9 @@ enum opt_kind {
 	OPT_LIST_,    /* struct strvec *: repeatable */
 	OPT_ENUM_,    /* const char **, value must be one of ->values */
 	OPT_FORMAT_,  /* enum crm_fmt *: an output format's name */
+	OPT_ANYOF_,   /* struct strvec *: values any of which matches, repeated
+	                 or as a comma list (--stage a,b --stage c); each one
+	                 of ->values when set, an id with OPTF_POSITIVE */
 	OPT_INHERIT_, /* ->target is another array, whose options are these too */
 	OPT_POS_,     /* no option: how positional arguments complete */
 };
@@ -42,6 +45,9 @@ enum opt_kind {
 enum opt_flags {
 	OPTF_NONEMPTY = 1 << 0,  /* an empty value is a usage error */
 	OPTF_POSITIVE = 1 << 1,  /* OPT_INT_: 1 or more (an id) */
+	OPTF_OPTIONAL = 1 << 2,  /* OPT_STRING_: the value may be left out
+	                            ("--due" alone is values[0]); the next
+	                            argument is it unless it starts with "-" */
 };
 
 /* What completes an option's value (or the positional arguments). */
@@ -85,6 +91,13 @@ struct opt {
 #define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
 /* a string whose usual values complete, but which the library checks */
 #define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
+/* a filter's values, any of which matches: repeated or a comma list;
+ * each one of vals (NULL: any text, which the library checks); c
+ * completes them.  ANYID: ids from 1. */
+#define OPT_ANYOF(n, t, a, h, c, vals) { OPT_ANYOF_, n, 0, t, a, h, c, vals, NULL, 0 }
+#define OPT_ANYID(n, t, a, h) { OPT_ANYOF_, n, 0, t, a, h, COMPL_NONE, NULL, NULL, OPTF_POSITIVE }
+/* a string whose value may be left out: vals[0] then; vals complete */
+#define OPT_OPTIONAL(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, OPTF_OPTIONAL }
 #define OPT_INHERIT(opts) { OPT_INHERIT_, NULL, 0, (void *)(opts), NULL, NULL, COMPL_NONE, NULL, NULL, 0 }
 #define OPT_POS(c) { OPT_POS_, NULL, 0, NULL, NULL, NULL, c, NULL, NULL, 0 }
 #define OPT_POSV(vals) { OPT_POS_, NULL, 0, NULL, NULL, NULL, COMPL_VALUES, vals, NULL, 0 }
@@ -121,6 +134,9 @@ int opt_parse_global(struct crm *crm, int argc, char **argv, const struct opt *o
  * option (cur starts with "-"): 1 when it answered. */
 int opt_complete_global(struct crm *crm, const struct opt *opts, const char *prev,
                         const char *cur);
+
+/* The lists (OPT_LIST, OPT_ANYOF) that parsing opts filled, freed. */
+void opt_free(const struct opt *opts);
 
 /* 1 if arg is "--name" of an option of opts that takes a value */
 int opt_takes_value(const struct opt *opts, const char *arg);

@@ -34,7 +34,14 @@ _crm() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -W "$out" -- "$cur"))
+	if [[ $cur == *,* && -n $out ]]; then
+		# --stage contacted,re<TAB>: a filter's values are a comma list
+		local head=${cur%,*},
+		COMPREPLY=($(compgen -W "$out" -- "${cur##*,}"))
+		COMPREPLY=("${COMPREPLY[@]/#/$head}")
+	else
+		COMPREPLY=($(compgen -W "$out" -- "$cur"))
+	fi
 	if [[ -n $prefix && $COMP_WORDBREAKS != *=* ]]; then
 		COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
 	fi

@@ -1,6 +1,7 @@
 /* batch.c: one transaction over a stream of records (see batch.h). */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "batch.h"
 #include "outfile.h"
@@ -27,13 +28,21 @@ static void put_oneline(FILE *f, const char *s, int tabs)
 			putc(*s, f);
 }
 
-/* a bad record: to the reject file, the warning stream, or the end */
+/* a bad record: told at the end of an all-or-nothing batch (strict),
+ * or to the reject file, the warning stream, or the end */
 static int reject(struct crm *crm, struct crm_batch *b, FILE *rf,
-                  struct crm_reader *r, const char *reason)
+                  struct crm_reader *r, const char *reason, int strict)
 {
 	long line = reader_line(r);
 
 	b->rejected++;
+	if (strict) {
+		if (b->ntold < BATCH_TELL) {
+			b->told[b->ntold].line = line;
+			snprintf(b->told[b->ntold++].reason, sizeof b->told[0].reason, "%s", reason);
+		}
+		return 0;
+	}
 	if (b->max_errors >= 0 && b->rejected > b->max_errors)
 		return crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, line, reason);
 	if (rf) {
@@ -55,16 +64,21 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	struct crm_record *rec;
 	struct crm_outfile rej = { 0 };
 	FILE *rf = NULL;
-	char reason[sizeof crm->err];
-	int rc = 0, got, outcome, tolerant;
+	char reason[sizeof crm->err], first[sizeof crm->err] = "";
+	int rc = 0, got, outcome, tolerant, guarded;
 	long long stored = 0;
 
 	memset(b->counts, 0, sizeof b->counts);
 	b->rejected = 0;
 	b->committed = 0;
+	b->ntold = 0;
 	if (b->max_errors < 0 && !b->reject_path)
 		b->max_errors = 0;
 	tolerant = b->reject_path || b->max_errors != 0;
+	/* a record that fails leaves nothing: each in a savepoint when some
+	 * may fail and the rest be stored; all or nothing, from the first bad
+	 * one on, so that it leaves nothing for the next to find */
+	guarded = tolerant;
 	/* never the database or the input; renamed into place only when the
 	 * batch is stored */
 	if (b->reject_path) {
@@ -84,18 +98,27 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);
 	if (b->imp->known)
 		reader_known(r, b->imp->known, b->imp->hint);
+	if (b->imp->column)
+		reader_columns(r, b->imp->column);
 	if ((rc = crm_begin(crm)))
 		goto cleanup;
 	while (!rc && (got = reader_next(r, &rec, reason, sizeof reason)) != 0) {
+		if (got == -3) {
+			rc = crm_err(crm, CRM_USAGE, "%s: %s", crm->cmdname ? crm->cmdname : "import",
+			             reason);
+			break;
+		}
 		if (got == -2) {
 			rc = crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, reader_line(r), reason);
 			break;
 		}
 		if (got < 0) {
-			rc = reject(crm, b, rf, r, reason);
+			if (!tolerant && !b->rejected)
+				memcpy(first, reason, sizeof first);
+			rc = reject(crm, b, rf, r, reason, !tolerant);
 			continue;
 		}
-		if (tolerant && (rc = savepoint(crm, "SAVEPOINT record")))
+		if (guarded && (rc = savepoint(crm, "SAVEPOINT record")))
 			break;
 		outcome = 0;
 		crm->err[0] = '\0';
@@ -103,14 +126,17 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		if (rc == CRM_DATAERR || rc == CRM_NOTFOUND) {
 			memcpy(reason, crm->err, sizeof reason);
 			/* a record undone by halves would be stored by halves */
-			if (tolerant && (rc = savepoint(crm, "ROLLBACK TO record; RELEASE record")))
+			if (guarded && (rc = savepoint(crm, "ROLLBACK TO record; RELEASE record")))
 				break;
-			rc = reject(crm, b, rf, r, reason);
+			if (!tolerant && !b->rejected)
+				memcpy(first, reason, sizeof first);
+			rc = reject(crm, b, rf, r, reason, !tolerant);
+			guarded = 1;
 			continue;
 		}
 		if (rc)
 			break;
-		if (tolerant && (rc = savepoint(crm, "RELEASE record")))
+		if (guarded && (rc = savepoint(crm, "RELEASE record")))
 			break;
 		if (outcome >= 0 && outcome < BATCH_MAX_OUTCOMES)
 			b->counts[outcome]++;
@@ -119,12 +145,23 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	/* input that broke off is not a whole batch: store none of it */
 	if (!rc && ferror(b->in))
 		rc = crm_err(crm, CRM_NOINPUT, "%s: read error: %s", b->name, strerror(errno));
+	/* all or nothing: one bad record is the error; more, how many */
+	if (!rc && !tolerant && b->rejected == 1) {
+		rc = crm_err(crm, CRM_DATAERR, "%s:%ld: %s", b->name, b->told[0].line, first);
+		b->ntold = 0;
+	} else if (!rc && !tolerant && b->rejected) {
+		rc = crm_err(crm, CRM_DATAERR, "%s: %lld bad lines, nothing stored", b->name,
+		             b->rejected);
+	}
 	/* the rejects are on disk before the good records are committed */
-	if (!rc && rf && (rc = crm_out_close(crm, &rej)) == 0)
+	if (!rc && rf && !b->dry_run && (rc = crm_out_close(crm, &rej)) == 0)
 		rf = NULL;
 	if (!rc && b->before_commit)
 		rc = b->before_commit(crm);
-	if (!rc)
+	/* a dry run went through: its counts are exact, and it is undone */
+	if (!rc && b->dry_run)
+		crm_rollback(crm);
+	else if (!rc)
 		rc = crm_commit(crm);
 	if (rc) {
 		crm_rollback(crm);
@@ -140,9 +177,31 @@ cleanup:
 	/* a batch that was not stored leaves the old reject file (if any)
 	 * as it was: no file of this run's to mislead */
 	if (b->reject_path) {
-		int wrc = b->committed ? crm_out_commit(crm, &rej) : (crm_out_abort(&rej), 0);
+		int wrc = b->committed && !b->dry_run ? crm_out_commit(crm, &rej) :
+		          (crm_out_abort(&rej), 0);
 		if (wrc && !rc)
 			rc = wrc;
 	}
 	return rc;
+}
+
+int crm_batch_map_field(struct crm *crm, const struct crm_importer *imp,
+                        const char **field)
+{
+	const char *const *fields = imp->fields(), *f = *field, *guess;
+	size_t np = imp->extra ? strlen(imp->extra) : 0;
+	char list[1024];
+
+	for (const char *const *k = fields; *k; k++)
+		if (!strcasecmp(*k, f)) {
+			*field = *k;
+			return 0;
+		}
+	if (np && !strncmp(f, imp->extra, np) && f[np])
+		return 0;
+	guess = crm_suggest(f, fields);
+	crm_set_list(fields, list, sizeof list);
+	return crm_err(crm, CRM_USAGE, "unknown field '%s'%s%s%s (known fields: %s%s%s%s)", f,
+	               guess ? "; did you mean '" : "", guess ? guess : "", guess ? "'?" : "",
+	               list, np ? ", or " : "", np ? imp->extra : "", np ? "KEY" : "");
 }

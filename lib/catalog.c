@@ -16,6 +16,9 @@ static const struct crm_col client_cols[] = {
 	{ "name", "c.name", COL_TEXT, 2, CF_NAME, NULL, 0 },
 	{ "email", "c.email", COL_TEXT, 5, CF_EMAIL, NULL, 0 },
 	{ "phone", "c.phone", COL_TEXT, 6, CF_PHONE, NULL, 0 },
+	/* E.164 when libphonenumber read the phone; else none */
+	{ "phone_e164", "CASE WHEN c.phone_norm GLOB '+*' THEN c.phone_norm END", COL_TEXT, 0, -1,
+	  NULL, 0 },
 	{ "stage", "c.stage", COL_TEXT, 3, CF_STAGE, NULL, 0 },
 	{ "status", "c.status", COL_TEXT, 0, CF_STATUS, NULL, 0 },
 	{ "channel", "c.channel", COL_TEXT, 4, CF_CHANNEL, NULL, 0 },
@@ -24,19 +27,23 @@ static const struct crm_col client_cols[] = {
 	{ "listing_ref", "c.listing_ref", COL_TEXT, 0, CF_LISTING_REF, NULL, 0 },
 	{ "viability", "c.viability", COL_INT, 7, CF_VIABILITY, NULL, 0 },
 	{ "automation_enabled", "c.automation_enabled", COL_INT, 0, CF_AUTOMATION, NULL, 0 },
-	{ "automation_paused_until", "c.automation_paused_until", COL_TEXT, 0, -1, NULL, 0 },
+	{ "automation_paused_until", "c.automation_paused_until", COL_TIME, 0, -1, NULL, 0 },
 	{ "ai_mode", "c.ai_mode", COL_TEXT, 0, CF_AI_MODE, NULL, 0 },
 	{ "tags", "(SELECT json_group_array(tag) FROM client_tags t WHERE t.client_id = c.id)",
 	  COL_LIST, 0, -1, NULL, 0 },
 	{ "custom", "c.custom", COL_JSON, 0, -1, NULL, 0 },
 	{ "notes", "c.notes", COL_TEXT, 0, CF_NOTES, NULL, 0 },
 	{ "lost_reason", "c.lost_reason", COL_TEXT, 0, CF_LOST_REASON, NULL, 0 },
-	{ "next_action_at", "c.next_action_at", COL_TEXT, 0, CF_NEXT_ACTION_AT, NULL, 0 },
-	{ "last_contacted_at", "c.last_contacted_at", COL_TEXT, 8, CF_LAST_CONTACTED_AT,
-	  "last_contacted", 0 },
-	{ "last_interaction_at", "c.last_interaction_at", COL_TEXT, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
-	{ "created_at", "c.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "c.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "next_action_at", "c.next_action_at", COL_TIME, 9, CF_NEXT_ACTION_AT,
+	  "next_action", COLF_RELATIVE },
+	{ "last_contacted_at", "c.last_contacted_at", COL_TIME, 8, CF_LAST_CONTACTED_AT,
+	  "last_contact", COLF_RELATIVE },
+	{ "last_interaction_at", "c.last_interaction_at", COL_TIME, 0, CF_LAST_INTERACTION_AT, NULL, 0 },
+	{ "created_at", "c.created_at", COL_TIME, 0, -1, NULL, 0 },
+	{ "updated_at", "c.updated_at", COL_TIME, 0, -1, NULL, 0 },
+	/* what a person should know of the record: a phone kept as typed */
+	{ "warnings", "CASE WHEN c.phone IS NOT NULL AND c.phone_norm NOT GLOB '+*'"
+	  " THEN 'phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1, NULL, 0 },
 };
 #define NCLIENT_COLS ((int)(sizeof client_cols / sizeof client_cols[0]))
 
@@ -48,7 +55,7 @@ static const struct crm_col listing_cols[] = {
 	{ "listing_hash", "l.listing_hash", COL_TEXT, 2, -1, NULL, 0 },
 	{ "source_url", "l.source_url", COL_TEXT, 3, -1, NULL, 0 },
 	{ "lead_id", "l.lead_id", COL_INT, 4, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TIME, 0, -1, NULL, 0 },
 };
 const struct crm_entity crm_listings = {
 	"client_listings l", listing_cols, (int)(sizeof listing_cols / sizeof listing_cols[0])
@@ -56,7 +63,7 @@ const struct crm_entity crm_listings = {
 
 /* the changes of an entity, oldest first */
 static const struct crm_col history_cols[] = {
-	{ "at", "a.at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "at", "a.at", COL_TIME, 1, -1, NULL, 0 },
 	{ "actor", "a.actor", COL_TEXT, 2, -1, NULL, 0 },
 	{ "action", "a.action", COL_TEXT, 3, -1, NULL, 0 },
 	{ "field", "a.field", COL_TEXT, 4, -1, NULL, 0 },
@@ -81,6 +88,8 @@ static const struct crm_col lead_cols[] = {
 	{ "contact_name", "l.contact_name", COL_TEXT, 4, LF_CONTACT_NAME, NULL, 0 },
 	{ "contact_email", "l.contact_email", COL_TEXT, 5, LF_CONTACT_EMAIL, NULL, 0 },
 	{ "contact_phone", "l.contact_phone", COL_TEXT, 6, LF_CONTACT_PHONE, NULL, 0 },
+	{ "contact_phone_e164", "CASE WHEN l.phone_norm GLOB '+*' THEN l.phone_norm END",
+	  COL_TEXT, 0, -1, NULL, 0 },
 	{ "channel", "l.channel", COL_TEXT, 0, LF_CHANNEL, NULL, 0 },
 	{ "title", "l.title", COL_TEXT, 0, LF_TITLE, NULL, 0 },
 	{ "location", "l.location", COL_TEXT, 7, LF_LOCATION, NULL, 0 },
@@ -90,8 +99,11 @@ static const struct crm_col lead_cols[] = {
 	{ "viability_given", "l.viability_given", COL_INT, 0, -1, NULL, 0 },
 	{ "client_id", "l.client_id", COL_INT, 9, -1, NULL, 0 },
 	{ "raw", "l.raw", COL_JSON, 0, -1, NULL, 0 },
-	{ "created_at", "l.created_at", COL_TEXT, 0, -1, NULL, 0 },
-	{ "updated_at", "l.updated_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "l.created_at", COL_TIME, 0, -1, NULL, 0 },
+	{ "updated_at", "l.updated_at", COL_TIME, 0, -1, NULL, 0 },
+	{ "warnings", "CASE WHEN l.contact_phone IS NOT NULL AND l.phone_norm NOT GLOB '+*'"
+	  " THEN 'contact_phone not parsed (kept and matched as typed)' END", COL_TEXT, 0, -1,
+	  NULL, 0 },
 };
 #define NLEAD_COLS ((int)(sizeof lead_cols / sizeof lead_cols[0]))
 
@@ -100,11 +112,11 @@ const struct crm_entity crm_leads = { "leads l", lead_cols, NLEAD_COLS };
 /* every column of a communication; the person's table of a client's
  * timeline shows the subject, or the start of the body; the narrow
  * table of `comm list` also the client's name, in 100 columns at most:
- * 20 + 16 + 8 + 3 + 10 + 9 + 22, and two between each */
+ * 16 (a local time) + 16 + 8 + 3 + 10 + 9 + 22, and two between each */
 static const struct crm_col comm_cols[] = {
 	{ "id", "m.id", COL_INT, 0, -1, NULL, 0 },
 	{ "client_id", "m.client_id", COL_INT, 0, -1, NULL, 0 },
-	{ "occurred_at", "m.occurred_at", COL_TEXT, 1, -1, NULL, 0 },
+	{ "occurred_at", "m.occurred_at", COL_TIME, 1, -1, NULL, 0 },
 	{ "channel", "m.channel", COL_TEXT, 3, -1, NULL, COLF_CUT(8) },
 	{ "direction", "m.direction", COL_TEXT, 4, -1, "dir", 0 },
 	{ "kind", "m.kind", COL_TEXT, 5, -1, NULL, COLF_CUT(10) },
@@ -113,7 +125,7 @@ static const struct crm_col comm_cols[] = {
 	{ "body", "m.body", COL_TEXT, 0, -1, NULL, 0 },
 	{ "source", "m.source", COL_TEXT, 0, -1, NULL, 0 },
 	{ "external_id", "m.external_id", COL_TEXT, 0, -1, NULL, 0 },
-	{ "created_at", "m.created_at", COL_TEXT, 0, -1, NULL, 0 },
+	{ "created_at", "m.created_at", COL_TIME, 0, -1, NULL, 0 },
 	{ "subject", "coalesce(m.subject, substr(m.body, 1, 60))", COL_TEXT, 7, -1, NULL,
 	  COLF_PERSON | COLF_CUT(22) },
 	{ "client", "(SELECT c.name FROM clients c WHERE c.id = m.client_id)", COL_TEXT, 2,
@@ -173,6 +185,7 @@ int crm_entity_pcols(const struct crm_entity *e, enum cat_view view, struct pcol
 		out[n].type = c->type;
 		out[n].flags = (c->narrow ? PCOL_NARROW : 0) |
 		               (c->flags & COLF_PERSON ? PCOL_PERSON : 0) |
+		               (c->flags & COLF_RELATIVE ? PCOL_RELATIVE : 0) |
 		               (view == CAT_NARROW ? c->flags & PCOL_CUT_MASK : 0);
 	}
 	return n;
@@ -206,6 +219,20 @@ const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *nam
 		if (!strcmp(e->cols[i].name, name))
 			return &e->cols[i];
 	return NULL;
+}
+
+const char **crm_entity_field_names(const struct crm_entity *e, const char *const *more,
+                                    const char **out)
+{
+	int n = 0;
+
+	for (int i = 0; i < e->ncols; i++)
+		if (e->cols[i].field >= 0)
+			out[n++] = e->cols[i].name;
+	for (; *more; more++)
+		out[n++] = *more;
+	out[n] = NULL;
+	return out;
 }
 
 const struct crm_col *crm_entity_field(const struct crm_entity *e, int f)

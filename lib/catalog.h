@@ -17,6 +17,8 @@ enum col_flags {
 	COLF_OWN_LIST = 1 << 1, /* a person's column of the entity's own list,
 	                           not of a record's list of it (a client's
 	                           timeline needs no client); the very last */
+	COLF_RELATIVE = 1 << 2, /* a time the table on a terminal gives as how
+	                           far from now it is */
 };
 /* the narrow table cuts the column's cells at n terminal columns */
 #define COLF_CUT(n) PCOL_CUT(n)
@@ -83,6 +85,11 @@ const char *crm_entity_fields_sql(const struct crm_entity *e, int nfields, int s
 
 /* the column named name, NULL when there is none */
 const struct crm_col *crm_entity_col(const struct crm_entity *e, const char *name);
+/* The names of the columns that set a field (field >= 0), in the
+ * catalog's order, then the NULL-terminated more, into out (room for
+ * e->ncols plus more's), NULL-terminated; returns out. */
+const char **crm_entity_field_names(const struct crm_entity *e, const char *const *more,
+                                    const char **out);
 /* the column that sets field f, NULL when there is none */
 const struct crm_col *crm_entity_field(const struct crm_entity *e, int f);
 

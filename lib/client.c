@@ -5,6 +5,7 @@
 
 #include "catalog.h"
 #include "client_values.h"
+#include "query.h"
 
 /* the write path's SQL over the settable fields, from the catalog */
 static const char *field_sql(char *buf, size_t size, const char *prefix, const char *fmt,
@@ -86,6 +87,26 @@ static int owner_clash(struct crm *crm, long long op, long long self,
 	return 0;
 }
 
+/* The notes of vals with its note added (when it has one): on a line of
+ * their own after the notes, dated now in UTC.  base is the notes it
+ * adds to. */
+static void add_note(struct client_values *vals, const char *base)
+{
+	char now[CRM_TIME_LEN], *notes;
+	size_t len;
+
+	if (!vals->f.note)
+		return;
+	crm_now(now);
+	len = (base ? strlen(base) + 1 : 0) + 17 + strlen(vals->f.note) + 1;
+	notes = xmalloc(len);
+	snprintf(notes, len, "%s%s%.10s %.5s %s", base ? base : "", base ? "\n" : "", now,
+	         now + 11, vals->f.note);
+	free(vals->v[CF_NOTES]);
+	vals->v[CF_NOTES] = notes;
+	vals->given[CF_NOTES] = 1;
+}
+
 /* what names an owner who came without a name */
 static const char *owner_label(const struct client_values *vals)
 {
@@ -129,6 +150,11 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 		}
 		vals.v[CF_NAME] = xstrdup(label);
 	}
+	/* the first note is the notes, as given */
+	if (vals.f.note && !vals.v[CF_NOTES])
+		vals.v[CF_NOTES] = xstrdup(vals.f.note);
+	else
+		add_note(&vals, vals.v[CF_NOTES]);
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto cleanup;
 	if ((rc = crm_operator_ensure(crm, op)))
@@ -208,15 +234,19 @@ static const char *update_sql(int i)
 	return sql[i];
 }
 
-/* two emails or phones that name the same owner */
-static int same_owner_key(int field, const char *a, const char *b)
+/* Whether the stored email or phone old names the owner of key, the new
+ * value's owner key */
+static int same_owner_key(struct crm *crm, int field, const char *key, const char *old)
 {
-	char *na = field == CF_EMAIL ? crm_norm_email(a) : crm_norm_phone(a);
-	char *nb = field == CF_EMAIL ? crm_norm_email(b) : crm_norm_phone(b);
-	int same = na && nb && !strcmp(na, nb);
+	char *ko = NULL;
+	int same;
 
-	free(na);
-	free(nb);
+	if (field == CF_EMAIL)
+		ko = crm_norm_email(old);
+	else
+		(void)crm_phone_key(crm, old, &ko);   /* one it cannot read is not the same */
+	same = key && ko && !strcmp(key, ko);
+	free(ko);
 	return same;
 }
 
@@ -256,6 +286,7 @@ int crm_client_update(struct crm *crm, long long id,
 
 	if ((rc = owner_clash(crm, op, id, &vals)))
 		goto done;
+	add_note(&vals, vals.given[CF_NOTES] ? vals.v[CF_NOTES] : old[CF_NOTES]);
 	crm_now(now);
 	for (int i = 0; i < CF_COUNT && !rc; i++) {
 		const char *nv = vals.v[i];
@@ -264,7 +295,7 @@ int crm_client_update(struct crm *crm, long long id,
 		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
 			continue;
 		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
-		    same_owner_key(i, nv, old[i]))
+		    same_owner_key(crm, i, i == CF_EMAIL ? vals.email_norm : vals.phone_norm, old[i]))
 			continue; /* the same address, written another way */
 		if (!(st = crm_stmt(crm, update_sql(i)))) {
 			rc = crm_stmt_status(crm);
@@ -295,38 +326,90 @@ cleanup:
 	return rc;
 }
 
+int crm_client_check_fields(struct crm *crm, const struct crm_client_fields *f)
+{
+	struct client_values vals;
+	int rc = crm_client_values(crm, f, &vals);
+
+	crm_client_values_free(&vals);
+	return rc;
+}
+
+int crm_client_update_all(struct crm *crm, const long long *ids, int n,
+                          const struct crm_client_fields *f, int *clients, int *changes)
+{
+	int rc, own, changed;
+
+	*clients = *changes = 0;
+	/* what is wrong with the fields is wrong for every client: said once */
+	if ((rc = crm_client_check_fields(crm, f)) || (rc = crm_tx_begin(crm, &own)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		if ((rc = crm_client_update(crm, ids[i], f, &changed))) {
+			char msg[sizeof crm->err];
+			memcpy(msg, crm->err, sizeof msg);
+			crm_err(crm, rc, "client %lld: %s", ids[i], msg);
+			break;
+		}
+		*clients += changed > 0;
+		*changes += changed;
+	}
+	if ((rc = crm_tx_end(crm, own, rc)))
+		*clients = *changes = 0;
+	return rc;
+}
+
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 {
 	static const char by_id[] = "SELECT id FROM clients WHERE id = ?1";
 	static const char by_email[] =
 		"SELECT id FROM clients WHERE email_norm = ?1 AND operator_id IN"
 		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) LIMIT 2";
+	static const char by_phone[] =
+		"SELECT id FROM clients WHERE phone_norm = ?1 AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) LIMIT 2";
 	sqlite3_stmt *st;
-	char *norm = NULL;
+	char *key = NULL;
 	long long n;
-	int rc, found = 0;
+	int rc, found = 0, numeric = crm_parse_int(ref, &n) == 0;
 
 	*id = 0;
-	if (crm_parse_int(ref, &n) == 0) {
+	/* an id; a number no client has for its id may be a phone */
+	if (numeric) {
 		if (!(st = crm_stmt(crm, by_id)))
 			return crm_stmt_status(crm);
 		sqlite3_bind_int64(st, 1, n);
-	} else if ((norm = crm_norm_email(ref))) {
-		if (!(st = crm_stmt(crm, by_email))) {
-			free(norm);
-			return crm_stmt_status(crm);
-		}
-		sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, crm->operator_id);
-	} else {
-		return crm_err(crm, CRM_DATAERR, "client '%s': not an id or an email", ref);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_sqlerr(crm, "client");
+		if (*id || !crm_phone_like(ref))
+			return *id ? 0 : crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
 	}
+	if (strchr(ref, '@')) {
+		if ((rc = crm_owner_value(crm, "client", ref, 0, NULL, &key)))
+			return rc;
+		st = crm_stmt(crm, by_email);
+	} else if (crm_phone_like(ref)) {
+		if ((rc = crm_owner_value(crm, "client", ref, 1, NULL, &key)))
+			return rc;
+		st = crm_stmt(crm, by_phone);
+	} else {
+		return crm_err(crm, CRM_DATAERR, "client '%s': not an id, an email or a phone", ref);
+	}
+	if (!st) {
+		free(key);
+		return crm_stmt_status(crm);
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, crm->operator_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		found++;
 	}
 	sqlite3_reset(st);
-	free(norm);
+	free(key);
 	if (rc != SQLITE_DONE)
 		return crm_sqlerr(crm, "client");
 	if (found > 1)
@@ -335,6 +418,53 @@ int crm_client_resolve(struct crm *crm, const char *ref, long long *id)
 		               ref);
 	if (!found)
 		return crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
+	return 0;
+}
+
+int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id)
+{
+	static const char sql[] =
+		"SELECT id, name FROM clients WHERE id IN (SELECT rowid FROM clients_fts"
+		" WHERE clients_fts MATCH ?1) AND operator_id IN"
+		" (SELECT id FROM operators WHERE ?2 = 0 OR id = ?2) ORDER BY id LIMIT 4";
+	char *words = crm_utf8_valid(ref) ? query_search_match(crm, ref) : NULL, *match;
+	char found[512] = "";
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	*id = 0;
+	if (!words)
+		return crm_err(crm, CRM_DATAERR, "client '%s': not an id, an email, a phone or a name",
+		               ref);
+	/* every word the start of a word of the name */
+	match = xmalloc(strlen(words) + 16);
+	sprintf(match, "name : (%s)", words);
+	free(words);
+	if (!(st = crm_stmt(crm, sql))) {
+		free(match);
+		return crm_stmt_status(crm);
+	}
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, crm->operator_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t at = strlen(found);
+		*id = sqlite3_column_int64(st, 0);
+		if (n++ < 3)
+			snprintf(found + at, sizeof found - at, "%s%lld %.100s", at ? ", " : "",
+			         *id, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	free(match);
+	if (rc != SQLITE_DONE)
+		return crm_sqlerr(crm, "client");
+	if (n == 0)
+		return crm_err(crm, CRM_NOTFOUND, "client '%s': not found", ref);
+	if (n > 1) {
+		*id = 0;
+		return crm_err(crm, CRM_USAGE, "client '%s': %s%d clients have that name (%s%s);"
+		               " give an id, an email or a phone", ref, n > 3 ? "at least " : "",
+		               n > 3 ? 4 : n, found, n > 3 ? ", ..." : "");
+	}
 	return 0;
 }
 
@@ -373,11 +503,33 @@ int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
 	return rc;
 }
 
+/* whether client id is in stage (*in); CRM_NOTFOUND when there is no
+ * such client */
+static int in_stage(struct crm *crm, long long id, const char *stage, int *in)
+{
+	static const char sql[] = "SELECT stage IS ?2 FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int rc;
+
+	*in = 0;
+	if (!st)
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*in = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "client stage");
+}
+
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
-                         const char *stage, const char *reason, int *moved)
+                         const char *stage, const char *reason, int *moved,
+                         int *already)
 {
 	struct crm_client_fields f;
-	int rc = 0, changed, total = 0, own;
+	int rc = 0, changed, total = 0, there = 0, own, in;
 
 	memset(&f, 0, sizeof f);
 	f.v[CF_STAGE] = stage;
@@ -394,11 +546,16 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
+		/* there already: not moved, and its lost reason is the first */
+		if ((rc = in_stage(crm, ids[i], stage, &in)) || (in && ++there))
+			continue;
 		rc = crm_client_update(crm, ids[i], &f, &changed);
 		total += changed > 0;
 	}
 	if (moved)
 		*moved = rc ? 0 : total;
+	if (already)
+		*already = rc ? 0 : there;
 	return crm_tx_end(crm, own, rc);
 }
 

@@ -44,6 +44,11 @@ struct crm_client_fields {
 	const struct crm_kv_arg *set;   /* custom fields; value "" removes */
 	int nset;
 	const char *custom_json;    /* a JSON object merged into custom */
+	const char *note;           /* a note added to the notes (v[CF_NOTES]
+	                               replaces them first), on a line of its
+	                               own that starts with the time in UTC:
+	                               "2026-12-01 10:00 TEXT"; a new client's
+	                               first note is its notes, as given */
 	const char *reason;         /* for the history (stage changes) */
 	const char *source;         /* "manual", "import", ...: history action */
 };
@@ -58,8 +63,17 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
  * counts them (may be NULL). */
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed);
-/* The client that owns the normalised email or phone (crm_norm_email,
- * crm_norm_phone) within the operator; 0 (and *id 0) when there is none. */
+/* 0 when every value of f is one a client may take (as add and update
+ * check them); else the data error. */
+int crm_client_check_fields(struct crm *crm, const struct crm_client_fields *f);
+/* Apply f to each client of ids, all or nothing (one transaction); f is
+ * checked once, first.  *clients counts the clients that changed,
+ * *changes their changes.  A client's failure names it ("client 7:
+ * ..."). */
+int crm_client_update_all(struct crm *crm, const long long *ids, int n,
+                          const struct crm_client_fields *f, int *clients, int *changes);
+/* The client that owns the email or phone owner key (crm_norm_email,
+ * crm_phone_key) within the operator; 0 (and *id 0) when there is none. */
 int crm_client_find_owner(struct crm *crm, long long operator_id,
                           const char *email_norm, const char *phone_norm,
                           long long *id);
@@ -86,19 +100,44 @@ int crm_client_tags_new(struct crm *crm, long long id, const struct crm_client_f
 int crm_client_set_extras(struct crm *crm, long long id,
                           const struct crm_client_fields *f, int *changed);
 
-/* An id or an email -> id; CRM_NOTFOUND with "client 'x': not found". */
+/* An id, an email or a phone (any form of the number) -> id;
+ * CRM_NOTFOUND with "client 'x': not found". */
 int crm_client_resolve(struct crm *crm, const char *ref, long long *id);
+/* The one client whose name has every word of ref at the start of one
+ * of its words, case and accents aside: CRM_NOTFOUND when none, 64 with
+ * some of them named when several. */
+int crm_client_resolve_name(struct crm *crm, const char *ref, long long *id);
+/* Likely duplicate owners: two clients of an operator whose email or
+ * phone is the same owner key once computed as crm computes it now (a
+ * migration keeps an old key where the new one was taken).  Columns:
+ * id, duplicate_id, match (email or phone), key.  CRM_NOTFOUND: none. */
+int crm_client_dupes(struct crm *crm, struct printer *pr);
+/* For the completion: the clients' emails (their owner keys) and the
+ * tags in use that start with prefix, at most 200 each. */
+int crm_client_complete(struct crm *crm, const char *prefix,
+                        void (*fn)(const char *email, void *arg), void *arg);
+int crm_tag_complete(struct crm *crm, const char *prefix,
+                     void (*fn)(const char *tag, void *arg), void *arg);
 
 struct crm_client_filter {
-	const char *stage, *status, *channel, *source_type, *q, *tag;
-	const char *automation;      /* "on" | "off" */
-	const char *ai;              /* an AI mode */
+	/* each a list of values, any of which matches (NULL-terminated;
+	 * NULL: no filter) */
+	const char *const *stage, *const *status, *const *channel,
+		*const *source_type, *const *tag;
+	const char *const *automation;   /* "on", "off" */
+	const char *const *ai;           /* AI modes */
+	const char *const *operators;    /* ids; when NULL, operator_id */
+	int all;                     /* archived clients too, with no status */
+	const char *q;
 	const char *since, *until;   /* added in [since, until): canonical times */
+	const char *due;             /* next_action_at before this canonical time */
+	int overdue;                 /* next_action_at before now */
 	long long operator_id;       /* 0: all */
 	long long min_viability;     /* -1: none */
 	long long stale_days;        /* -1: none */
 	const char *sort;            /* field, "-field" for descending */
 	long long limit;             /* -1: none */
+	long long offset;            /* skip this many first */
 	int wide;                    /* every column, not the table's few */
 };
 void crm_client_filter_init(struct crm_client_filter *flt);
@@ -114,7 +153,9 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 /* The client as one record: its fields, then its listings and its last
  * 20 communications (printer_record). */
 int crm_client_show(struct crm *crm, long long id, struct printer *pr);
-int crm_client_history(struct crm *crm, long long id, struct printer *pr);
+/* its history, oldest first: limit rows at most (-1: all) after offset */
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr);
 /* Move one client from stage `from` (as it was read) to `to`, with its
  * history row.  Both must be stages of the pipeline: the caller checked. */
 int crm_client_move(struct crm *crm, long long id, const char *from,
@@ -123,9 +164,12 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
  * them all would move. */
 int crm_client_count_moves(struct crm *crm, const long long *ids, int n,
                            const char *stage, int *would);
-/* Move every client to stage, all or nothing; *moved counts the changes. */
+/* Move every client to stage, all or nothing; *moved counts the clients
+ * that moved.  A client in stage already is left alone, lost_reason and
+ * history included: *already counts them (may be NULL). */
 int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
-                         const char *stage, const char *reason, int *moved);
+                         const char *stage, const char *reason, int *moved,
+                         int *already);
 
 /* client_import.c: the records of `client import` (arg is unused, the
  * outcome an enum crm_upsert), by the column names `client list` prints

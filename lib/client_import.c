@@ -22,8 +22,20 @@ static int known_column(const char *key)
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
                          int *outcome);
 
+/* what --map may name: the columns an import sets, and the parts of a
+ * name (not id, created_at and the like, which it does not read) */
+static const char *const *map_fields(void)
+{
+	static const char *const more[] = { "operator_id", "tags", "custom", "first_name",
+	                                    "last_name", NULL };
+	static const char *names[CRM_CATALOG_MAX + 6];
+
+	return names[0] ? names : crm_entity_field_names(&crm_clients, more, names);
+}
+
 const struct crm_importer crm_client_importer = {
-	import_record, known_column, "name, email, phone, first_name, last_name, ...", 16
+	import_record, known_column, "name, email, phone, first_name, last_name, ...", 16,
+	known_column, map_fields, "custom."
 };
 
 /* tags as a JSON array of strings or a comma-separated list, into an
@@ -157,7 +169,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		}
 	if ((v = record_get(rec, "custom")) && (rc = custom_ok(crm, v)))
 		goto cleanup;
-	extra = crm_record_json(rec, known_column);
+	extra = crm_record_json(rec, known_column, "custom.");
 	if (v && !strcmp(extra, "{}")) {
 		/* the custom column alone: the client add or update merges it */
 		f.custom_json = v;
@@ -188,7 +200,10 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	}
 	f.source = "import";
 	email_norm = f.v[CF_EMAIL] ? crm_norm_email(f.v[CF_EMAIL]) : NULL;
-	phone_norm = f.v[CF_PHONE] ? crm_norm_phone(f.v[CF_PHONE]) : NULL;
+	if (f.v[CF_PHONE] && (rc = crm_phone_key(crm, f.v[CF_PHONE], &phone_norm)) &&
+	    rc != CRM_DATAERR)
+		goto cleanup;
+	rc = 0;   /* not a phone: crm_client_add and _update say so */
 	if ((rc = crm_client_find_owner(crm, op, email_norm, NULL, id)) ||
 	    (!*id && (rc = crm_client_find_owner(crm, op, NULL, phone_norm, id))))
 		goto cleanup;

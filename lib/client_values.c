@@ -183,8 +183,11 @@ int crm_client_values(struct crm *crm, const struct crm_client_fields *f,
 	if ((rc = own_texts(crm, out, "tag", f->tags, f->ntags, &out->tags)) ||
 	    (rc = own_texts(crm, out, "tag", f->untags, f->nuntags, &out->untags)) ||
 	    (rc = own_text(crm, out, "custom", f->custom_json, &out->f.custom_json)) ||
+	    (rc = own_text(crm, out, "note", f->note, &out->f.note)) ||
 	    (rc = own_text(crm, out, "reason", f->reason, &out->f.reason)))
 		return rc;
+	if (f->note && !*f->note)
+		return crm_err(crm, CRM_DATAERR, "note: empty (--set-note '' clears the notes)");
 	out->f.tags = out->tags;
 	out->f.untags = out->untags;
 	out->set = xmalloc((size_t)(f->nset + 1) * sizeof *out->set);

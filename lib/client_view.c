@@ -20,6 +20,11 @@ void crm_client_filter_init(struct crm_client_filter *flt)
 	flt->limit = -1;
 }
 
+/* the sort fields that may have no time */
+static const char *const nullable_times[] = {
+	"last_contacted_at", "last_interaction_at", "next_action_at", NULL
+};
+
 static int add_sort(struct crm *crm, struct query *q, const char *sort)
 {
 	const char *field = sort ? sort : "last_contacted_at";
@@ -39,9 +44,12 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 			query_add(q, buf);
 			query_bind_owned(q, json);
 		} else {
-			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s", field,
+			/* a time not set (never contacted, nothing due) comes last
+			 * either way; the indexes still give the order */
+			snprintf(buf, sizeof buf, " ORDER BY c.%s%s%s%s", field,
 			         strcmp(field, "name") ? "" : " COLLATE NOCASE",
-			         desc ? " DESC" : "");
+			         desc ? " DESC" : "",
+			         crm_in_set(field, nullable_times) ? " NULLS LAST" : "");
 			query_add(q, buf);
 		}
 		if (strcmp(field, "id"))
@@ -63,21 +71,39 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 {
 	char cutoff[CRM_TIME_LEN];
 
-	if ((flt->stage && crm_stage_check(crm, flt->stage)) ||
-	    (flt->channel && crm_channel_check(crm, flt->channel)))
-		return CRM_DATAERR;
-	query_where_text(q, "c.stage = ?", flt->stage);
-	if (flt->operator_id > 0)
+	for (int i = 0; flt->stage && flt->stage[i]; i++)
+		if (crm_stage_check(crm, flt->stage[i]))
+			return CRM_DATAERR;
+	for (int i = 0; flt->channel && flt->channel[i]; i++)
+		if (crm_channel_check(crm, flt->channel[i]))
+			return CRM_DATAERR;
+	query_where_in(q, "c.stage IN (?)", flt->stage, 0);
+	if (flt->operators)
+		query_where_in(q, "c.operator_id IN (?)", flt->operators, 1);
+	else if (flt->operator_id > 0)
 		query_where_int(q, "c.operator_id = ?", flt->operator_id);
-	query_where_text(q, "c.status = ?", flt->status);
-	query_where_text(q, "c.channel = ?", flt->channel);
-	query_where_text(q, "c.source_type = ?", flt->source_type);
-	if (flt->automation)
-		query_where_int(q, "c.automation_enabled = ?", !strcmp(flt->automation, "on"));
-	query_where_text(q, "c.ai_mode = ?", flt->ai);
+	if (flt->status)
+		query_where_in(q, "c.status IN (?)", flt->status, 0);
+	else if (!flt->all)   /* archived clients are out of sight */
+		query_where_text(q, "c.status <> ?", "archived");
+	query_where_in(q, "c.channel IN (?)", flt->channel, 0);
+	query_where_in(q, "c.source_type IN (?)", flt->source_type, 0);
+	if (flt->automation) {
+		int on = crm_in_set("on", flt->automation) != NULL;
+		if (on != (crm_in_set("off", flt->automation) != NULL))   /* not both */
+			query_where_int(q, "c.automation_enabled = ?", on);
+	}
+	query_where_in(q, "c.ai_mode IN (?)", flt->ai, 0);
 	query_where_text(q, "c.created_at >= ?", flt->since);
 	query_where_text(q, "c.created_at < ?", flt->until);
-	query_where_text(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag = ?)", flt->tag);
+	query_where_text(q, "c.next_action_at < ?", flt->due);
+	if (flt->overdue) {
+		char now[CRM_TIME_LEN];
+		crm_now(now);
+		query_where(q, "c.next_action_at < ?");
+		query_bind_owned(q, xstrdup(now));
+	}
+	query_where_in(q, "c.id IN (SELECT client_id FROM client_tags WHERE tag IN (?))", flt->tag, 0);
 	if (flt->min_viability >= 0)
 		query_where_int(q, "c.viability >= ?", flt->min_viability);
 	if (flt->stale_days >= 0) {
@@ -94,12 +120,10 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		query_bind_owned(q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
 		                                      crm->cfg.terminal.n));
 	}
-	if (flt->q) {
-		static const char *const cols[] = { "c.name", "c.email", "c.phone",
-			"c.notes", "c.source_url", "c.listing_ref" };
-		query_where_like(q, flt->q, cols, 6);
-	}
-	return 0;
+	return query_where_search(crm, q, "c.id IN (SELECT rowid FROM clients_fts"
+	                          " WHERE clients_fts MATCH ?)",
+	                          "c.operator_id IN (SELECT id FROM operators)"
+	                          " AND c.email_norm = ?", flt->q);
 }
 
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
@@ -109,7 +133,12 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, flt->sort)))
+	/* what is due comes soonest first, unless asked otherwise */
+	const char *sort = flt->sort ? flt->sort :
+	                   flt->due || flt->overdue ? "next_action_at" : NULL;
+
+	q.offset = flt->offset;
+	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, sort)))
 		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
 	return rc;
@@ -132,7 +161,8 @@ int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 	return rc;
 }
 
-int crm_client_history(struct crm *crm, long long id, struct printer *pr)
+int crm_client_history(struct crm *crm, long long id, long long limit, long long offset,
+                       struct printer *pr)
 {
 	struct pcol cols[CRM_CATALOG_MAX];
 	struct query q;
@@ -140,8 +170,92 @@ int crm_client_history(struct crm *crm, long long id, struct printer *pr)
 
 	query_add(&q, " WHERE a.entity = 'client' AND a.entity_id = ? ORDER BY a.id");
 	query_bind_int(&q, id);
-	rc = query_print(crm, &q, -1, pr, cols, n, "client history");
+	q.offset = offset;
+	rc = query_print(crm, &q, limit, pr, cols, n, "client history");
 	query_free(&q);
 	/* a client with no history yet is no error */
 	return rc == CRM_NOTFOUND ? 0 : rc;
+}
+
+int crm_client_dupes(struct crm *crm, struct printer *pr)
+{
+	/* only a client whose stored key is not what crm computes now can
+	 * share an owner with another: the unique indexes see to the rest */
+	static const char sql[] =
+		"SELECT c.id, d.id, 'email', d.key FROM"
+		" (SELECT id, operator_id, crm_norm_email(email) AS key FROM clients"
+		"  WHERE email IS NOT NULL AND email_norm IS NOT crm_norm_email(email)"
+		"  AND (?1 = 0 OR operator_id = ?1)) d"
+		" JOIN clients c ON c.operator_id = d.operator_id AND c.email_norm = d.key"
+		" AND c.id <> d.id"
+		" UNION ALL "
+		"SELECT c.id, d.id, 'phone', d.key FROM"
+		" (SELECT id, operator_id, crm_phone_key(phone) AS key FROM clients"
+		"  WHERE phone IS NOT NULL AND phone_norm NOT GLOB '+*'"
+		"  AND (?1 = 0 OR operator_id = ?1)) d"
+		" JOIN clients c ON c.operator_id = d.operator_id AND c.phone_norm = d.key"
+		" AND c.id <> d.id"
+		" ORDER BY 1, 2";
+	static const struct pcol cols[] = {
+		{ "id", COL_INT, 0 }, { "duplicate_id", COL_INT, 0 },
+		{ "match", COL_TEXT, 0 }, { "key", COL_TEXT, 0 },
+	};
+	struct query q;
+	int rc;
+
+	if ((rc = crm_db_functions(crm)))
+		return rc;
+	query_init(&q, sql);
+	query_bind_int(&q, crm->operator_id);
+	rc = query_print(crm, &q, -1, pr, cols, 4, "client dupes");
+	query_free(&q);
+	return rc;
+}
+
+/* each value of the one-column sql (?1: the prefix, ?2: just past it)
+ * given to fn, at most 200 */
+static int complete_each(struct crm *crm, const char *sql, const char *prefix,
+                         void (*fn)(const char *value, void *arg), void *arg)
+{
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	size_t n = strlen(prefix);
+	char *past = xmalloc(n + 5);
+	int rc;
+
+	if (!st) {
+		free(past);
+		return crm_stmt_status(crm);
+	}
+	/* the prefix with U+10FFFF after it sorts after every text it starts */
+	memcpy(past, prefix, n);
+	memcpy(past + n, "\xf4\x8f\xbf\xbf", 5);
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, past, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_reset(st);
+	free(past);
+	return rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "complete");
+}
+
+int crm_client_complete(struct crm *crm, const char *prefix,
+                        void (*fn)(const char *email, void *arg), void *arg)
+{
+	/* the owner keys, through the owner index of each operator, in its
+	 * order (bash sorts what it shows) */
+	static const char sql[] =
+		"SELECT email_norm FROM clients WHERE operator_id IN (SELECT id FROM operators)"
+		" AND email_norm >= ?1 AND email_norm < ?2 LIMIT 200";
+
+	return complete_each(crm, sql, prefix, fn, arg);
+}
+
+int crm_tag_complete(struct crm *crm, const char *prefix,
+                     void (*fn)(const char *tag, void *arg), void *arg)
+{
+	static const char sql[] =
+		"SELECT DISTINCT tag FROM client_tags WHERE tag >= ?1 AND tag < ?2"
+		" ORDER BY tag LIMIT 200";
+
+	return complete_each(crm, sql, prefix, fn, arg);
 }

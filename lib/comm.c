@@ -48,7 +48,16 @@ static const char *event_kind(const struct crm_event *ev)
 	for (size_t i = 0; i < sizeof channel_kinds / sizeof *channel_kinds; i++)
 		if (!strcmp(ev->channel, channel_kinds[i].channel))
 			return channel_kinds[i].kind;
-	return "note";
+	/* a contact on a channel of the config's own: never a note, which
+	 * is no contact */
+	return "marked_contacted";
+}
+
+/* a note is kept, and is no contact: it moves no contact time and no
+ * stage, and promotes a lead without marking it contacted */
+static int is_note(const char *kind)
+{
+	return !strcmp(kind, "note");
 }
 
 /* In a batch, what crm knows of each client it has logged an event for
@@ -330,8 +339,8 @@ static int event_owner(struct crm *crm, const struct crm_event *ev, const struct
 		return rc;
 	/* first contact: the lead becomes a client (a reply leaves the lead's
 	 * status as it is) */
-	return crm_lead_promote(crm, lead, NULL, ev->channel, r->inbound ? NULL : "contacted",
-	                        id, &created);
+	return crm_lead_promote(crm, lead, NULL, ev->channel,
+	                        r->inbound || is_note(r->kind) ? NULL : "contacted", id, &created);
 }
 
 /* Step 3: the communication itself; *dup when the insert found its
@@ -369,16 +378,20 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
 }
 
-/* Step 4, what the event changes: a reply stops automation and moves a
- * client still before pipeline.on_reply to it; a first contact moves a
- * client of the first stage to pipeline.on_first_contact; the client's
- * contact time moves forward.  In a batch, the client's slot saves the
+/* Step 4, what the event changes, unless it is a note: a reply stops
+ * automation and moves a client still before pipeline.on_reply to it; a
+ * first contact moves a client of the first stage to
+ * pipeline.on_first_contact; the client's contact time moves forward.  In a batch, the client's slot saves the
  * lookups and writes of each event after its first. */
 static int event_effects(struct crm *crm, const struct row *r, long long id)
 {
-	struct bulk_slot *b = bulk_slot(id);
-	int rc = 0, stage = b && b->known ? b->stage : -1;
+	struct bulk_slot *b;
+	int rc = 0, stage;
 
+	if (is_note(r->kind))
+		return 0;
+	b = bulk_slot(id);
+	stage = b && b->known ? b->stage : -1;
 	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
 		return rc;
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
@@ -432,27 +445,29 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	return rc;
 }
 
-/* The fields of an event on stdin (DESIGN.md sec. 6), and where each
- * goes in struct crm_event. */
-#define EV(f) offsetof(struct crm_event, f)
-static const struct { const char *name; size_t off; } event_fields[] = {
-	{ "client_id", EV(client_id) }, { "lead_id", EV(lead_id) },
-	{ "email", EV(email) }, { "phone", EV(phone) },
-	{ "source_url", EV(source_url) }, { "listing_hash", EV(listing_hash) },
-	{ "channel", EV(channel) }, { "direction", EV(direction) },
-	{ "kind", EV(kind) }, { "status", EV(status) },
-	{ "subject", EV(subject) }, { "body", EV(body) }, { "at", EV(at) },
-	{ "external_id", EV(external_id) }, { "operator_id", EV(operator_id) },
-	{ "source", EV(source) },
+/* The fields of an event on stdin (DESIGN.md sec. 6), what --map may
+ * name; and where each goes in struct crm_event, in the same order. */
+static const char *const event_fields[] = {
+	"client_id", "lead_id", "email", "phone", "source_url", "listing_hash", "channel",
+	"direction", "kind", "status", "subject", "body", "at", "external_id", "operator_id",
+	"source", NULL
 };
-#define NEVENT_FIELDS (sizeof event_fields / sizeof event_fields[0])
+#define EV(f) offsetof(struct crm_event, f)
+static const size_t event_offsets[] = {
+	EV(client_id), EV(lead_id), EV(email), EV(phone), EV(source_url), EV(listing_hash),
+	EV(channel), EV(direction), EV(kind), EV(status), EV(subject), EV(body), EV(at),
+	EV(external_id), EV(operator_id), EV(source),
+};
+#define NEVENT_FIELDS (sizeof event_offsets / sizeof event_offsets[0])
 
 static int event_field(const char *key)
 {
-	for (size_t i = 0; i < NEVENT_FIELDS; i++)
-		if (!strcmp(event_fields[i].name, key))
-			return 1;
-	return 0;
+	return crm_in_set(key, event_fields) != NULL;
+}
+
+static const char *const *map_fields(void)
+{
+	return event_fields;
 }
 
 static int log_record(struct crm *crm, const struct crm_record *rec,
@@ -464,8 +479,7 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 
 	(void)arg;
 	for (size_t i = 0; i < NEVENT_FIELDS; i++)
-		*(const char **)((char *)&ev + event_fields[i].off) =
-			record_get(rec, event_fields[i].name);
+		*(const char **)((char *)&ev + event_offsets[i]) = record_get(rec, event_fields[i]);
 	if (!ev.source)
 		ev.source = "bot";
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
@@ -476,7 +490,8 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 const struct crm_importer crm_comm_importer = {
 	/* a million events touch the pages of the clients' four contact
 	 * indexes: 64 MiB of page cache */
-	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64
+	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64,
+	event_field, map_fields, NULL
 };
 
 
@@ -489,11 +504,12 @@ int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,
 
 	if (flt->client_id)
 		query_where_int(&q, "m.client_id = ?", flt->client_id);
-	query_where_text(&q, "m.channel = ?", flt->channel);
-	query_where_text(&q, "m.direction = ?", flt->direction);
+	query_where_in(&q, "m.channel IN (?)", flt->channel, 0);
+	query_where_in(&q, "m.direction IN (?)", flt->direction, 0);
 	query_where_text(&q, "m.occurred_at >= ?", flt->since);
 	query_where_text(&q, "m.occurred_at < ?", flt->until);
 	query_add(&q, " ORDER BY m.occurred_at DESC, m.id DESC");
+	q.offset = flt->offset;
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "comm list");
 	query_free(&q);
 	return rc;

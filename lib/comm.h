@@ -40,7 +40,8 @@ extern const char *const crm_comm_statuses[];
  * last_contacted_at / last_interaction_at forward, and apply the stage
  * rules: an outbound event moves a client in the pipeline's first stage
  * to "contacted"; an inbound one moves a client in a stage before
- * pipeline.on_reply to it.  *client_id may be NULL. */
+ * pipeline.on_reply to it.  A note is no contact: it is stored, and
+ * changes none of that.  *client_id may be NULL. */
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_id);
 
@@ -60,8 +61,11 @@ void crm_comm_bulk_end(void);
 
 struct crm_comm_filter {
 	long long client_id;        /* 0: all */
-	const char *channel, *direction, *since, *until; /* canonical times */
+	const char *const *channel, *const *direction;  /* any of (NULL-terminated;
+	                                                   NULL: no filter) */
+	const char *since, *until; /* canonical times */
 	long long limit;            /* -1: none */
+	long long offset;           /* skip this many first */
 	int wide;                   /* every column; else the narrow table's */
 };
 int crm_comm_list(struct crm *crm, const struct crm_comm_filter *flt,

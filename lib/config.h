@@ -64,6 +64,12 @@ struct crm_config {
 	char *lost;                  /* pipeline.lost: the stage a --reason is
 	                                kept for as the lost_reason */
 	struct crm_strlist channels;
+	char *phone_region;          /* phone.default_region: ES, FR, ... or NULL */
+
+	struct {
+		char *decimal;       /* locale.decimal: "." or ",", the decimal
+		                        mark of a price that could be either */
+	} locale;
 
 	struct {
 		struct crm_strlist stages;
@@ -74,6 +80,12 @@ struct crm_config {
 		char *quiet_hours;   /* "HH:MM-HH:MM" or NULL */
 		char *timezone;      /* IANA name; never NULL (default UTC) */
 	} automation;
+
+	struct {
+		char *timezone;      /* what people see: a name of the tz
+		                        database, $TZ when not set, else UTC;
+		                        never NULL once loaded */
+	} display;
 
 	char *ai_default;            /* off | draft | auto */
 

@@ -3,12 +3,14 @@
  * pipeline, quiet hours and the time zone have their shape, a source
  * has one kind.  Defaults that name stages first follow the file's own
  * pipeline.  Also the questions the commands ask of a loaded config. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "crm.h"
 #include "client.h"
+#include "config_keys.h"
 #include "config_load.h"
 
 /* where the value of path is in the file; NULL when the file has no
@@ -167,6 +169,23 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 	if (c->ai_default && !crm_in_set(c->ai_default, crm_ai_modes))
 		return crm_config_at(l, mark_of(l, "ai.default"), "ai.default: '%s' is not an AI mode %s",
 		          c->ai_default, crm_hint(c->ai_default, crm_ai_modes, hint, sizeof hint));
+	/* phone.default_region: an ISO 3166 code, upper case; whether
+	 * libphonenumber knows it is asked by `config check` only, which
+	 * loads the library */
+	if (c->phone_region) {
+		char *r = c->phone_region;
+		if (strlen(r) != 2 || !isalpha((unsigned char)r[0]) || !isalpha((unsigned char)r[1]))
+			return crm_config_at(l, mark_of(l, "phone.default_region"),
+			          "phone.default_region: '%s' is not a region code (such as ES or FR)", r);
+		r[0] = (char)toupper((unsigned char)r[0]);
+		r[1] = (char)toupper((unsigned char)r[1]);
+	}
+	/* locale.decimal: ~ is the default too */
+	if (!c->locale.decimal)
+		c->locale.decimal = xstrdup(".");
+	else if (strcmp(c->locale.decimal, ".") && strcmp(c->locale.decimal, ","))
+		return crm_config_at(l, mark_of(l, "locale.decimal"),
+		          "locale.decimal: '%s' is not '.' or ','", c->locale.decimal);
 	if (q && !is_hhmm_range(q))
 		return crm_config_at(l, mark_of(l, "automation.quiet_hours"), "automation.quiet_hours: '%s' is not HH:MM-HH:MM", q);
 	if (c->webhook.secret_env && c->webhook.secret_file) {
@@ -185,6 +204,13 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 		return crm_config_at(l, mark_of(l, "automation.timezone"),
 		          "automation.timezone: '%s' is not a time zone (such as Europe/Madrid)",
 		          c->automation.timezone);
+	/* display.timezone: ~ is the default too: $TZ, else UTC */
+	if (!c->display.timezone)
+		c->display.timezone = crm_config_default_zone();
+	else if (!is_timezone(c->display.timezone))
+		return crm_config_at(l, mark_of(l, "display.timezone"),
+		          "display.timezone: '%s' is not a time zone (such as Europe/Madrid)",
+		          c->display.timezone);
 	struct { const char *name; struct crm_source *s; } srcs[] = {
 		{ "sources.leads", &c->sources.leads }, { "sources.contacts", &c->sources.contacts },
 		{ "sources.operators", &c->sources.operators }, { "sources.listings", &c->sources.listings },

@@ -32,6 +32,14 @@ static const struct key pipeline_keys[] = {
 	{ "lost", K_STR, F(lost), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+static const struct key phone_keys[] = {
+	{ "default_region", K_STR, F(phone_region), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
+static const struct key locale_keys[] = {
+	{ "decimal", K_STR, F(locale.decimal), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
 static const struct key automation_keys[] = {
 	{ "stages", K_STRS, F(automation.stages), NULL, 0, 0, 0 },
 	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days), 1, 0 },
@@ -39,6 +47,10 @@ static const struct key automation_keys[] = {
 	{ "stop_on_reply", K_BOOL, F(automation.stop_on_reply), NULL, 0, 0, 0 },
 	{ "quiet_hours", K_STR, F(automation.quiet_hours), NULL, 0, 0, 0 },
 	{ "timezone", K_STR, F(automation.timezone), NULL, 0, 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
+static const struct key display_keys[] = {
+	{ "timezone", K_STR, F(display.timezone), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 static const struct key ai_keys[] = {
@@ -91,7 +103,10 @@ const struct key crm_config_keys[] = {
 	{ "operator", K_LLONG, F(operator_id), NULL, 0, 1, 0 },
 	{ "pipeline", K_MAP, 0, pipeline_keys, 0, 0, 0 },
 	{ "channels", K_STRS, F(channels), NULL, 0, 0, 0 },
+	{ "phone", K_MAP, 0, phone_keys, 0, 0, 0 },
+	{ "locale", K_MAP, 0, locale_keys, 0, 0, 0 },
 	{ "automation", K_MAP, 0, automation_keys, 0, 0, 0 },
+	{ "display", K_MAP, 0, display_keys, 0, 0, 0 },
 	{ "ai", K_MAP, 0, ai_keys, 0, 0, 0 },
 	{ "viability", K_MAP, 0, viability_keys, 0, 0, 0 },
 	{ "notify", K_MAP, 0, notify_keys, 0, 0, 0 },
@@ -103,6 +118,13 @@ const struct key crm_config_keys[] = {
 };
 
 /* --- the defaults, and freeing what the keys hold --- */
+
+char *crm_config_default_zone(void)
+{
+	const char *tz = getenv("TZ");
+
+	return xstrdup(tz && *tz ? tz : "UTC");
+}
 
 void crm_strlist_free(struct crm_strlist *sl)
 {
@@ -147,6 +169,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->on_reply = xstrdup("replied");
 	c->on_first_contact = xstrdup("contacted");
 	c->lost = xstrdup("lost");
+	c->locale.decimal = xstrdup(".");
 	c->automation.followup_days = xmalloc(3 * sizeof(int));
 	c->automation.followup_days[0] = 3;
 	c->automation.followup_days[1] = 7;
@@ -155,6 +178,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->automation.max_touches = 4;
 	c->automation.stop_on_reply = 1;
 	c->automation.timezone = xstrdup("UTC");
+	c->display.timezone = crm_config_default_zone();
 	c->ai_default = xstrdup("draft");
 	c->viability.nrules = 4;
 	c->viability.rules = xmalloc(sizeof rules);
@@ -208,10 +232,13 @@ void crm_config_free(struct crm_config *c)
 	free(c->on_first_contact);
 	free(c->lost);
 	crm_strlist_free(&c->channels);
+	free(c->phone_region);
+	free(c->locale.decimal);
 	crm_strlist_free(&c->automation.stages);
 	free(c->automation.followup_days);
 	free(c->automation.quiet_hours);
 	free(c->automation.timezone);
+	free(c->display.timezone);
 	free(c->ai_default);
 	crm_viability_rules_free(c);
 	free(c->hooks.on_reply);

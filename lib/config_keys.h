@@ -31,6 +31,8 @@ extern const struct key crm_source_keys[];
 
 /* every field of c at its default; crm_config_free undoes it */
 void crm_config_defaults(struct crm_config *c);
+/* display.timezone when the file does not say: $TZ, else UTC (owned) */
+char *crm_config_default_zone(void);
 void crm_strlist_free(struct crm_strlist *sl);
 void crm_viability_rules_free(struct crm_config *c);
 

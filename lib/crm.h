@@ -56,6 +56,7 @@ struct crm {
 	                            ids, but for a list */
 	int safe_csv;            /* --safe-csv: no cell a spreadsheet would run */
 	int quiet;               /* -q: no talk on stderr */
+	int no_pager;            /* --no-pager: a long table is not paged */
 	int writes;              /* the command changes the database (--actor) */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */
@@ -87,12 +88,24 @@ int crm_db_open(struct crm *crm);         /* open, create, migrate */
 /* The same for a command that only reads: the database is never created
  * (nor its folder); CRM_NOINPUT when there is no such file. */
 int crm_db_open_existing(struct crm *crm);
+/* migrate.c: bring the open database to this binary's schema (create it
+ * when new); 73 when it is not a crm database or a newer one. */
+int crm_db_migrate(struct crm *crm);
+/* The owner keys in SQL, as crm computes them now: crm_norm_email(x)
+ * and crm_phone_key(x), NULL for what is no email or phone. */
+int crm_db_functions(struct crm *crm);
+/* search.c: bring the search index up to date with the clients and
+ * leads that changed (search_dirty); crm_commit does, before it commits. */
+int crm_search_sync(struct crm *crm);
+/* Run sql (several statements may be); ctx names the work in an error. */
+int crm_db_exec(struct crm *crm, const char *sql, const char *ctx);
 void crm_db_close(struct crm *crm);
 int crm_db_schema_version(void);          /* the version this binary knows */
 int crm_db_application_id(void);          /* PRAGMA application_id of crm's files */
 /* What the open database says of itself: its schema version (PRAGMA
  * user_version), its application id, and how many objects its schema
- * has (0 for a new file). */
+ * has (0 for a new file; counted only when version and id are both 0,
+ * else -1). */
 struct crm_db_ident {
 	int version, appid, nobjects;
 };
@@ -158,18 +171,53 @@ int crm_now(char out[CRM_TIME_LEN]);   /* $CRM_NOW or the clock */
 /* -1 when $CRM_NOW is set but is not an absolute time */
 int crm_now_check(void);
 long long crm_now_epoch(void);
-/* Parse an absolute time (ISO-8601 date or date-time, with Z, an offset or
- * none for UTC) or a relative one ("7d", "24h", "30m", "2w": that long before
- * now) into canonical UTC text.  0 on success, -1 if it is not a time. */
+/* Parse a typed time, any form of crm_time_parse_as below (a span such as
+ * "7d", "24h", "30m", "2w" is that long before now), into canonical UTC
+ * text.  0 on success, -1 if it is not a time. */
 int crm_time_parse(const char *in, char out[CRM_TIME_LEN]);
-/* The forms crm_time_parse takes, as every message about a time that is
- * not one lists them: "at 'x': not a time (use " CRM_TIME_FORMS ")".
- * Kept here, beside the parser, so that a new form is one line more. */
-#define CRM_TIME_FORMS "2026-12-01, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00," \
-	" 7d, 24h, 30m, 2w"
+/* The forms crm_time_parse_as takes (below), as every message about a
+ * time that is not one lists them: "at 'x': not a time (use "
+ * CRM_TIME_FORMS ")"; a date or time without a zone is local, a weekday
+ * stands for all seven.  Kept here, beside the parser, so that a new
+ * form is one line more. */
+#define CRM_TIME_FORMS "2026-12-01, 2026-12-01 10:00, 2026-12-01T10:00:00Z," \
+	" 2026-12-01T10:00+01:00, today, tomorrow, monday, +2d, +3h, 7d, 24h, 30m, 2w"
 /* The same, but a relative time is that long after now ("7d": in a week),
  * for times that are due, such as next_action_at. */
 int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN]);
+/* The forms people type, into canonical UTC text, 0 or -1: a date or time
+ * with Z or an offset; one without, as "2026-12-01 10:00" or
+ * "2026-12-01T10:00", in the display zone (a date alone is its start);
+ * today, tomorrow, a weekday (monday, mon: the next one, a week ahead on
+ * a Monday), each the start of that local day; "+2d", "+3h": that long
+ * after now; "7d", "24h": that long before now, or after it with
+ * CRM_TIME_AHEAD.  With CRM_TIME_DAY_END the end of it: a day (any form
+ * but a span) gives the start of the next local day, a span the second
+ * after it (so that "< end" is "by the end").  Units: s, m, h,
+ * d, w.  crm_time_parse and crm_time_parse_ahead are this with 0 and
+ * CRM_TIME_AHEAD. */
+enum { CRM_TIME_AHEAD = 1, CRM_TIME_DAY_END = 2 };
+int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN]);
+/* The zone people see (display.timezone), a name of the system's tz
+ * database; NULL or "" for $TZ, else UTC. */
+void crm_time_set_zone(const char *zone);
+/* epoch <-> the broken-down local time of the display zone (tm_wday
+ * set; mktime's rules for a time a clock change skips or repeats) */
+struct tm;
+int crm_time_local(long long t, struct tm *tm);
+int crm_time_unlocal(const struct tm *tm, long long *t);
+/* Many local times at the cost of one: between begin and end the zone
+ * stays in force (they nest). */
+void crm_time_zone_begin(void);
+void crm_time_zone_end(void);
+/* A canonical time for a person: "2026-12-01 10:00" in the display zone;
+ * or, by ago, how far from now: "now", "in 5m", "3h ago", "in 2d", "3w
+ * ago" (minutes under an hour, hours under a day, days under two weeks,
+ * weeks under eight), past that the local date.  -1 when canon is not a
+ * time (the caller shows it as it is). */
+#define CRM_LOCAL_LEN 17
+int crm_time_local_text(const char *canon, char out[CRM_LOCAL_LEN]);
+int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 
@@ -194,12 +242,33 @@ const char *crm_trim_space(const char *s, size_t *n);
 long crm_invisible(const char *s, size_t n, int allow_space);
 /* 1 if s has a control character: C0, DEL, or C1 (U+0080..U+009F) */
 int crm_has_control(const char *s);
-/* The owner keys.  An email: trimmed of white space, one word with an @,
- * in NFC and case folded.  A phone: its digits, keeping a leading '+', at
- * least 5.  NULL (and no allocation) when s is not one: not UTF-8, or a
- * control, format or space character inside. */
+/* The owner key of an email: trimmed of white space, an addr-spec as
+ * mail systems take it (see crm_email_valid), in NFC and case folded.
+ * NULL (and no allocation) when s is not one: not UTF-8, or a control,
+ * format or space character inside. */
 char *crm_norm_email(const char *s);
-char *crm_norm_phone(const char *s);
+/* Whether the n bytes at s are an email address: a dot-atom local part
+ * (RFC 5322, no comments or quoted strings; UTF-8 letters allowed), an @,
+ * and a domain of two or more labels, none empty, none starting or
+ * ending with '-'. */
+int crm_email_valid(const char *s, size_t n);
+
+/* phone.c.  The owner key of a phone (owned, *key): its E.164 form
+ * ("+34612345678") when libphonenumber parses it as a number of a
+ * possible length, national and 00 forms read in phone.default_region;
+ * else its digits as typed ("612345"), which crm_phone_key_parsed() tells
+ * apart: such a number is kept, matched as typed, and shown as not
+ * parsed.  CRM_DATAERR when s has fewer than 5 digits; CRM_SOFTWARE when
+ * crm-phone.so cannot be loaded.  s is already checked (crm_owner_value). */
+int crm_phone_key(struct crm *crm, const char *s, char **key);
+/* the longest text read as a phone number; a longer one is its digits */
+#define CRM_PHONE_MAX 64
+int crm_phone_key_parsed(const char *key);
+/* Whether s is written as a phone is: 5 digits or more, with spaces,
+ * dots, dashes, slashes, brackets and a leading '+' */
+int crm_phone_like(const char *s);
+/* *known: whether libphonenumber knows region (ES, FR, ...). */
+int crm_phone_region_known(struct crm *crm, const char *region, int *known);
 /* An email (phone set: a phone) given for field: *norm its owner key, and
  * *value (may be NULL) what is stored, trimmed and in NFC; both owned.
  * CRM_DATAERR naming the field and what is wrong. */

@@ -1,5 +1,5 @@
-/* db.c: the one SQLite file: where it is, how it is opened, its schema
- * version, transactions and a cache of prepared statements. */
+/* db.c: the one SQLite file: where it is, how it is opened, what it says
+ * of itself, transactions and a cache of prepared statements. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -9,32 +9,6 @@
 #include <unistd.h>
 
 #include "crm.h"
-
-#define CRM_APPLICATION_ID 0x63726d31 /* "crm1" */
-
-/* Migrations: step i brings a database from version i to i + 1.  A new
- * database gets schema.sql whole and the last version at once. */
-static const char *const migrations[] = {
-	NULL, /* 0 -> 1: schema.sql */
-	/* 1 -> 2: emails are owner keys in NFC and case folded, not only in
-	 * ASCII lower case.  A key another owner has already keeps its old
-	 * form (OR IGNORE), and one that is no longer an email too. */
-	"UPDATE OR IGNORE clients SET email_norm = coalesce(crm_norm_email(email), email_norm)"
-	" WHERE email IS NOT NULL;"
-	"UPDATE leads SET email_norm = coalesce(crm_norm_email(contact_email), email_norm)"
-	" WHERE contact_email IS NOT NULL;",
-};
-#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
-
-int crm_db_schema_version(void)
-{
-	return SCHEMA_VERSION;
-}
-
-int crm_db_application_id(void)
-{
-	return CRM_APPLICATION_ID;
-}
 
 char *crm_default_db_path(void)
 {
@@ -116,57 +90,23 @@ static int create_file(struct crm *crm, const char *path)
 	return 0;
 }
 
-static int exec(struct crm *crm, const char *sql, const char *ctx)
+int crm_db_exec(struct crm *crm, const char *sql, const char *ctx)
 {
 	if (sqlite3_exec(crm->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return crm_sqlerr(crm, ctx);
 	return 0;
 }
 
-/* WAL mode for a new file.  The change takes a lock that the busy
- * handler does not wait for, so processes that all open the new file at
- * once wait here, up to the busy timeout. */
-static int set_wal(struct crm *crm)
+/* One integer a PRAGMA or query gives; 0 or a status. */
+static int query_int(struct crm *crm, const char *sql, int *out)
 {
-	int rc;
-
-	for (int waited = 0; ; waited += 20) {
-		rc = sqlite3_exec(crm->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-		if ((rc & 0xff) != SQLITE_BUSY || waited >= 5000)
-			break;
-		sqlite3_sleep(20);
-	}
-	return rc == SQLITE_OK ? 0 : crm_sqlerr(crm, "database");
-}
-
-/* crm_norm_email() in SQL, for the migrations */
-static void sql_norm_email(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	char *norm = s ? crm_norm_email(s) : NULL;
-
-	(void)argc;
-	if (norm)
-		sqlite3_result_text(ctx, norm, -1, free);
-	else
-		sqlite3_result_null(ctx);
-}
-
-int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
-{
-	static const char sql[] =
-		"SELECT (SELECT user_version FROM pragma_user_version),"
-		" (SELECT application_id FROM pragma_application_id),"
-		" (SELECT count(*) FROM sqlite_schema)";
 	sqlite3_stmt *st;
 	int rc;
 
 	if (sqlite3_prepare_v2(crm->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return crm_sqlerr(crm, "database");
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id->version = sqlite3_column_int(st, 0);
-		id->appid = sqlite3_column_int(st, 1);
-		id->nobjects = sqlite3_column_int(st, 2);
+		*out = sqlite3_column_int(st, 0);
 		rc = 0;
 	} else {
 		rc = crm_sqlerr(crm, "database");
@@ -175,71 +115,19 @@ int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
 	return rc;
 }
 
-/* 0 when the file is a crm database of a version this binary can open or
- * bring up to date, or a new empty file; else 73 with the reason.  A
- * version is ours only with our application id. */
-static int check_id(struct crm *crm, const struct crm_db_ident *id)
+int crm_db_ident(struct crm *crm, struct crm_db_ident *id)
 {
-	if (id->version == 0 && id->appid == 0 && id->nobjects == 0)
-		return 0;   /* new */
-	if (id->appid != CRM_APPLICATION_ID || id->version <= 0)
-		return crm_err(crm, CRM_CANTCREAT, "database '%s': not a crm database"
-		               " (application id %d, schema version %d)", crm->db_path,
-		               id->appid, id->version);
-	if (id->version > SCHEMA_VERSION)
-		return crm_err(crm, CRM_CANTCREAT,
-		               "database '%s': schema version %d is newer than this crm knows (%d); upgrade crm",
-		               crm->db_path, id->version, SCHEMA_VERSION);
-	return 0;
-}
+	int rc;
 
-static int migrate(struct crm *crm)
-{
-	struct crm_db_ident id;
-	int version, rc;
-	char sql[64];
-
-	if ((rc = crm_db_ident(crm, &id)) || (rc = check_id(crm, &id)))
+	/* every process opens the database: two bare PRAGMAs cost a tenth of
+	 * one SELECT over the pragma functions; the schema is counted only
+	 * when the file may be new */
+	id->nobjects = -1;
+	if ((rc = query_int(crm, "PRAGMA user_version", &id->version)) ||
+	    (rc = query_int(crm, "PRAGMA application_id", &id->appid)))
 		return rc;
-	if (id.version == SCHEMA_VERSION)
-		return 0;
-	/* A new, empty file: WAL, so that readers go on while one process
-	 * writes.  The mode is kept in the file; it cannot change inside a
-	 * transaction, and an existing database keeps the mode it has (a
-	 * read-only one could not change it). */
-	if (id.version == 0 && (rc = set_wal(crm)))
-		return rc;
-	if ((rc = crm_begin(crm)))
-		return rc;
-	/* look again inside the write lock: another process may have won */
-	if ((rc = crm_db_ident(crm, &id)) || (rc = check_id(crm, &id)))
-		goto fail;
-	if (id.version == SCHEMA_VERSION)
-		return crm_commit(crm);
-	version = id.version;
-	if (version == 0) {
-		if ((rc = exec(crm, crm_schema_sql, "schema")))
-			goto fail;
-		version = SCHEMA_VERSION;
-	}
-	if (version < SCHEMA_VERSION &&
-	    sqlite3_create_function(crm->db, "crm_norm_email", 1,
-	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                            sql_norm_email, NULL, NULL) != SQLITE_OK) {
-		rc = crm_sqlerr(crm, "migration");
-		goto fail;
-	}
-	for (; version < SCHEMA_VERSION; version++)
-		if (migrations[version] &&
-		    (rc = exec(crm, migrations[version], "migration")))
-			goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
-	if ((rc = exec(crm, sql, "migration")) ||
-	    (rc = exec(crm, "PRAGMA application_id = 1668443441", "migration")))
-		goto fail;
-	return crm_commit(crm);
-fail:
-	crm_rollback(crm);
+	if (id->version == 0 && id->appid == 0)
+		rc = query_int(crm, "SELECT count(*) FROM sqlite_schema", &id->nobjects);
 	return rc;
 }
 
@@ -339,11 +227,11 @@ int crm_db_open(struct crm *crm)
 	/* NORMAL sync is safe with WAL (a crash loses no committed
 	 * transaction's consistency); the WAL mode itself is set when the
 	 * file is created (migrate) */
-	if ((rc = exec(crm, "PRAGMA synchronous = NORMAL;"
+	if ((rc = crm_db_exec(crm, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
 	               "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 	               "database")))
 		goto fail;
-	if ((rc = migrate(crm)))
+	if ((rc = crm_db_migrate(crm)))
 		goto fail;
 	return 0;
 fail:
@@ -391,7 +279,7 @@ int crm_db_open_asis(struct crm *crm)
 		return rc;
 	}
 	sqlite3_extended_result_codes(crm->db, 1);
-	return exec(crm, "PRAGMA trusted_schema = OFF", "database");
+	return crm_db_exec(crm, "PRAGMA trusted_schema = OFF", "database");
 }
 
 /* A small open-addressed table from SQL text (by address: the SQL is
@@ -498,12 +386,19 @@ int crm_begin(struct crm *crm)
 	if (sqlite3_db_readonly(crm->db, "main") == 1)
 		return crm_err(crm, CRM_CANTCREAT, "database '%s': read-only for this user",
 		               crm->db_path);
-	return exec(crm, "BEGIN IMMEDIATE", "database");
+	return crm_db_exec(crm, "BEGIN IMMEDIATE", "database");
 }
 
 int crm_commit(struct crm *crm)
 {
-	int rc = exec(crm, "COMMIT", "commit");
+	int rc;
+
+	/* the search index follows what the transaction changed */
+	if ((rc = crm_search_sync(crm))) {
+		crm_rollback(crm);
+		return rc;
+	}
+	rc = crm_db_exec(crm, "COMMIT", "commit");
 
 	if (!rc)
 		crm->committed++;

@@ -1,8 +1,10 @@
 /* display.c: text as a person's terminal shows it: how many columns it
  * takes (wide and zero-width characters), and what it may not pass on
- * (control and bidirectional characters, bytes that are not UTF-8). */
+ * (control and bidirectional characters, bytes that are not UTF-8); and
+ * stored times as a person reads them. */
 #include <string.h>
 
+#include "crm.h"
 #include "display.h"
 
 /* length of the valid UTF-8 sequence at s, 0 when it is not one */
@@ -145,4 +147,13 @@ void crm_put_display(FILE *out, const char *str, size_t n, int indent)
 void crm_put_text(FILE *out, const char *s)
 {
 	crm_put_display(out, s, strlen(s), -1);
+}
+
+char *crm_person_time(const char *v, int relative)
+{
+	char t[CRM_LOCAL_LEN];
+
+	if (!v || (relative ? crm_time_ago(v, t) : crm_time_local_text(v, t)))
+		return NULL;
+	return xstrdup(t);
 }

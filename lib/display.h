@@ -17,6 +17,11 @@ size_t crm_display_width(const char *s, size_t max, size_t *bytes);
  * a new line indented by that much. */
 void crm_put_display(FILE *out, const char *s, size_t n, int indent);
 
+/* A stored time for a person: how far from now (relative: "in 2h") or
+ * local time of display.timezone; NULL when v is no time, to be shown as
+ * it is (owned). */
+char *crm_person_time(const char *v, int relative);
+
 /* s for a person's terminal, as the table writes it: crm_put_display
  * with every line end a space.  For messages that quote input. */
 void crm_put_text(FILE *out, const char *s);

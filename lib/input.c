@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <csv.h>
+#include <utf8proc.h>
 
 #include "input.h"
 #include "lines.h"
@@ -19,6 +20,7 @@ struct crm_reader {
 	int nnfc, nfccap;
 	int (*known)(const char *key);
 	const char *known_hint;
+	int (*column)(const char *key);
 
 	struct crm_record rec;
 	struct crm_field *fields;
@@ -71,6 +73,11 @@ void reader_known(struct crm_reader *r, int (*known)(const char *key),
 {
 	r->known = known;
 	r->known_hint = hint;
+}
+
+void reader_columns(struct crm_reader *r, int (*column)(const char *key))
+{
+	r->column = column;
 }
 
 long reader_line(const struct crm_reader *r) { return r->recline; }
@@ -337,18 +344,6 @@ static int tsv_row(struct crm_reader *r)
 	return 1;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
 /* A value in NFC, kept for the record when that changed it. */
 static const char *nfc(struct crm_reader *r, const char *s)
 {
@@ -414,12 +409,55 @@ static int line_trouble(struct crm_reader *r, char *err, size_t errlen)
 	return -1;
 }
 
+/* s without white space at either end, in Unicode NFC and case folded
+ * (owned): how a header cell and a --map source are compared */
+static char *fold(const char *s)
+{
+	size_t n;
+	const char *t = crm_trim_space(s, &n);
+	utf8proc_uint8_t *out = NULL;
+	char *copy = xmalloc(n + 1);
+
+	memcpy(copy, t, n);
+	copy[n] = '\0';
+	if (utf8proc_map((const utf8proc_uint8_t *)copy, 0, &out, UTF8PROC_NULLTERM |
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0 || !out)
+		return copy;
+	free(copy);
+	return (char *)out;
+}
+
+/* Every --map source is one of the header's cells: else -3, naming the
+ * header's cells (written, NULL-terminated) in err. */
+static int check_map(struct crm_reader *r, const char *const *written, const int *used,
+                     char *err, size_t errlen)
+{
+	char list[512];
+	const char *guess;
+
+	for (int m = 0; m < r->nmap; m++) {
+		if (used[m])
+			continue;
+		guess = crm_suggest(r->map_src[m], written);
+		snprintf(err, errlen, "--map '%s=%s': no column '%s' in the header of %s%s%s%s"
+		         " (its columns: %s)", r->map_src[m], r->map_dst[m], r->map_src[m], r->name,
+		         guess ? "; did you mean '" : "", guess ? guess : "", guess ? "'?" : "",
+		         crm_set_list(written, list, sizeof list));
+		return -3;
+	}
+	return 0;
+}
+
 /* The header: named columns, each once, one at least that crm reads.
- * -2 when it is not one: no record can be read. */
+ * A cell is a --map source, or a column crm knows, without regard to
+ * case and surrounding white space; else it is read as written, trimmed.
+ * -2 when it is not one: no record can be read; -3 when a --map source
+ * is not in it. */
 static int take_header(struct crm_reader *r, char *err, size_t errlen)
 {
 	struct crm_span *names;
-	int dup, known = !r->known;
+	char **written, **folded, **msrc;
+	int dup, known = !r->known, rc = 0, *used;
 
 	if (line_trouble(r, err, errlen)) {
 		size_t n = strlen(err);
@@ -428,29 +466,57 @@ static int take_header(struct crm_reader *r, char *err, size_t errlen)
 	}
 	r->header = xmalloc((size_t)r->ncells * sizeof *r->header);
 	names = xmalloc((size_t)r->ncells * sizeof *names);
+	written = xcalloc((size_t)r->ncells + 1, sizeof *written);
+	folded = xcalloc((size_t)r->ncells + 1, sizeof *folded);
+	msrc = xcalloc((size_t)r->nmap + 1, sizeof *msrc);
+	used = xcalloc((size_t)r->nmap + 1, sizeof *used);
+	for (int m = 0; m < r->nmap; m++)
+		msrc[m] = fold(r->map_src[m]);
 	for (int i = 0; i < r->ncells; i++) {
-		const char *name = mapped(r, nfc(r, trim(r->cells + r->cellpos[i])));
+		size_t n;
+		const char *t = crm_trim_space(nfc(r, r->cells + r->cellpos[i]), &n), *name;
+		int m;
+		written[i] = memcpy(xcalloc(n + 1, 1), t, n);
+		folded[i] = fold(written[i]);
+		for (m = 0; m < r->nmap && strcmp(msrc[m], folded[i]); m++)
+			;
+		if (m < r->nmap)
+			used[m] = 1;
+		name = m < r->nmap ? r->map_dst[m] :
+		       r->column && r->column(folded[i]) ? folded[i] : written[i];
 		r->header[r->nheader++] = xstrdup(name);
 		names[i] = (struct crm_span){ r->header[i], strlen(r->header[i]) };
-		known = known || r->known(name);
+		known = known || r->known(r->header[i]);
 		if (!*name) {
 			snprintf(err, errlen, "header: column %d has no name", i + 1);
-			free(names);
-			return -2;
+			rc = -2;
+			goto cleanup;
 		}
 	}
+	if ((rc = check_map(r, (const char *const *)written, used, err, errlen)))
+		goto cleanup;
 	dup = crm_find_dup(names, r->ncells);
-	free(names);
 	if (dup >= 0) {
 		snprintf(err, errlen, "header: column '%.64s' is there twice", r->header[dup]);
-		return -2;
-	}
-	if (!known) {
+		rc = -2;
+	} else if (!known) {
 		snprintf(err, errlen, "header: no column crm reads (%s); is this %s?",
 		         r->known_hint, r->fmt == IN_CSV ? "CSV" : "TSV");
-		return -2;
+		rc = -2;
 	}
-	return 0;
+cleanup:
+	for (int i = 0; i < r->ncells; i++) {
+		free(written[i]);
+		free(folded[i]);
+	}
+	for (int m = 0; m < r->nmap; m++)
+		free(msrc[m]);
+	free(written);
+	free(folded);
+	free(msrc);
+	free(used);
+	free(names);
+	return rc;
 }
 
 static int table_next(struct crm_reader *r, char *err, size_t errlen)
@@ -549,14 +615,15 @@ int reader_next(struct crm_reader *r, struct crm_record **rec,
 	} else {
 		got = table_next(r, err, errlen);
 	}
-	if (got == 0 || got == -2)
+	if (got == 0 || got <= -2)
 		r->done = 1;
-	if (got != 0 && got != -2 && line_trouble(r, err, errlen))
+	if (got != 0 && got > -2 && line_trouble(r, err, errlen))
 		got = -1;
 	if (got == 1 && r->ln.nonascii)
 		got = nfc_record(r, err, errlen);
 	r->ln.nonascii = 0;
 	r->rec.line = r->recline;
+	r->rec.json = r->fmt == IN_JSONL;
 	r->rec.fields = r->fields;
 	if (got == 1)
 		*rec = &r->rec;

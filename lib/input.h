@@ -42,6 +42,7 @@ struct crm_field {
 
 struct crm_record {
 	long line;                /* first line of the record, from 1 */
+	int json;                 /* a JSON object: a V_NUM is a JSON number */
 	int nfields;
 	struct crm_field *fields; /* valid until the next reader_next */
 };
@@ -54,9 +55,19 @@ int crm_infmt_parse(const char *s);
 /* name is what errors call the input: "stdin" or the file's path.  The
  * reader does not own in. */
 struct crm_reader *reader_new(FILE *in, const char *name, enum crm_infmt fmt);
-/* Rename keys as they are read: src[i] becomes dst[i] (--map SRC=FIELD). */
+/* Rename keys as they are read: src[i] becomes dst[i] (--map SRC=FIELD).
+ * A CSV or TSV header cell is src[i] without regard to case (Unicode case
+ * folding) and surrounding white space, and each src[i] must be one of
+ * the header's cells (else -3, see reader_next); a JSON key is src[i] as
+ * it is written. */
 void reader_map(struct crm_reader *r, const char *const *src,
                 const char *const *dst, int n);
+/* A CSV or TSV header cell that is not renamed, and is a column column()
+ * says crm knows without regard to case and surrounding white space
+ * ("Email ", "EMAIL"), is read as that column ("email"): column() is
+ * asked the cell in lower case (folded).  Other cells are read as they
+ * are written, trimmed. */
+void reader_columns(struct crm_reader *r, int (*column)(const char *key));
 /* A CSV or TSV header must name one column at least that known() says
  * crm reads; hint lists some, for the message. */
 void reader_known(struct crm_reader *r, int (*known)(const char *key),
@@ -65,7 +76,8 @@ void reader_known(struct crm_reader *r, int (*known)(const char *key),
  * the reason in err (no "name:line:" prefix) and its line in
  * reader_line(); reading may go on after a bad record.  -2: the input
  * cannot be read on (a bad header, a JSON array, a CSV record past the
- * cap), with the reason in err. */
+ * cap), with the reason in err.  -3: a --map source is not in the header
+ * (a usage error), with the reason in err. */
 int reader_next(struct crm_reader *r, struct crm_record **rec,
                 char *err, size_t errlen);
 long reader_line(const struct crm_reader *r);   /* of the last record */
@@ -83,8 +95,10 @@ const struct crm_field *record_field(const struct crm_record *rec,
                                      const char *key);
 
 /* record.c: the record's fields as one JSON object (owned), keeping JSON
- * types, leaving out empty values and the keys skip() says yes to. */
+ * types, leaving out empty values and the keys skip() says yes to; a key
+ * that starts with strip (NULL: none), such as "custom.", is written
+ * without it. */
 char *crm_record_json(const struct crm_record *rec,
-                      int (*skip)(const char *key));
+                      int (*skip)(const char *key), const char *strip);
 
 #endif

@@ -177,6 +177,34 @@ done:
 	return rc;
 }
 
+/* A lead a person promotes makes a client as `client add` does: with a
+ * name, an email or a phone (a lead linked to its client already needs
+ * none); CRM_DATAERR naming the lead when it has none. */
+static int lead_has_owner(struct crm *crm, long long id)
+{
+	static const char sql[] =
+		"SELECT coalesce(external_id, id), contact_name IS NOT NULL OR email_norm IS NOT NULL"
+		" OR phone_norm IS NOT NULL OR client_id IS NOT NULL FROM leads WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	char ref[256] = "";
+	int rc, has = 1;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(ref, sizeof ref, "%s", (const char *)sqlite3_column_text(st, 0));
+		has = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_sqlerr(crm, "lead promote");
+	if (!has)
+		return crm_err(crm, CRM_DATAERR, "lead '%s': no contact name, email or phone;"
+		               " a client needs one", ref);
+	return 0;
+}
+
 int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
                          const char *stage, long long *clients, int *made)
 {
@@ -186,6 +214,8 @@ int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
 	if ((rc = crm_tx_begin(crm, &own)))
 		return rc;
 	for (int i = 0; i < n && !rc; i++) {
+		if ((rc = lead_has_owner(crm, ids[i])))
+			break;
 		rc = crm_lead_promote(crm, ids[i], stage, NULL, "converted", &clients[i], &created);
 		*made += created;
 	}

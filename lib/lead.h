@@ -44,7 +44,8 @@ int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id);
 
 /* Promote every lead of ids, all or nothing, as `crm lead promote` does
  * (lead status "converted"); clients[i] is lead i's client, *made counts
- * the clients made. */
+ * the clients made.  A lead with no contact name, email or phone that is
+ * no client yet is bad data, as a client without them is. */
 int crm_lead_promote_all(struct crm *crm, const long long *ids, int n,
                          const char *stage, long long *clients, int *made);
 /* Turn the lead into a client, owner-centric: an owner who is already a
@@ -72,10 +73,15 @@ int crm_lead_status_ok(const char *status);
 int crm_lead_status_check(struct crm *crm, const char *status);
 
 struct crm_lead_filter {
-	const char *status, *source_type, *q, *since;  /* since: canonical */
+	/* lists of values, any of which matches (NULL-terminated; NULL: no
+	 * filter) */
+	const char *const *status, *const *source_type;
+	const char *const *operators;   /* ids; when NULL, operator_id */
+	const char *q, *since;     /* since: canonical */
 	long long operator_id;     /* 0: all */
 	long long min_viability;   /* -1: none */
 	long long limit;           /* -1: none */
+	long long offset;          /* skip this many first */
 	int wide;
 };
 void crm_lead_filter_init(struct crm_lead_filter *flt);

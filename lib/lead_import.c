@@ -8,6 +8,7 @@
 #include "change.h"
 #include "json.h"
 #include "lead.h"
+#include "price.h"
 
 /* --- viability --- */
 
@@ -44,7 +45,8 @@ struct lead_values {
 	const char *v[LF_COUNT];
 	char *email, *phone;            /* as stored: trimmed, NFC */
 	char *email_norm, *phone_norm;
-	double price;
+	struct crm_price price;         /* and its amount as text in v[LF_PRICE] */
+	char price_text[32];
 	long long operator_id;
 	char *raw;     /* JSON object of the columns crm does not know */
 };
@@ -66,33 +68,26 @@ static int lead_column(const char *key)
 	return crm_lead_field(key) >= 0 || !strcmp(key, "id");
 }
 
-const struct crm_importer crm_lead_importer = {
-	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16
-};
-
 /* the same, and a raw column that is merged rather than kept */
 static int known_or_raw(const char *key)
 {
 	return crm_entity_col(&crm_leads, key) != NULL;
 }
 
-/* A price as people write one: 1 to 12 digits, maybe a point and 1 or 2
- * more (cents).  No sign, exponent, hex, inf or nan; and small enough
- * that SQLite prints it back as written, never as 1.0e+20. */
-static int plain_price(const char *s)
+/* what --map may name: the columns an import sets (not id, client_id
+ * and the like, which it does not read) */
+static const char *const *map_fields(void)
 {
-	size_t whole = strspn(s, "0123456789"), frac = 0;
+	static const char *const more[] = { "viability_given", "raw", NULL };
+	static const char *names[CRM_CATALOG_MAX + 3];
 
-	if (whole < 1 || whole > 12)
-		return 0;
-	if (s[whole] == '.') {
-		frac = strspn(s + whole + 1, "0123456789");
-		if (frac < 1 || frac > 2)
-			return 0;
-		frac++;
-	}
-	return s[whole + frac] == '\0';
+	return names[0] ? names : crm_entity_field_names(&crm_leads, more, names);
 }
+
+const struct crm_importer crm_lead_importer = {
+	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16,
+	known_or_raw, map_fields, "raw."
+};
 
 /* The raw JSON of a record (owned, into *raw): the columns crm does not
  * know, merged into a raw column that holds a JSON object (as `lead list`
@@ -109,7 +104,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 
 	*raw = NULL;
 	if (!v) {
-		*raw = crm_record_json(rec, known_column);
+		*raw = crm_record_json(rec, known_column, "raw.");
 		return 0;
 	}
 	/* an object is merged: no key of it twice, at any depth */
@@ -124,7 +119,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 	}
 	if (!(st = crm_stmt(crm, sql)))
 		return crm_stmt_status(crm);
-	extra = crm_record_json(rec, known_or_raw);
+	extra = crm_record_json(rec, known_or_raw, "raw.");
 	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, extra, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -135,7 +130,7 @@ static int lead_raw(struct crm *crm, const struct crm_record *rec, char **raw)
 	if (rc != SQLITE_ROW)
 		return crm_sqlerr(crm, "lead import");
 	if (!*raw)
-		*raw = crm_record_json(rec, known_column);
+		*raw = crm_record_json(rec, known_column, "raw.");
 	return 0;
 }
 
@@ -176,12 +171,17 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 		return crm_err(crm, CRM_DATAERR,
 		               "viability '%s': not a whole number from 0 to 100",
 		               lv->v[LF_VIABILITY]);
+	/* as scraped: currency signs and thousands separators; a JSON
+	 * number's point is a decimal point */
 	if (lv->v[LF_PRICE]) {
-		if (!plain_price(lv->v[LF_PRICE]))
-			return crm_err(crm, CRM_DATAERR, "price '%s': not a price"
-			               " (up to 12 digits, and 2 after a point)",
-			               lv->v[LF_PRICE]);
-		lv->price = strtod(lv->v[LF_PRICE], NULL);
+		const char *why;
+		if (crm_price_parse(lv->v[LF_PRICE], crm->cfg.locale.decimal[0],
+		                    rec->json && record_field(rec, "price")->type == V_NUM,
+		                    &lv->price, &why))
+			return crm_err(crm, CRM_DATAERR, "price '%s': %s (such as 285000,"
+			               " 285000.50, \xe2\x82\xac" "285,000 or 285.000,50 EUR)",
+			               lv->v[LF_PRICE], why);
+		lv->v[LF_PRICE] = crm_price_text(&lv->price, lv->price_text, sizeof lv->price_text);
 	}
 	if (lv->v[LF_CONTACT_EMAIL] &&
 	    (rc = crm_owner_value(crm, "contact_email", lv->v[LF_CONTACT_EMAIL], 0,
@@ -315,13 +315,14 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 {
 	/* ?1..?15 are the lead fields in enum order, from the catalog; the
 	 * raw JSON is stored as a merge into {} would leave it (compact, no
-	 * null members), so that importing it again is no change */
+	 * null members), so that importing it again is no change; ?22 is the
+	 * currency of the price, merged into raw last */
 	static char ins_cols[512], ins_vals[256], ins[sizeof ins_cols + sizeof ins_vals];
 	/* a given value replaces the stored one; the raw JSON is merged */
 	static char upd_set[1024], upd_same[1024], upd[sizeof upd_set + sizeof upd_same];
 	const struct crm_entity *e = &crm_leads;
 	struct lead_values lv;
-	char now[CRM_TIME_LEN], *old_status = NULL;
+	char now[CRM_TIME_LEN], *old_status = NULL, currency[32];
 	long long lead = 0, *id = &lead;
 	sqlite3_stmt *st;
 	int rc, own = 0, score = -1, given = -1;
@@ -343,18 +344,20 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		                      " viability_given)");
 		crm_entity_fields_sql(e, LF_COUNT, -1, ins_vals, sizeof ins_vals, " VALUES (",
 		                      "%1$.0s?%2$d", 1, ", ",
-		                      ", ?16, ?17, json_patch('{}', ?18), ?19, ?19, ?20)");
+		                      ", ?16, ?17, json_patch(json_patch('{}', ?18),"
+		                      " coalesce(?22, '{}')), ?19, ?19, ?20)");
 		snprintf(ins, sizeof ins, "%s%s", ins_cols, ins_vals);
 		crm_entity_fields_sql(e, LF_COUNT, LF_OPERATOR_ID, upd_set, sizeof upd_set,
 		                      "UPDATE leads SET ", "%1$s = coalesce(?%2$d, %1$s)", 1, ", ",
 		                      ", email_norm = coalesce(?16, email_norm),"
 		                      " phone_norm = coalesce(?17, phone_norm),"
-		                      " raw = json_patch(raw, ?18), updated_at = ?19,"
+		                      " raw = json_patch(json_patch(raw, ?18), coalesce(?22, '{}')),"
+		                      " updated_at = ?19,"
 		                      " viability_given = coalesce(?20, viability_given)");
 		crm_entity_fields_sql(e, LF_COUNT, LF_OPERATOR_ID, upd_same, sizeof upd_same,
 		                      " WHERE id = ?21 AND NOT (", "%1$s IS coalesce(?%2$d, %1$s)", 1,
 		                      " AND ", " AND viability_given IS coalesce(?20, viability_given)"
-		                      " AND raw IS json_patch(raw, ?18))");
+		                      " AND raw IS json_patch(json_patch(raw, ?18), coalesce(?22, '{}')))");
 		snprintf(upd, sizeof upd, "%s%s", upd_set, upd_same);
 	}
 	if (!(st = crm_stmt(crm, *id ? upd : ins))) {
@@ -366,9 +369,15 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 			crm_bind_text(st, i + 1, i == LF_STATUS && !*id && !lv.v[i] ? "new" : lv.v[i]);
 	sqlite3_bind_int64(st, LF_OPERATOR_ID + 1, lv.operator_id);
 	if (lv.v[LF_PRICE])
-		sqlite3_bind_double(st, LF_PRICE + 1, lv.price);
+		sqlite3_bind_double(st, LF_PRICE + 1, (double)lv.price.cents / 100);
 	else
 		sqlite3_bind_null(st, LF_PRICE + 1);
+	if (lv.v[LF_PRICE] && lv.price.currency[0]) {
+		snprintf(currency, sizeof currency, "{\"currency\":\"%s\"}", lv.price.currency);
+		sqlite3_bind_text(st, 22, currency, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 22);
+	}
 	if (score >= 0)
 		sqlite3_bind_int(st, LF_VIABILITY + 1, score);
 	else

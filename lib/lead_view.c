@@ -21,19 +21,24 @@ int crm_lead_list(struct crm *crm, const struct crm_lead_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_leads, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	query_where_text(&q, "l.status = ?", flt->status);
-	query_where_text(&q, "l.source_type = ?", flt->source_type);
-	if (flt->operator_id > 0)
+	query_where_in(&q, "l.status IN (?)", flt->status, 0);
+	query_where_in(&q, "l.source_type IN (?)", flt->source_type, 0);
+	if (flt->operators)
+		query_where_in(&q, "l.operator_id IN (?)", flt->operators, 1);
+	else if (flt->operator_id > 0)
 		query_where_int(&q, "l.operator_id = ?", flt->operator_id);
 	if (flt->min_viability >= 0)
 		query_where_int(&q, "l.viability >= ?", flt->min_viability);
 	query_where_text(&q, "l.created_at >= ?", flt->since);
-	if (flt->q) {
-		static const char *const cols_q[] = { "l.contact_name", "l.contact_email",
-			"l.contact_phone", "l.title", "l.location", "l.source_url" };
-		query_where_like(&q, flt->q, cols_q, 6);
+	if ((rc = query_where_search(crm, &q, "l.id IN (SELECT rowid FROM leads_fts"
+	                             " WHERE leads_fts MATCH ?)",
+	                             "l.operator_id IN (SELECT id FROM operators) AND l.email_norm = ?",
+	                             flt->q))) {
+		query_free(&q);
+		return rc;
 	}
 	query_add(&q, " ORDER BY l.id");
+	q.offset = flt->offset;
 	rc = query_print(crm, &q, flt->limit, pr, cols, n, "lead list");
 	query_free(&q);
 	return rc;

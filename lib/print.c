@@ -29,6 +29,9 @@ struct printer {
 	FILE *out;
 	enum crm_fmt fmt;
 	int safe_csv;
+	int tty;             /* out is a terminal (when the printer was made) */
+	void (*on_table)(void *arg, long lines, size_t width);
+	void *on_table_arg;
 	/* a record: its list being printed (rows of cols; for the table, a
 	 * printer of its own with the narrow columns, sub[], which are the
 	 * columns subidx[] of the rows) */
@@ -71,6 +74,7 @@ struct printer *printer_new(FILE *out, enum crm_fmt fmt)
 	p->out = out;
 	p->fmt = fmt == FMT_DEFAULT ? FMT_TSV : fmt;
 	p->nlist = -1;
+	p->tty = p->fmt == FMT_TABLE && isatty(fileno(out));
 	return p;
 }
 
@@ -80,6 +84,13 @@ struct printer *printer_open(struct crm *crm, FILE *out)
 
 	p->safe_csv = crm->safe_csv;
 	return p;
+}
+
+void printer_on_table(struct printer *p, void (*fn)(void *arg, long lines, size_t width),
+                      void *arg)
+{
+	p->on_table = fn;
+	p->on_table_arg = arg;
 }
 
 void printer_safe_csv(struct printer *p, int on)
@@ -333,13 +344,37 @@ static void put_cell(FILE *out, const char *s, size_t max, size_t pad, int last)
 			putc(' ', out);
 }
 
+/* the time cells of the table as a person reads them, in one pass over
+ * the display zone */
+static void table_times(struct printer *p)
+{
+	int any = 0;
+
+	for (int i = 0; i < p->ncols; i++)
+		any |= p->cols[i].type == COL_TIME;
+	if (!any)
+		return;
+	crm_time_zone_begin();
+	for (size_t c = 0; c < p->ncells; c++) {
+		const struct pcol *col = &p->cols[c % (size_t)p->ncols];
+		char *t;
+		if (col->type != COL_TIME ||
+		    !(t = crm_person_time(p->cells[c], p->tty && (col->flags & PCOL_RELATIVE))))
+			continue;
+		free(p->cells[c]);
+		p->cells[c] = t;
+	}
+	crm_time_zone_end();
+}
+
 static void table_flush(struct printer *p)
 {
 	size_t *wid = xmalloc((size_t)p->ncols * sizeof *wid);
-	int bold = isatty(fileno(p->out)) && !getenv("NO_COLOR");
+	int bold = p->tty && !getenv("NO_COLOR");
 	int last = p->ncols - 1;
 	char name[64];
 
+	table_times(p);
 	for (int i = 0; i < p->ncols; i++)
 		wid[i] = crm_display_width(p->cols[i].name, cell_max(&p->cols[i]), NULL);
 	for (size_t c = 0; c < p->ncells; c++)
@@ -349,6 +384,12 @@ static void table_flush(struct printer *p)
 			if (w > wid[c % (size_t)p->ncols])
 				wid[c % (size_t)p->ncols] = w;
 		}
+	if (p->on_table) {
+		size_t width = 0;
+		for (int i = 0; i < p->ncols; i++)
+			width += wid[i] + (i < last ? 2 : 0);
+		p->on_table(p->on_table_arg, (long)(p->ncells / (size_t)p->ncols) + 1, width);
+	}
 	/* trailing empty columns are not padded */
 	if (bold)
 		fputs("\033[1m", p->out);
@@ -490,9 +531,11 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 	for (int i = 0; i < ncols; i++)
 		if ((int)strlen(cols[i].name) > w)
 			w = (int)strlen(cols[i].name);
+	crm_time_zone_begin();
 	for (int i = 0; i < ncols; i++) {
 		const char *v = (const char *)sqlite3_column_text(st, i);
-		char *t = v && cols[i].type == COL_LIST ? list_text(v) : NULL;
+		char *t = !v ? NULL : cols[i].type == COL_LIST ? list_text(v) :
+		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
 		if (t)
 			v = t;
 		if (v && *v) {
@@ -503,6 +546,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 			fprintf(out, "%s\n", cols[i].name);
 		free(t);
 	}
+	crm_time_zone_end();
 }
 
 /* --- records --- */

@@ -6,6 +6,8 @@
  *
  *   table  aligned columns, upper-case header; for people (the TTY default).
  *          Cells longer than 40 characters are cut with "...".  NULL is "".
+ *          A COL_TIME is local time, or on a terminal, for a PCOL_RELATIVE
+ *          column, how far from now it is.
  *   tsv    header line, then rows; fields separated by TAB; backslash, TAB,
  *          newline and CR inside a field are written \\ \t \n \r.  NULL is "".
  *   csv    RFC 4180 through libcsv (csv_fwrite): header line, CRLF-free
@@ -32,11 +34,16 @@ enum col_type {
 	COL_INT,
 	COL_JSON,
 	COL_LIST,
+	COL_TIME,     /* a canonical UTC time: text to machines; a person's
+	                 table and show give it local (display.timezone),
+	                 "2026-12-01 10:00" */
 };
 
 enum pcol_flags {
 	PCOL_NARROW = 1 << 0,   /* the table of a record's list shows it */
 	PCOL_PERSON = 1 << 1,   /* for a person only: no machine format has it */
+	PCOL_RELATIVE = 1 << 2, /* COL_TIME: the table on a terminal shows how
+	                           far from now ("in 2h", "3d ago") */
 };
 /* The table cuts the column's cells at n terminal columns (1 to 255),
  * "..." included; without it, at 40. */
@@ -62,6 +69,11 @@ struct printer *printer_new(FILE *out, enum crm_fmt fmt);
 /* A printer in crm's format, with its --safe-csv. */
 struct crm;
 struct printer *printer_open(struct crm *crm, FILE *out);
+/* The table is about to be written: fn(arg, lines, width) is told how
+ * many lines it takes (its header and rows) and how wide its widest
+ * line is, and may send stdout elsewhere (a pager) before it is. */
+void printer_on_table(struct printer *p, void (*fn)(void *arg, long lines, size_t width),
+                      void *arg);
 /* In csv, a cell that begins with = + - @ TAB or CR gets a ' before it,
  * so that a spreadsheet shows it rather than runs it as a formula
  * (OWASP's advice on CSV injection).  What is stored is not changed. */

@@ -1,4 +1,5 @@
 /* query.c: SELECTs with optional filters (see query.h). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,32 @@ void query_where_int(struct query *q, const char *cond, long long v)
 	query_bind_int(q, v);
 }
 
+void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int)
+{
+	const char *mark = strchr(cond, '?');
+	char *head;
+	long long v;
+	int n = 0;
+
+	while (vals && vals[n])
+		n++;
+	if (n == 0 || !mark)
+		return;
+	head = xmalloc((size_t)(mark - cond) + 1);
+	memcpy(head, cond, (size_t)(mark - cond));
+	head[mark - cond] = '\0';
+	query_where(q, head);
+	free(head);
+	for (int i = 0; i < n; i++) {
+		query_add(q, i ? ", ?" : "?");
+		if (as_int && crm_parse_int(vals[i], &v) == 0)
+			query_bind_int(q, v);
+		else
+			query_bind_text(q, vals[i]);
+	}
+	query_add(q, mark + 1);
+}
+
 void query_free(struct query *q)
 {
 	for (int i = 0; i < q->nbind; i++)
@@ -95,22 +122,84 @@ void query_free(struct query *q)
 	memset(q, 0, sizeof *q);
 }
 
-void query_where_like(struct query *q, const char *text,
-                      const char *const *cols, int ncols)
+/* A number as the index has it: its digits, and without the 00 or the
+ * 0 a person dials before a country code or a national number, so that
+ * the index's words for an E.164 number (with and without its country
+ * code) find it; no phone library is loaded for a search. */
+static char *phone_words(const char *text)
 {
-	char *like = query_like(text);
+	char *digits = xmalloc(strlen(text) + 1), *d = digits, *out;
+	const char *bare;
 
-	query_add(q, q->nwhere++ ? " AND (" : " WHERE (");
-	for (int i = 0; i < ncols; i++) {
-		query_add(q, i ? " OR " : "");
-		query_add(q, cols[i]);
-		query_add(q, " LIKE ? ESCAPE '\\'");
-		if (i == 0)
-			query_bind_owned(q, like);
-		else
-			query_bind_text(q, like);
+	for (const char *p = text; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			*d++ = *p;
+	*d = '\0';
+	bare = digits;
+	if (!strchr(text, '+'))
+		bare += !strncmp(digits, "00", 2) ? 2 : digits[0] == '0';
+	out = xmalloc(2 * strlen(digits) + 16);
+	if (bare != digits)
+		sprintf(out, "\"%s\"* OR \"%s\"*", digits, bare);
+	else
+		sprintf(out, "\"%s\"*", digits);
+	free(digits);
+	return out;
+}
+
+char *query_search_match(struct crm *crm, const char *text)
+{
+	char *out, *o;
+	const unsigned char *p = (const unsigned char *)text;
+	int words = 0;
+
+	if (crm_phone_like(text))
+		return phone_words(text);
+	o = out = xmalloc(3 * strlen(text) + 8);
+	while (*p) {
+		if (!(isalnum(*p) || *p >= 0x80)) {
+			p++;
+			continue;
+		}
+		*o++ = words++ ? ' ' : '"';
+		if (words > 1)
+			*o++ = '"';
+		while (isalnum(*p) || *p >= 0x80)
+			*o++ = (char)*p++;
+		*o++ = '"';
+		*o++ = '*';
 	}
-	query_add(q, ")");
+	*o = '\0';
+	if (!words) {
+		free(out);
+		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
+		return NULL;
+	}
+	return out;
+}
+
+int query_where_search(struct crm *crm, struct query *q, const char *cond,
+                       const char *email_cond, const char *text)
+{
+	char *match;
+
+	if (!text)
+		return 0;
+	if (crm_utf8_check(text, strlen(text)))
+		return crm_err(crm, CRM_DATAERR, "--q: not valid UTF-8 (byte %zu)",
+		               crm_utf8_check(text, strlen(text)));
+	/* a whole email is its owner key: an index seek, where its words
+	 * ("example", "com") would be in every row */
+	if ((match = crm_norm_email(text))) {
+		query_where(q, email_cond);
+		query_bind_owned(q, match);
+		return 0;
+	}
+	if (!(match = query_search_match(crm, text)))
+		return CRM_USAGE;
+	query_where(q, cond);
+	query_bind_owned(q, match);
+	return 0;
 }
 
 int query_print(struct crm *crm, struct query *q, long long limit,
@@ -120,9 +209,13 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (limit >= 0) {
+	if (limit >= 0 || q->offset > 0) {
 		query_add(q, " LIMIT ?");
-		query_bind_int(q, limit);
+		query_bind_int(q, limit);   /* -1: no limit */
+	}
+	if (q->offset > 0) {
+		query_add(q, " OFFSET ?");
+		query_bind_int(q, q->offset);
 	}
 	if ((rc = crm_fmt_check(crm, cols, ncols)) || (rc = query_prepare(crm, q, &st)))
 		return rc;
@@ -134,19 +227,4 @@ int query_print(struct crm *crm, struct query *q, long long limit,
 		rc = CRM_NOTFOUND;
 	sqlite3_finalize(st);
 	return rc;
-}
-
-char *query_like(const char *text)
-{
-	char *like = xmalloc(2 * strlen(text) + 3), *o = like;
-
-	*o++ = '%';
-	for (; *text; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			*o++ = '\\';
-		*o++ = *text;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return like;
 }

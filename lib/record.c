@@ -7,8 +7,9 @@
 #include "print.h"
 
 char *crm_record_json(const struct crm_record *rec,
-                      int (*skip)(const char *key))
+                      int (*skip)(const char *key), const char *strip)
 {
+	size_t nstrip = strip ? strlen(strip) : 0;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -26,7 +27,8 @@ char *crm_record_json(const struct crm_record *rec,
 			continue;
 		if (n++)
 			fputc(',', f);
-		json_put_string(f, fd->key);
+		json_put_string(f, nstrip && !strncmp(fd->key, strip, nstrip) ?
+		                   fd->key + nstrip : fd->key);
 		fputc(':', f);
 		if (fd->type == V_STR)
 			json_put_string(f, fd->val);

@@ -188,12 +188,47 @@ static enum owner_text owner_text(const char **s, size_t *n, int phone)
 	return crm_invisible(*s, *n, phone) >= 0 ? OWNER_INVISIBLE : OWNER_OK;
 }
 
+/* RFC 5322 atext, and any byte of a UTF-8 sequence (RFC 6531) */
+static int atext(unsigned char c)
+{
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+int crm_email_valid(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *end = s + n;
+	int labels = 0;
+
+	if (!at || at == s || at - s > 64 || n > 254)
+		return 0;
+	/* dot-atom: atoms of atext joined by single dots */
+	for (const char *p = s; p < at; p++)
+		if (*p == '.' ? p == s || p + 1 == at || p[1] == '.' : !atext((unsigned char)*p))
+			return 0;
+	/* the domain: two labels or more of letters, digits and inner '-' */
+	for (const char *p = at + 1, *label = p; p <= end; p++) {
+		if (p < end && *p != '.') {
+			unsigned char c = (unsigned char)*p;
+			if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			      (c >= '0' && c <= '9') || c == '-'))
+				return 0;
+			continue;
+		}
+		if (p == label || p - label > 63 || *label == '-' || p[-1] == '-')
+			return 0;
+		labels++;
+		label = p + 1;
+	}
+	return labels >= 2;
+}
+
 char *crm_norm_email(const char *s)
 {
 	size_t n;
 	char *out;
 
-	if (!s || owner_text(&s, &n, 0) || !n || !memchr(s, '@', n))
+	if (!s || owner_text(&s, &n, 0) || !crm_email_valid(s, n))
 		return NULL;
 	if (!crm_ascii(s, n))   /* NFC, then case folded: ANA, ana and ána */
 		return map(s, n, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
@@ -201,33 +236,6 @@ char *crm_norm_email(const char *s)
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)tolower((unsigned char)s[i]);
 	out[n] = '\0';
-	return out;
-}
-
-char *crm_norm_phone(const char *s)
-{
-	char *out, *o;
-	size_t n;
-	int ndigits = 0;
-
-	if (!s || owner_text(&s, &n, 1))
-		return NULL;
-	o = out = xmalloc(n + 2);
-	/* a + before the first digit is kept: "+34 ...", "(+34) ..." */
-	size_t first = strcspn(s, "+0123456789");
-	if (first < n && s[first] == '+')
-		*o++ = '+';
-	for (size_t i = 0; i < n; i++) {
-		if (isdigit((unsigned char)s[i])) {
-			*o++ = s[i];
-			ndigits++;
-		}
-	}
-	*o = '\0';
-	if (ndigits < 5) {
-		free(out);
-		return NULL;
-	}
 	return out;
 }
 
@@ -252,9 +260,17 @@ int crm_owner_value(struct crm *crm, const char *field, const char *in, int phon
 	case OWNER_OK:
 		break;
 	}
-	if (!(*norm = phone ? crm_norm_phone(in) : crm_norm_email(in)))
-		return crm_err(crm, CRM_DATAERR, "%s '%s': not %s", field, in,
-		               phone ? "a phone number" : "an email address");
+	if (phone) {
+		int rc = crm_phone_key(crm, in, norm);
+		if (rc == CRM_DATAERR)
+			return crm_err(crm, CRM_DATAERR, "%s '%s': not a phone number"
+			               " (fewer than 5 digits)", field, in);
+		if (rc)
+			return rc;
+	} else if (!(*norm = crm_norm_email(in))) {
+		return crm_err(crm, CRM_DATAERR, "%s '%s': not an email address"
+		               " (name@domain.tld, no spaces, no empty part)", field, in);
+	}
 	if (value)
 		*value = crm_nfc_n(s, n);
 	return 0;

@@ -1,10 +1,14 @@
-/* timeutil.c: UTC ISO-8601 times, relative forms, and $CRM_NOW.
+/* timeutil.c: UTC ISO-8601 times, the forms people type, local time in
+ * the display zone, and $CRM_NOW.
  *
  * Canonical form: "YYYY-MM-DDTHH:MM:SSZ".  Text in that form sorts in time
- * order, which is what the schema's indexes rely on. */
+ * order, which is what the schema's indexes rely on.  Local time comes
+ * from the system's tz database: the one place that reads it, zone_enter,
+ * sets TZ for as long as it is needed and puts it back. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crm.h"
@@ -93,11 +97,13 @@ static int digits(const char **p, int n, int *out)
 	return 0;
 }
 
-/* ISO-8601: YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|(+|-)HH[:?MM]] */
-static int parse_absolute(const char *s, long long *epoch)
+/* ISO-8601: YYYY-MM-DD[(T| )HH:MM[:SS[.frac]]][Z|(+|-)HH[:?MM]], into
+ * *epoch as if it were UTC; *zoned (may be NULL) says whether it had a Z
+ * or an offset, and tm (may be NULL) gets its fields as written. */
+static int parse_fields(const char *s, long long *epoch, int *zoned, struct tm *tm)
 {
 	const char *p = s;
-	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
+	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0, z = 0;
 
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
@@ -125,7 +131,9 @@ static int parse_absolute(const char *s, long long *epoch)
 			return -1;
 		if (*p == 'Z' || *p == 'z') {
 			p++;
+			z = 1;
 		} else if (*p == '+' || *p == '-') {
+			z = 1;
 			sign = *p++ == '-' ? -1 : 1;
 			if (digits(&p, 2, &oh))
 				return -1;
@@ -141,15 +149,37 @@ static int parse_absolute(const char *s, long long *epoch)
 		return -1;
 	*epoch = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	         h * 3600 + mi * 60 + se - sign * (oh * 3600 + om * 60);
+	if (zoned)
+		*zoned = z;
+	if (tm) {
+		memset(tm, 0, sizeof *tm);
+		tm->tm_year = y - 1900;
+		tm->tm_mon = mo - 1;
+		tm->tm_mday = d;
+		tm->tm_hour = h;
+		tm->tm_min = mi;
+		tm->tm_sec = se;
+	}
 	return 0;
 }
 
-/* "7d", "24h", "30m", "90s", "2w": that long before now */
+/* a canonical or zoned time; one without a zone is UTC */
+static int parse_absolute(const char *s, long long *epoch)
+{
+	return parse_fields(s, epoch, NULL, NULL);
+}
+
+/* "7d", "24h", "30m", "90s", "2w": that long before now, or after it
+ * when ahead is set; "+2d" is always after it */
 static int parse_relative(const char *s, int ahead, long long *epoch)
 {
 	char *end;
 	long long n;
 
+	if (*s == '+') {
+		s++;
+		ahead = 1;
+	}
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	n = strtoll(s, &end, 10);
@@ -208,16 +238,198 @@ int crm_time_to_epoch(const char *canon, long long *epoch)
 	return parse_absolute(canon, epoch);
 }
 
-static int time_parse(const char *in, int ahead, char out[CRM_TIME_LEN])
+/* --- the display zone --- */
+
+/* display.timezone: the value TZ takes while local time is read; NULL
+ * for UTC, which needs no tz database */
+static char *zone_tz;
+static int zone_depth;
+static char *zone_saved;   /* TZ as it was, to put back; NULL: unset */
+static int zone_had;
+
+void crm_time_set_zone(const char *zone)
 {
+	free(zone_tz);
+	zone_tz = NULL;
+	if (!zone || !*zone)
+		zone = getenv("TZ");
+	if (zone && *zone && strcmp(zone, "UTC") && strcmp(zone, "UTC0") &&
+	    strcmp(zone, "Etc/UTC") && strcmp(zone, ":UTC"))
+		zone_tz = xstrdup(zone);
+}
+
+/* TZ is the display zone until zone_leave: the system's tz database
+ * answers localtime_r and mktime in it; calls nest, and the outermost
+ * leave puts TZ back as it was */
+static void zone_enter(void)
+{
+	const char *old;
+
+	if (zone_depth++ || !zone_tz)
+		return;
+	old = getenv("TZ");
+	zone_had = old != NULL;
+	zone_saved = old ? xstrdup(old) : NULL;
+	setenv("TZ", zone_tz, 1);
+	tzset();
+}
+
+static void zone_leave(void)
+{
+	if (--zone_depth || !zone_tz)
+		return;
+	if (zone_had)
+		setenv("TZ", zone_saved, 1);
+	else
+		unsetenv("TZ");
+	free(zone_saved);
+	zone_saved = NULL;
+	tzset();
+}
+
+void crm_time_zone_begin(void)
+{
+	zone_enter();
+}
+
+void crm_time_zone_end(void)
+{
+	zone_leave();
+}
+
+int crm_time_local(long long t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+	int rc = 0;
+
+	if (!zone_tz) {
+		long long days = t / 86400, secs = t % 86400;
+		int y;
+		unsigned m, d;
+		if (secs < 0) {
+			secs += 86400;
+			days--;
+		}
+		civil_from_days(days, &y, &m, &d);
+		memset(tm, 0, sizeof *tm);
+		tm->tm_year = y - 1900;
+		tm->tm_mon = (int)m - 1;
+		tm->tm_mday = (int)d;
+		tm->tm_hour = (int)(secs / 3600);
+		tm->tm_min = (int)(secs / 60 % 60);
+		tm->tm_sec = (int)(secs % 60);
+		tm->tm_wday = (int)(((days % 7) + 11) % 7);   /* 1970-01-01 was a Thursday */
+		return 0;
+	}
+	zone_enter();
+	if (!localtime_r(&tt, tm))
+		rc = -1;
+	zone_leave();
+	return rc;
+}
+
+int crm_time_unlocal(const struct tm *tm, long long *t)
+{
+	struct tm c = *tm;
+	time_t tt;
+
+	if (!zone_tz) {
+		*t = days_from_civil((long long)c.tm_year + 1900, (unsigned)c.tm_mon + 1, 1) * 86400 +
+		     (long long)(c.tm_mday - 1) * 86400 + c.tm_hour * 3600LL + c.tm_min * 60LL + c.tm_sec;
+		return 0;
+	}
+	c.tm_isdst = -1;   /* the zone says whether summer time is on */
+	zone_enter();
+	tt = mktime(&c);
+	zone_leave();
+	if (tt == (time_t)-1 && !(c.tm_year == 69 && c.tm_mon == 11 && c.tm_mday == 31))
+		return -1;
+	*t = (long long)tt;
+	return 0;
+}
+
+/* --- what people type --- */
+
+/* the start of the local day `days` after the one of t */
+static int day_start(long long t, int days, long long *out)
+{
+	struct tm tm;
+
+	if (crm_time_local(t, &tm))
+		return -1;
+	tm.tm_mday += days;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	return crm_time_unlocal(&tm, out);
+}
+
+/* today, tomorrow, a weekday (the next one: monday on a Monday is in a
+ * week): the start of that local day */
+static int parse_day_word(const char *s, long long *epoch)
+{
+	static const char *const days[] = { "sunday", "monday", "tuesday", "wednesday",
+	                                    "thursday", "friday", "saturday" };
+	struct tm tm;
+	size_t n = strlen(s);
+
+	if (!strcasecmp(s, "today"))
+		return day_start(crm_now_epoch(), 0, epoch);
+	if (!strcasecmp(s, "tomorrow"))
+		return day_start(crm_now_epoch(), 1, epoch);
+	if (n < 3)
+		return -1;
+	for (int wd = 0; wd < 7; wd++) {
+		/* the whole name, or its first three letters (mon, tue) */
+		if (strcasecmp(s, days[wd]) && (n != 3 || strncasecmp(s, days[wd], 3)))
+			continue;
+		if (crm_time_local(crm_now_epoch(), &tm))
+			return -1;
+		return day_start(crm_now_epoch(), (wd - tm.tm_wday + 6) % 7 + 1, epoch);
+	}
+	return -1;
+}
+
+/* a date or time as written: with a zone, that instant; without, a
+ * local time of the display zone */
+static int parse_written(const char *s, long long *epoch)
+{
+	struct tm tm;
+	int zoned;
+
+	if (parse_fields(s, epoch, &zoned, &tm))
+		return -1;
+	return zoned ? 0 : crm_time_unlocal(&tm, epoch);
+}
+
+int crm_time_parse_as(const char *in, unsigned flags, char out[CRM_TIME_LEN])
+{
+	char buf[64];
+	size_t n;
 	long long t;
+	int day;
 
 	if (!in)
 		return -1;
 	while (isspace((unsigned char)*in))
 		in++;
-	if (parse_absolute(in, &t) && parse_relative(in, ahead, &t))
+	/* no form is this long: a huge argument is no time, quickly */
+	if ((n = strnlen(in, sizeof buf)) == sizeof buf)
 		return -1;
+	memcpy(buf, in, n + 1);
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	if (!parse_relative(buf, flags & CRM_TIME_AHEAD, &t))
+		day = 0;    /* a span from now, not a day */
+	else if (!parse_day_word(buf, &t) || !parse_written(buf, &t))
+		day = 1;
+	else
+		return -1;
+	/* the end: the first second after the day, or after the span */
+	if (flags & CRM_TIME_DAY_END) {
+		if (!day)
+			t++;
+		else if (day_start(t, 1, &t))
+			return -1;
+	}
 	if (t < -62167219200LL || t > 253402300799LL) /* years 0000..9999 */
 		return -1;
 	crm_time_from_epoch(t, out);
@@ -226,10 +438,63 @@ static int time_parse(const char *in, int ahead, char out[CRM_TIME_LEN])
 
 int crm_time_parse(const char *in, char out[CRM_TIME_LEN])
 {
-	return time_parse(in, 0, out);
+	return crm_time_parse_as(in, 0, out);
 }
 
 int crm_time_parse_ahead(const char *in, char out[CRM_TIME_LEN])
 {
-	return time_parse(in, 1, out);
+	return crm_time_parse_as(in, CRM_TIME_AHEAD, out);
+}
+
+/* --- times for people --- */
+
+int crm_time_local_text(const char *canon, char out[CRM_LOCAL_LEN])
+{
+	long long t;
+	struct tm tm;
+
+	if (parse_absolute(canon, &t) || crm_time_local(t, &tm) ||
+	    tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return -1;
+	put2(out, (unsigned)(tm.tm_year + 1900) / 100);
+	put2(out + 2, (unsigned)(tm.tm_year + 1900) % 100);
+	out[4] = '-';
+	put2(out + 5, (unsigned)tm.tm_mon + 1);
+	out[7] = '-';
+	put2(out + 8, (unsigned)tm.tm_mday);
+	out[10] = ' ';
+	put2(out + 11, (unsigned)tm.tm_hour);
+	out[13] = ':';
+	put2(out + 14, (unsigned)tm.tm_min);
+	out[16] = '\0';
+	return 0;
+}
+
+int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN])
+{
+	static const struct { long long secs; char unit; } units[] = {
+		{ 60, 'm' }, { 3600, 'h' }, { 86400, 'd' }, { 7 * 86400, 'w' },
+	};
+	long long t, d, a;
+	int u;
+
+	if (parse_absolute(canon, &t))
+		return -1;
+	d = t - crm_now_epoch();
+	a = d < 0 ? -d : d;
+	if (a < 60) {
+		snprintf(out, CRM_LOCAL_LEN, "now");
+		return 0;
+	}
+	if (a >= 8 * 7 * 86400) {   /* past eight weeks, the local date */
+		if (crm_time_local_text(canon, out))
+			return -1;
+		out[10] = '\0';
+		return 0;
+	}
+	/* minutes under an hour, hours under a day, days under two weeks */
+	u = a < 3600 ? 0 : a < 86400 ? 1 : a < 14 * 86400 ? 2 : 3;
+	snprintf(out, CRM_LOCAL_LEN, d > 0 ? "in %lld%c" : "%lld%c ago", a / units[u].secs,
+	         units[u].unit);
+	return 0;
 }

@@ -37,7 +37,7 @@ ok() {
 	assert_output 1
 	history_is 'client 1 create   Ana manual'
 	ok client edit 1 --name 'Ana M' --tag b --untag a --set k=w --note n
-	history_is $'client 1 edit name Ana Ana M \nclient 1 edit notes  n \nclient 1 tag tags  b \nclient 1 untag tags a  \nclient 1 edit custom.k v w '
+	history_is $'client 1 edit name Ana Ana M \nclient 1 edit notes  2026-11-25 12:00 n \nclient 1 tag tags  b \nclient 1 untag tags a  \nclient 1 edit custom.k v w '
 	ok client edit 1 --name 'Ana M' --tag b
 	history_is ''
 	ok client stage 1 meeting --reason 'called'
@@ -56,6 +56,14 @@ ok() {
 	assert_success
 	assert_equal "$stderr" "3 of 3 clients moved to 'lost'"
 	history_is $'client 1 stage stage new lost gone\nclient 1 edit lost_reason  gone \nclient 2 stage stage new lost gone\nclient 2 edit lost_reason  gone \nclient 3 stage stage meeting lost gone\nclient 3 edit lost_reason  gone '
+	# a client there already is left alone: no row, its lost reason kept
+	ok client stage 2 new
+	history_seen
+	run --separate-stderr crm client stage - lost --reason 'gone again' < ids
+	assert_success
+	assert_equal "$stderr" "1 of 3 clients moved to 'lost' (2 already there)"
+	history_is $'client 2 stage stage new lost gone again\nclient 2 edit lost_reason gone gone again '
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT group_concat(lost_reason) FROM clients')" 'gone,gone again,gone'
 }
 
 @test "import: a create row for a new owner, a row a field for a known one" {
@@ -92,5 +100,17 @@ ok() {
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
 	history_is 'lead 1 status status rejected suppressed '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
+	history_is ''
+}
+
+@test "notes: --note and --set-note leave one edit row each, with the notes before and after" {
+	ok client add --name Ana --note first
+	history_is 'client 1 create   Ana manual'
+	export CRM_NOW=2026-11-26T08:05:00Z
+	ok client edit 1 --note second
+	history_is $'client 1 edit notes first first\n2026-11-26 08:05 second '
+	ok client edit 1 --set-note clean
+	history_is $'client 1 edit notes first\n2026-11-26 08:05 second clean '
+	ok client edit 1 --set-note clean
 	history_is ''
 }

@@ -146,7 +146,7 @@ SH
 	run --separate-stderr crm init
 	assert_success
 	assert_output ''
-	assert_equal "$stderr" "crm: database '$CRM_DB' is ready (schema version 2)"
+	assert_equal "$stderr" "crm: database '$CRM_DB' is ready (schema version $SCHEMA)"
 	assert_equal "$(stat -c %a "$CRM_DB")" 600
 	assert_equal "$(stat -c %a "$BATS_TEST_TMPDIR/deep/er")" 700
 }
@@ -154,19 +154,19 @@ SH
 @test "without --db or CRM_DB the database goes under XDG_DATA_HOME" {
 	unset CRM_DB
 	export XDG_DATA_HOME="$BATS_TEST_TMPDIR/data"
-	crm_says "crm: database '$XDG_DATA_HOME/crm/crm.db' is ready (schema version 2)" init
+	crm_says "crm: database '$XDG_DATA_HOME/crm/crm.db' is ready (schema version $SCHEMA)" init
 	assert [ -f "$XDG_DATA_HOME/crm/crm.db" ]
 	unset XDG_DATA_HOME
-	crm_says "crm: database '$HOME/.local/share/crm/crm.db' is ready (schema version 2)" init
+	crm_says "crm: database '$HOME/.local/share/crm/crm.db' is ready (schema version $SCHEMA)" init
 	assert [ -f "$HOME/.local/share/crm/crm.db" ]
 }
 
 @test "init is idempotent and sets the schema version" {
-	crm_says "crm: database '$CRM_DB' is ready (schema version 2)" init
-	crm_says "crm: database '$CRM_DB' is ready (schema version 2)" init
+	crm_says "crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
+	crm_says "crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
 	run sqlite3 "$CRM_DB" 'PRAGMA user_version; PRAGMA journal_mode; PRAGMA application_id'
 	assert_success
-	assert_line --index 0 2
+	assert_line --index 0 "$SCHEMA"
 	assert_line --index 1 wal
 	assert_line --index 2 1668443441
 }
@@ -180,11 +180,11 @@ SH
 	crm -q init
 	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
 	crm_fails 73 client list
-	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows (2); upgrade crm"
+	assert_equal "$stderr" "crm: database '$CRM_DB': schema version 999 is newer than this crm knows ($SCHEMA); upgrade crm"
 }
 
 @test "a version 1 database that crm migrates gets the schema crm init makes from schema.sql" {
-	# today's: schema.sql, version 2
+	# today's: schema.sql, version $SCHEMA
 	crm_silent -q --db new.db init
 	# version 1 as it was made (its schema.sql is the fixture), with an
 	# owner and a lead whose emails it keyed in ASCII lower case only
@@ -212,7 +212,7 @@ SQL
 	assert_equal "$output" "$schema"
 	run sqlite3 v1.db 'PRAGMA user_version; PRAGMA application_id'
 	assert_success
-	assert_output $'2\n1668443441'
+	assert_output "$SCHEMA"$'\n1668443441'
 	# and the migration did its work: the keys are in NFC and case folded
 	run sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads'
 	assert_success
@@ -345,7 +345,7 @@ SQL
 	crm --db mine.db -q init
 	sqlite3 mine.db 'PRAGMA application_id = 42'
 	crm_fails 73 --db mine.db client list
-	assert_equal "$stderr" "crm: database 'mine.db': not a crm database (application id 42, schema version 2)"
+	assert_equal "$stderr" "crm: database 'mine.db': not a crm database (application id 42, schema version $SCHEMA)"
 }
 
 @test "the table format lets no control character reach the terminal, and aligns wide text" {
@@ -366,6 +366,111 @@ SQL
 	[[ $output != *$'\e'* && $output != *$'\a'* ]] || fail "a control character in: $output"
 	assert_line 'notes                    one'
 	assert_line '                         two'
+}
+
+# run the shell line LINE on a terminal of ROWS rows and 80 columns: what
+# the terminal shows is $output, LF line ends, crm's exit code last
+# (rc=N); PAGER marks each line that went through it
+on_tty() {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	local rows=$1 line=$2
+	run bash -c "script -qec 'stty rows $rows cols 80; $line; echo rc=\$?' /dev/null < /dev/null | tr -d '\r'"
+	assert_success
+}
+
+@test "a table longer than the screen goes through \$PAGER; a shorter one, a pipe and --no-pager do not" {
+	for i in $(seq 12); do crm -q client add --name "n$i" >/dev/null; done
+	export PAGER='sed s/^/paged:/' NO_COLOR=1
+	on_tty 10 'crm client list'
+	assert_line --index 0 --regexp '^paged:ID +NAME +STAGE'
+	assert_line --index 12 --regexp '^paged:12 +n12 +new$'
+	assert_line --index 13 'rc=0'
+	# 9 rows and the header leave the prompt a line
+	on_tty 11 'crm client list --limit 9'
+	assert_line --index 0 --regexp '^ID +NAME +STAGE'
+	assert_line --index 9 --regexp '^9 +n9 +new$'
+	assert_line --index 10 'rc=0'
+	on_tty 10 'crm client list --limit 9'
+	assert_line --index 0 --regexp '^paged:ID'
+	# a line wider than the screen takes two
+	crm -q client add --name "$(printf 'x%.0s' $(seq 39))" --email "$(printf 'y%.0s' $(seq 30))@x.test" >/dev/null
+	on_tty 9 'crm client list --offset 9'
+	assert_line --index 0 --regexp '^paged:ID'
+	on_tty 9 'crm client list --offset 9 --limit 3'
+	assert_line --index 0 --regexp '^ID'
+	on_tty 10 'crm --no-pager client list'
+	assert_line --index 0 --regexp '^ID +NAME +STAGE'
+	assert_line --index 14 'rc=0'
+	on_tty 10 'crm client list --no-pager'
+	assert_line --index 0 --regexp '^ID +NAME +STAGE'
+	for p in '' cat; do
+		on_tty 10 "PAGER=$p crm client list"
+		assert_line --index 0 --regexp '^ID +NAME +STAGE'
+	done
+	# a pipe is never paged, whatever the format
+	on_tty 10 'crm client list --format table | tail -1; crm client list | head -1'
+	assert_line --index 0 --regexp '^13 +x+'
+	assert_line --index 1 --regexp $'^id\toperator_id\tname\t'
+	# the pager is told LESS=FRX when LESS is not set
+	printf '#!/bin/sh\necho "LESS=$LESS"\ncat >/dev/null\n' > pager
+	chmod +x pager
+	on_tty 5 'PAGER=./pager crm client list'
+	assert_output $'LESS=FRX\nrc=0'
+	on_tty 5 'LESS=S PAGER=./pager crm client list'
+	assert_output $'LESS=S\nrc=0'
+	# the other lists: leads, communications, a client's history
+	for s in contacted replied meeting; do crm -q client stage 1 $s; done
+	on_tty 5 'crm client history 1'
+	assert_line --index 0 --regexp '^paged:AT +ACTOR'
+	crm -q comm log 1 --channel email
+	on_tty 5 'crm comm list'
+	assert_line --index 0 --regexp '^OCCURRED AT +CLIENT'
+	for i in 1 2 3; do crm -q comm log 1 --channel email; done
+	on_tty 5 'crm comm list'
+	assert_line --index 0 --regexp '^paged:OCCURRED AT +CLIENT'
+	printf '{"id":"l%d"}\n' 1 2 3 4 5 | crm -q lead import -
+	on_tty 5 'crm lead list'
+	assert_line --index 0 --regexp '^paged:ID +STATUS'
+}
+
+@test "--no-pager is a global option, before or after the command; crm opens no pager in a pipe" {
+	crm -q client add --name A >/dev/null
+	LINES=1 PAGER=false crm_ok --no-pager client list --format ids
+	assert_output 1
+	LINES=1 PAGER=false crm_ok client list --no-pager --format ids
+	assert_output 1
+	LINES=1 PAGER=false crm_ok client list --format table
+	assert_line --index 1 --regexp '^1 +A +new$'
+	crm_ok client list --help
+	assert_line --regexp '^ +--no-pager +a long table is not paged$'
+	crm_ok __complete --no
+	assert_line --no-pager
+	crm_ok __complete client list --no
+	assert_line --no-pager
+}
+
+@test "an empty list on a terminal says no clients, leads or communications match (exit 1); a pipe gets the header" {
+	crm -q client add --name A >/dev/null
+	on_tty 24 'crm client list --stage won 2> err; r=$?; cat err; (exit $r)'
+	assert_output $'crm: client list: no clients match\nrc=1'
+	on_tty 24 'crm lead list 2> err; r=$?; cat err; (exit $r)'
+	assert_output $'crm: lead list: no leads match\nrc=1'
+	on_tty 24 'crm comm list --format json 2> err; r=$?; cat err; (exit $r)'
+	assert_output $'[]\ncrm: comm list: no communications match\nrc=1'
+	on_tty 24 'crm -q client list --stage won --format ids 2> err; r=$?; cat err; (exit $r)'
+	assert_output $'crm: client list: no clients match\nrc=1'
+	run --separate-stderr crm client list --stage won --format csv
+	assert_failure 1
+	assert_output --regexp '^id,operator_id,name,'
+	assert_equal "$stderr" ''
+	run --separate-stderr crm client list --stage won --format json
+	assert_failure 1
+	assert_output '[]'
+	assert_equal "$stderr" ''
+	crm_fails 1 client list --stage won --format jsonl
+	assert_equal "$stderr" ''
+	crm_fails 1 lead list --format table
+	assert_equal "$stderr" ''
 }
 
 @test "a read-only database can still be read; a write to it exits 73" {
@@ -451,7 +556,7 @@ fields_of() {
 	assert_line 'listings:'
 	assert_line '  (none)'
 	assert_line 'communications (newest first):'
-	assert_line --regexp '^[-0-9T:Z]+  email    out        email  sent    hello there$'
+	assert_line --regexp '^[-0-9]+ [0-9:]+  email    out        email  sent    hello there$'
 	run --separate-stderr crm client show 1 --format json
 	assert_success
 	echo "$output" | jq -e '.name == "Ana" and .listings == [] and (.communications | length) == 1 and .communications[0].body == "hello there"'
@@ -563,7 +668,8 @@ fields_of() {
 
 @test "a command that reads creates no database nor folder (66); one that writes makes them, folders 0700" {
 	export CRM_DB="$BATS_TEST_TMPDIR/new/dir/crm.db"
-	for cmd in "client list" "client show 1" "client history 1" "comm list" "lead list" \
+	for cmd in "client list" "client list --q ana" "client show 1" "client show Ana" \
+	           "client history 1" "client dupes" "comm list" "lead list" "lead list --q ana" \
 	           "lead show l1" "db check" "db stats"; do
 		crm_fails 66 $cmd
 		assert_equal "$stderr" "crm: database '$CRM_DB' does not exist; 'crm init' creates it"

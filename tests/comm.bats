@@ -376,6 +376,48 @@ E
 	echo "$output" | jq -e 'length == 3'
 }
 
+@test "log --at and list --since take the forms people type, in display.timezone" {
+	export CRM_NOW=2026-11-25T12:00:00Z
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm -q comm log 1 --channel email --at '2026-11-24 10:00'
+	crm -q comm log 1 --channel email --at today
+	crm -q comm log 1 --channel email --at +1h
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-25T13:00:00Z\n2026-11-24T23:00:00Z\n2026-11-24T09:00:00Z'
+	crm_ok comm list --since today --format ids
+	assert_output $'3\n2'
+	crm_ok comm list --until '2026-11-24 10:01' --format ids
+	assert_output 1
+	crm_fails 65 comm log 1 --channel email --at monda
+	assert_equal "$stderr" "crm: at 'monda': not a time (use $TIME_FORMS)"
+}
+
+@test "list: --channel and --direction repeated or as a comma list match any of their values" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --direction in --at 2026-11-24T00:00:00Z
+	crm_ok comm list --channel email,sms --format ids
+	assert_output $'3\n1'
+	crm_ok comm list --channel email --channel fb --format ids
+	assert_output $'2\n1'
+	crm_ok comm list --direction in,out --format ids
+	assert_output $'3\n2\n1'
+	crm_fails 64 comm list --direction in,sideways
+	stderr_usage "crm: comm list: option '--direction': 'sideways' is not one of its values (out, in)"
+}
+
+@test "list --offset pages through the communications, newest first" {
+	crm -q comm log 1 --channel email --at 2026-11-01T00:00:00Z
+	crm -q comm log 1 --channel fb --at 2026-11-20T00:00:00Z
+	crm -q comm log 2 --channel sms --at 2026-11-24T00:00:00Z
+	crm_ok comm list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok comm list 1 --offset 1 --format ids
+	assert_output 1
+	crm_fails 64 comm list --offset x
+	stderr_usage "crm: comm list: option '--offset' takes a whole number, not 'x'"
+}
+
 @test "list errors: bad time (65), missing client (1), nothing matched (1)" {
 	crm_fails 65 comm list --since tomorrowish
 	assert_equal "$stderr" "crm: comm list: --since 'tomorrowish': not a time (use $TIME_FORMS)"
@@ -395,7 +437,7 @@ E
 	crm -q comm log 1 --channel email --subject 'first' --at 2026-11-01T00:00:00Z
 	crm -q comm log 1 --channel email --direction in --subject 'reply' --at 2026-11-02T00:00:00Z
 	crm_ok client show 1 --format table
-	assert_line --regexp '^2026-11-02T00:00:00Z +email +in +email +received +reply$'
+	assert_line --regexp '^2026-11-02 00:00 +email +in +email +received +reply$'
 	crm_ok client show 1 --format json
 	echo "$output" | jq -e '.communications[0].subject == "reply" and .communications[1].subject == "first"'
 }
@@ -426,9 +468,9 @@ E
 }
 
 @test "log CLIENT refuses the options of a stream" {
-	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv'; do
+	for o in '--reject-file r.tsv' '--max-errors 2' '--map a=b' '--input-format csv' --dry-run; do
 		crm_fails 64 comm log 1 --channel email $o
-		stderr_usage "crm: comm log: --input-format, --map, --reject-file and --max-errors are for '-', the events on stdin"
+		stderr_usage "crm: comm log: --input-format, --map, --reject-file, --max-errors and --dry-run are for '-', the events on stdin"
 	done
 	assert_equal "$(comms)" 0
 }
@@ -465,6 +507,22 @@ E
 	crm_fails 65 comm log - <<< '{"client_id":1,"channel":"email","at":"2016-12-31T23:59:60+00:00"}'
 	assert_equal "$stderr" "crm: stdin:1: at '2016-12-31T23:59:60+00:00': not a time (use $TIME_FORMS)"
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 0
+}
+
+@test "stdin: an event's at takes the typed forms; one that is none is bad data with its line" {
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	crm_says 'comm log: 2 logged, 0 duplicates, 0 rejected' comm log - <<< '{"client_id":1,"channel":"email","at":"2026-11-24 10:00"}
+{"client_id":1,"channel":"email","at":"7d"}'
+	crm_ok comm list --format tsv
+	assert_equal "$(cut -f3 <<< "$output")" $'occurred_at\n2026-11-24T09:00:00Z\n2026-11-18T12:00:00Z'
+	big=$(head -c 200000 /dev/zero | tr '\0' 9)
+	for bad in 'monda' '+99999999999999999999d' '\u0000today' 'to\u0000day' "$big"; do
+		crm_fails 65 comm log - <<< "{\"client_id\":2,\"channel\":\"email\",\"at\":\"$bad\"}"
+		[[ $stderr == "crm: stdin:1: "* ]] || fail "no line in: $stderr"
+	done
+	crm_fails 65 comm log - < <(printf '{"client_id":2,"channel":"email","at":"tod\xffay"}\n')
+	assert_equal "$stderr" "crm: stdin:1: invalid UTF-8 on line 1 at byte 43"
+	assert_equal "$(comms)" 2
 }
 
 @test "invalid UTF-8 in an argument is bad data (65)" {
@@ -517,10 +575,10 @@ E
 E
 	crm_ok comm list --format table
 	assert_equal "${#lines[@]}" 4
-	assert_line --index 0 'OCCURRED AT           CLIENT            CHANNEL   DIR  KIND        STATUS    SUBJECT'
-	assert_line --index 1 '2026-11-22T10:00:00Z  Ana María Garcí…  phone     out  marked_co…  logged'
-	assert_line --index 2 '2026-11-21T10:00:00Z  Bo                whatsapp  in   whatsapp    received  yes please call me to…'
-	assert_line --index 3 '2026-11-20T10:00:00Z  Ana María Garcí…  email     out  email       sent      Re: your flat in the …'
+	assert_line --index 0 'OCCURRED AT       CLIENT            CHANNEL   DIR  KIND        STATUS    SUBJECT'
+	assert_line --index 1 '2026-11-22 10:00  Ana María Garcí…  phone     out  marked_co…  logged'
+	assert_line --index 2 '2026-11-21 10:00  Bo                whatsapp  in   whatsapp    received  yes please call me to…'
+	assert_line --index 3 '2026-11-20 10:00  Ana María Garcí…  email     out  email       sent      Re: your flat in the …'
 	for l in "${lines[@]}"; do
 		w=$(LC_ALL=C.UTF-8 bash -c 'echo ${#1}' _ "$l")
 		(( w <= 100 )) || fail "$w columns: $l"
@@ -535,5 +593,102 @@ E
 	echo "$output" | head -1 | jq -e 'has("client") | not'
 	# a client's own timeline needs no client column
 	crm_ok client show 3
-	assert_line 'OCCURRED AT           CHANNEL  DIRECTION  KIND              STATUS  SUBJECT'
+	assert_line 'OCCURRED AT       CHANNEL  DIRECTION  KIND              STATUS  SUBJECT'
+}
+
+@test "stdin: without a reject file, the error names the first ten bad lines and how many there were" {
+	for i in $(seq 1 40); do
+		case $i in
+		1|2|40) printf '{"client_id":1,"channel":"email","external_id":"ok%s"}\n' "$i" ;;
+		5) echo '{"client_id":1,' ;;
+		*) printf '{"client_id":1,"channel":"telex","external_id":"b%s"}\n' "$i" ;;
+		esac
+	done > many.jsonl
+	run --separate-stderr crm -q comm log - < many.jsonl
+	assert_failure 65
+	assert_output ''
+	want=''
+	for i in 3 4 5 6 7 8 9 10 11 12; do
+		if [ "$i" = 5 ]; then
+			want+="crm: stdin:5: invalid JSON at column 16: expected a key"$'\n'
+		else
+			want+="crm: stdin:$i: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"$'\n'
+		fi
+	done
+	assert_equal "$stderr" "${want}crm: stdin: 37 bad lines, nothing stored"
+	assert_equal "$(comms)" 0
+	# one bad line alone is the error, as it was
+	head -n 4 many.jsonl | grep -v '"b3"' > one.jsonl
+	crm_fails 65 comm log - < one.jsonl
+	assert_equal "$stderr" "crm: stdin:3: channel 'telex': not a configured channel (email, form, fb, phone, sms, whatsapp)"
+	assert_equal "$(comms)" 0
+}
+
+@test "stdin: --dry-run counts what would be logged, duplicates and rejects, and stores nothing" {
+	crm_silent -q comm log - <<< '{"client_id":1,"channel":"email","external_id":"old"}'
+	before=$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')
+	cat > ev.jsonl <<'J'
+{"client_id":2,"channel":"email","external_id":"old"}
+{"client_id":2,"channel":"email","direction":"in","external_id":"n1","at":"2026-11-25T10:00:00Z"}
+{"client_id":2,"channel":"email","external_id":"n1"}
+{"client_id":9,"channel":"email","external_id":"n2"}
+{"email":"bo@x.test","channel":"sms","external_id":"n3"}
+J
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected (dry run: nothing stored)' \
+		comm log - --dry-run --reject-file rej.tsv < ev.jsonl
+	[ ! -e rej.tsv ]
+	assert_equal "$(comms)" 1
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), max(updated_at), group_concat(stage) FROM clients; SELECT count(*) FROM activity_logs')" "$before"
+	# the real run does what the dry run said
+	crm_says 'comm log: 2 logged, 2 duplicates, 1 rejected' comm log - --reject-file rej.tsv < ev.jsonl
+	assert_equal "$(comms)" 3
+	# a dry run with bad lines and no reject file fails as the run would
+	crm_fails 65 comm log - --dry-run < ev.jsonl
+	assert_equal "$stderr" 'crm: stdin:4: client 9: not found'
+}
+
+@test "a note is no contact: no contact time, no stage, no stale reset, automation left on" {
+	export CRM_NOW=2026-12-20T12:00:00Z
+	crm_says 'comm log: 1 logged, 0 duplicates, 0 rejected' comm log 1 --channel phone --kind note --body 'called, wrong number'
+	crm_silent -q comm log 1 --channel email --kind note --direction in --body 'forwarded by a neighbour'
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null and .last_interaction_at == null and .automation_enabled == 1'
+	echo "$output" | jq -e '[.communications[].kind] == ["note","note"] and [.communications[].status] == ["received","logged"]'
+	# still stale: a note is not a contact
+	crm_ok client list --stale 14 --format ids
+	assert_line 1
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM activity_logs WHERE action <> 'create'")" 0
+	# a contact after it moves them
+	crm_silent -q comm log 1 --channel email
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at == "2026-12-20T12:00:00Z"'
+}
+
+@test "stdin: notes in a batch move nothing, before or after the client's contacts" {
+	cat > ev.jsonl <<'J'
+{"client_id":1,"channel":"email","kind":"note","external_id":"n1","at":"2026-11-20T10:00:00Z"}
+{"client_id":1,"channel":"email","external_id":"e1","at":"2026-11-21T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","external_id":"n2","at":"2026-11-24T10:00:00Z"}
+{"client_id":1,"channel":"email","kind":"note","direction":"in","external_id":"n3","at":"2026-11-24T11:00:00Z"}
+{"client_id":2,"channel":"sms","kind":"note","direction":"in","external_id":"n4"}
+J
+	crm_says 'comm log: 5 logged, 0 duplicates, 0 rejected' comm log - < ev.jsonl
+	crm_ok client list --format jsonl --sort id
+	assert_equal "$(jq -c '[.id, .stage, .last_contacted_at, .last_interaction_at, .automation_enabled]' <<< "$output" | tr '\n' ' ')" \
+		'[1,"contacted","2026-11-21T10:00:00Z",null,1] [2,"meeting",null,null,1] '
+	# a note about a lead makes its client, and leaves it uncontacted
+	crm -q lead import - <<< '{"external_id":"L5","contact_email":"lea@x.test"}'
+	crm_silent -q comm log - <<< '{"lead_id":"L5","channel":"email","kind":"note","external_id":"n5"}'
+	crm_ok client show lea@x.test --format json
+	echo "$output" | jq -e '.stage == "new" and .last_contacted_at == null'
+	crm_ok lead show L5 --format json
+	echo "$output" | jq -e '.status == "new" and .client_id == 3'
+}
+
+@test "an event on a channel of the config's own, with no kind, is a contact" {
+	printf 'channels: [email, telegram]\n' > crm.yaml
+	crm_silent -q comm log 1 --channel telegram
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.stage == "contacted" and .last_contacted_at != null'
+	echo "$output" | jq -e '.communications[0].kind == "marked_contacted" and .communications[0].status == "logged"'
 }

@@ -207,6 +207,30 @@ refused() {
 	assert_output UTC
 }
 
+@test "display.timezone is TZ, then UTC, unless set; an unknown zone is 78 with its place" {
+	crm_ok config get display.timezone
+	assert_output UTC
+	TZ=America/New_York crm_ok config get display.timezone
+	assert_output America/New_York
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	TZ=America/New_York crm_ok config get display.timezone
+	assert_output Europe/Madrid
+	crm_ok config list --format tsv
+	assert_line $'display.timezone\tEurope/Madrid'
+	printf 'display: {timezone: ~}\n' > crm.yaml
+	crm_ok config get display.timezone
+	assert_output UTC
+	printf 'pipeline:\n  lost: lost\ndisplay:\n  timezone: Mars/Olympus\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:4:13: display.timezone: 'Mars/Olympus' is not a time zone (such as Europe/Madrid)"
+	printf 'display:\n  timezone: ../../etc/passwd\n' > crm.yaml
+	crm_fails 78 client list
+	assert_equal "$stderr" "crm: crm.yaml:2:13: display.timezone: '../../etc/passwd' is not a time zone (such as Europe/Madrid)"
+	printf 'display:\n  zone: UTC\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:2:3: unknown key 'display.zone'"
+}
+
 @test "a YAML syntax error exits 78 with its place" {
 	printf 'pipeline: [\n' > crm.yaml
 	crm_fails 78 config check
@@ -490,4 +514,24 @@ Y
 	printf 'ai: {default: drfat}\n' > crm.yaml
 	crm_fails 78 config check
 	assert_equal "$stderr" "crm: crm.yaml:1:15: ai.default: 'drfat' is not an AI mode (off, draft, auto); did you mean 'draft'?"
+}
+
+@test "phone.default_region: a region code, checked against libphonenumber by config check" {
+	printf 'phone:\n  default_region: Spain\n' > bad.yaml
+	run --separate-stderr crm --config bad.yaml config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: bad.yaml:2:19: phone.default_region: 'Spain' is not a region code (such as ES or FR)"
+	printf 'phone:\n  default_region: XX\n' > xx.yaml
+	run --separate-stderr crm --config xx.yaml config check
+	assert_failure 78
+	assert_output ''
+	assert_equal "$stderr" "crm: xx.yaml: phone.default_region: 'XX' is not a region libphonenumber knows (such as ES or FR)"
+	printf 'phone:\n  default_region: fr\n' > fr.yaml
+	run --separate-stderr crm --config fr.yaml config check
+	assert_success
+	assert_output 'fr.yaml: ok'
+	run --separate-stderr crm --config fr.yaml config get phone.default_region
+	assert_success
+	assert_output FR
 }

@@ -17,7 +17,7 @@ damaged() {
 }
 
 ok_line() {
-	echo "db check: ok ('$1', schema version 2)"
+	echo "db check: ok ('$1', schema version $SCHEMA)"
 }
 
 @test "check: a sound database passes, says so on stderr, and -q is silent" {
@@ -103,7 +103,7 @@ ok_line() {
 	assert_equal "$stderr" "crm: db check: not a crm database: application id 7, not 1668443441"
 	# what any other command says of that file
 	crm_fails 73 --db bad.db client list
-	assert_equal "$stderr" "crm: database 'bad.db': not a crm database (application id 7, schema version 2)"
+	assert_equal "$stderr" "crm: database 'bad.db': not a crm database (application id 7, schema version $SCHEMA)"
 }
 
 @test "check: an older schema version is told, and not migrated (73)" {
@@ -112,7 +112,7 @@ ok_line() {
 	run --separate-stderr crm --db bad.db db check
 	assert_failure 73
 	assert_output ''
-	assert_equal "$stderr" "crm: db check: schema version 1 is older than this crm's (2); 'crm init' migrates it"
+	assert_equal "$stderr" "crm: db check: schema version 1 is older than this crm's ($SCHEMA); 'crm init' migrates it"
 	run sqlite3 bad.db 'PRAGMA user_version'
 	assert_success
 	assert_output 1
@@ -124,7 +124,7 @@ ok_line() {
 	run --separate-stderr crm --db bad.db db check
 	assert_failure 73
 	assert_output ''
-	assert_equal "$stderr" "crm: db check: schema version 999 is newer than this crm knows (2)"
+	assert_equal "$stderr" "crm: db check: schema version 999 is newer than this crm knows ($SCHEMA)"
 }
 
 @test "check: a row that refers to a row that does not exist (73)" {
@@ -312,7 +312,7 @@ ok_line() {
 	assert_line $'page_size\tpragma\t'"$(sqlite3 "$CRM_DB" 'PRAGMA page_size')"
 	assert_line --regexp $'^page_count\tpragma\t[1-9][0-9]*$'
 	assert_line $'freelist_count\tpragma\t0'
-	assert_line $'user_version\tpragma\t2'
+	assert_line "user_version"$'\tpragma\t'"$SCHEMA"
 	assert_line $'application_id\tpragma\t1668443441'
 	# tables in name order, then files, then pragmas
 	assert_line --index 1 --regexp $'^activity_logs\ttable\t[0-9]+$'
@@ -324,7 +324,7 @@ ok_line() {
 	echo "$output" | jq -e '.[] | select(.name == "clients") | .kind == "table" and .value == 2'
 	echo "$output" | jq -e 'map(select(.kind == "file")) | map(.name) == ["database", "wal", "shm"]'
 	crm_ok db stats --format jsonl
-	assert_line '{"name":"user_version","kind":"pragma","value":2}'
+	assert_line '{"name":"user_version","kind":"pragma","value":'"$SCHEMA"'}'
 	crm_ok db stats --format csv
 	assert_line --index 0 'name,kind,value'
 	assert_line 'clients,table,2'

@@ -25,6 +25,13 @@ step() {
 	"$@"
 }
 say() { printf '\n# %s\n' "$*"; }
+# a step that is meant to fail: show it, and its exit status
+try() {
+	set +e
+	step "$@"
+	printf '(exit status %d)\n' $?
+	set -e
+}
 
 echo "crm demo: a scratch database in $scratch"
 step crm init
@@ -80,7 +87,27 @@ Elena,Soler,elena.soler@example.com,+34 622 00 11 22,lead
 Diego,Martín,DIEGO@example.com,,opportunity
 CSV
 step crm client import hubspot.csv --map 'First Name=first_name' --map 'Last Name=last_name' \
-	--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=lifecycle_stage'
+	--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=custom.lifecycle_stage'
+
+say "A typo in a mapping is refused, with what was meant; --dry-run tells what an import would do."
+try crm client import hubspot.csv --map Mail=emial
+step crm client import hubspot.csv --dry-run --map 'First Name=first_name' --map 'Last Name=last_name' \
+	--map Email=email --map 'Phone Number=phone'
+
+say "Thursday. Bruno calls from his number, written as people write it: crm finds him (phone.default_region ES)."
+export CRM_NOW=2026-11-05T12:00:00Z
+step crm --format table client list --q '611 22 33 44'
+step crm client show '0034 611 223 344'
+say "Search ignores case and accents; show takes a name that one client has."
+step crm --format table client list --q martin
+step crm client show 'diego'
+say "Mistakes are told with what would work:"
+try crm client stage 2 meting
+try crm client add --name Test --email 'a@b..com'
+try crm client list --due 'next week'
+step crm client edit 2 --next-action tomorrow --note 'call back about the price'
+say "What is due this week, soonest first:"
+step crm --format table client list --due 7d
 
 say "Monday 23rd. The board, for people and for programs:"
 export CRM_NOW=2026-11-23T09:00:00Z

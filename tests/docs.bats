@@ -79,7 +79,7 @@ commands() {
 			help=$output
 			assert [ -n "$words" ]
 			for o in $words; do
-				case $o in --format|--safe-csv|--quiet|--help|--actor) continue ;; esac
+				case $o in --format|--safe-csv|--quiet|--no-pager|--help|--actor) continue ;; esac
 				assert_regex "$help" "$o"
 				grep -Eq "Fl -${o#--}( |$)" "$TOP/man/crm-$c.1" ||
 					fail "crm-$c.1 does not document '$c $s $o'"
@@ -140,6 +140,14 @@ completes() {
 @test "bash completes the values of sort fields, kinds, statuses and config keys" {
 	completes crm client list --sort last_
 	assert_output $'last_contacted_at\nlast_interaction_at'
+	completes crm client list --due t
+	assert_output $'today\ntomorrow'
+	completes crm client list --status active,ar
+	assert_output active,archived
+	completes crm client list --stage new,contacted,re
+	assert_output new,contacted,replied
+	completes crm client list --stage=new,w
+	assert_output --regexp '^(--stage=)?new,won$'
 	completes crm comm log 1 --kind fb
 	assert_output fb_message
 	completes crm comm log 1 --status b

@@ -4,6 +4,8 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# the schema version this crm makes (lib/migrate.c)
+SCHEMA=3
 PATH="${CRM_BIN_DIR:-$TOP}:$PATH"
 export PATH TOP
 
@@ -13,6 +15,8 @@ crm_setup() {
 	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	export USER=tester
 	unset CRM_CONFIG CRM_OPERATOR CRM_NOW CRM_ACTOR XDG_CONFIG_HOME XDG_DATA_HOME NO_COLOR
+	# a time typed without a zone is local: UTC unless a test sets another
+	export TZ=UTC
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
@@ -83,4 +87,4 @@ crm_silent() {
 }
 
 # the time forms that an error about a time lists (CRM_TIME_FORMS)
-TIME_FORMS='2026-12-01, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00, 7d, 24h, 30m, 2w'
+TIME_FORMS='2026-12-01, 2026-12-01 10:00, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00, today, tomorrow, monday, +2d, +3h, 7d, 24h, 30m, 2w'

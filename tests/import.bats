@@ -70,7 +70,7 @@ Ana,García,ana@x.test,+34 600 111 222,lead,Casa SL
 Bo,,bo@x.test,,customer,
 C
 	run --separate-stderr crm client import hubspot.csv --map 'First Name=first_name' --map 'Last Name=last_name' \
-		--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=lifecycle_stage'
+		--map Email=email --map 'Phone Number=phone' --map 'Lifecycle Stage=custom.lifecycle_stage'
 	assert_success
 	assert_output ''
 	assert_equal "$stderr" 'client import: 2 inserted, 0 updated, 0 unchanged, 0 rejected'
@@ -81,7 +81,10 @@ C
 @test "bad rows: all or nothing, or a reject file" {
 	printf 'name,email,stage,viability\nA,a@x.test,new,\nB,b@x.test,limbo,\nC,c@x.test,,500\n,,,\n' > bad.csv
 	crm_fails 65 client import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
+	assert_equal "$stderr" "crm: bad.csv:3: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)
+crm: bad.csv:4: viability '500': not a whole number from 0 to 100
+crm: bad.csv:5: client: a name, an email or a phone is needed
+crm: bad.csv: 3 bad lines, nothing stored"
 	crm_fails 1 client list --format ids
 	assert_equal "$stderr" ''
 	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 3 rejected' client import bad.csv --reject-file rej.tsv
@@ -215,4 +218,75 @@ C
 @test "a header that cannot name a custom field is bad data" {
 	crm_fails 65 client import - <<< $'name,"q""k"\nZ,1'
 	assert_equal "$stderr" "crm: stdin:2: column 'q\"k': a custom field key has no quote, backslash or control character"
+}
+
+@test "--map to a field the import does not read exits 64 with the fields and a guess; nothing is stored" {
+	printf 'Name,Mail\nAna,ana@x.test\n' > h.csv
+	crm_fails 64 client import h.csv --map Mail=emial
+	stderr_usage "crm: client import: --map 'Mail=emial': unknown field 'emial'; did you mean 'email'? (known fields: name, email, phone, stage, status, channel, source_type, source_url, listing_ref, viability, automation_enabled, ai_mode, notes, lost_reason, next_action_at, last_contacted_at, last_interaction_at, operator_id, tags, custom, first_name, last_name, or custom.KEY)"
+	crm_fails 64 client import h.csv --map Mail=created_at
+	stderr_has "--map 'Mail=created_at': unknown field 'created_at' (known fields: name, email,"
+	crm_fails 64 lead import h.csv --map Name=contact_nmae
+	stderr_has "--map 'Name=contact_nmae': unknown field 'contact_nmae'; did you mean 'contact_name'? (known fields: external_id, operator_id,"
+	stderr_has ', viability_given, raw, or raw.KEY)'
+	crm_fails 64 comm log - --map Who=emial < h.csv
+	stderr_has "--map 'Who=emial': unknown field 'emial'; did you mean 'email'? (known fields: client_id, lead_id, email,"
+	stderr_has ', operator_id, source)'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients' 2>/dev/null || echo 0)" 0
+	# a field in another case is that field; custom.KEY is a custom field
+	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		client import h.csv --map Mail=EMAIL --map Name=custom.email
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.email == "ana@x.test" and .name == "ana@x.test" and .custom == {"email":"Ana"}'
+}
+
+@test "--map a column the header does not have exits 64, naming the header's columns" {
+	crm_fails 64 lead import - --map Nope=contact_name <<< $'external_id,contact_email\nl1,a@x.test'
+	assert_equal "$stderr" "crm: lead import: --map 'Nope=contact_name': no column 'Nope' in the header of stdin (its columns: external_id, contact_email)"
+	printf 'Name,Mail\nAna,ana@x.test\n' > h.csv
+	crm_fails 64 client import h.csv --map Mial=email
+	assert_equal "$stderr" "crm: client import: --map 'Mial=email': no column 'Mial' in the header of h.csv; did you mean 'Mail'? (its columns: Name, Mail)"
+	crm_fails 64 comm log - --map Mial=email < h.csv
+	assert_equal "$stderr" "crm: comm log: --map 'Mial=email': no column 'Mial' in the header of stdin; did you mean 'Mail'? (its columns: Name, Mail)"
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients UNION ALL SELECT count(*) FROM leads')" $'0\n0'
+}
+
+@test "header names and --map sources match without regard to case and surrounding spaces" {
+	printf ' NAME ,Email ,TAGS,Lifecycle Stage,ID\nAna,ana@x.test,"a,b",lead,77\n' > h.csv
+	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' client import h.csv
+	crm_ok client show 1 --format json
+	echo "$output" | jq -e '.name == "Ana" and .email == "ana@x.test" and .tags == ["a","b"] and .custom == {"Lifecycle Stage":"lead"}'
+	# in TSV too, and a --map source in another case, with a no-break space
+	printf 'E-MAIL\xc2\xa0\tPhone\nbo@x.test\t600111222\n' > h.tsv
+	crm_says 'client import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' client import h.tsv --map e-mail=email
+	crm_ok client show bo@x.test --format json
+	echo "$output" | jq -e '.phone == "600111222"'
+	# Email and EMAIL are one column twice
+	crm_fails 65 client import - <<< $'Email,EMAIL\na@x.test,b@x.test'
+	assert_equal "$stderr" "crm: stdin:1: header: column 'email' is there twice"
+	# leads: Contact_Email is contact_email; unknown columns keep their case in raw
+	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 0 rejected' \
+		lead import - <<< $'External_ID,Contact_Email,Bedrooms\nl1,c@x.test,3'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT external_id, contact_email, raw FROM leads')" 'l1|c@x.test|{"Bedrooms":3}'
+	# raw.KEY names a key of the lead's raw JSON
+	crm_says 'lead import: 0 inserted, 1 updated, 0 unchanged, 0 rejected' \
+		lead import - --map Rooms=raw.bedrooms <<< $'external_id,Rooms\nl1,4'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT raw FROM leads')" '{"Bedrooms":3,"bedrooms":4}'
+}
+
+@test "--dry-run says what would be inserted, updated and rejected, and stores nothing" {
+	crm client add --name Ana --email ana@x.test >/dev/null
+	before=$(sqlite3 "$CRM_DB" 'SELECT * FROM clients; SELECT count(*) FROM activity_logs; SELECT count(*) FROM client_tags')
+	printf 'name,email,stage,tags\nAna M,ana@x.test,meeting,a\nBo,bo@x.test,,b\nCy,cy@x.test,limbo,\nAna M,ANA@x.test,,a\n' > c.csv
+	crm_says 'client import: 1 inserted, 1 updated, 1 unchanged, 1 rejected (dry run: nothing stored)' \
+		client import c.csv --dry-run --reject-file rej.tsv
+	[ ! -e rej.tsv ]
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT * FROM clients; SELECT count(*) FROM activity_logs; SELECT count(*) FROM client_tags')" "$before"
+	crm_silent -q client import c.csv --dry-run --max-errors 1
+	# without a reject file, a dry run fails as the run would, naming the line
+	crm_fails 65 client import c.csv --dry-run
+	assert_equal "$stderr" "crm: c.csv:4: stage 'limbo': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
+	# and the run does what the dry run said
+	crm_says 'client import: 1 inserted, 1 updated, 1 unchanged, 1 rejected' client import c.csv --reject-file rej.tsv
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 2
 }

@@ -114,7 +114,11 @@ bad3,,,101,
 bad4,,,,sold
 C
 	crm_fails 65 lead import bad.csv
-	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address"
+	assert_equal "$stderr" "crm: bad.csv:3: contact_email 'not-an-email': not an email address (name@domain.tld, no spaces, no empty part)
+crm: bad.csv:4: price 'cheap': not a price (such as 285000, 285000.50, €285,000 or 285.000,50 EUR)
+crm: bad.csv:5: viability '101': not a whole number from 0 to 100
+crm: bad.csv:6: status 'sold': not a lead status (new, contacted, converted, rejected, suppressed)
+crm: bad.csv: 4 bad lines, nothing stored"
 	assert_equal "$(leads)" 0
 	crm_says 'lead import: 1 inserted, 0 updated, 0 unchanged, 4 rejected' lead import bad.csv --reject-file rej.tsv
 	assert_equal "$(leads)" 1
@@ -153,8 +157,35 @@ C
 	assert_equal "$stderr" "crm: lead list: --since 'someday': not a time (use $TIME_FORMS)"
 	run --separate-stderr crm lead list --status converted
 	assert_failure 1
-	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at'
+	assert_output $'id\texternal_id\toperator_id\tsource_type\tsource_url\tlisting_ref\tlisting_hash\tcontact_name\tcontact_email\tcontact_phone\tcontact_phone_e164\tchannel\ttitle\tlocation\tprice\tstatus\tviability\tviability_given\tclient_id\traw\tcreated_at\tupdated_at\twarnings'
 	assert_equal "$stderr" ''
+}
+
+@test "list: a lead filter repeated or given a comma list matches any of its values" {
+	printf '%s\n' '{"id":"a","source_type":"owner"}' '{"id":"b","source_type":"agent","operator_id":2}' '{"id":"c","source_type":"bank","operator_id":3}' | crm -q lead import -
+	crm -q lead status c rejected
+	crm_ok lead list --status new,rejected --format ids
+	assert_output $'1\n2\n3'
+	crm_ok lead list --status new --status rejected --source-type owner,bank --format ids
+	assert_output $'1\n3'
+	crm_ok lead list --operator 2,3 --format ids
+	assert_output $'2\n3'
+	crm_ok lead list --operator 2 --operator 3 --status rejected --format ids
+	assert_output 3
+	crm_fails 64 lead list --status new,gone
+	stderr_usage "crm: lead list: option '--status': 'gone' is not one of its values (new, contacted, converted, rejected, suppressed)"
+	crm_fails 64 lead list --operator x,2
+	stderr_usage "crm: lead list: option '--operator' takes a whole number, not 'x'"
+}
+
+@test "list --offset pages through the leads" {
+	printf '%s\n' '{"id":"a"}' '{"id":"b"}' '{"id":"c"}' | crm -q lead import -
+	crm_ok lead list --offset 1 --limit 1 --format ids
+	assert_output 2
+	crm_ok lead list --offset 1 --format ids
+	assert_output $'2\n3'
+	crm_fails 64 lead list --offset -1
+	stderr_usage "crm: lead list: option '--offset' takes a whole number from 0, not '-1'"
 }
 
 @test "show by id or external id; missing is 1" {
@@ -306,20 +337,32 @@ jsonl_round_trip() {
 	assert_equal "$(leads "coalesce(external_id, '-') || ' ' || title")" $'- by hash\ne1 by id\n- other hash'
 }
 
-@test "import: a price is a plain decimal number" {
-	for p in nan inf 0x10 -5 +5 1e5 2.5e5 5. .5 '12 000' 1,5 1234567890123 1.999 100000000000000000000; do
+@test "import: a price that is not one is bad data (65), with the reason" {
+	hint='(such as 285000, 285000.50, €285,000 or 285.000,50 EUR)'
+	for p in 'nan:not a price' 'inf:not a price' '0x10:not a price' '-5:not a price' \
+	         '+5:not a price' '1e5:not a price' '2.5e5:not a price' '5.:not a price' \
+	         '.5:not a price' ',.,:not a price' '€:not a price' '1.5 mil:not a price' \
+	         '€5 EUR:two currencies' '1234567890123:more than 12 digits' \
+	         '1.999:more than 2 decimals' '1.2.3:thousands in groups of three, with one kind of separator' \
+	         '100000000000000000000:more than 12 digits'; do
 		run --separate-stderr crm lead import - <<< "external_id,price
-p,\"$p\""
+p,\"${p%%:*}\""
 		assert_failure 65
 		assert_output ''
-		assert_equal "$stderr" "crm: stdin:2: price '$p': not a price (up to 12 digits, and 2 after a point)"
+		assert_equal "$stderr" "crm: stdin:2: price '${p%%:*}': ${p#*:} $hint"
 	done
 	crm_fails 65 lead import - <<< '{"external_id":"p","price":-1}'
-	assert_equal "$stderr" "crm: stdin:1: price '-1': not a price (up to 12 digits, and 2 after a point)"
+	assert_equal "$stderr" "crm: stdin:1: price '-1': not a price $hint"
+	# a JSON number's point is a decimal point: 2.5e5 is no price, nor 1,5
+	crm_fails 65 lead import - <<< '{"external_id":"p","price":2.5e5}'
+	assert_equal "$stderr" "crm: stdin:1: price '2.5e5': not a price $hint"
 	long=1$(printf '%0400d' 0)
 	crm_fails 65 lead import - <<< "external_id,price
 p,$long"
-	assert_equal "$stderr" "crm: stdin:2: price '$long': not a price (up to 12 digits, and 2 after a point)"
+	assert_equal "$stderr" "crm: stdin:2: price '$long': more than 12 digits $hint"
+	# bad UTF-8 in a price is told by the reader, before the price is read
+	crm_fails 65 lead import - < <(printf 'external_id,price\np,28\3775\n')
+	assert_equal "$stderr" 'crm: stdin:2: invalid UTF-8 on line 2 at byte 5'
 	assert_equal "$(leads)" 0
 	crm_silent -q lead import - < <(printf 'external_id,price\na,0\nb,007\nc,199999.50\nd,999999999999.99\n')
 	crm_ok lead list --format json
@@ -373,4 +416,104 @@ p,$long"
 	crm_fails 65 lead import - <<< $'external_id,status\nl2,convertd'
 	assert_equal "$stderr" "crm: stdin:2: status 'convertd': not a lead status ($statuses); did you mean 'converted'?"
 	assert_equal "$(leads 'status')" new
+}
+
+@test "lead list --q: accents and case aside, phones in any form" {
+	printf 'external_id,contact_name,contact_phone,title,location\nA,Núñez,+34 612 345 678,Piso luminoso,Málaga\nB,Dubois,,Villa,Nice\n' > leads.csv
+	crm_silent -q lead import leads.csv
+	for q in malaga MÁLAGA nunez 'piso lum' 612345678 '0034 612 345 678'; do
+		crm_ok lead list --q "$q" --format ids
+		assert_output 1
+	done
+	crm_ok lead list --q nice --format ids
+	assert_output 2
+	crm_fails 1 lead list --q 'nice malaga' --format ids
+	assert_equal "$stderr" ''
+}
+
+@test "import: prices as scraped, currency signs and thousands separators; the currency goes to raw" {
+	cat > scraped.csv <<'C'
+external_id,price,rooms
+a,"€285,000",3
+b,1.250.000 €,
+c,285 000 EUR,
+d,"285.000,50 €",
+e,"$1,250,000.00",
+f,£950,
+g,250000,
+C
+	crm_says 'lead import: 7 inserted, 0 updated, 0 unchanged, 0 rejected' lead import scraped.csv
+	assert_equal "$(leads "external_id || ' ' || price || ' ' || raw")" \
+'a 285000 {"rooms":3,"currency":"EUR"}
+b 1250000 {"currency":"EUR"}
+c 285000 {"currency":"EUR"}
+d 285000.5 {"currency":"EUR"}
+e 1250000 {"currency":"USD"}
+f 950 {"currency":"GBP"}
+g 250000 {}'
+	# the same again is no change; list's output reads back unchanged
+	crm_says 'lead import: 0 inserted, 0 updated, 7 unchanged, 0 rejected' lead import scraped.csv
+	run --separate-stderr bash -c 'crm lead list --format csv | crm lead import -'
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'lead import: 0 inserted, 0 updated, 7 unchanged, 0 rejected'
+	# the price as read is what the viability rules score
+	crm_ok lead list --format jsonl
+	assert_equal "$(jq -c '[.external_id, .price, .viability]' <<< "$output" | tr '\n' ' ')" \
+		'["a",285000,20] ["b",1250000,0] ["c",285000,20] ["d",285000.5,20] ["e",1250000,0] ["f",950,0] ["g",250000,20] '
+}
+
+@test "import: locale.decimal settles 1.250 and 1,250, and nothing else" {
+	printf 'external_id,price\na,1.250\nb,"1,250"\nc,1.250.000\nd,"12,5"\n' > p.csv
+	crm_silent -q lead import p.csv
+	assert_equal "$(leads "price" | tr '\n' ' ')" '1.25 1250 1250000 12.5 '
+	printf 'locale:\n  decimal: ","\n' > crm.yaml
+	crm_says 'lead import: 0 inserted, 2 updated, 2 unchanged, 0 rejected' lead import p.csv
+	assert_equal "$(leads "price" | tr '\n' ' ')" '1250 1.25 1250000 12.5 '
+	# a JSON number's point is a decimal point, whatever the key says
+	crm_says 'lead import: 0 inserted, 1 updated, 0 unchanged, 0 rejected' lead import - <<< '{"external_id":"a","price":1.250}'
+	assert_equal "$(leads "price FROM leads WHERE external_id = 'a' --")" 1.25
+}
+
+@test "locale.decimal other than '.' or ',' exits 78 with file, line and column" {
+	printf 'locale:\n  decimal: ";"\n' > crm.yaml
+	crm_fails 78 lead import - <<< $'external_id,price\na,1'
+	assert_equal "$stderr" "crm: crm.yaml:2:12: locale.decimal: ';' is not '.' or ','"
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:2:12: locale.decimal: ';' is not '.' or ','"
+	printf 'locale:\n  decimal: [","]\n' > crm.yaml
+	crm_fails 78 config check
+	assert_equal "$stderr" "crm: crm.yaml:2:12: 'locale.decimal' must be a string"
+	printf 'locale:\n  decimal: ","\n' > crm.yaml
+	crm_ok config get locale.decimal
+	assert_output ','
+	rm crm.yaml
+	crm_ok config get locale.decimal
+	assert_output '.'
+}
+
+@test "import --dry-run says what would be inserted, updated and rejected, and stores nothing" {
+	crm_silent -q lead import - <<< $'external_id,title\nl1,flat'
+	printf 'external_id,title,price\nl1,flat,\nl1,house,\nl2,villa,"€500.000"\nl3,hut,cheap\n' > l.csv
+	crm_says "crm: l.csv:5: price 'cheap': not a price (such as 285000, 285000.50, €285,000 or 285.000,50 EUR) (skipped)
+lead import: 1 inserted, 1 updated, 1 unchanged, 1 rejected (dry run: nothing stored)" \
+		lead import l.csv --dry-run --max-errors 1
+	assert_equal "$(leads "external_id || ' ' || title || ' ' || raw")" 'l1 flat {}'
+	crm_silent -q lead import l.csv --max-errors 1
+	assert_equal "$(leads "external_id || ' ' || title || ' ' || raw")" $'l1 house {}\nl2 villa {"currency":"EUR"}'
+}
+
+@test "promote of a lead with no contact name, email or phone is refused (65), as client add is; nothing is done" {
+	printf '%s\n' '{"id":"ok","contact_name":"Eva"}' '{"id":"bare","listing_hash":"h9","source_url":"https://l.test/9","title":"flat"}' |
+		crm -q lead import -
+	crm_fails 65 lead promote ok bare
+	assert_equal "$stderr" "crm: lead 'bare': no contact name, email or phone; a client needs one"
+	assert_equal "$(leads "status || ' ' || coalesce(client_id, '-')")" $'new -\nnew -'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM clients')" 0
+	# with a phone it is a client
+	crm -q lead import - <<< $'external_id,contact_phone\nbare,600 111 222'
+	run --separate-stderr crm lead promote bare
+	assert_success
+	assert_output 1
+	assert_equal "$stderr" 'lead promote: 1 client created, 0 linked to an existing client'
 }

@@ -68,3 +68,24 @@ vg_run() {
 	assert_output ''
 	assert_equal "$stderr" "crm: stage 'nowhere': not a pipeline stage (new, contacted, replied, meeting, negotiating, won, lost)"
 }
+
+@test "filters of several values, what is due, local times and edit - under valgrind" {
+	printf 'display:\n  timezone: Europe/Madrid\n' > crm.yaml
+	vg_run 0 client add --name Ana --next-action 'tomorrow' --tag a
+	assert_output 1
+	vg_run 0 client add --name Bo --next-action '2026-11-24 10:00' --stage contacted
+	assert_output 2
+	vg_run 0 client list --stage new,contacted --stage replied --tag a,b --due 7d --format table --wide
+	assert_line --index 1 --regexp '^1 +1 +Ana '
+	assert_equal "$stderr" ''
+	vg_run 0 client list --overdue --offset 0 --limit 5 --format ids
+	assert_output 2
+	printf '1\n2\n' > ids
+	vg_run 0 client edit - --next-action friday --set rooms=3 < ids
+	assert_equal "$stderr" 'client edit: 2 of 2 clients changed, 4 changes'
+	vg_run 0 client show 2
+	assert_line 'next_action_at           2026-11-27 00:00'
+	vg_run 64 client list --status active,bogus
+	assert_output ''
+	stderr_has "crm: client list: option '--status': 'bogus' is not one of its values (active, archived, forgotten)"
+}

@@ -1,4 +1,4 @@
-/* fuzz_parse: the time, email and phone parsers.  The input is split at
+/* fuzz_parse: the time (as typed, and for people), email and phone parsers.  The input is split at
  * its first NUL byte (or used whole), and each piece goes to every parser. */
 #include <ctype.h>
 
@@ -9,6 +9,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_env();
+	/* local times go through the tz database (UTC without one) */
+	crm_time_set_zone("Europe/Madrid");
 	return 0;
 }
 
@@ -43,6 +45,18 @@ static void check_time(int (*parse)(const char *, char *), const char *s)
 	CHECK(crm_time_to_epoch(out, &epoch) == 0);
 	crm_time_from_epoch(epoch, back);
 	CHECK(!strcmp(back, out));
+	/* and a person can read it */
+	char local[CRM_LOCAL_LEN];
+	if (crm_time_local_text(out, local) == 0)
+		CHECK(strlen(local) == CRM_LOCAL_LEN - 1);
+	if (crm_time_ago(out, local) == 0)
+		CHECK(*local && strlen(local) < CRM_LOCAL_LEN);
+}
+
+/* a --due: the end of a day or of a span */
+static int parse_due(const char *s, char *out)
+{
+	return crm_time_parse_as(s, CRM_TIME_AHEAD | CRM_TIME_DAY_END, out);
 }
 
 static void check_email(const char *s)
@@ -80,6 +94,7 @@ static void check_all(const char *s)
 {
 	check_time(crm_time_parse, s);
 	check_time(crm_time_parse_ahead, s);
+	check_time(parse_due, s);
 	check_email(s);
 	check_phone(s);
 }

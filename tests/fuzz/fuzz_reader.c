@@ -24,7 +24,7 @@ static void check_record(const struct crm_record *rec, long line)
 			nonempty++;
 		CHECK(record_field(rec, f->key) != NULL);
 	}
-	json = crm_record_json(rec, NULL);
+	json = crm_record_json(rec, NULL, NULL);
 	if (json_parse_object(json, &obj, err, sizeof err) != 0) {
 		fprintf(stderr, "record as JSON: %s\n", err);
 		CHECK(!"the record's JSON parses");

@@ -2,6 +2,7 @@
  * identity.  Prints "N passed, N failed"; exits 1 on a failure. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm.h"
 #include "json.h"
@@ -115,6 +116,112 @@ static void test_time(void)
 	CHECK(crm_now(t) == 0 && streq(t, "2026-11-25T12:00:00Z"));
 }
 
+/* parse in with flags: its canonical text, or "-" when it is no time */
+static const char *as(const char *in, unsigned flags)
+{
+	static char t[CRM_TIME_LEN];
+
+	return crm_time_parse_as(in, flags, t) ? "-" : t;
+}
+
+/* the forms people type; CRM_NOW is Wednesday 2026-11-25T12:00:00Z */
+static void test_time_forms(void)
+{
+	char big[100001], t[CRM_LOCAL_LEN];
+
+	crm_time_set_zone("UTC");
+	/* every form that an error about a time lists is one */
+	{
+		char forms[] = CRM_TIME_FORMS, *save = NULL;
+		int n = 0;
+		for (char *f = strtok_r(forms, ",", &save); f; f = strtok_r(NULL, ",", &save), n++) {
+			if (streq(as(f, 0), "-"))
+				fprintf(stderr, "CRM_TIME_FORMS: '%s' is no time\n", f);
+			CHECK(!streq(as(f, 0), "-"));
+		}
+		CHECK(n == 13);
+	}
+	CHECK(streq(as("today", 0), "2026-11-25T00:00:00Z"));
+	CHECK(streq(as(" Today ", 0), "2026-11-25T00:00:00Z"));
+	CHECK(streq(as("TOMORROW", 0), "2026-11-26T00:00:00Z"));
+	CHECK(streq(as("thursday", 0), "2026-11-26T00:00:00Z"));
+	CHECK(streq(as("wednesday", 0), "2026-12-02T00:00:00Z"));   /* a week on */
+	CHECK(streq(as("Mon", 0), "2026-11-30T00:00:00Z"));
+	CHECK(streq(as("sun", 0), "2026-11-29T00:00:00Z"));
+	CHECK(streq(as("+2d", 0), "2026-11-27T12:00:00Z"));
+	CHECK(streq(as("+3h", 0), "2026-11-25T15:00:00Z"));
+	CHECK(streq(as("+3h", CRM_TIME_AHEAD), "2026-11-25T15:00:00Z"));
+	CHECK(streq(as("7d", 0), "2026-11-18T12:00:00Z"));
+	CHECK(streq(as("7d", CRM_TIME_AHEAD), "2026-12-02T12:00:00Z"));
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T10:00:00Z"));
+	/* the end of a day: the start of the next; of a span, the second
+	 * after it */
+	CHECK(streq(as("today", CRM_TIME_DAY_END), "2026-11-26T00:00:00Z"));
+	CHECK(streq(as("2026-12-01", CRM_TIME_DAY_END), "2026-12-02T00:00:00Z"));
+	CHECK(streq(as("2026-12-31T23:59:59Z", CRM_TIME_DAY_END), "2027-01-01T00:00:00Z"));
+	CHECK(streq(as("friday", CRM_TIME_DAY_END), "2026-11-28T00:00:00Z"));
+	CHECK(streq(as("7d", CRM_TIME_AHEAD | CRM_TIME_DAY_END), "2026-12-02T12:00:01Z"));
+	/* what is no time: half words, signs alone or twice, past ones,
+	 * bytes that are not UTF-8, a huge argument, a year past 9999 */
+	const char *bad[] = { "mo", "monda", "mondays", "tomorow", "yesterday", "now",
+		"+", "+d", "++2d", "-2d", "+-2d", "+2", "2 d", "+2 d", "today+1",
+		"today\xff", "\xff\xfe", "tod\xc3\xa4y", "\xc3", "2026-12-01 25:00",
+		"+99999999999999999999d", "9999-12-31T23:59:59+00:00x", "+10000000w", "" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (!streq(as(bad[i], 0), "-"))
+			fprintf(stderr, "'%s' parsed\n", bad[i]);
+		CHECK(streq(as(bad[i], 0), "-") && streq(as(bad[i], CRM_TIME_AHEAD), "-"));
+	}
+	memset(big, '1', sizeof big - 2);
+	big[sizeof big - 2] = 'd';
+	big[sizeof big - 1] = '\0';
+	CHECK(streq(as(big, 0), "-"));
+	CHECK(streq(as(NULL, 0), "-"));
+
+	/* for people: local text, and how far from now */
+	CHECK(crm_time_local_text("2026-12-01T10:05:59Z", t) == 0 && streq(t, "2026-12-01 10:05"));
+	CHECK(crm_time_local_text("not a time", t) == -1);
+	CHECK(crm_time_ago("2026-11-25T12:00:30Z", t) == 0 && streq(t, "now"));
+	CHECK(crm_time_ago("2026-11-25T12:05:00Z", t) == 0 && streq(t, "in 5m"));
+	CHECK(crm_time_ago("2026-11-25T10:00:00Z", t) == 0 && streq(t, "2h ago"));
+	CHECK(crm_time_ago("2026-11-27T11:00:00Z", t) == 0 && streq(t, "in 1d"));
+	CHECK(crm_time_ago("2026-11-12T12:00:00Z", t) == 0 && streq(t, "13d ago"));
+	CHECK(crm_time_ago("2026-12-09T12:00:00Z", t) == 0 && streq(t, "in 2w"));
+	CHECK(crm_time_ago("2027-03-01T12:00:00Z", t) == 0 && streq(t, "2027-03-01"));
+	CHECK(crm_time_ago("", t) == -1);
+
+	/* a zone of the tz database, summer time included */
+	if (access("/usr/share/zoneinfo/Europe/Madrid", R_OK) != 0) {
+		fprintf(stderr, "no tz database: the local zone tests are skipped\n");
+		return;
+	}
+	crm_time_set_zone("Europe/Madrid");
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T09:00:00Z"));
+	CHECK(streq(as("2026-07-01T10:00", 0), "2026-07-01T08:00:00Z"));
+	CHECK(streq(as("2026-07-01T10:00Z", 0), "2026-07-01T10:00:00Z"));
+	CHECK(streq(as("2026-12-01", 0), "2026-11-30T23:00:00Z"));
+	CHECK(streq(as("today", 0), "2026-11-24T23:00:00Z"));
+	CHECK(streq(as("today", CRM_TIME_DAY_END), "2026-11-25T23:00:00Z"));
+	/* the day summer time ends is 25 hours long */
+	CHECK(streq(as("2026-10-25", CRM_TIME_DAY_END), "2026-10-25T23:00:00Z"));
+	CHECK(crm_time_local_text("2026-07-01T22:30:00Z", t) == 0 && streq(t, "2026-07-02 00:30"));
+	CHECK(crm_time_ago("2027-03-01T23:30:00Z", t) == 0 && streq(t, "2027-03-02"));
+	/* TZ is put back as it was */
+	setenv("TZ", "America/New_York", 1);
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T09:00:00Z"));
+	CHECK(streq(getenv("TZ"), "America/New_York"));
+	unsetenv("TZ");
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T09:00:00Z"));
+	CHECK(getenv("TZ") == NULL);
+	/* no zone named: $TZ */
+	setenv("TZ", "America/New_York", 1);
+	crm_time_set_zone(NULL);
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T15:00:00Z"));
+	unsetenv("TZ");
+	crm_time_set_zone(NULL);
+	CHECK(streq(as("2026-12-01 10:00", 0), "2026-12-01T10:00:00Z"));
+}
+
 static void test_norm(void)
 {
 	char *s;
@@ -125,16 +232,6 @@ static void test_norm(void)
 	CHECK(crm_norm_email("bad email@x.test") == NULL);
 	CHECK(crm_norm_email("tab\t@x.test") == NULL);
 	CHECK(crm_norm_email("   ") == NULL);
-	CHECK(streq(s = crm_norm_phone(" +34 (600) 11-22-33 "), "+34600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("0034 600 112 233"), "0034600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("(+34) 600.112.233"), "+34600112233"));
-	free(s);
-	CHECK(streq(s = crm_norm_phone("600 112 233 +1"), "6001122331"));
-	free(s);
-	CHECK(crm_norm_phone("12-34") == NULL);
-	CHECK(crm_norm_phone("call me") == NULL);
 }
 
 static void test_suggest(void)
@@ -169,6 +266,7 @@ int main(void)
 	test_suggest();
 	test_json();
 	test_time();
+	test_time_forms();
 	test_norm();
 	json_free(&obj);
 	printf("%d passed, %d failed\n", passed, failed);

@@ -82,12 +82,93 @@ static void test_owner_keys(void)
 	CHECK(eq_free(crm_norm_email("A\xcc\x81na@x.com"), "\xc3\xa1na@x.com"));
 	CHECK(eq_free(crm_norm_email("no at sign"), NULL));
 	CHECK(eq_free(crm_norm_email("tab\t@x.test"), NULL));
-	/* phones: plain spaces inside are fine, others are not */
-	CHECK(eq_free(crm_norm_phone("+34 600 111 222\xc2\xa0"), "+34600111222"));
-	CHECK(eq_free(crm_norm_phone("\xe2\x80\x8b+34 600 111 222"), NULL));
-	CHECK(eq_free(crm_norm_phone("600\xc2\xa0" "111 222"), NULL));
-	CHECK(eq_free(crm_norm_phone("600\xe2\x80\x8b" "111222"), NULL));
-	CHECK(eq_free(crm_norm_phone("(+34) 600.112.233"), "+34600112233"));
+}
+
+/* the owner key crm_owner_value gives a phone, or NULL */
+static char *phone_key(struct crm *crm, const char *s)
+{
+	char *norm = NULL;
+
+	return crm_owner_value(crm, "phone", s, 1, NULL, &norm) ? NULL : norm;
+}
+
+static void test_phones(void)
+{
+	struct crm crm;
+
+	memset(&crm, 0, sizeof crm);
+	/* plain spaces inside are fine, others are not */
+	CHECK(eq_free(phone_key(&crm, "+34 600 111 222\xc2\xa0"), "+34600111222"));
+	CHECK(eq_free(phone_key(&crm, "\xe2\x80\x8b+34 600 111 222"), NULL));
+	CHECK(eq_free(phone_key(&crm, "600\xc2\xa0" "111 222"), NULL));
+	CHECK(eq_free(phone_key(&crm, "600\xe2\x80\x8b" "111222"), NULL));
+	CHECK(eq_free(phone_key(&crm, "(+34) 600.112.233"), "+34600112233"));
+	/* one owner, whichever way the number is written */
+	CHECK(eq_free(phone_key(&crm, "0033 6 12 34 56 78"), "+33612345678"));
+	CHECK(eq_free(phone_key(&crm, "+33 6 12 34 56 78"), "+33612345678"));
+	CHECK(eq_free(phone_key(&crm, "+34 655 444 333"), "+34655444333"));
+	/* a national number needs phone.default_region; without it, its
+	 * digits are its key, and it is not a parsed one */
+	char *k = phone_key(&crm, "655444333");
+	CHECK(eq_free(xstrdup(k ? k : ""), "655444333") && !crm_phone_key_parsed(k));
+	free(k);
+	crm.cfg.phone_region = "ES";
+	CHECK(eq_free(phone_key(&crm, "655444333"), "+34655444333"));
+	CHECK(eq_free(phone_key(&crm, "655 44 43 33"), "+34655444333"));
+	CHECK(eq_free(phone_key(&crm, "0034 655 444 333"), "+34655444333"));
+	CHECK(eq_free(phone_key(&crm, "0033 6 12 34 56 78"), "+33612345678"));
+	CHECK(crm_phone_key_parsed("+34655444333"));
+	/* too short to be a number: kept as typed, not parsed */
+	CHECK(eq_free(phone_key(&crm, "123-456"), "123456"));
+	CHECK(eq_free(phone_key(&crm, "12-34"), NULL));
+	CHECK(strstr(crm.err, "fewer than 5 digits") != NULL);
+	CHECK(eq_free(phone_key(&crm, "call me"), NULL));
+	int known = -1;
+	CHECK(crm_phone_region_known(&crm, "FR", &known) == 0 && known == 1);
+	CHECK(crm_phone_region_known(&crm, "XX", &known) == 0 && known == 0);
+}
+
+/* RFC 5322 addr-spec as mail systems take it */
+static void test_email_valid(void)
+{
+	static const char *const good[] = {
+		"a@b.co", "ana.garcia@example.com", "o'brien@example.ie",
+		"first+tag@sub.example.co.uk", "x_y-z@a-b.example", "!#$%&'*+-/=?^_`{|}~@x.io",
+		"n\xc3\xba\xc3\xb1" "ez@ejemplo.es", "info@m\xc3\xa1" "laga.es", "1@2.3",
+		NULL,
+	};
+	static const char *const bad[] = {
+		"@x.com", "bad@", "a@@b.com", "a@.com", "a@b..com", "a@b.com.", "a@com",
+		".a@b.com", "a.@b.com", "a..b@c.com", "a@-b.com", "a@b-.com", "a b@c.com",
+		"\"a\"@b.com", "a(comment)@b.com", "a@[1.2.3.4]", "a@b_c.com", "a", "",
+		"a,b@c.com", "a@b.com>", "<a@b.com",
+		NULL,
+	};
+	char big[400];
+
+	for (int i = 0; good[i]; i++) {
+		int ok = crm_email_valid(good[i], strlen(good[i]));
+		CHECK(ok);
+		if (!ok)
+			fprintf(stderr, "  good: %s\n", good[i]);
+	}
+	for (int i = 0; bad[i]; i++) {
+		int ok = crm_email_valid(bad[i], strlen(bad[i]));
+		CHECK(!ok);
+		if (ok)
+			fprintf(stderr, "  bad: %s\n", bad[i]);
+	}
+	/* 64 bytes a local part, 63 a label, 254 in all */
+	memset(big, 'a', sizeof big);
+	memcpy(big + 64, "@b.com", 7);
+	CHECK(crm_email_valid(big, strlen(big)));
+	memset(big, 'a', sizeof big);
+	memcpy(big + 65, "@b.com", 7);
+	CHECK(!crm_email_valid(big, strlen(big)));
+	memcpy(big, "a@", 2);
+	memset(big + 2, 'b', 64);
+	memcpy(big + 66, ".com", 5);
+	CHECK(!crm_email_valid(big, strlen(big)));
 }
 
 static void test_owner_value(void)
@@ -104,7 +185,7 @@ static void test_owner_value(void)
 	CHECK(crm_owner_value(&crm, "phone", "\xff", 1, NULL, &norm) == CRM_DATAERR);
 	CHECK(!strcmp(crm.err, "phone: not valid UTF-8 (byte 1)"));
 	CHECK(crm_owner_value(&crm, "email", "nobody", 0, NULL, &norm) == CRM_DATAERR);
-	CHECK(!strcmp(crm.err, "email 'nobody': not an email address"));
+	CHECK(!strcmp(crm.err, "email 'nobody': not an email address (name@domain.tld, no spaces, no empty part)"));
 	CHECK(crm_text(&crm, "name", "Jose\xcc\x81", &value) == 0 && eq_free(value, "Jos\xc3\xa9"));
 	CHECK(crm_text(&crm, "name", "a\xed\xa0\x80", &value) == CRM_DATAERR && value == NULL);
 	CHECK(!strcmp(crm.err, "name: not valid UTF-8 (byte 2)"));
@@ -117,6 +198,8 @@ int main(void)
 	test_trim_invisible();
 	test_owner_keys();
 	test_owner_value();
+	test_phones();
+	test_email_valid();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
