@@ -68,7 +68,7 @@ struct field_opts {
 	OPT_ENUM("automation", &(fo).f.v[CF_AUTOMATION], "on|off", "may the bot contact this client", on_off), \
 	OPT_ENUM("ai", &(fo).f.v[CF_AI_MODE], "MODE", "what the AI responder may do", crm_ai_modes), \
 	OPT_STRING("next-action", &(fo).f.v[CF_NEXT_ACTION_AT], "TIME", "when to act next"), \
-	OPT_LIST("tag", &(fo).tags, "TAG", "add a tag"), \
+	OPT_LISTC("tag", &(fo).tags, "TAG", "add a tag", COMPL_TAG), \
 	OPT_LIST("set", &(fo).sets, "KEY=VALUE", "set a custom field")
 
 /* A --set or --unset KEY (key[0..len)) that is the name of a client field
@@ -191,7 +191,7 @@ static int one_client(struct crm *crm, const char *usage,
  * asked for */
 static int client_show(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
+	struct opt opts[] = { OPT_POS(COMPL_CLIENT), OPT_END() };
 	struct printer *pr;
 	long long id;
 	int n, rc;
@@ -220,6 +220,7 @@ static int client_stage(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_STRING("reason", &reason, "TEXT", "why (kept in the history)"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change"),
+		OPT_POS(COMPL_CLIENT),
 		OPT_POS(COMPL_STAGE),
 		OPT_END()
 	};
@@ -265,9 +266,10 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		            crm_client_set_statuses),
 		OPT_STRING("lost-reason", &fo.f.v[CF_LOST_REASON], "TEXT", "why the client was lost"),
 		OPT_STRING("set-note", &fo.f.v[CF_NOTES], "TEXT", "replace the notes ('' clears them)"),
-		OPT_LIST("untag", &fo.untags, "TAG", "remove a tag"),
+		OPT_LISTC("untag", &fo.untags, "TAG", "remove a tag", COMPL_TAG),
 		OPT_LIST("unset", &fo.unsets, "KEY", "remove a custom field"),
 		OPT_FLAG("yes", 'y', &yes, "no question however many clients change (with -)"),
+		OPT_POS(COMPL_CLIENT),
 		OPT_END()
 	};
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
@@ -296,18 +298,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 
 static int client_dupes(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
-	int n, rc;
-
-	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
-		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = printer_open(crm, stdout);
-	rc = crm_client_dupes(crm, pr);
-	printer_free(pr);
-	return rc;
+	return cmd_print_all(crm, argc, argv, crm_client_dupes);
 }
 
 static int client_history(struct crm *crm, int argc, char **argv)
@@ -319,6 +310,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_INT("limit", &limit, "N", "at most N changes", NULL),
 		OPT_INT("offset", &offset, "N", "skip the first N (for paging)", NULL),
+		OPT_POS(COMPL_CLIENT),
 		OPT_END()
 	};
 

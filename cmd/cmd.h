@@ -58,6 +58,10 @@ struct printer *cmd_show_printer(struct crm *crm);
  * "less -FRX"; an empty $PAGER or "cat": none), unless --no-pager.  The
  * caller frees it. */
 struct printer *cmd_list_printer(struct crm *crm);
+/* A subcommand of no argument that prints what fn gives (db stats,
+ * client dupes): options parsed, an argument refused (64). */
+int cmd_print_all(struct crm *crm, int argc, char **argv,
+                  int (*fn)(struct crm *crm, struct printer *pr));
 /* At the end: stdout closed, and the pager, if one runs, waited for. */
 void cmd_pager_wait(void);
 /* An empty list, CRM_NOTFOUND: on a terminal, say "no WHAT match" (as an

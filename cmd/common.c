@@ -277,3 +277,20 @@ int cmd_confirm_bulk(struct crm *crm, int n, const char *what, int yes)
 		return crm_err(crm, CRM_NOTFOUND, "%s: not confirmed; nothing changed", what);
 	return 0;
 }
+
+int cmd_print_all(struct crm *crm, int argc, char **argv,
+                  int (*fn)(struct crm *crm, struct printer *pr))
+{
+	struct opt opts[] = { OPT_END() };
+	struct printer *pr;
+	int n, rc;
+
+	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
+		return OPT_EXIT(n);
+	if (n > 0)
+		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
+	pr = printer_open(crm, stdout);
+	rc = fn(crm, pr);
+	printer_free(pr);
+	return rc;
+}

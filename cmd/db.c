@@ -53,18 +53,7 @@ static int db_backup(struct crm *crm, int argc, char **argv)
 
 static int db_stats(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
-	int n, rc;
-
-	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
-		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = printer_open(crm, stdout);
-	rc = crm_db_stats(crm, pr);
-	printer_free(pr);
-	return rc;
+	return cmd_print_all(crm, argc, argv, crm_db_stats);
 }
 
 const struct cmd db_cmds[] = {

@@ -37,7 +37,7 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 		          COMPL_VALUES, on_off),
 		OPT_ANYOF("ai", &a->ai, "MODE", "with this AI mode", COMPL_VALUES, crm_ai_modes),
 		OPT_STRING("q", &f->q, "TEXT", "TEXT in name, email, phone, notes, url or ref"),
-		OPT_ANYOF("tag", &a->tag, "TAG", "with this tag", COMPL_NONE, NULL),
+		OPT_ANYOF("tag", &a->tag, "TAG", "with this tag", COMPL_TAG, NULL),
 		OPT_INT("min-viability", &f->min_viability, "N", "viability at least N", NULL),
 		OPT_INT("stale", &f->stale_days, "DAYS", "open, and no contact for DAYS days", NULL),
 		OPT_STRING("since", &a->since, "TIME", "added at or after TIME (or 7d, 24h, ...)"),

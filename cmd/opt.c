@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "display.h"
 #include "opt.h"
 #include "print.h"
@@ -221,8 +222,23 @@ static void put_key(const char *key, const char *value, void *arg)
 	puts(key);
 }
 
+/* the database as it is, for the candidates it holds: never created or
+ * migrated; none when there is none */
+static int complete_db(struct crm *crm)
+{
+	if (crm->db)
+		return 1;
+	return !crm_db_path(crm) && access(crm->db_path, R_OK) == 0 && !crm_db_open_asis(crm);
+}
+
+static void put_value(const char *value, void *arg)
+{
+	(void)arg;
+	puts(value);
+}
+
 static void complete_values(struct crm *crm, enum opt_compl c,
-                            const char *const *values)
+                            const char *const *values, const char *cur)
 {
 	switch (c) {
 	case COMPL_FILE:
@@ -247,6 +263,15 @@ static void complete_values(struct crm *crm, enum opt_compl c,
 	case COMPL_CONFIG_KEY:
 		crm_config_each(&crm->cfg, CRM_CONFIG_YAML, put_key, NULL);
 		break;
+	case COMPL_CLIENT:
+		if (complete_db(crm))
+			crm_client_complete(crm, cur, put_value, NULL);
+		break;
+	case COMPL_TAG:
+		if (complete_db(crm))
+			crm_tag_complete(crm, strrchr(cur, ',') ? strrchr(cur, ',') + 1 : cur,
+			                 put_value, NULL);
+		break;
 	case COMPL_NONE:
 		break;
 	}
@@ -261,6 +286,7 @@ static void put_name(const struct opt *o, void *arg)
 
 struct positional {
 	struct crm *crm;
+	const char *cur;
 };
 
 static void put_positional(const struct opt *o, void *arg)
@@ -268,7 +294,7 @@ static void put_positional(const struct opt *o, void *arg)
 	struct positional *p = arg;
 
 	if (o->kind == OPT_POS_)
-		complete_values(p->crm, o->compl, o->values);
+		complete_values(p->crm, o->compl, o->values, p->cur);
 }
 
 static void free_list(const struct opt *o, void *arg)
@@ -298,7 +324,7 @@ int opt_complete_global(struct crm *crm, const struct opt *opts, const char *pre
 
 	if (!strncmp(prev, "--", 2) && (o = find(opts, prev + 2, strlen(prev + 2), 0)) &&
 	    takes_value(o)) {
-		complete_values(crm, o->compl, o->values);
+		complete_values(crm, o->compl, o->values, cur);
 		return 1;
 	}
 	if (*cur == '-') {
@@ -313,7 +339,7 @@ static int complete(struct crm *crm, int argc, char **argv, const struct opt *al
 {
 	const char *prev = argc > 2 ? argv[2] : "";
 	const char *cur = argc > 3 ? argv[3] : "";
-	struct positional p = { crm };
+	struct positional p = { crm, cur };
 
 	if (!opt_complete_global(crm, all, prev, cur))
 		each(all, put_positional, &p);

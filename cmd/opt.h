@@ -59,6 +59,8 @@ enum opt_compl {
 	COMPL_FORMAT,   /* output formats */
 	COMPL_VALUES,   /* ->values */
 	COMPL_CONFIG_KEY, /* the keys of crm.yaml */
+	COMPL_CLIENT,   /* the clients' emails in the database, 200 at most */
+	COMPL_TAG,      /* the tags in use, 200 at most */
 };
 
 struct strvec {
@@ -88,6 +90,7 @@ struct opt {
 /* an id: a whole number from 1 */
 #define OPT_ID(n, t, a, h, seen) { OPT_INT_, n, 0, t, a, h, COMPL_NONE, NULL, seen, OPTF_POSITIVE }
 #define OPT_LIST(n, t, a, h) { OPT_LIST_, n, 0, t, a, h, COMPL_NONE, NULL, NULL, 0 }
+#define OPT_LISTC(n, t, a, h, c) { OPT_LIST_, n, 0, t, a, h, c, NULL, NULL, 0 }
 #define OPT_ENUM(n, t, a, h, vals) { OPT_ENUM_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }
 /* a string whose usual values complete, but which the library checks */
 #define OPT_STRINGV(n, t, a, h, vals) { OPT_STRING_, n, 0, t, a, h, COMPL_VALUES, vals, NULL, 0 }

@@ -38,6 +38,24 @@ static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
 	*y = (int)(yy + (*m <= 2));
 }
 
+/* t split into its UTC date and the seconds into that day */
+struct utc_day {
+	long long days, secs;
+	int y;
+	unsigned m, d;
+};
+
+static void utc_day(long long t, struct utc_day *u)
+{
+	u->days = t / 86400;
+	u->secs = t % 86400;
+	if (u->secs < 0) {
+		u->secs += 86400;
+		u->days--;
+	}
+	civil_from_days(u->days, &u->y, &u->m, &u->d);
+}
+
 static int days_in_month(int y, unsigned m)
 {
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -56,29 +74,23 @@ static void put2(char *o, unsigned v)
  * touches, and snprintf costs ten times as much. */
 void crm_time_from_epoch(long long t, char out[CRM_TIME_LEN])
 {
-	long long days = t / 86400, secs = t % 86400;
+	struct utc_day u;
 	int y;
-	unsigned m, d;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		y = y < 0 ? 0 : 9999;
+	utc_day(t, &u);
+	y = u.y < 0 ? 0 : u.y > 9999 ? 9999 : u.y;
 	put2(out, (unsigned)y / 100);
 	put2(out + 2, (unsigned)y % 100);
 	out[4] = '-';
-	put2(out + 5, m);
+	put2(out + 5, u.m);
 	out[7] = '-';
-	put2(out + 8, d);
+	put2(out + 8, u.d);
 	out[10] = 'T';
-	put2(out + 11, (unsigned)(secs / 3600));
+	put2(out + 11, (unsigned)(u.secs / 3600));
 	out[13] = ':';
-	put2(out + 14, (unsigned)(secs / 60 % 60));
+	put2(out + 14, (unsigned)(u.secs / 60 % 60));
 	out[16] = ':';
-	put2(out + 17, (unsigned)(secs % 60));
+	put2(out + 17, (unsigned)(u.secs % 60));
 	out[19] = 'Z';
 	out[20] = '\0';
 }
@@ -303,22 +315,16 @@ int crm_time_local(long long t, struct tm *tm)
 	int rc = 0;
 
 	if (!zone_tz) {
-		long long days = t / 86400, secs = t % 86400;
-		int y;
-		unsigned m, d;
-		if (secs < 0) {
-			secs += 86400;
-			days--;
-		}
-		civil_from_days(days, &y, &m, &d);
+		struct utc_day u;
+		utc_day(t, &u);
 		memset(tm, 0, sizeof *tm);
-		tm->tm_year = y - 1900;
-		tm->tm_mon = (int)m - 1;
-		tm->tm_mday = (int)d;
-		tm->tm_hour = (int)(secs / 3600);
-		tm->tm_min = (int)(secs / 60 % 60);
-		tm->tm_sec = (int)(secs % 60);
-		tm->tm_wday = (int)(((days % 7) + 11) % 7);   /* 1970-01-01 was a Thursday */
+		tm->tm_year = u.y - 1900;
+		tm->tm_mon = (int)u.m - 1;
+		tm->tm_mday = (int)u.d;
+		tm->tm_hour = (int)(u.secs / 3600);
+		tm->tm_min = (int)(u.secs / 60 % 60);
+		tm->tm_sec = (int)(u.secs % 60);
+		tm->tm_wday = (int)(((u.days % 7) + 11) % 7);   /* 1970-01-01 was a Thursday */
 		return 0;
 	}
 	zone_enter();

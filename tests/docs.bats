@@ -186,3 +186,39 @@ Y
 	assert_line --index 0 new
 	assert [ ! -e "$CRM_DB" ]
 }
+
+@test "bash completes the clients' emails where a client is named, and the tags in use, 200 at most" {
+	crm -q client add --name A --email ana@x.test --tag sea-view --tag vip >/dev/null
+	crm -q client add --name B --email bo@x.test --tag seaside >/dev/null
+	completes crm client show a
+	assert_output ana@x.test
+	completes crm client history b
+	assert_output bo@x.test
+	completes crm client edit ''
+	assert_output $'ana@x.test\nbo@x.test'
+	completes crm client stage b
+	assert_output bo@x.test
+	completes crm client list --tag se
+	assert_output $'sea-view\nseaside'
+	completes crm client list --tag vip,se
+	assert_output $'vip,sea-view\nvip,seaside'
+	completes crm client edit 1 --untag v
+	assert_output vip
+	completes crm client add --name C --tag s
+	assert_output $'sea-view\nseaside'
+	# 200 at most, from the owner index
+	sqlite3 "$CRM_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+		INSERT INTO clients (operator_id, name, email, email_norm, stage, created_at, updated_at)
+		SELECT 1, 'c' || i, 'c' || i || '@x.test', 'c' || i || '@x.test', 'new', 'now', 'now' FROM n"
+	run --separate-stderr crm __complete client show c
+	assert_success
+	assert_equal "$stderr" ''
+	assert_equal "${#lines[@]}" 200
+}
+
+@test "completing a client never creates the database" {
+	export CRM_DB="$BATS_TEST_TMPDIR/none/crm.db"
+	completes crm client show a
+	assert_output ''
+	assert [ ! -e "$BATS_TEST_TMPDIR/none" ]
+}
