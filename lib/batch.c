@@ -93,6 +93,12 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", b->imp->cache_mib * 1024);
 		sqlite3_exec(crm->db, sql, NULL, NULL, NULL);
 	}
+	/* A statement with triggers keeps a journal of the pages it changes.
+	 * Past 64 KiB one spills to a temporary file, which then takes every
+	 * statement's journal to the end of the transaction: a dozen writes
+	 * a row.  In memory they stay a statement's pages each. */
+	if (b->imp->journal_in_memory)
+		sqlite3_exec(crm->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);

@@ -42,6 +42,9 @@ struct crm_importer {
 	const char *const *(*fields)(void);
 	const char *extra;           /* and "PREFIX.KEY" for the column KEY of
 	                                the rest (custom, raw); NULL: none */
+	int journal_in_memory;       /* statement journals in memory: the
+	                                rows it writes fire the triggers of
+	                                the search index */
 };
 
 /* The FIELD of --map SRC=FIELD, a field imp reads (without regard to

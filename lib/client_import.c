@@ -35,7 +35,7 @@ static const char *const *map_fields(void)
 
 const struct crm_importer crm_client_importer = {
 	import_record, known_column, "name, email, phone, first_name, last_name, ...", 16,
-	known_column, map_fields, "custom."
+	known_column, map_fields, "custom.", 1
 };
 
 /* tags as a JSON array of strings or a comma-separated list, into an

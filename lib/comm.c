@@ -491,7 +491,7 @@ const struct crm_importer crm_comm_importer = {
 	/* a million events touch the pages of the clients' four contact
 	 * indexes: 64 MiB of page cache */
 	log_record, event_field, "client_id, lead_id, email, phone, source_url, channel, ...", 64,
-	event_field, map_fields, NULL
+	event_field, map_fields, NULL, 0
 };
 
 

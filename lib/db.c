@@ -227,7 +227,7 @@ int crm_db_open(struct crm *crm)
 	/* NORMAL sync is safe with WAL (a crash loses no committed
 	 * transaction's consistency); the WAL mode itself is set when the
 	 * file is created (migrate) */
-	if ((rc = crm_db_exec(crm, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;"
+	if ((rc = crm_db_exec(crm, "PRAGMA synchronous = NORMAL;"
 	               "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 	               "database")))
 		goto fail;

@@ -86,7 +86,7 @@ static const char *const *map_fields(void)
 
 const struct crm_importer crm_lead_importer = {
 	import_record, lead_column, "external_id, source_url, listing_hash, contact_email, ...", 16,
-	known_or_raw, map_fields, "raw."
+	known_or_raw, map_fields, "raw.", 1
 };
 
 /* The raw JSON of a record (owned, into *raw): the columns crm does not
