@@ -188,42 +188,17 @@ CREATE TABLE do_not_contact (
 
 -- [search] What --q searches: a client's and a lead's words, case and
 -- accents aside (unicode61, remove_diacritics 2), each found by its
--- start.  A phone is there as the digits of its owner key, and (when
--- it is E.164) without its first one, two and three, a country code,
--- so that the national number finds it too.  The views say what is
--- searched.  The triggers note each client and lead that changed in
--- search_dirty, and crm brings their index rows up to date in one
--- statement as it commits (lib/search.c): FTS5 writes each statement's
--- words out as a segment of their own, so a row at a time would cost a
--- batch far more than the rows themselves.  The section can run again
--- on a database that has it (IF NOT EXISTS).
-CREATE VIEW IF NOT EXISTS clients_search (id, name, email, phone, notes, tags, refs) AS
-SELECT c.id, c.name, c.email,
-	CASE WHEN c.phone_norm GLOB '+*' THEN substr(c.phone_norm, 2) || ' ' ||
-		substr(c.phone_norm, 3) || ' ' || substr(c.phone_norm, 4) || ' ' ||
-		substr(c.phone_norm, 5) ELSE c.phone_norm END,
-	c.notes,
-	(SELECT group_concat(t.tag, ' ') FROM client_tags t WHERE t.client_id = c.id),
-	coalesce(c.source_url, '') || ' ' || coalesce(c.listing_ref, '')
-FROM clients c;
+-- start; lib/search.c says which words a client and a lead have.  The
+-- triggers note each client and lead that changed in search_dirty, and
+-- crm brings their index rows up to date in one statement as it commits:
+-- FTS5 writes each statement's words out as a segment of their own, so a
+-- row at a time would cost a batch far more than the rows themselves.
+-- The section can run again on a database that has it (IF NOT EXISTS);
+-- run on one without, it notes every client and lead, for the commit.
 CREATE VIRTUAL TABLE IF NOT EXISTS clients_fts USING fts5(name, email, phone, notes, tags, refs,
-	tokenize = 'unicode61 remove_diacritics 2');
-INSERT OR REPLACE INTO clients_fts (rowid, name, email, phone, notes, tags, refs)
-	SELECT * FROM clients_search;
-
-CREATE VIEW IF NOT EXISTS leads_search (id, name, email, phone, title, location, refs) AS
-SELECT l.id, l.contact_name, l.contact_email,
-	CASE WHEN l.phone_norm GLOB '+*' THEN substr(l.phone_norm, 2) || ' ' ||
-		substr(l.phone_norm, 3) || ' ' || substr(l.phone_norm, 4) || ' ' ||
-		substr(l.phone_norm, 5) ELSE l.phone_norm END,
-	l.title, l.location,
-	coalesce(l.source_url, '') || ' ' || coalesce(l.listing_ref, '') || ' ' ||
-		coalesce(l.external_id, '')
-FROM leads l;
+	tokenize = 'unicode61 remove_diacritics 2', columnsize = 0);
 CREATE VIRTUAL TABLE IF NOT EXISTS leads_fts USING fts5(name, email, phone, title, location, refs,
-	tokenize = 'unicode61 remove_diacritics 2');
-INSERT OR REPLACE INTO leads_fts (rowid, name, email, phone, title, location, refs)
-	SELECT * FROM leads_search;
+	tokenize = 'unicode61 remove_diacritics 2', columnsize = 0);
 
 -- what changed since the index was last brought up to date
 CREATE TABLE IF NOT EXISTS search_dirty (
@@ -258,4 +233,6 @@ END;
 CREATE TRIGGER IF NOT EXISTS leads_search_delete AFTER DELETE ON leads BEGIN
 	INSERT OR IGNORE INTO search_dirty VALUES ('lead', old.id);
 END;
+INSERT OR IGNORE INTO search_dirty SELECT 'client', id FROM clients;
+INSERT OR IGNORE INTO search_dirty SELECT 'lead', id FROM leads;
 -- [/search]

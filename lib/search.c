@@ -3,18 +3,33 @@
  * commits. */
 #include "crm.h"
 
+/* the words of the phone owner key T.phone_norm */
+#define PHONE_WORDS(t) \
+	"CASE WHEN " t ".phone_norm GLOB '+*' THEN substr(" t ".phone_norm, 2) || ' ' ||" \
+	" substr(" t ".phone_norm, 3) || ' ' || substr(" t ".phone_norm, 4) || ' ' ||" \
+	" substr(" t ".phone_norm, 5) ELSE " t ".phone_norm END"
+
 int crm_search_sync(struct crm *crm)
 {
 	static const char pending[] = "SELECT 1 FROM search_dirty LIMIT 1";
+	/* A client's words: its name, email, phone, notes, tags and refs.
+	 * A phone is the digits of its owner key, and (when it is E.164)
+	 * without its first one, two and three, a country code, so that the
+	 * national number finds it too. */
 	static const char *const steps[] = {
 		"INSERT OR REPLACE INTO clients_fts (rowid, name, email, phone, notes, tags, refs)"
-		" SELECT s.* FROM search_dirty d JOIN clients_search s ON s.id = d.id"
-		" WHERE d.entity = 'client'",
+		" SELECT c.id, c.name, c.email, " PHONE_WORDS("c") ", c.notes,"
+		" (SELECT group_concat(t.tag, ' ') FROM client_tags t WHERE t.client_id = c.id),"
+		" coalesce(c.source_url, '') || ' ' || coalesce(c.listing_ref, '')"
+		" FROM search_dirty d JOIN clients c ON c.id = d.id WHERE d.entity = 'client'",
 		"DELETE FROM clients_fts WHERE rowid IN (SELECT d.id FROM search_dirty d"
 		" WHERE d.entity = 'client' AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = d.id))",
+		/* a lead's: its contact, title, location and refs */
 		"INSERT OR REPLACE INTO leads_fts (rowid, name, email, phone, title, location, refs)"
-		" SELECT s.* FROM search_dirty d JOIN leads_search s ON s.id = d.id"
-		" WHERE d.entity = 'lead'",
+		" SELECT l.id, l.contact_name, l.contact_email, " PHONE_WORDS("l") ","
+		" l.title, l.location, coalesce(l.source_url, '') || ' ' ||"
+		" coalesce(l.listing_ref, '') || ' ' || coalesce(l.external_id, '')"
+		" FROM search_dirty d JOIN leads l ON l.id = d.id WHERE d.entity = 'lead'",
 		"DELETE FROM leads_fts WHERE rowid IN (SELECT d.id FROM search_dirty d"
 		" WHERE d.entity = 'lead' AND NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = d.id))",
 		"DELETE FROM search_dirty",
