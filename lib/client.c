@@ -234,19 +234,24 @@ static const char *update_sql(int i)
 	return sql[i];
 }
 
-/* Whether the stored email or phone old names the owner of key, the new
- * value's owner key */
-static int same_owner_key(struct crm *crm, int field, const char *key, const char *old)
+/* Whether client id's stored owner key for field (email or phone) is
+ * key: then a value written another way changes nothing.  A key stored
+ * in an older form (before phone.default_region, or kept by a migration)
+ * is not the same: the edit writes the value and the key anew. */
+static int same_owner_key(struct crm *crm, long long id, int field, const char *key)
 {
-	char *ko = NULL;
-	int same;
+	static const char sql[] = "SELECT email_norm, phone_norm FROM clients WHERE id = ?1";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	int same = 0;
 
-	if (field == CF_EMAIL)
-		ko = crm_norm_email(old);
-	else
-		(void)crm_phone_key(crm, old, &ko);   /* one it cannot read is not the same */
-	same = key && ko && !strcmp(key, ko);
-	free(ko);
+	if (!st || !key)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *stored = (const char *)sqlite3_column_text(st, field == CF_EMAIL ? 0 : 1);
+		same = stored && !strcmp(stored, key);
+	}
+	sqlite3_reset(st);
 	return same;
 }
 
@@ -295,7 +300,7 @@ int crm_client_update(struct crm *crm, long long id,
 		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
 			continue;
 		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
-		    same_owner_key(crm, i, i == CF_EMAIL ? vals.email_norm : vals.phone_norm, old[i]))
+		    same_owner_key(crm, id, i, i == CF_EMAIL ? vals.email_norm : vals.phone_norm))
 			continue; /* the same address, written another way */
 		if (!(st = crm_stmt(crm, update_sql(i)))) {
 			rc = crm_stmt_status(crm);

@@ -27,7 +27,15 @@ int crm_phone_e164(const char *in, const char *region, char *out, size_t size)
 		    PhoneNumberUtil::NO_PARSING_ERROR || !util->IsPossibleNumber(number))
 			return 0;
 		util->Format(number, PhoneNumberUtil::E164, &e164);
-		if (e164.size() >= size)
+		// a key must be the key of itself: text the library reads one
+		// way and its E.164 form another ("(+/4) 600-111-222") is not
+		// a number it understood
+		PhoneNumber again;
+		std::string e164_again;
+		if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
+			return 0;
+		util->Format(again, PhoneNumberUtil::E164, &e164_again);
+		if (e164_again != e164 || e164.size() >= size)
 			return 0;
 		std::memcpy(out, e164.c_str(), e164.size() + 1);
 		return 1;

@@ -147,15 +147,14 @@ static char *phone_words(const char *text)
 	return out;
 }
 
-char *query_search_match(struct crm *crm, const char *text)
+/* Each word of letters and digits, quoted, found by its start: all of
+ * them ("nunez"* "mal"*); NULL when text has none.  Owned. */
+static char *search_words(const char *text)
 {
-	char *out, *o;
+	char *out = xmalloc(3 * strlen(text) + 8), *o = out;
 	const unsigned char *p = (const unsigned char *)text;
 	int words = 0;
 
-	if (crm_phone_like(text))
-		return phone_words(text);
-	o = out = xmalloc(3 * strlen(text) + 8);
 	while (*p) {
 		if (!(isalnum(*p) || *p >= 0x80)) {
 			p++;
@@ -172,10 +171,29 @@ char *query_search_match(struct crm *crm, const char *text)
 	*o = '\0';
 	if (!words) {
 		free(out);
-		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
 		return NULL;
 	}
 	return out;
+}
+
+char *query_search_match(struct crm *crm, const char *text)
+{
+	char *words = search_words(text), *phone, *both;
+
+	if (!words) {
+		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
+		return NULL;
+	}
+	if (!crm_phone_like(text))
+		return words;
+	/* a number as a phone, or as the words it is written in (a listing
+	 * reference, a date) */
+	phone = phone_words(text);
+	both = xmalloc(strlen(phone) + strlen(words) + 8);
+	sprintf(both, "%s OR (%s)", phone, words);
+	free(phone);
+	free(words);
+	return both;
 }
 
 int query_where_search(struct crm *crm, struct query *q, const char *cond,

@@ -1249,3 +1249,25 @@ stage_on_tty() {
 	assert_output 1
 	assert_equal "$stderr" ''
 }
+
+@test "an edit to the same number writes a key stored in an older form; a second is no change" {
+	add_client --name Ana --phone '612 345 678'
+	printf 'phone:\n  default_region: ES\n' > es.yaml
+	crm_fails 1 --config es.yaml client show +34612345678 --format json
+	crm_says 'client 1: 1 change' --config es.yaml client edit 1 --phone '+34 612 345 678'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT phone_norm FROM clients')" '+34612345678'
+	crm_says 'client 1: 0 changes' --config es.yaml client edit 1 --phone '0034 612 345 678'
+	crm_fails 65 --config es.yaml client add --name Ana2 --phone +34612345678
+	assert_equal "$stderr" "crm: client '+34612345678': already exists as 1"
+}
+
+@test "--q of digits written like a phone also finds them as words: a listing reference, a date" {
+	add_client --name Foo --listing-ref 123-456-789 --note 'visit 2026-12-01'
+	add_client --name Bar --phone '+34 612 345 678'
+	for q in 123-456-789 '123 456 789' 2026-12-01; do
+		crm_ok client list --q "$q" --format ids
+		assert_output 1
+	done
+	crm_ok client list --q '612 345 678' --format ids
+	assert_output 2
+}
