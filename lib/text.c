@@ -230,8 +230,16 @@ char *crm_norm_email(const char *s)
 
 	if (!s || owner_text(&s, &n, 0) || !crm_email_valid(s, n))
 		return NULL;
-	if (!crm_ascii(s, n))   /* NFC, then case folded: ANA, ana and ána */
-		return map(s, n, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+	if (!crm_ascii(s, n)) {   /* NFC, then case folded: ANA, ana and ána */
+		/* and still an address: folding can lengthen a label past 63
+		 * bytes (İ is i and a combining dot) */
+		out = map(s, n, UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+		if (out && !crm_email_valid(out, strlen(out))) {
+			free(out);
+			out = NULL;
+		}
+		return out;
+	}
 	out = xmalloc(n + 1);
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)tolower((unsigned char)s[i]);
