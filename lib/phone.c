@@ -122,6 +122,10 @@ int crm_phone_key(struct crm *crm, const char *s, char **key)
 	free(in);
 	if (rc < 0)
 		return crm_err(crm, CRM_SOFTWARE, "phone '%s': libphonenumber failed", s);
+	/* no country has numbers of fewer than 7 digits with its code: a
+	 * shorter "number" is a few digits libphonenumber made the best of */
+	if (rc == 1 && strlen(e164) < 1 + 7)
+		rc = 0;
 	*key = rc ? xstrdup(e164) : digits(s, 0);
 	free(memo_in);
 	free(memo_key);
