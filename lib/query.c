@@ -178,7 +178,7 @@ static char *search_words(const char *text)
 
 char *query_search_match(struct crm *crm, const char *text)
 {
-	char *words = search_words(text), *phone, *both;
+	char *words = search_words(text), *phone, *both, *o;
 
 	if (!words) {
 		crm_err(crm, CRM_USAGE, "--q '%s': no word to search for", text);
@@ -186,11 +186,15 @@ char *query_search_match(struct crm *crm, const char *text)
 	}
 	if (!crm_phone_like(text))
 		return words;
-	/* a number as a phone, or as the words it is written in (a listing
-	 * reference, a date) */
+	/* a number as a phone, or as the words it is written in, one after
+	 * the other and whole (a listing reference 123-456-789, a date): a
+	 * short word found by its start would be the start of every phone */
 	phone = phone_words(text);
-	both = xmalloc(strlen(phone) + strlen(words) + 8);
-	sprintf(both, "%s OR (%s)", phone, words);
+	both = xmalloc(strlen(phone) + strlen(text) + 8);
+	o = both + sprintf(both, "%s OR \"", phone);
+	for (const char *p = text; *p; p++)
+		*o++ = isalnum((unsigned char)*p) ? *p : ' ';
+	strcpy(o, "\"");
 	free(phone);
 	free(words);
 	return both;
