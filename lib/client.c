@@ -206,13 +206,13 @@ cleanup:
 }
 
 /* the row's current values, in enum client_field order, then its
- * operator */
+ * operator and its owner keys (email, phone) */
 static const char *load_sql(void)
 {
 	static char sql[512];
 
 	return field_sql(sql, sizeof sql, "SELECT ", "%1$s", 0, ", ",
-	                 ", operator_id FROM clients WHERE id = ?1");
+	                 ", operator_id, email_norm, phone_norm FROM clients WHERE id = ?1");
 }
 
 /* The UPDATE of one field, made once per process: its address is stable,
@@ -234,32 +234,11 @@ static const char *update_sql(int i)
 	return sql[i];
 }
 
-/* Whether client id's stored owner key for field (email or phone) is
- * key: then a value written another way changes nothing.  A key stored
- * in an older form (before phone.default_region, or kept by a migration)
- * is not the same: the edit writes the value and the key anew. */
-static int same_owner_key(struct crm *crm, long long id, int field, const char *key)
-{
-	static const char sql[] = "SELECT email_norm, phone_norm FROM clients WHERE id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int same = 0;
-
-	if (!st || !key)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *stored = (const char *)sqlite3_column_text(st, field == CF_EMAIL ? 0 : 1);
-		same = stored && !strcmp(stored, key);
-	}
-	sqlite3_reset(st);
-	return same;
-}
-
 int crm_client_update(struct crm *crm, long long id,
                       const struct crm_client_fields *f, int *changed)
 {
 	struct client_values vals;
-	char *old[CF_COUNT] = { 0 };
+	char *old[CF_COUNT] = { 0 }, *old_key[2] = { 0 };   /* email, phone */
 	long long op = 0;
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
@@ -286,6 +265,9 @@ int crm_client_update(struct crm *crm, long long id,
 		if (sqlite3_column_type(st, i) != SQLITE_NULL)
 			old[i] = xstrdup((const char *)sqlite3_column_text(st, i));
 	op = sqlite3_column_int64(st, CF_COUNT);
+	for (int k = 0; k < 2; k++)
+		if (sqlite3_column_type(st, CF_COUNT + 1 + k) != SQLITE_NULL)
+			old_key[k] = xstrdup((const char *)sqlite3_column_text(st, CF_COUNT + 1 + k));
 	sqlite3_reset(st);
 	rc = 0;
 
@@ -299,9 +281,15 @@ int crm_client_update(struct crm *crm, long long id,
 			continue;
 		if ((!nv && !old[i]) || (nv && old[i] && !strcmp(nv, old[i])))
 			continue;
-		if (nv && old[i] && (i == CF_EMAIL || i == CF_PHONE) &&
-		    same_owner_key(crm, id, i, i == CF_EMAIL ? vals.email_norm : vals.phone_norm))
-			continue; /* the same address, written another way */
+		/* the same address written another way, when the key stored is
+		 * the one crm gives it now (one kept in an older form, before
+		 * phone.default_region or by a migration, is written anew) */
+		if (nv && (i == CF_EMAIL || i == CF_PHONE)) {
+			const char *key = i == CF_EMAIL ? vals.email_norm : vals.phone_norm;
+			const char *stored = old_key[i == CF_PHONE];
+			if (key && stored && !strcmp(key, stored))
+				continue;
+		}
 		if (!(st = crm_stmt(crm, update_sql(i)))) {
 			rc = crm_stmt_status(crm);
 			break;
@@ -325,6 +313,8 @@ done:
 cleanup:
 	for (int i = 0; i < CF_COUNT; i++)
 		free(old[i]);
+	free(old_key[0]);
+	free(old_key[1]);
 	crm_client_values_free(&vals);
 	if (changed)
 		*changed = rc ? 0 : n;
