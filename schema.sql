@@ -236,3 +236,57 @@ END;
 INSERT OR IGNORE INTO search_dirty SELECT 'client', id FROM clients;
 INSERT OR IGNORE INTO search_dirty SELECT 'lead', id FROM leads;
 -- [/search]
+
+-- [outreach] Version 4: what the bot may do, and how mistakes are fixed.
+-- Added as columns (ALTER TABLE), so that a new database and a migrated
+-- one read the same.
+--
+-- A client's outbound touches (kinds email, form, fb_message, sms,
+-- whatsapp and call), counted as they are logged, with the time and
+-- channel of the last one: `crm automation due` decides on these without
+-- reading communications.
+ALTER TABLE clients ADD COLUMN touches INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clients ADD COLUMN last_touch_at TEXT;
+ALTER TABLE clients ADD COLUMN last_touch_channel TEXT;
+-- 1 while an email or phone of the client is on do_not_contact
+ALTER TABLE clients ADD COLUMN dnc INTEGER NOT NULL DEFAULT 0 CHECK (dnc IN (0, 1));
+UPDATE clients SET
+	touches = (SELECT count(*) FROM communications m WHERE m.client_id = clients.id
+	           AND m.direction = 'out'
+	           AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call')),
+	last_touch_at = (SELECT max(m.occurred_at) FROM communications m
+	           WHERE m.client_id = clients.id AND m.direction = 'out'
+	           AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call'));
+UPDATE clients SET last_touch_channel = (SELECT m.channel FROM communications m
+	WHERE m.client_id = clients.id AND m.direction = 'out'
+	AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call')
+	ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1)
+	WHERE last_touch_at IS NOT NULL;
+-- the clients automation may work on
+CREATE INDEX clients_automation ON clients(stage, last_touch_at)
+	WHERE automation_enabled = 1 AND status = 'active' AND dnc = 0;
+
+-- One command's transaction: what crm undo reverts.  Each history row
+-- names the change set it belongs to.
+CREATE TABLE change_sets (
+	id         INTEGER PRIMARY KEY,
+	command    TEXT NOT NULL,      -- "client stage", "comm log", ...
+	actor      TEXT NOT NULL,
+	at         TEXT NOT NULL,
+	undone_at  TEXT                -- set when crm undo reverted it
+);
+ALTER TABLE activity_logs ADD COLUMN change_set INTEGER REFERENCES change_sets(id);
+CREATE INDEX activity_logs_change_set ON activity_logs(change_set) WHERE change_set IS NOT NULL;
+
+-- A notification that must be written once (an overdue follow-up, say)
+-- carries a key; the same key again is no new notification.
+ALTER TABLE notifications ADD COLUMN key TEXT;
+CREATE UNIQUE INDEX notifications_key ON notifications(key) WHERE key IS NOT NULL;
+
+-- Per-database values crm makes once: the key of the do-not-contact
+-- hashes (name 'dnc_key').
+CREATE TABLE settings (
+	name   TEXT PRIMARY KEY,
+	value  TEXT NOT NULL
+) WITHOUT ROWID;
+-- [/outreach]

@@ -147,6 +147,14 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, "", "unexpected argument '%s'",
 		                       argv[0]);
 	/* the dispatcher opened, created or migrated it already */
+	long long indexed;
+	int rc = crm_search_refresh(crm, &indexed);
+
+	if (rc)
+		return cmd_fail(crm, rc);
+	if (indexed)
+		cmd_say(crm, "crm: search index: %lld %s brought up to date", indexed,
+		        indexed == 1 ? "client or lead" : "clients and leads");
 	cmd_say(crm, "crm: database '%s' is ready (schema version %d)",
 	        crm->db_path, crm_db_schema_version());
 	return 0;

@@ -97,6 +97,9 @@ int crm_db_functions(struct crm *crm);
 /* search.c: bring the search index up to date with the clients and
  * leads that changed (search_dirty); crm_commit does, before it commits. */
 int crm_search_sync(struct crm *crm);
+/* The same, in a transaction of its own; *indexed is how many clients
+ * and leads were waiting (crm init). */
+int crm_search_refresh(struct crm *crm, long long *indexed);
 /* Run sql (several statements may be); ctx names the work in an error. */
 int crm_db_exec(struct crm *crm, const char *sql, const char *ctx);
 void crm_db_close(struct crm *crm);

@@ -31,6 +31,9 @@ static const struct migration {
 	  " WHERE phone IS NOT NULL;"
 	  "UPDATE leads SET phone_norm = coalesce(crm_phone_key(contact_phone), phone_norm)"
 	  " WHERE contact_phone IS NOT NULL;", "search" },
+	/* 3 -> 4: touches counted on the client, do-not-contact on the
+	 * client, change sets for undo, keyed notifications, settings */
+	{ NULL, "outreach" },
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -53,3 +53,26 @@ int crm_search_sync(struct crm *crm)
 	}
 	return 0;
 }
+
+int crm_search_refresh(struct crm *crm, long long *indexed)
+{
+	static const char pending[] = "SELECT count(*) FROM search_dirty";
+	sqlite3_stmt *st = crm_stmt(crm, pending);
+	int rc;
+
+	/* Rows written behind crm's back (sqlite3, a script) are noted by
+	 * the triggers all the same; a write that indexes them is all it
+	 * takes.  An index up to date is not written to: a read-only
+	 * database stays fine. */
+	*indexed = 0;
+	if (!st)
+		return crm_stmt_status(crm);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*indexed = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!*indexed)
+		return 0;
+	if ((rc = crm_begin(crm)))
+		return rc;
+	return crm_commit(crm);
+}

@@ -171,6 +171,19 @@ SH
 	assert_line --index 2 1668443441
 }
 
+@test "init indexes for --q the clients written behind crm's back, once" {
+	crm -q init
+	sqlite3 "$CRM_DB" "INSERT INTO clients (operator_id, name, stage, created_at, updated_at)
+		VALUES (1, 'Núñez', 'new', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')"
+	crm_fails 1 client list --q nunez --format ids
+	assert_equal "$stderr" ""
+	crm_says "crm: search index: 1 client or lead brought up to date
+crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
+	crm_ok client list --q nunez --format ids
+	assert_output 1
+	crm_says "crm: database '$CRM_DB' is ready (schema version $SCHEMA)" init
+}
+
 @test "init -q says nothing" {
 	crm_silent -q init
 	assert [ -f "$CRM_DB" ]
@@ -198,6 +211,11 @@ INSERT INTO clients (operator_id, name, email, email_norm, stage, created_at, up
 	VALUES (1, 'Ana', 'ÁNA@X.TEST', lower('ÁNA@X.TEST'), 'new', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
 INSERT INTO leads (external_id, operator_id, contact_email, email_norm, created_at, updated_at)
 	VALUES ('l1', 1, 'BÓ@X.TEST', lower('BÓ@X.TEST'), '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+INSERT INTO communications (client_id, channel, direction, kind, status, occurred_at, created_at) VALUES
+	(1, 'email', 'out', 'email', 'sent', '2026-11-02T09:00:00Z', '2026-11-02T09:00:00Z'),
+	(1, 'form', 'out', 'form', 'sent', '2026-11-05T09:00:00Z', '2026-11-05T09:00:00Z'),
+	(1, 'email', 'out', 'note', 'logged', '2026-11-06T09:00:00Z', '2026-11-06T09:00:00Z'),
+	(1, 'email', 'in', 'email', 'received', '2026-11-07T09:00:00Z', '2026-11-07T09:00:00Z');
 SQL
 	assert_equal "$(sqlite3 v1.db 'SELECT email_norm FROM clients; SELECT email_norm FROM leads')" $'Ána@x.test\nbÓ@x.test'
 	# any command migrates it
@@ -219,6 +237,10 @@ SQL
 	assert_output $'ána@x.test\nbó@x.test'
 	crm_ok --db v1.db client show 'ána@x.test' --format json
 	echo "$output" | jq -e '.id == 1'
+	# version 4 counted the outbound touches: not the note, not the reply
+	run sqlite3 v1.db 'SELECT touches, last_touch_at, last_touch_channel, dnc FROM clients'
+	assert_success
+	assert_output '2|2026-11-05T09:00:00Z|form|0'
 }
 
 @test "a file that is not a crm database is refused" {

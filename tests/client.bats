@@ -902,7 +902,8 @@ stage_on_tty() {
 @test "a database whose emails were keyed in ASCII lower case is migrated: NFC and case folded" {
 	add_client --name A --email $'\xc3\x81NA@x.test'
 	# as a version 1 database keyed it
-	sqlite3 "$CRM_DB" $'UPDATE clients SET email_norm = \'\xc3\x81na@x.test\'; PRAGMA user_version = 1'
+	sqlite3 "$CRM_DB" $'UPDATE clients SET email_norm = \'\xc3\x81na@x.test\''
+	schema_before_4 1
 	crm_fails 65 client add --name B --email $'\xc3\xa1na@x.test'
 	assert_equal "$stderr" $'crm: client \'\xc3\xa1na@x.test\': already exists as 1'
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT email_norm FROM clients; PRAGMA user_version')" $'\xc3\xa1na@x.test\n'"$SCHEMA"
@@ -1158,8 +1159,8 @@ stage_on_tty() {
 	# as version 2 keyed them: digits, a leading + kept
 	sqlite3 "$CRM_DB" "UPDATE clients SET phone_norm = '+34655444333' WHERE id = 1;
 		UPDATE clients SET phone_norm = '0034612345678' WHERE id = 2;
-		UPDATE clients SET phone_norm = '655444333' WHERE id = 3;
-		PRAGMA user_version = 2"
+		UPDATE clients SET phone_norm = '655444333' WHERE id = 3"
+	schema_before_4 2
 	printf 'phone:\n  default_region: ES\n' > es.yaml
 	crm_ok --config es.yaml client dupes
 	assert_output $'id\tduplicate_id\tmatch\tkey\n1\t3\tphone\t+34655444333'
