@@ -280,6 +280,9 @@ void crm_hooks_run(struct crm *crm, FILE *warn)
 	fflush(warn);
 	if (crm->db_path)
 		setenv("CRM_DB", crm->db_path, 1);
+	/* a hook's own crm commands run no hooks: a hook on_stage_change that
+	 * moves a client would otherwise run itself for ever */
+	setenv("CRM_NO_HOOKS", "1", 1);
 	for (size_t i = 0; i < n; i++) {
 		enum crm_hook_event ev = (enum crm_hook_event)(queue[i] & 3);
 		long long id = (long long)(queue[i] >> 2);

@@ -46,11 +46,15 @@ hooks() {
 		'["notification",1,"meeting",1,"entered meeting (from new): she called"]'
 }
 
-@test "a hook runs after the commit: it reads the committed row, and may write" {
-	hooks 'on_reply: "sqlite3 \"$CRM_DB\" \"SELECT subject FROM communications\" > seen; crm -q client stage 1 negotiating"'
+@test "a hook runs after the commit: it reads the committed row, and may write, setting off no hook" {
+	hooks 'on_reply: "sqlite3 \"$CRM_DB\" \"SELECT subject FROM communications\" > seen; crm -q client stage 1 negotiating"' \
+		'on_stage_change: "jq -r .to >> stages; crm -q client stage 1 meeting"'
 	crm -q comm log 1 --channel email --direction in --subject 'Re: flat'
 	assert_equal "$(cat seen)" 'Re: flat'
-	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT stage FROM clients')" negotiating
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT stage FROM clients')" meeting
+	# the reply's move to replied ran on_stage_change once; the moves the
+	# hooks made ran none
+	assert_equal "$(cat stages)" replied
 }
 
 @test "a hanging hook is killed at hooks.timeout: crm exits 0 at once and says so" {
