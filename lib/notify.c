@@ -61,8 +61,23 @@ int crm_notify_list(struct crm *crm, const struct crm_notify_filter *f, struct p
 		{ "created_at", COL_TIME, PCOL_RELATIVE },
 	};
 	struct query q;
-	int rc;
+	sqlite3_stmt *st = NULL;
+	int rc, any = 0;
 
+	/* none: nothing printed, not even a header, for cron mails what a
+	 * command prints */
+	query_init(&q, "SELECT 1 FROM notifications n");
+	filter_where(crm, &q, f);
+	query_add(&q, " LIMIT 1");
+	if (!(rc = query_prepare(crm, &q, &st))) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			any = 1;
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "notify");
+		sqlite3_finalize(st);
+	}
+	query_free(&q);
+	if (rc || !any)
+		return rc ? rc : CRM_NOTFOUND;
 	query_init(&q, "SELECT n.id, n.kind, n.client_id, c.name, n.message, n.created_at"
 	           " FROM notifications n LEFT JOIN clients c ON c.id = n.client_id");
 	filter_where(crm, &q, f);

@@ -26,7 +26,8 @@ struct crm_notify_filter {
 	const char *since;
 };
 /* The unread ones, oldest first: id, type, client_id, name (the
- * client's), message, created_at.  CRM_NOTFOUND when there is none. */
+ * client's), message, created_at.  CRM_NOTFOUND, and nothing printed
+ * (no header, no "[]"), when there is none. */
 struct printer;
 int crm_notify_list(struct crm *crm, const struct crm_notify_filter *f, struct printer *pr);
 /* The notification ref names (its id): CRM_DATAERR when ref is no id,

@@ -128,7 +128,14 @@ three() {
 	assert_equal "$stderr" ''
 	run --separate-stderr crm notify -q
 	assert_failure 1
+	assert_output ''
 	assert_equal "$stderr" ''
+	for f in tsv csv json table; do
+		run --separate-stderr crm notify --format $f
+		assert_failure 1
+		assert_output ''
+		assert_equal "$stderr" ''
+	done
 	run bash -c 'crm notify -q --format ids || echo nothing'
 	assert_output nothing
 	three
