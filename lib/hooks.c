@@ -265,7 +265,6 @@ void crm_hooks_run(struct crm *crm, FILE *warn)
 	sigset_t chld, old_mask;
 	size_t n = qready;
 
-	qn = qready = 0;
 	if (!n || !crm->db)
 		goto done;
 	/* a hook that does not read its stdin must not end crm */
@@ -300,7 +299,14 @@ void crm_hooks_run(struct crm *crm, FILE *warn)
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
 done:
-	free(queue);
-	queue = NULL;
-	qcap = 0;
+	/* what a transaction still open queued waits for its commit */
+	if (n && qn > n)
+		memmove(queue, queue + n, (qn - n) * sizeof *queue);
+	qn -= n;
+	qready = 0;
+	if (!qn) {
+		free(queue);
+		queue = NULL;
+		qcap = 0;
+	}
 }

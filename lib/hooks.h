@@ -45,7 +45,8 @@ void crm_hooks_undo(size_t mark);
  * of its own, under hooks.timeout seconds, then SIGTERM, then SIGKILL a
  * second later.  A hook that cannot start, fails, or is killed is told
  * on warn ("crm: hook on_reply: exit status 3"); it changes nothing of
- * what was committed, and returns no status.  The queue is emptied.
+ * what was committed, and returns no status.  What ran leaves the queue;
+ * what an open transaction queued stays, for its commit.
  * A hook gets CRM_DB, CRM_HOOK (its name) and CRM_NO_HOOKS=1, so that
  * the crm commands it runs set off no hook in turn. */
 void crm_hooks_run(struct crm *crm, FILE *warn);
