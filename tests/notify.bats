@@ -121,6 +121,10 @@ three() {
 }
 
 @test "notify exits 1 with nothing on stderr when there is nothing to see, so -q || works in cron" {
+	# no database is no database: 66, and none is made
+	crm_fails 66 notify
+	assert_equal "$stderr" "crm: database '$CRM_DB' does not exist; 'crm init' creates it"
+	[ ! -e "$CRM_DB" ] || fail 'notify made a database'
 	crm -q init
 	run --separate-stderr crm notify --format ids
 	assert_failure 1
