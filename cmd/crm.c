@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "hooks.h"
 #include "print.h"
 
 static int cmd_init(struct crm *crm, int argc, char **argv);
@@ -21,6 +22,8 @@ static const struct cmd commands[] = {
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
+	{ "ai", NULL, 0, "set what the AI responder may do for clients", ai_cmds },
+	{ "notify", cmd_notify, CMD_DB | CMD_LIST, "list and mark read what needs a person", NULL },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -28,7 +31,8 @@ static const struct cmd commands[] = {
 
 static const char usage_text[] =
 	"usage: crm [--db PATH] [--config PATH] [--operator ID] [--format FMT]\n"
-	"           [--safe-csv] [--actor NAME] [-q] [--no-pager] [--help] [--version]\n"
+	"           [--safe-csv] [--actor NAME] [-q] [--no-pager] [--no-hooks] [--help]\n"
+	"           [--version]\n"
 	"           COMMAND [ARGS]\n";
 
 static const struct cmd *find(const struct cmd *table, const char *name)
@@ -117,7 +121,7 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 	if (isatty(STDOUT_FILENO) && getenv("CRM_NO_MAN") == NULL) {
 		char page[64];
 		snprintf(page, sizeof page, "crm-%s", c->name);
-		if (!c->sub && strcmp(c->name, "init"))
+		if (!c->sub && !strcmp(c->name, "help"))
 			snprintf(page, sizeof page, "crm");
 		char cmdline[128];
 		snprintf(cmdline, sizeof cmdline, "man -w %s >/dev/null 2>&1", page);
@@ -161,7 +165,7 @@ static int cmd_init(struct crm *crm, int argc, char **argv)
 }
 
 /* The global options of crm, bound to crm (version: --version asked). */
-#define NGLOBAL 10
+#define NGLOBAL 11
 static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 {
 	const struct opt o[NGLOBAL] = {
@@ -176,6 +180,7 @@ static void global_opts(struct crm *crm, int *version, struct opt out[NGLOBAL])
 		OPT_STRING("actor", &crm->actor, "NAME", "who is acting, for the history"),
 		OPT_FLAG("quiet", 'q', &crm->quiet, "no summary on stderr"),
 		OPT_FLAG("no-pager", 0, &crm->no_pager, "a long table is not paged"),
+		OPT_FLAG("no-hooks", 0, &crm->no_hooks, "run no hook (hooks.*) for this command"),
 		OPT_FLAG("version", 'V', version, "print the version"),
 		OPT_END()
 	};
@@ -362,7 +367,10 @@ static int run(struct crm *crm, int argc, char **argv)
 	}
 	rc = c->fn(crm, argc, argv);
 	opt_when_parsed(NULL);
-	return cmd_fail(crm, rc);
+	rc = cmd_fail(crm, rc);
+	/* what the command committed sets off its hooks: never its status */
+	crm_hooks_run(crm, stderr);
+	return rc;
 }
 
 /* an operator id from the environment: 0 when not set, -1 when bad */
@@ -407,6 +415,8 @@ int main(int argc, char **argv)
 	}
 	if ((crm.operator_id = env_operator()) < 0)
 		return CRM_USAGE;
+	if (getenv("CRM_NO_HOOKS") && *getenv("CRM_NO_HOOKS") && strcmp(getenv("CRM_NO_HOOKS"), "0"))
+		crm.no_hooks = 1;
 	global_opts(&crm, &version, globals);
 	if ((i = opt_parse_global(&crm, argc - 1, argv + 1, globals, usage_text)) == OPT_BAD)
 		return CRM_USAGE;

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "batch.h"
+#include "hooks.h"
 #include "outfile.h"
 
 static int savepoint(struct crm *crm, const char *sql)
@@ -67,6 +68,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	char reason[sizeof crm->err], first[sizeof crm->err] = "";
 	int rc = 0, got, outcome, tolerant, guarded;
 	long long stored = 0;
+	size_t hooks_mark = 0;
 
 	memset(b->counts, 0, sizeof b->counts);
 	b->rejected = 0;
@@ -126,6 +128,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		}
 		if (guarded && (rc = savepoint(crm, "SAVEPOINT record")))
 			break;
+		hooks_mark = crm_hooks_mark();
 		outcome = 0;
 		crm->err[0] = '\0';
 		rc = b->imp->fn(crm, rec, b->arg, &outcome);
@@ -134,6 +137,8 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			/* a record undone by halves would be stored by halves */
 			if (guarded && (rc = savepoint(crm, "ROLLBACK TO record; RELEASE record")))
 				break;
+			if (guarded)
+				crm_hooks_undo(hooks_mark);   /* nor its hooks */
 			if (!tolerant && !b->rejected)
 				memcpy(first, reason, sizeof first);
 			rc = reject(crm, b, rf, r, reason, !tolerant);

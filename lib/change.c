@@ -1,5 +1,10 @@
 /* change.c: the change-capture point (see change.h). */
+#include <stdlib.h>
+#include <string.h>
+
 #include "change.h"
+#include "hooks.h"
+#include "notify.h"
 
 /* what each kind of change is in the history; NULL: no history row (a
  * communication is its own record; contact times move with every event) */
@@ -43,11 +48,71 @@ static int history(struct crm *crm, const struct crm_change *c)
 	return crm_exec_stmt(crm, st, "history");
 }
 
+/* s cut to at most n bytes, at a character's start, "..." after what
+ * was cut, into buf (n + 4 bytes) */
+static const char *cut(const char *s, size_t n, char *buf)
+{
+	size_t len = strlen(s);
+
+	if (len <= n)
+		return s;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	memcpy(buf + n, "...", 4);
+	return buf;
+}
+
+/* A reply arrived: its notification, and the hook on_reply. */
+static int replied(struct crm *crm, const struct crm_change *c)
+{
+	char msg[256], subject[100];
+	long long client = c->new ? strtoll(c->new, NULL, 10) : 0;
+	int rc;
+
+	if (c->reason && *c->reason)
+		snprintf(msg, sizeof msg, "reply on %s: %s", c->old ? c->old : "?",
+		         cut(c->reason, sizeof subject - 4, subject));
+	else
+		snprintf(msg, sizeof msg, "reply on %s", c->old ? c->old : "?");
+	if ((rc = crm_notify_add(crm, "reply", client, msg, NULL, NULL)))
+		return rc;
+	crm_hook_queue(crm, HOOK_REPLY, c->id);
+	return 0;
+}
+
+/* A client changed stage (row: its history row): the hooks
+ * on_stage_change and on_won; a notification when it entered meeting. */
+static int staged(struct crm *crm, const struct crm_change *c, long long row)
+{
+	char msg[256], why[100];
+
+	crm_hook_queue(crm, HOOK_STAGE, row);
+	if (!c->new)
+		return 0;
+	if (!strcmp(c->new, "won"))
+		crm_hook_queue(crm, HOOK_WON, row);
+	if (strcmp(c->new, "meeting"))
+		return 0;
+	snprintf(msg, sizeof msg, "entered meeting (from %s)%s%s", c->old ? c->old : "none",
+	         c->reason && *c->reason ? ": " : "",
+	         c->reason && *c->reason ? cut(c->reason, sizeof why - 4, why) : "");
+	return crm_notify_add(crm, "meeting", c->id, msg, NULL, NULL);
+}
+
 int crm_change(struct crm *crm, const struct crm_change *c)
 {
+	int rc;
+
 	if (c->kind < 0 || c->kind >= CHANGE_KINDS)
 		return crm_err(crm, CRM_SOFTWARE, "change: kind %d", (int)c->kind);
-	return kinds[c->kind].action ? history(crm, c) : 0;
+	if (kinds[c->kind].action && (rc = history(crm, c)))
+		return rc;
+	if (c->kind == CHANGE_CLIENT_STAGE)
+		return staged(crm, c, sqlite3_last_insert_rowid(crm->db));
+	if (c->kind == CHANGE_COMM_LOGGED && c->field && !strcmp(c->field, "in"))
+		return replied(crm, c);
+	return 0;
 }
 
 int crm_change_column(struct crm *crm, const char *sql, const char *value,

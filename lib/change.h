@@ -26,7 +26,9 @@ enum crm_change_kind {
 	CHANGE_CLIENT_UNTAG,      /* old: the tag */
 	CHANGE_CLIENT_AUTOMATION, /* a reply turned it off */
 	CHANGE_CLIENT_CONTACT,    /* field: last_contacted_at or last_interaction_at */
-	CHANGE_COMM_LOGGED,       /* id: the communication; new: its client */
+	CHANGE_COMM_LOGGED,       /* id: the communication; field: its direction,
+	                             "in" or "out"; old: its channel; new: its
+	                             client (the id as text); reason: its subject */
 	CHANGE_LEAD_CREATED,
 	CHANGE_LEAD_STATUS,
 	CHANGE_KINDS
@@ -38,7 +40,11 @@ struct crm_change {
 	const char *field, *old, *new, *reason;   /* may be NULL */
 };
 
-/* Record a change (history row where a person reads one); 0 or a status. */
+/* Record a change (history row where a person reads one), and what it
+ * sets off, in the same transaction: a reply (an inbound communication)
+ * and a move to the stage "meeting" write a notification (notify.h); a
+ * reply, a stage change, a move to "won" queue their hooks (hooks.h),
+ * which run once the transaction commits.  0 or a status. */
 int crm_change(struct crm *crm, const struct crm_change *c);
 /* Set one column by sql ("UPDATE t SET col = ?2, updated_at = ?3 WHERE
  * id = ?1", maybe with more conditions; ?1 is c->id) and record c when a

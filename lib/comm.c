@@ -374,8 +374,11 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 			crm_sqlerr(crm, "comm log");
 	if ((*dup = !sqlite3_changes(crm->db)))
 		return 0;
+	char client[24];
+	snprintf(client, sizeof client, "%lld", id);
 	return crm_change(crm, &(struct crm_change){ CHANGE_COMM_LOGGED,
-		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
+		sqlite3_last_insert_rowid(crm->db), r->inbound ? "in" : "out", ev->channel,
+		client, r->subject });
 }
 
 /* Step 4, what the event changes, unless it is a note: a reply stops

@@ -102,6 +102,7 @@ struct crm_config {
 		char *on_reply;
 		char *on_stage_change;
 		char *on_won;
+		char *on_notify;
 		int timeout;
 	} hooks;
 

@@ -74,6 +74,7 @@ static const struct key hooks_keys[] = {
 	{ "on_reply", K_STR, F(hooks.on_reply), NULL, 0, 0, 0 },
 	{ "on_stage_change", K_STR, F(hooks.on_stage_change), NULL, 0, 0, 0 },
 	{ "on_won", K_STR, F(hooks.on_won), NULL, 0, 0, 0 },
+	{ "on_notify", K_STR, F(hooks.on_notify), NULL, 0, 0, 0 },
 	{ "timeout", K_INT, F(hooks.timeout), NULL, 0, 1, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
@@ -244,6 +245,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->hooks.on_reply);
 	free(c->hooks.on_stage_change);
 	free(c->hooks.on_won);
+	free(c->hooks.on_notify);
 	free_source(&c->sources.leads);
 	free_source(&c->sources.contacts);
 	free_source(&c->sources.operators);

@@ -58,6 +58,7 @@ struct crm {
 	int quiet;               /* -q: no talk on stderr */
 	int no_pager;            /* --no-pager: a long table is not paged */
 	int writes;              /* the command changes the database (--actor) */
+	int no_hooks;            /* --no-hooks or $CRM_NO_HOOKS: no hook runs */
 	const char *actor;       /* --actor or $USER */
 	const char *cmdname;     /* "client add": context for messages */
 

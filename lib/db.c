@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "crm.h"
+#include "hooks.h"
 
 char *crm_default_db_path(void)
 {
@@ -400,13 +401,16 @@ int crm_commit(struct crm *crm)
 	}
 	rc = crm_db_exec(crm, "COMMIT", "commit");
 
-	if (!rc)
+	if (!rc) {
 		crm->committed++;
+		crm_hooks_committed();   /* its events' hooks may run */
+	}
 	return rc;
 }
 
 void crm_rollback(struct crm *crm)
 {
+	crm_hooks_dropped();   /* no hook for what did not happen */
 	if (crm->db && !sqlite3_get_autocommit(crm->db))
 		sqlite3_exec(crm->db, "ROLLBACK", NULL, NULL, NULL);
 }

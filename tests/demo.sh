@@ -121,6 +121,14 @@ step crm --format table client show 1
 step crm --format table client history 1
 step crm client list --format csv
 
+say "What needs a person: Ana's reply and her meeting, as notifications; the ids mark them read."
+step crm --format table notify
+printf '$ crm notify --format ids | crm notify --mark-read -\n'
+crm notify --format ids | crm notify --mark-read -
+try crm notify -q
+say "The AI responder drafts for everyone, and answers Ana on its own."
+step crm ai auto 1
+
 say "The database checked, copied while in use, and measured."
 step crm db check
 step crm db backup backup.db
