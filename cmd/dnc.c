@@ -81,8 +81,6 @@ static int read_values(struct crm *crm, int argc, char **argv, struct values *v)
 		}
 	}
 	free(line);
-	if (!rc && !v->n)
-		rc = crm_err(crm, CRM_DATAERR, "%s: no value on stdin", crm->cmdname);
 	if (rc)
 		values_free(v);
 	return rc;
