@@ -58,8 +58,9 @@ dnc_of() { q "SELECT dnc FROM clients WHERE id = $1"; }
 		assert_output --partial spam-complaint
 		assert_output --partial phone
 		refute_output --partial zeb
-		refute_output --partial 612
-		refute_output --partial 345
+		refute_output --partial example
+		refute_output --partial 612345678
+		refute_output --partial '612 345'
 	done
 	crm_ok dnc list --format tsv
 	assert_line --index 0 $'hash\tkind\treason\tcreated_at'
@@ -247,7 +248,7 @@ IN
 # a client with personal data everywhere: notes, history, tags, custom
 # fields, a communication, a listing, a lead, the search index
 person() {
-	crm -q client edit 1 --note 'call Zeb.Quix@Example.test after 6' --tag quixano-vip \
+	crm -q client edit 1 --note 'call Zeb.Quix@Example.test, Yrsa knows' --tag quixano-vip \
 		--set nickname=Zebby --lost-reason 'Quixano moved'
 	crm -q client stage 1 contacted --reason 'Zebulon answered'
 	crm -q comm log 1 --channel email --subject 'Hola Zebulon' --body 'zeb.quix@example.test'
@@ -285,9 +286,8 @@ person() {
 	crm -q client forget 1
 	crm_ok client history 1 --format tsv
 	assert_line --index -1 $'2026-11-25T12:00:00Z\ttester\tforget\t\t\t\t'
-	refute_output --partial -i zeb
-	refute_output --partial -i quix
-	refute_output --partial 612
+	[[ ${output,,} != *zeb* && ${output,,} != *quix* && $output != *612* ]] ||
+		fail "the history still names the person: $output"
 	assert_output --partial $'stage\tstage\tnew\tcontacted\t[forgotten]'
 	assert_equal "$(q "SELECT count(*) FROM activity_logs WHERE action = 'forget'")" 1
 }
@@ -300,10 +300,12 @@ person() {
 	read -r n <&"${reader[0]}"
 	assert_equal "$n" 2
 	crm -q comm log 2 --channel email --body 'nothing of Zeb here'
-	grep -a -q -i 'zeb.quix@example.test' "$CRM_DB" "$CRM_DB-wal" || fail "the test saw no email before"
+	grep -a -q -i 'zeb.quix@example.test' crm.db crm.db-wal || fail "the test saw no email before"
+	# the words of the search index too (yrsa shares its start with none)
+	grep -a -q -i yrsa crm.db crm.db-wal || fail "the test saw no word before"
 	crm_silent -q client forget 1
 	[ -e "$CRM_DB-wal" ] || fail "no WAL file: the test proves nothing"
-	run grep -a -c -i -e 'zeb.quix@example' -e 'zebulon' -e 'quixano' crm.db crm.db-wal
+	run grep -a -c -i -e 'zeb.quix@example' -e 'zebulon' -e 'quixano' -e yrsa crm.db crm.db-wal
 	assert_output $'crm.db:0\ncrm.db-wal:0'
 	exec {reader[1]}>&-
 	wait "$reader_PID"
