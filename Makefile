@@ -36,9 +36,15 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libutf8proc is linked from its archive (libutf8proc-dev ships it): one
 # shared object less to map and relocate at every start, and `crm
 # --version` starts as fast as it did without it (make bench)
-PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 libcrypto 2>/dev/null) \
+PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) \
               -Wl,-Bstatic $(shell pkg-config --libs libutf8proc 2>/dev/null) -Wl,-Bdynamic \
               -lcsv -lm
+# OpenSSL's libcrypto (HMAC-SHA256 and RAND_bytes for do-not-contact) is
+# loaded by lib/dnc.c with dlopen, by the file name its libssl-dev links
+# to, when a hash is first needed: linked, or from its archive, its
+# relocations cost every process 1 to 2 ms at start (make bench).
+CRYPTO_SO := $(notdir $(realpath $(shell pkg-config --variable=libdir libcrypto 2>/dev/null)/libcrypto.so))
+$(BUILD)/lib/dnc.o: ALL_CFLAGS += -DCRM_LIBCRYPTO='"$(or $(CRYPTO_SO),libcrypto.so.3)"'
 
 ALL_CFLAGS = $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -MMD -MP $(CFLAGS)
 
