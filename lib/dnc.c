@@ -292,13 +292,15 @@ int crm_dnc_add_all(struct crm *crm, char *const *norms, const char *const *kind
 {
 	unsigned char key[KEY_LEN];
 	char *why = NULL;
-	int rc, own, have, added, i = 0;
+	int rc = 0, own, have, added, i = 0;
 
 	*count = 0;
 	if (bad)
 		*bad = -1;
 	if (reason && (rc = crm_text(crm, "reason", reason, &why)))
 		return rc;
+	if (!n)
+		goto done;   /* an empty input: no key made for nothing */
 	if ((rc = crm_tx_begin(crm, &own)))
 		goto done;
 	if (!(rc = dnc_key(crm, 1, key, &have)))
@@ -334,6 +336,8 @@ int crm_dnc_remove_all(struct crm *crm, char *const *norms, const char *const *k
 	if ((rc = dnc_key(crm, 0, key, &have)) || !have)
 		goto done;
 	for (; i < n && !rc; i++) {
+		if (bad)
+			*bad = i;
 		if ((rc = dnc_hash(crm, key, norms[i], hash)))
 			break;
 		if (!(st = crm_stmt(crm, sql))) {
@@ -356,8 +360,8 @@ int crm_dnc_remove_all(struct crm *crm, char *const *norms, const char *const *k
 		free(ids);
 		ids = NULL;
 	}
-	if (rc && bad)
-		*bad = i > 0 ? i - 1 : 0;
+	if (!rc && bad)
+		*bad = -1;
 done:
 	rc = crm_tx_end(crm, own, rc);
 	if (rc)

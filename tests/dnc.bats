@@ -103,6 +103,14 @@ IN
 	assert_failure 1
 }
 
+@test "dnc add - of an empty input adds nothing and makes no key" {
+	run --separate-stderr crm dnc add - < /dev/null
+	assert_success
+	assert_output ''
+	assert_equal "$stderr" 'dnc add: 0 added, 0 listed already'
+	assert_equal "$(q 'SELECT count(*) FROM settings')" 0
+}
+
 @test "dnc errors: no value (64), neither email nor phone (65), unknown option (64)" {
 	crm_fails 64 dnc add
 	stderr_usage "crm: dnc add: an email, a phone or '-' is required"
