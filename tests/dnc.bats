@@ -343,3 +343,14 @@ person() {
 	assert_equal "$(q "SELECT count(*) FROM clients WHERE status = 'forgotten'")" 0
 	assert_equal "$(q 'SELECT count(*) FROM do_not_contact')" 0
 }
+
+@test "the completion offers dnc's subcommands and options, and client forget" {
+	crm_ok __complete dnc ''
+	assert_output $'add\nremove\ncheck\nlist'
+	crm_ok __complete dnc add --re
+	assert_line --index 0 -- '--reason'
+	crm_ok __complete client fo
+	assert_output forget
+	crm_ok help dnc
+	assert_line --partial '  check      exit 0 when the values are on do-not-contact, 1 if not'
+}
