@@ -350,7 +350,7 @@ person() {
 	crm_ok __complete dnc add --re
 	assert_line --index 0 -- '--reason'
 	crm_ok __complete client fo
-	assert_output forget
+	assert_line forget
 	crm_ok help dnc
 	assert_line --partial '  check      exit 0 when the values are on do-not-contact, 1 if not'
 }
