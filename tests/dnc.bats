@@ -325,6 +325,13 @@ person() {
 	assert_success
 	assert_equal "$stderr" 'client forget: 2 clients forgotten; their email and phone on do-not-contact'
 	assert_equal "$(q "SELECT count(*) FROM clients WHERE status = 'forgotten'")" 2
+	# out of sight, as archived clients are
+	run --separate-stderr crm client list --format ids
+	assert_failure 1
+	crm_ok client list --all --format ids
+	assert_output $'1\n2'
+	crm_ok client list --status forgotten --format ids
+	assert_output $'1\n2'
 	crm_fails 65 comm log 1 --channel email --kind note
 	assert_equal "$stderr" 'crm: client 1: forgotten; nothing is logged for it'
 	assert_equal "$(q 'SELECT count(*) FROM communications')" 0
