@@ -361,3 +361,21 @@ person() {
 	crm_ok help dnc
 	assert_line --partial '  check      exit 0 when the values are on do-not-contact, 1 if not'
 }
+
+@test "client forget over bulk.confirm asks on the terminal; --yes goes ahead" {
+	command -v script >/dev/null || skip "script(1) is needed for a terminal"
+	crm -q client add --name Cy >/dev/null
+	printf 'bulk:\n  confirm: 2\n' > crm.yaml
+	printf '1\n2\n3\n' > ids
+	run bash -c "printf 'n\n' | script -qec 'crm client forget - < ids > out 2> err; echo rc=\$?' /dev/null"
+	assert_success
+	assert_output --partial 'crm: client forget: change 3 clients? [y/N]'
+	assert_output --partial 'rc=1'
+	assert_equal "$(cat out)" ''
+	assert_equal "$(cat err)" 'crm: client forget: not confirmed; nothing changed'
+	assert_equal "$(q "SELECT count(*) FROM clients WHERE status = 'forgotten'")" 0
+	run bash -c "script -qec 'crm client forget - --yes < ids > out 2> err; echo rc=\$?' /dev/null < /dev/null"
+	assert_output $'rc=0\r'
+	assert_equal "$(cat err)" 'client forget: 3 clients forgotten; their email and phone on do-not-contact'
+	assert_equal "$(q "SELECT count(*) FROM clients WHERE status = 'forgotten'")" 3
+}
