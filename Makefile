@@ -13,12 +13,12 @@ OUT     ?= crm
 OPT     ?= -O2 -g
 CFLAGS  ?=
 WARN    = -Wall -Wextra -Werror -std=c11 -D_POSIX_C_SOURCE=200809L
-PKGS    = sqlite3 yaml-0.1 libutf8proc
+PKGS    = sqlite3 yaml-0.1 libutf8proc libcrypto
 
 # A missing library names the Debian package that brings it.
 ifeq ($(filter clean help deps demo uninstall,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --version 2>/dev/null),)
-$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev,\
+$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev libcrypto:libssl-dev,\
   $(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error missing library $(word 1,$(subst :, ,$(p))): install the Debian package $(word 2,$(subst :, ,$(p))) (or run .ci/deps))))
 else
@@ -39,6 +39,12 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) \
               -Wl,-Bstatic $(shell pkg-config --libs libutf8proc 2>/dev/null) -Wl,-Bdynamic \
               -lcsv -lm
+# OpenSSL's libcrypto (HMAC-SHA256 and RAND_bytes for do-not-contact) is
+# loaded by lib/dnc.c with dlopen, by the file name its libssl-dev links
+# to, when a hash is first needed: linked, or from its archive, its
+# relocations cost every process 1 to 2 ms at start (make bench).
+CRYPTO_SO := $(notdir $(realpath $(shell pkg-config --variable=libdir libcrypto 2>/dev/null)/libcrypto.so))
+$(BUILD)/lib/dnc.o: ALL_CFLAGS += -DCRM_LIBCRYPTO='"$(or $(CRYPTO_SO),libcrypto.so.3)"'
 
 ALL_CFLAGS = $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -MMD -MP $(CFLAGS)
 

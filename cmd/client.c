@@ -7,6 +7,7 @@
 #include "catalog.h"
 #include "cmd.h"
 #include "client.h"
+#include "dnc.h"
 #include "filters.h"
 #include "input.h"
 #include "print.h"
@@ -296,6 +297,34 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 	return rc;
 }
 
+/* CLIENT...|-: every personal value of theirs erased, their email and
+ * phone kept on do-not-contact; asked for past bulk.confirm */
+static int client_forget(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "CLIENT...|- [--yes]";
+	long long *ids = NULL;
+	int n, nids, rc, yes = 0, done = 0;
+	struct opt opts[] = {
+		OPT_FLAG("yes", 'y', &yes, "no question however many clients are forgotten"),
+		OPT_POS(COMPL_CLIENT),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n < 1)
+		return opt_error(crm, usage, "clients (id, email or phone) or '-' are required");
+	if ((rc = cmd_refs(crm, n, argv, crm_client_resolve, &ids, &nids)))
+		return rc;
+	if (!(rc = cmd_confirm_bulk(crm, nids, "client forget", yes)))
+		rc = crm_client_forget(crm, ids, nids, &done);
+	if (done)
+		cmd_say(crm, "client forget: %d client%s forgotten; %s email and phone on"
+		        " do-not-contact", done, done == 1 ? "" : "s", done == 1 ? "its" : "their");
+	free(ids);
+	return rc;
+}
+
 static int client_dupes(struct crm *crm, int argc, char **argv)
 {
 	return cmd_print_all(crm, argc, argv, crm_client_dupes);
@@ -332,6 +361,7 @@ const struct cmd client_cmds[] = {
 	{ "stage", client_stage, CMD_DB | CMD_WRITES, "move clients to a pipeline stage", NULL },
 	{ "edit", client_edit, CMD_DB | CMD_WRITES, "change a client's fields", NULL },
 	{ "history", client_history, CMD_DB, "show a client's audit trail", NULL },
+	{ "forget", client_forget, CMD_DB | CMD_WRITES, "erase a person's data, keep them on do-not-contact", NULL },
 	{ "dupes", client_dupes, CMD_DB | CMD_LIST, "list likely duplicate owners, for merge", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
 };

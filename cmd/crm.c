@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{ "client", NULL, 0, "add, list, show and move clients through the pipeline", client_cmds },
 	{ "comm", NULL, 0, "log and list communications: contacts and replies", comm_cmds },
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
+	{ "dnc", NULL, 0, "do-not-contact: emails and phones never to contact again", dnc_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "ai", NULL, 0, "set what the AI responder may do for clients", ai_cmds },

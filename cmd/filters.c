@@ -25,9 +25,9 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 	crm_client_filter_init(f);
 	const struct opt o[] = {
 		OPT_ANYOF("stage", &a->stage, "STAGE", "in this stage", COMPL_STAGE, NULL),
-		OPT_ANYOF("status", &a->status, "STATUS", "with this status; by default not archived",
+		OPT_ANYOF("status", &a->status, "STATUS", "with this status; by default not archived nor forgotten",
 		          COMPL_VALUES, crm_client_statuses),
-		OPT_FLAG("all", 0, &f->all, "archived clients too"),
+		OPT_FLAG("all", 0, &f->all, "archived and forgotten clients too"),
 		OPT_ANYOF("channel", &a->channel, "CHANNEL", "preferring this channel", COMPL_CHANNEL,
 		          NULL),
 		OPT_ANYOF("source-type", &a->source_type, "TYPE", "of this source type", COMPL_NONE,

@@ -21,6 +21,10 @@ static const struct {
 	[CHANGE_COMM_LOGGED] = { "communication", NULL },
 	[CHANGE_LEAD_CREATED] = { "lead", NULL },
 	[CHANGE_LEAD_STATUS] = { "lead", "status" },
+	[CHANGE_CLIENT_DNC] = { "client", "dnc" },
+	[CHANGE_CLIENT_FORGET] = { "client", "forget" },
+	[CHANGE_DNC_ADD] = { "do_not_contact", "add" },
+	[CHANGE_DNC_REMOVE] = { "do_not_contact", "remove" },
 };
 
 /* the history row: who changed what, when, from what to what */

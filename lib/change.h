@@ -31,6 +31,12 @@ enum crm_change_kind {
 	                             client (the id as text); reason: its subject */
 	CHANGE_LEAD_CREATED,
 	CHANGE_LEAD_STATUS,
+	CHANGE_CLIENT_DNC,        /* field dnc: 1 while an email or phone of the
+	                             client is on do-not-contact */
+	CHANGE_CLIENT_FORGET,     /* the person's data erased: no field, no
+	                             value; never undone (action "forget") */
+	CHANGE_DNC_ADD,           /* id 0, field "hash", new: the hash; reason */
+	CHANGE_DNC_REMOVE,        /* id 0, field "hash", old: the hash */
 	CHANGE_KINDS
 };
 

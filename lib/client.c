@@ -5,6 +5,7 @@
 
 #include "catalog.h"
 #include "client_values.h"
+#include "dnc.h"
 #include "query.h"
 
 /* the write path's SQL over the settable fields, from the catalog */
@@ -195,6 +196,9 @@ int crm_client_add(struct crm *crm, const struct crm_client_fields *f,
 	if (!(rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CREATED, *id, NULL,
 	                                                 NULL, vals.v[CF_NAME], f->source })))
 		rc = crm_client_tags_new(crm, *id, &vals.f);
+	/* an owner on do-not-contact is one from the start */
+	if (!rc && (vals.email_norm || vals.phone_norm))
+		rc = crm_dnc_client_sync(crm, *id);
 done:
 	rc = crm_tx_end(crm, own, rc);
 	if (rc)
@@ -242,7 +246,7 @@ int crm_client_update(struct crm *crm, long long id,
 	long long op = 0;
 	char now[CRM_TIME_LEN];
 	sqlite3_stmt *st;
-	int rc, own = 0, n = 0;
+	int rc, own = 0, n = 0, owner = 0;
 
 	if ((rc = crm_client_values(crm, f, &vals)))
 		goto cleanup;
@@ -305,7 +309,12 @@ int crm_client_update(struct crm *crm, long long id,
 				crm_client_field_name(i), old[i], nv,
 				i == CF_STAGE ? vals.f.reason : NULL });
 		n++;
+		owner |= i == CF_EMAIL || i == CF_PHONE;
 	}
+	/* a new email or phone may be on do-not-contact, the old one may
+	 * have been */
+	if (!rc && owner)
+		rc = crm_dnc_client_sync(crm, id);
 	if (!rc)
 		rc = crm_client_set_extras(crm, id, &vals.f, &n);
 done:

@@ -84,8 +84,8 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 		query_where_int(q, "c.operator_id = ?", flt->operator_id);
 	if (flt->status)
 		query_where_in(q, "c.status IN (?)", flt->status, 0);
-	else if (!flt->all)   /* archived clients are out of sight */
-		query_where_text(q, "c.status <> ?", "archived");
+	else if (!flt->all)   /* archived and forgotten clients are out of sight */
+		query_where(q, "c.status NOT IN ('archived', 'forgotten')");
 	query_where_in(q, "c.channel IN (?)", flt->channel, 0);
 	query_where_in(q, "c.source_type IN (?)", flt->source_type, 0);
 	if (flt->automation) {

@@ -8,12 +8,13 @@
 #include "client.h"
 #include "input.h"
 #include "comm.h"
+#include "dnc.h"
 #include "lead.h"
 #include "query.h"
 
 const char *const crm_comm_kinds[] = {
 	"email", "form", "fb_message", "call", "sms", "whatsapp", "meeting",
-	"note", "marked_contacted", NULL
+	"note", "marked_contacted", "unsubscribe", NULL
 };
 
 /* the bot's names for what it did */
@@ -58,6 +59,12 @@ static const char *event_kind(const struct crm_event *ev)
 static int is_note(const char *kind)
 {
 	return !strcmp(kind, "note");
+}
+
+/* the owner asked never to be contacted again */
+static int is_unsubscribe(const char *kind)
+{
+	return !strcmp(kind, "unsubscribe");
 }
 
 /* In a batch, what crm knows of each client it has logged an event for
@@ -165,12 +172,14 @@ int crm_comm_bulk_flush(struct crm *crm)
 }
 
 /* The client's stage, as its index in the pipeline (-1: a stage the
- * pipeline no longer has); CRM_DATAERR when there is no such client. */
+ * pipeline no longer has); CRM_DATAERR when there is no such client, or
+ * when it is forgotten: nothing of the person is stored again. */
 static int client_stage(struct crm *crm, long long id, int *stage)
 {
-	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
+	static const char sql[] =
+		"SELECT stage, status = 'forgotten' FROM clients WHERE id = ?1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc;
+	int rc, forgotten = 0;
 
 	if (!st)
 		return crm_stmt_status(crm);
@@ -181,10 +190,14 @@ static int client_stage(struct crm *crm, long long id, int *stage)
 		for (int i = 0; s && i < crm->cfg.stages.n; i++)
 			if (!strcmp(crm->cfg.stages.v[i], s))
 				*stage = i;
+		forgotten = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
+	if (rc == SQLITE_ROW && forgotten)
+		return crm_err(crm, CRM_DATAERR, "client %lld: forgotten; nothing is logged for it",
+		               id);
 	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
 }
 
@@ -297,7 +310,7 @@ static int event_check(struct crm *crm, const struct crm_event *ev, struct row *
 		                      crm_comm_statuses);
 	if (!ev->status)
 		r->status = r->inbound ? "received" : !strcmp(r->kind, "marked_contacted") ||
-		            !strcmp(r->kind, "note") ? "logged" : "sent";
+		            is_note(r->kind) || is_unsubscribe(r->kind) ? "logged" : "sent";
 	if (!(r->source = ev->source ? crm_in_set(ev->source, sources) : "manual"))
 		return crm_not_in_set(crm, "source", ev->source, "not a known source", sources);
 	crm_now(r->now);
@@ -391,16 +404,30 @@ static int event_effects(struct crm *crm, const struct row *r, long long id)
 	struct bulk_slot *b;
 	int rc = 0, stage;
 
-	if (is_note(r->kind))
-		return 0;
 	b = bulk_slot(id);
 	stage = b && b->known ? b->stage : -1;
 	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
 		return rc;
+	if (is_note(r->kind)) {
+		if (b) {
+			b->stage = stage;
+			b->known = 1;
+		}
+		return 0;
+	}
+	/* who asked to be left alone, or whose address bounced, is on
+	 * do-not-contact at once: a later event of the batch sees it */
+	if (is_unsubscribe(r->kind))
+		rc = crm_dnc_client_add(crm, id, "unsubscribe");
+	else if (!r->inbound && !strcmp(r->status, "bounced") &&
+	         crm->cfg.automation.bounce_to_dnc)
+		rc = crm_dnc_client_add(crm, id, "bounced");
+	if (rc)
+		return rc;
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
 	    (rc = stop_automation(crm, id)))
 		return rc;
-	if (r->inbound && crm->cfg.on_reply) {
+	if (r->inbound && crm->cfg.on_reply && !is_unsubscribe(r->kind)) {
 		int below = crm->cfg.stages.n;
 		for (int i = 0; i < crm->cfg.stages.n; i++)
 			if (!strcmp(crm->cfg.stages.v[i], crm->cfg.on_reply))

@@ -77,6 +77,8 @@ struct crm_config {
 		int nfollowup_days;
 		int max_touches;
 		int stop_on_reply;
+		int bounce_to_dnc;   /* a bounced outbound event puts the client's
+		                        email and phone on do-not-contact */
 		char *quiet_hours;   /* "HH:MM-HH:MM" or NULL */
 		char *timezone;      /* IANA name; never NULL (default UTC) */
 	} automation;

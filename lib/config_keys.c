@@ -45,6 +45,7 @@ static const struct key automation_keys[] = {
 	{ "followup_days", K_INTS, F(automation.followup_days), NULL, F(automation.nfollowup_days), 1, 0 },
 	{ "max_touches", K_INT, F(automation.max_touches), NULL, 0, 1, 0 },
 	{ "stop_on_reply", K_BOOL, F(automation.stop_on_reply), NULL, 0, 0, 0 },
+	{ "bounce_to_dnc", K_BOOL, F(automation.bounce_to_dnc), NULL, 0, 0, 0 },
 	{ "quiet_hours", K_STR, F(automation.quiet_hours), NULL, 0, 0, 0 },
 	{ "timezone", K_STR, F(automation.timezone), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
@@ -178,6 +179,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->automation.nfollowup_days = 3;
 	c->automation.max_touches = 4;
 	c->automation.stop_on_reply = 1;
+	c->automation.bounce_to_dnc = 1;
 	c->automation.timezone = xstrdup("UTC");
 	c->display.timezone = crm_config_default_zone();
 	c->ai_default = xstrdup("draft");

@@ -6,6 +6,7 @@
 #include "catalog.h"
 #include "change.h"
 #include "client.h"
+#include "dnc.h"
 #include "lead.h"
 
 const char *const crm_lead_statuses[] = {
@@ -102,6 +103,22 @@ static int link_listing(struct crm *crm, long long client, long long lead,
 	return crm_exec_stmt(crm, st, "lead promote");
 }
 
+/* A lead that is suppressed, or whose owner is on do-not-contact (a
+ * forgotten one is), never becomes a client: CRM_DATAERR naming it. */
+static int lead_allowed(struct crm *crm, const char *ref, int suppressed,
+                        const char *email_norm, const char *phone_norm)
+{
+	int rc, listed = 0;
+
+	if (!suppressed && (rc = crm_dnc_listed(crm, email_norm, phone_norm, &listed)))
+		return rc;
+	if (suppressed || listed)
+		return crm_err(crm, CRM_DATAERR, "lead '%s': %s; it is never promoted nor"
+		               " contacted", ref, suppressed ? "suppressed" :
+		               "its owner is on do-not-contact");
+	return 0;
+}
+
 int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
                      const char *channel, const char *lead_status,
                      long long *client_id, int *created)
@@ -109,8 +126,9 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	static const char sql[] =
 		"SELECT operator_id, contact_name, contact_email, contact_phone,"
 		" source_type, source_url, listing_ref, listing_hash, channel,"
-		" viability, client_id, email_norm, phone_norm FROM leads WHERE id = ?1";
-	enum { NCOL = 13 };
+		" viability, client_id, email_norm, phone_norm, coalesce(external_id, id),"
+		" status = 'suppressed' FROM leads WHERE id = ?1";
+	enum { NCOL = 15 };
 	char *c[NCOL] = { 0 };
 	long long op = 0, client = 0;
 	sqlite3_stmt *st;
@@ -140,6 +158,8 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 	sqlite3_reset(st);
 	rc = 0;
 	was_client = client != 0;
+	if (!was_client && (rc = lead_allowed(crm, c[13], !strcmp(c[14], "1"), c[11], c[12])))
+		goto done;
 	if (!client && (rc = crm_client_find_owner(crm, op, c[11], c[12], &client)))
 		goto done;
 	if (!client) {

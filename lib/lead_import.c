@@ -6,6 +6,7 @@
 
 #include "catalog.h"
 #include "change.h"
+#include "dnc.h"
 #include "json.h"
 #include "lead.h"
 #include "price.h"
@@ -139,7 +140,7 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 {
 	const char *g;
 	long long n;
-	int rc;
+	int rc, listed;
 
 	memset(lv, 0, sizeof *lv);
 	for (int i = 0; i < LF_COUNT; i++)
@@ -195,6 +196,12 @@ static int lead_validate(struct crm *crm, const struct crm_record *rec,
 		lv->v[LF_CONTACT_EMAIL] = lv->email;
 	if (lv->phone)
 		lv->v[LF_CONTACT_PHONE] = lv->phone;
+	/* an owner on do-not-contact (a forgotten one is) who comes back is
+	 * suppressed, whatever status the record gives */
+	if ((rc = crm_dnc_listed(crm, lv->email_norm, lv->phone_norm, &listed)))
+		return rc;
+	if (listed)
+		lv->v[LF_STATUS] = "suppressed";
 	return lead_raw(crm, rec, &lv->raw);
 }
 

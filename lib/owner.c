@@ -7,6 +7,7 @@
 
 #include "client.h"
 #include "comm.h"
+#include "dnc.h"
 #include "lead.h"
 
 enum norm { NORM_EMAIL, NORM_PHONE, NORM_NONE };
@@ -76,6 +77,29 @@ static const char *value_of(const struct crm_event *ev, size_t i)
 	return v[i];
 }
 
+/* No client or lead matches: CRM_DATAERR, which says so of an address
+ * on do-not-contact (a forgotten owner's is), which no first contact
+ * may reach. */
+static int nobody(struct crm *crm, const struct crm_event *ev)
+{
+	const char *v[2] = { ev->email, ev->phone };
+	char *norm = NULL;
+	int listed = 0;
+
+	for (int i = 0; i < 2 && !listed; i++) {
+		if (!v[i] || crm_owner_value(crm, i ? "phone" : "email", v[i], i, NULL, &norm))
+			continue;
+		if (crm_dnc_listed(crm, i ? NULL : norm, i ? norm : NULL, &listed) == 0 && listed)
+			crm_err(crm, CRM_DATAERR, "%s: on do-not-contact; no first contact",
+			        i ? "phone" : "email");
+		free(norm);
+		norm = NULL;
+	}
+	if (!listed)
+		crm_err(crm, CRM_DATAERR, "no client or lead matches the event");
+	return CRM_DATAERR;
+}
+
 int crm_event_owner(struct crm *crm, const struct crm_event *ev, long long op,
                     long long *client, long long *lead)
 {
@@ -110,7 +134,7 @@ int crm_event_owner(struct crm *crm, const struct crm_event *ev, long long op,
 			break;
 	}
 	if (!rc && !*client && !*lead)
-		rc = crm_err(crm, CRM_DATAERR, "no client or lead matches the event");
+		rc = nobody(crm, ev);
 	free(norm);
 	return rc;
 }

@@ -39,7 +39,7 @@ comms() { sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications'; }
 	crm_fails 65 comm log 1 --channel email --at yesterday-ish
 	assert_equal "$stderr" "crm: at 'yesterday-ish': not a time (use $TIME_FORMS)"
 	crm_fails 65 comm log 1 --channel email --kind telegram
-	assert_equal "$stderr" "crm: kind 'telegram': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted)"
+	assert_equal "$stderr" "crm: kind 'telegram': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted, unsubscribe)"
 	crm_fails 65 comm log 1 --channel email --status lost
 	assert_equal "$stderr" "crm: status 'lost': not a known status (sent, delivered, failed, bounced, received, logged)"
 	crm_fails 64 comm log 1 --channel email --direction sideways
@@ -229,7 +229,7 @@ E
 	assert_line --index 2 $'4\tdirection \'up\': not a direction (out, in)'
 	assert_line --index 3 $'5\tclient_id \'x\': not an id'
 	assert_line --index 4 $'6\tclient 99: not found'
-	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted)'
+	assert_line --index 7 $'9\tkind \'carrier pigeon\': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted, unsubscribe)'
 	run cut -f3 rej.tsv
 	assert_success
 	assert_line --index 0 '{"client_id":1}'
@@ -549,7 +549,7 @@ E
 	crm_fails 65 comm log 1 --channel emial
 	assert_equal "$stderr" "crm: channel 'emial': not a configured channel (email, form, fb, phone, sms, whatsapp); did you mean 'email'?"
 	crm_fails 65 comm log 1 --channel email --kind mail
-	assert_equal "$stderr" "crm: kind 'mail': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted); did you mean 'email'?"
+	assert_equal "$stderr" "crm: kind 'mail': not a known kind (email, form, fb_message, call, sms, whatsapp, meeting, note, marked_contacted, unsubscribe); did you mean 'email'?"
 	crm_fails 65 comm log 1 --channel email --status snet
 	assert_equal "$stderr" "crm: status 'snet': not a known status (sent, delivered, failed, bounced, received, logged); did you mean 'sent'?"
 	crm_fails 64 comm log - --input-format jsnl < /dev/null
