@@ -66,6 +66,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	FILE *rf = NULL;
 	char reason[sizeof crm->err], first[sizeof crm->err] = "";
 	int rc = 0, got, outcome, tolerant, guarded;
+	struct crm_change_state before = { 0, 0, 0 };
 	long long stored = 0;
 
 	memset(b->counts, 0, sizeof b->counts);
@@ -126,6 +127,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		}
 		if (guarded && (rc = savepoint(crm, "SAVEPOINT record")))
 			break;
+		before = crm->changes;
 		outcome = 0;
 		crm->err[0] = '\0';
 		rc = b->imp->fn(crm, rec, b->arg, &outcome);
@@ -134,6 +136,10 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			/* a record undone by halves would be stored by halves */
 			if (guarded && (rc = savepoint(crm, "ROLLBACK TO record; RELEASE record")))
 				break;
+			/* what the record changed is gone, its change set too when
+			 * it made it */
+			if (guarded)
+				crm->changes = before;
 			if (!tolerant && !b->rejected)
 				memcpy(first, reason, sizeof first);
 			rc = reject(crm, b, rf, r, reason, !tolerant);
