@@ -42,6 +42,8 @@ extern const struct cmd config_cmds[];
 extern const struct cmd comm_cmds[];
 extern const struct cmd db_cmds[];
 extern const struct cmd lead_cmds[];
+/* cmd/undo.c */
+int cmd_undo(struct crm *crm, int argc, char **argv);
 
 /* shared helpers for command files (cmd/common.c) */
 /* Report a failed status: print "crm: <crm->err>" unless empty; return st. */

@@ -21,6 +21,7 @@ static const struct cmd commands[] = {
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
+	{ "undo", cmd_undo, CMD_DB | CMD_WRITES | CMD_LIST, "revert the last change set, or list them", NULL },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
