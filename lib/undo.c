@@ -156,7 +156,7 @@ static int undoable(struct crm *crm, const struct uset *u)
 		if (is(r->action, "merge"))
 			return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s) merged client %s"
 			               " into %lld: a merge cannot be undone; the removed client is"
-			               " gone", u->id, u->command, r->new ? r->new : "?",
+			               " gone", u->id, u->command, r->old ? r->old : "?",
 			               r->entity_id);
 		if (!verb(r))
 			return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s): cannot undo"
