@@ -111,6 +111,7 @@ client_is() {
 	assert_equal "$(q 'SELECT count(*) FROM client_listings')" 0
 	assert_equal "$(q 'SELECT status, coalesce(client_id, 0) FROM leads')" 'new|0'
 	client_is 1 'Ana|ana@x.test|new||{}|||1'
+	assert_equal "$(q 'SELECT touches, coalesce(last_contacted_at, 0) FROM clients')" '0|0'
 }
 
 @test "undo lead import: the leads it made removed, the statuses it changed back" {
