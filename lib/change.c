@@ -20,6 +20,7 @@ static const struct {
 	[CHANGE_COMM_LOGGED] = { "communication", NULL },
 	[CHANGE_LEAD_CREATED] = { "lead", "create" },
 	[CHANGE_LEAD_STATUS] = { "lead", "status" },
+	[CHANGE_LEAD_UPDATED] = { "lead", "update" },
 	[CHANGE_LEAD_LINKED] = { "lead", "link" },
 	[CHANGE_LISTING_ADDED] = { "client", "listing" },
 	[CHANGE_CLIENT_MERGED] = { "client", "merge" },

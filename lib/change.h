@@ -38,6 +38,7 @@ enum crm_change_kind {
 	CHANGE_COMM_LOGGED,       /* id: the communication; new: its client */
 	CHANGE_LEAD_CREATED,
 	CHANGE_LEAD_STATUS,
+	CHANGE_LEAD_UPDATED,      /* old: the whole lead before, as JSON (import) */
 	CHANGE_LEAD_LINKED,       /* field client_id: old, new the client */
 	CHANGE_LISTING_ADDED,     /* id: the client; new: the listing's id */
 	CHANGE_CLIENT_MERGED,     /* id: KEEP; field: what moved or came from

@@ -136,7 +136,8 @@ static const char *verb(const struct urow *r)
 	} else if (is(r->entity, "lead")) {
 		if (is(r->action, "create"))
 			return "remove";
-		if ((is(r->action, "status") && r->old) || is(r->action, "link"))
+		if ((is(r->action, "status") && r->old) || is(r->action, "link") ||
+		    (is(r->action, "update") && r->old))
 			return "restore";
 	} else if (is(r->entity, "communication") && is(r->action, "log")) {
 		return "remove";
@@ -345,6 +346,8 @@ static int revert(struct crm *crm, const struct urow *r, const char *why)
 			                  CHANGE_LEAD_REMOVED, r->entity_id, NULL, NULL, NULL, why });
 		if (is(r->action, "status"))
 			return crm_lead_set_status(crm, r->entity_id, r->old, &changed);
+		if (is(r->action, "update"))
+			return crm_lead_restore(crm, r->entity_id, r->old, why);
 		return crm_change_column(crm, relink, r->old, &(struct crm_change){
 		                         CHANGE_LEAD_LINKED, r->entity_id, "client_id", r->new,
 		                         r->old, why }, NULL);

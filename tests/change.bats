@@ -98,7 +98,8 @@ ok() {
 	ok lead status l1 rejected
 	history_is 'lead 1 status status new rejected '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
-	history_is 'lead 1 status status rejected suppressed '
+	# an update keeps the lead as it was, for undo
+	history_is $'lead 1 update  {"external_id":"l1","operator_id":1,"source_type":null,"source_url":null,"listing_ref":null,"listing_hash":null,"contact_name":null,"contact_email":null,"contact_phone":null,"channel":null,"title":"flat","location":null,"price":null,"status":"rejected","viability":0,"email_norm":null,"phone_norm":null,"raw":"{}","viability_given":0}  \nlead 1 status status rejected suppressed '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
 	history_is ''
 }

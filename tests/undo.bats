@@ -114,11 +114,15 @@ client_is() {
 	assert_equal "$(q 'SELECT touches, coalesce(last_contacted_at, 0) FROM clients')" '0|0'
 }
 
-@test "undo lead import: the leads it made removed, the statuses it changed back" {
-	crm_ok -q lead import - <<< $'external_id,title\nl1,flat'
-	crm_ok -q lead import - <<< $'external_id,title,status\nl1,flat,rejected\nl2,house,new'
-	crm_says 'undo: change set 2 (lead import): 2 changes undone' undo
-	assert_equal "$(q 'SELECT external_id, status FROM leads')" 'l1|new'
+@test "undo lead import: the leads it made removed, the leads it updated as they were" {
+	crm_ok -q lead import - <<< $'external_id,title,price,contact_email\nl1,flat,100000,a@x.test'
+	before=$(q 'SELECT * FROM leads')
+	export CRM_NOW=2026-11-26T12:00:00Z
+	crm_ok -q lead import - <<< $'external_id,title,status,price,contact_email,rooms\nl1,house,rejected,120000,b@x.test,3\nl2,house,new,,,'
+	crm_says 'undo: change set 2 (lead import): 3 changes undone' undo
+	# every column as it was; updated_at says when it was undone
+	assert_equal "$(q 'SELECT * FROM leads')" "${before%|*}|2026-11-26T12:00:00Z"
+	assert_equal "$(q 'SELECT external_id, title, status, price, contact_email, email_norm, raw FROM leads')" 'l1|flat|new|100000|a@x.test|a@x.test|{}'
 	crm_says 'undo: change set 1 (lead import): 1 change undone' undo
 	assert_equal "$(q 'SELECT count(*) FROM leads')" 0
 }
