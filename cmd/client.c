@@ -368,7 +368,6 @@ static int client_merge(struct crm *crm, int argc, char **argv)
 	struct opt opts[] = {
 		OPT_FLAG("dry-run", 'n', &dry, "say what would be merged; change nothing"),
 		OPT_POS(COMPL_CLIENT),
-		OPT_POS(COMPL_CLIENT),
 		OPT_END()
 	};
 
