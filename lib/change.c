@@ -24,6 +24,7 @@ static const struct {
 	[CHANGE_LEAD_LINKED] = { "lead", "link" },
 	[CHANGE_LISTING_ADDED] = { "client", "listing" },
 	[CHANGE_CLIENT_MERGED] = { "client", "merge" },
+	[CHANGE_CLIENT_UNMERGED] = { "client", "unmerge" },
 	[CHANGE_CLIENT_REMOVED] = { "client", "remove" },
 	[CHANGE_LEAD_REMOVED] = { "lead", "remove" },
 	[CHANGE_COMM_REMOVED] = { "communication", "remove" },

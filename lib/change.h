@@ -43,6 +43,7 @@ enum crm_change_kind {
 	CHANGE_LISTING_ADDED,     /* id: the client; new: the listing's id */
 	CHANGE_CLIENT_MERGED,     /* id: KEEP; field: what moved or came from
 	                             DROP; old, new as the field says */
+	CHANGE_CLIENT_UNMERGED,   /* undo made DROP again; old: KEEP */
 	CHANGE_CLIENT_REMOVED,    /* undo took back its creation; old: the name */
 	CHANGE_LEAD_REMOVED,      /* the same for a lead */
 	CHANGE_COMM_REMOVED,      /* id: the first communication; new: the last */

@@ -182,10 +182,15 @@ struct crm_merge_counts {
  * it has no value for (where both have one, KEEP's wins), the later
  * contact times, and a stop of automation; its touches are counted
  * again; DROP is removed, its owner keys freed first.  Told in KEEP's
- * history (action merge).  CRM_DATAERR: the same client, or two
+ * history (action merge), with a snapshot of DROP from which undo makes
+ * it again.  CRM_DATAERR: the same client, or two
  * operators' clients; CRM_NOTFOUND: no such client. */
 int crm_client_merge(struct crm *crm, long long keep, long long drop,
                      struct crm_merge_counts *c);
+/* Within lib/: undo of a merge, from its "snapshot" history row (json):
+ * DROP made again, with what the merge moved to KEEP; KEEP's fields and
+ * tags are the other rows' to revert. */
+int crm_client_unmerge(struct crm *crm, long long keep, const char *json, const char *why);
 /* n pairs (keep, drop: pairs[2i], pairs[2i+1]) merged in one
  * transaction, rolled back at the end with dry_run; a client merged
  * already stands for the client it went into, and a pair whose two are

@@ -164,6 +164,138 @@ static void fill(const struct mrow *k, const struct mrow *d, struct crm_client_f
 		f->v[CF_AUTOMATION] = "0", ++*n;
 }
 
+/* The columns of clients, as they are in this database (owned by the
+ * caller's buffer): "a, b, c", and what fmt makes of each ("%1$s" the
+ * name), joined by ", " */
+static int client_columns(struct crm *crm, const char *fmt, char *buf, size_t size)
+{
+	static const char sql[] = "SELECT name FROM pragma_table_info('clients') ORDER BY cid";
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	size_t at = 0;
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && at < size) {
+		if (at)
+			at += (size_t)snprintf(buf + at, size - at, ", ");
+		if (at < size)
+			at += (size_t)snprintf(buf + at, size - at, fmt,
+			                       (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_sqlerr(crm, "client merge");
+	return at < size ? 0 : crm_err(crm, CRM_SOFTWARE, "client merge: too many columns");
+}
+
+/* DROP as it is and what of it the merge moves, with what of KEEP the
+ * merge changes that no history row tells, as one JSON object (owned,
+ * *json): the "snapshot" row of the merge, from which undo makes DROP
+ * again */
+static int snapshot(struct crm *crm, long long keep, long long drop, char **json)
+{
+	static char sql[4096];
+	char cols[2048];
+	sqlite3_stmt *st;
+	int rc;
+
+	*json = NULL;
+	if (!sql[0]) {
+		if ((rc = client_columns(crm, "'%1$s', %1$s", cols, sizeof cols)))
+			return rc;
+		snprintf(sql, sizeof sql, "SELECT json_object("
+		         "'client', (SELECT json_object(%s) FROM clients WHERE id = ?2),"
+		         " 'keep', (SELECT json_object('dnc', dnc, 'automation_paused_until',"
+		         "  automation_paused_until) FROM clients WHERE id = ?1),"
+		         " 'tags', (SELECT json_group_array(tag) FROM client_tags WHERE client_id = ?2),"
+		         " 'communications', (SELECT json_group_array(id) FROM communications"
+		         "  WHERE client_id = ?2),"
+		         " 'listings', (SELECT json_group_array(json_object('id', id, 'lead_id', lead_id,"
+		         "  'listing_ref', listing_ref, 'listing_hash', listing_hash, 'source_url',"
+		         "  source_url, 'created_at', created_at, 'updated_at', updated_at))"
+		         "  FROM client_listings WHERE client_id = ?2),"
+		         " 'leads', (SELECT json_group_array(id) FROM leads WHERE client_id = ?2),"
+		         " 'notifications', (SELECT json_group_array(id) FROM notifications"
+		         "  WHERE client_id = ?2),"
+		         " 'history', (SELECT json_group_array(id) FROM activity_logs"
+		         "  WHERE entity = 'client' AND entity_id = ?2))", cols);
+	}
+	if (!(st = crm_stmt(crm, sql)))
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, keep);
+	sqlite3_bind_int64(st, 2, drop);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*json = crm_column_dup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW && *json ? 0 : crm_sqlerr(crm, "client merge");
+}
+
+int crm_client_unmerge(struct crm *crm, long long keep, const char *json, const char *why)
+{
+	static char insert[4096];
+	static const char *const back[] = {
+		"UPDATE communications SET client_id = ?1 ->> '$.client.id'"
+		" WHERE id IN (SELECT value FROM json_each(?1, '$.communications'))",
+		"UPDATE client_listings SET client_id = ?1 ->> '$.client.id'"
+		" WHERE id IN (SELECT value ->> '$.id' FROM json_each(?1, '$.listings'))",
+		/* the listings KEEP had already went with DROP's client row */
+		"INSERT INTO client_listings (id, client_id, lead_id, listing_ref, listing_hash,"
+		" source_url, created_at, updated_at) SELECT value ->> '$.id', ?1 ->> '$.client.id',"
+		" value ->> '$.lead_id', value ->> '$.listing_ref', value ->> '$.listing_hash',"
+		" value ->> '$.source_url', value ->> '$.created_at', value ->> '$.updated_at'"
+		" FROM json_each(?1, '$.listings') WHERE value ->> '$.id' NOT IN"
+		" (SELECT id FROM client_listings)",
+		"UPDATE leads SET client_id = ?1 ->> '$.client.id'"
+		" WHERE id IN (SELECT value FROM json_each(?1, '$.leads'))",
+		"UPDATE notifications SET client_id = ?1 ->> '$.client.id'"
+		" WHERE id IN (SELECT value FROM json_each(?1, '$.notifications'))",
+		"UPDATE activity_logs SET entity_id = ?1 ->> '$.client.id'"
+		" WHERE id IN (SELECT value FROM json_each(?1, '$.history'))",
+		"INSERT OR IGNORE INTO client_tags (client_id, tag)"
+		" SELECT ?1 ->> '$.client.id', value FROM json_each(?1, '$.tags')",
+		"UPDATE clients SET dnc = ?1 ->> '$.keep.dnc',"
+		" automation_paused_until = ?1 ->> '$.keep.automation_paused_until' WHERE id = ?2",
+		"UPDATE clients AS c SET"
+		" touches = (SELECT count(*) FROM communications m WHERE m.client_id = c.id"
+		"  AND m.direction = 'out' AND m.kind IN ('email', 'form', 'fb_message', 'sms',"
+		"  'whatsapp', 'call')),"
+		" last_touch_at = (SELECT max(m.occurred_at) FROM communications m"
+		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
+		"  'fb_message', 'sms', 'whatsapp', 'call')),"
+		" last_touch_channel = (SELECT m.channel FROM communications m"
+		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
+		"  'fb_message', 'sms', 'whatsapp', 'call') ORDER BY m.occurred_at DESC, m.id DESC"
+		"  LIMIT 1) WHERE c.id IN (?2, ?1 ->> '$.client.id')",
+	};
+	char cols[1024], vals[2048], kept[24];
+	long long drop = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!insert[0]) {
+		if ((rc = client_columns(crm, "%1$s", cols, sizeof cols)) ||
+		    (rc = client_columns(crm, "?1 -> '$.client' ->> '$.%1$s'", vals, sizeof vals)))
+			return rc;
+		snprintf(insert, sizeof insert, "INSERT INTO clients (%s) SELECT %s", cols, vals);
+	}
+	for (size_t i = 0; i <= sizeof back / sizeof *back; i++) {
+		if (!(st = crm_stmt(crm, i ? back[i - 1] : insert)))
+			return crm_stmt_status(crm);
+		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, keep);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return sqlite3_extended_errcode(crm->db) == SQLITE_CONSTRAINT_UNIQUE ?
+				crm_err(crm, CRM_DATAERR, "the merged client's email or phone is another"
+				        " client's now") : crm_sqlerr(crm, "undo");
+		if (i == 0)
+			drop = sqlite3_last_insert_rowid(crm->db);
+	}
+	snprintf(kept, sizeof kept, "%lld", keep);
+	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_UNMERGED, drop, "client", kept,
+	                  NULL, why });
+}
+
 int crm_client_merge(struct crm *crm, long long keep, long long drop,
                      struct crm_merge_counts *c)
 {
@@ -197,7 +329,7 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 	static const char del[] = "DELETE FROM clients WHERE id = ?2";
 	struct mrow k, d;
 	struct crm_client_fields f;
-	char **tags = NULL, dropped[24];
+	char **tags = NULL, dropped[24], *snap = NULL;
 	long long filled = 0;
 	int rc, own = 0, ntags = 0, changed = 0;
 
@@ -218,6 +350,12 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 		             " merged", keep, k.op, drop, d.op);
 		goto done;
 	}
+	/* what undo needs to make DROP again, first: undo reverts it last */
+	snprintf(dropped, sizeof dropped, "%lld", drop);
+	if ((rc = snapshot(crm, keep, drop, &snap)) ||
+	    (rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_MERGED, keep, "snapshot",
+	                     snap, dropped, NULL })))
+		goto done;
 	/* one owner, one client: DROP's keys are freed before KEEP takes them */
 	if ((rc = move(crm, free_keys, keep, drop, NULL)) || (rc = tags_of(crm, drop, &tags, &ntags)))
 		goto done;
@@ -237,7 +375,6 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 	    (rc = move(crm, history, keep, drop, &c->history)) ||
 	    (rc = move(crm, derived, keep, drop, NULL)))
 		goto done;
-	snprintf(dropped, sizeof dropped, "%lld", drop);
 	if ((rc = told(crm, keep, "communications", c->comms, dropped, NULL)) ||
 	    (rc = told(crm, keep, "listings", c->listings, dropped, NULL)) ||
 	    (rc = told(crm, keep, "leads", c->leads, dropped, NULL)) ||
@@ -253,6 +390,7 @@ done:
 	free(tags);
 	mrow_free(&k);
 	mrow_free(&d);
+	free(snap);
 	if (rc)
 		memset(c, 0, sizeof *c);
 	return rc;

@@ -125,6 +125,8 @@ static const char *verb(const struct urow *r)
 	if (is(r->entity, "client")) {
 		if (is(r->action, "create") || is(r->action, "listing"))
 			return "remove";
+		if (is(r->action, "merge"))
+			return "unmerge";
 		if (is(r->action, "tag"))
 			return "untag";
 		if (is(r->action, "untag"))
@@ -148,17 +150,24 @@ static const char *verb(const struct urow *r)
 /* 0 when every row can be reverted; else why not */
 static int undoable(struct crm *crm, const struct uset *u)
 {
+	const struct urow *merged = NULL;
+	int snap = 0;
+
+	for (int i = 0; i < u->n; i++) {
+		if (is(u->rows[i].action, "merge") && is(u->rows[i].field, "client"))
+			merged = &u->rows[i];
+		snap |= is(u->rows[i].action, "merge") && is(u->rows[i].field, "snapshot");
+	}
+	if (merged && !snap)
+		return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s) merged client %s"
+		               " into %lld with no snapshot of it: it cannot be undone", u->id,
+		               u->command, merged->old ? merged->old : "?", merged->entity_id);
 	for (int i = 0; i < u->n; i++) {
 		const struct urow *r = &u->rows[i];
 		if (is(r->action, "forget"))
 			return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s) forgot %s %lld:"
 			               " a forget cannot be undone, the personal data it erased is"
 			               " gone", u->id, u->command, r->entity, r->entity_id);
-		if (is(r->action, "merge"))
-			return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s) merged client %s"
-			               " into %lld: a merge cannot be undone; the removed client is"
-			               " gone", u->id, u->command, r->old ? r->old : "?",
-			               r->entity_id);
 		if (!verb(r))
 			return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s): cannot undo"
 			               " '%s' of %s %lld", u->id, u->command, r->action, r->entity,
@@ -189,7 +198,7 @@ static int later(struct crm *crm, const struct uset *u)
 		"  WHERE a.change_set IN sets AND a.entity = 'communication' AND a.action = 'log')"
 		" SELECT t.set_id, s.command, t.entity, t.id FROM theirs t"
 		" JOIN mine USING (entity, id) JOIN change_sets s ON s.id = t.set_id"
-		" ORDER BY t.set_id, t.entity, t.id LIMIT 4";
+		" ORDER BY t.set_id DESC, t.entity, t.id LIMIT 4";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
 	char what[768] = "";
 	long long first = 0;
@@ -215,7 +224,7 @@ static int later(struct crm *crm, const struct uset *u)
 		return crm_sqlerr(crm, "undo");
 	if (n)
 		return crm_err(crm, CRM_DATAERR, "undo: change set %lld (%s) cannot be undone:"
-		               " %s since; undo that first (crm undo %lld)", u->id, u->command,
+		               " %s since; undo the newer first (crm undo %lld)", u->id, u->command,
 		               what, first);
 	return 0;
 }
@@ -355,6 +364,9 @@ static int revert(struct crm *crm, const struct urow *r, const char *why)
 	if (is(r->action, "create"))
 		return remove_row(crm, del_client, r->entity_id, &(struct crm_change){
 		                  CHANGE_CLIENT_REMOVED, r->entity_id, NULL, r->new, NULL, why });
+	if (is(r->action, "merge"))
+		return is(r->field, "snapshot") && r->old ?
+			crm_client_unmerge(crm, r->entity_id, r->old, why) : 0;
 	if (is(r->action, "listing"))
 		return crm_parse_int(r->new ? r->new : "", &n) ? 0 :
 			remove_row(crm, del_listing, n, &(struct crm_change){ CHANGE_LISTING_ADDED,

@@ -4,9 +4,10 @@
  * the first change): its history rows say what it did, from what to
  * what, and what it made.  Undo reverts them, newest first, in one
  * transaction that is a change set of its own (command "undo"), and
- * marks the change set undone.  What cannot be reverted is refused with
- * the reason: a forget (the personal data is erased), a merge, a change
- * set whose rows a later change set (not undone) touched, an undo. */
+ * marks the change set undone.  A merge is reverted from the snapshot
+ * of the removed client it keeps.  What cannot be reverted is refused
+ * with the reason: a forget (the personal data is erased), a change set
+ * whose rows a later change set (not undone) touched, an undo. */
 #ifndef CRM_UNDO_H
 #define CRM_UNDO_H
 

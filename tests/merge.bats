@@ -39,7 +39,7 @@ two_anas() {
 	# DROP is gone; its history is KEEP's, with the merge told
 	assert_equal "$(q 'SELECT count(*) FROM clients WHERE id = 2')" 0
 	assert_equal "$(q "SELECT count(*) FROM activity_logs WHERE entity = 'client' AND entity_id = 2")" 0
-	assert_equal "$(q "SELECT field, old_value, coalesce(new_value, ''), coalesce(reason, '') FROM activity_logs WHERE action = 'merge' ORDER BY id")" \
+	assert_equal "$(q "SELECT field, old_value, coalesce(new_value, ''), coalesce(reason, '') FROM activity_logs WHERE action = 'merge' AND field <> 'snapshot' ORDER BY id")" \
 		$'communications|2|2|\nhistory|2|4|\nclient|2||Ana Dup'
 	# one change set
 	assert_equal "$(q "SELECT count(DISTINCT change_set) FROM activity_logs WHERE action = 'merge' OR reason = 'merge'")" 1
@@ -120,15 +120,44 @@ two_anas() {
 	assert_equal "$(q 'SELECT count(*) FROM clients')" 2
 }
 
-@test "a merge cannot be undone, and says so" {
+# the clients with their tags, communications, listings and leads, and
+# which client each history row is about
+dump() {
+	q "SELECT id, name, email, email_norm, phone, phone_norm, channel, stage, automation_enabled,
+	   viability, notes, custom, last_contacted_at, last_interaction_at FROM clients;
+	   SELECT * FROM client_tags ORDER BY 1, 2; SELECT * FROM communications;
+	   SELECT * FROM client_listings; SELECT id, client_id FROM leads;
+	   SELECT id, entity_id FROM activity_logs WHERE entity = 'client' AND id <= $1 ORDER BY id"
+}
+
+@test "undo of a merge makes DROP again, with all that was its own, and KEEP as it was" {
+	two_anas
+	crm_ok -q lead import - <<< $'external_id,contact_email,contact_name,listing_ref\nl1,ana.dup@x.test,Ana,R1\nl2,ana@x.test,Ana,R1'
+	crm_ok -q lead promote l1 l2
+	last=$(q 'SELECT max(id) FROM activity_logs')
+	before=$(dump "$last")
+	crm_ok -q client merge 1 2
+	assert_equal "$(q 'SELECT count(*) FROM clients')" 1
+	crm_says 'undo: change set 8 (client merge): 13 changes undone' undo
+	assert_equal "$(dump "$last")" "$before"
+	# the touches counted again, for each
+	assert_equal "$(q 'SELECT group_concat(touches) FROM clients')" '1,1'
+	# the search index follows
+	crm_ok client list --q dup --format ids
+	assert_output 2
+}
+
+@test "an undo of what came before a merge is refused: the merge changed the client since" {
 	add_client --name Ana
 	add_client --name Bo
 	crm_ok -q client merge 1 2
-	crm_fails 65 undo
-	assert_equal "$stderr" 'crm: undo: change set 3 (client merge) merged client 2 into 1: a merge cannot be undone; the removed client is gone'
-	# what came before it, neither: it touched the same client
 	crm_fails 65 undo 1
-	stderr_has 'change set 3 (client merge) changed client 1'
+	# (the history of a client merged into it is its own: Bo's creation too)
+	assert_equal "$stderr" 'crm: undo: change set 1 (client add) cannot be undone: change set 3 (client merge) changed client 1, change set 2 (client add) changed client 1 since; undo the newer first (crm undo 3)'
+	# a merge stored without its snapshot is refused, and says so
+	q "DELETE FROM activity_logs WHERE field = 'snapshot'"
+	crm_fails 65 undo
+	assert_equal "$stderr" 'crm: undo: change set 3 (client merge) merged client 2 into 1 with no snapshot of it: it cannot be undone'
 }
 
 @test "merge: usage errors exit 64" {

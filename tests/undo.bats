@@ -134,7 +134,7 @@ client_is() {
 	crm_ok -q client stage 1 meeting
 	crm_ok -q client edit 2 --name Bob
 	crm_fails 65 undo 3
-	assert_equal "$stderr" "crm: undo: change set 3 (client edit) cannot be undone: change set 4 (client stage) changed client 1 since; undo that first (crm undo 4)"
+	assert_equal "$stderr" "crm: undo: change set 3 (client edit) cannot be undone: change set 4 (client stage) changed client 1 since; undo the newer first (crm undo 4)"
 	# a communication logged later touches its client too
 	crm_ok -q comm log 2 --channel email
 	crm_fails 65 undo 5
