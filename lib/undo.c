@@ -376,7 +376,7 @@ static int revert(struct crm *crm, const struct urow *r, const char *why)
 
 static void print_row(struct printer *pr, const struct uset *u, const struct urow *r)
 {
-	char set[24], id[24], range[64];
+	char set[24], id[24], range[64], made[48];
 	const char *v[7];
 
 	snprintf(set, sizeof set, "%lld", u->id);
@@ -394,6 +394,12 @@ static void print_row(struct printer *pr, const struct uset *u, const struct uro
 	}
 	if (is(r->action, "create") || is(r->action, "listing"))
 		v[6] = NULL;
+	if (is(r->action, "merge") && is(r->field, "snapshot")) {
+		/* the client it makes again, not the whole snapshot */
+		snprintf(made, sizeof made, "client %s", r->new ? r->new : "?");
+		v[5] = NULL;
+		v[6] = made;
+	}
 	printer_row(pr, v);
 }
 
