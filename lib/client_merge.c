@@ -383,6 +383,11 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 	                     dropped, NULL, d.v[CF_NAME] })) ||
 	    (rc = move(crm, del, keep, drop, NULL)))
 		goto done;
+	/* and a row of DROP's own: a client made later with its id is a
+	 * change to the same row, which the undo of the merge is refused for */
+	snprintf(dropped, sizeof dropped, "%lld", keep);
+	rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_MERGED, drop, "into", NULL,
+	                dropped, NULL });
 done:
 	rc = crm_tx_end(crm, own, rc);
 	for (int i = 0; i < ntags; i++)

@@ -38,9 +38,9 @@ two_anas() {
 		'2026-11-20T10:00:00Z|2026-11-21T10:00:00Z|2|sms|0'
 	# DROP is gone; its history is KEEP's, with the merge told
 	assert_equal "$(q 'SELECT count(*) FROM clients WHERE id = 2')" 0
-	assert_equal "$(q "SELECT count(*) FROM activity_logs WHERE entity = 'client' AND entity_id = 2")" 0
+	assert_equal "$(q "SELECT action, field, new_value FROM activity_logs WHERE entity = 'client' AND entity_id = 2")" 'merge|into|1'
 	assert_equal "$(q "SELECT field, old_value, coalesce(new_value, ''), coalesce(reason, '') FROM activity_logs WHERE action = 'merge' AND field <> 'snapshot' ORDER BY id")" \
-		$'communications|2|2|\nhistory|2|4|\nclient|2||Ana Dup'
+		$'communications|2|2|\nhistory|2|4|\nclient|2||Ana Dup\ninto||1|'
 	# one change set
 	assert_equal "$(q "SELECT count(DISTINCT change_set) FROM activity_logs WHERE action = 'merge' OR reason = 'merge'")" 1
 	assert_equal "$(q 'SELECT command FROM change_sets ORDER BY id DESC LIMIT 1')" 'client merge'
@@ -138,7 +138,7 @@ dump() {
 	before=$(dump "$last")
 	crm_ok -q client merge 1 2
 	assert_equal "$(q 'SELECT count(*) FROM clients')" 1
-	crm_says 'undo: change set 8 (client merge): 13 changes undone' undo
+	crm_says 'undo: change set 8 (client merge): 14 changes undone' undo
 	assert_equal "$(dump "$last")" "$before"
 	# the touches counted again, for each
 	assert_equal "$(q 'SELECT group_concat(touches) FROM clients')" '1,1'
@@ -158,6 +158,19 @@ dump() {
 	q "DELETE FROM activity_logs WHERE field = 'snapshot'"
 	crm_fails 65 undo
 	assert_equal "$stderr" 'crm: undo: change set 3 (client merge) merged client 2 into 1 with no snapshot of it: it cannot be undone'
+}
+
+@test "the undo of a merge is refused once a new client has the removed one's id" {
+	add_client --name Ana
+	add_client --name Bo
+	crm_ok -q client merge 1 2
+	add_client --name Cy
+	assert_equal "$id" 2
+	crm_fails 65 undo 3
+	assert_equal "$stderr" 'crm: undo: change set 3 (client merge) cannot be undone: change set 4 (client add) changed client 2 since; undo the newer first (crm undo 4)'
+	crm_ok -q undo
+	crm_says 'undo: change set 3 (client merge): 4 changes undone' undo
+	assert_equal "$(q 'SELECT group_concat(name) FROM clients')" 'Ana,Bo'
 }
 
 @test "merge: usage errors exit 64" {
