@@ -330,6 +330,96 @@ static int client_dupes(struct crm *crm, int argc, char **argv)
 	return cmd_print_all(crm, argc, argv, crm_client_dupes);
 }
 
+/* The pairs of `merge -`: "KEEP DROP" a line, the two split by a tab, a
+ * comma or spaces; what follows them (the match and key of client
+ * dupes) is ignored, and so is a header line that starts with "id". */
+static int merge_pairs(struct crm *crm, long long **pairs, int *n)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = 0;
+
+	*pairs = NULL;
+	*n = 0;
+	while (!rc && getline(&line, &cap, stdin) > 0) {
+		char *f[2], *p = line;
+		int k;
+		lineno++;
+		for (k = 0; k < 2; k++) {
+			p += strspn(p, " \t,\r\n");
+			f[k] = p;
+			p += strcspn(p, " \t,\r\n");
+			if (*p)
+				*p++ = '\0';
+		}
+		if (!*f[0] || (lineno == 1 && !strcmp(f[0], "id")))
+			continue;
+		if (!*f[1]) {
+			rc = crm_err(crm, CRM_DATAERR, "client merge: stdin:%ld: a KEEP and a DROP"
+			             " client are needed", lineno);
+			break;
+		}
+		*pairs = xrealloc(*pairs, (size_t)(*n + 1) * 2 * sizeof **pairs);
+		for (k = 0; k < 2 && !rc; k++)
+			if ((rc = crm_client_resolve(crm, f[k], &(*pairs)[2 * *n + k]))) {
+				char msg[sizeof crm->err];
+				memcpy(msg, crm->err, sizeof msg);
+				crm_err(crm, rc, "client merge: stdin:%ld: %s", lineno, msg);
+			}
+		(*n)++;
+	}
+	free(line);
+	return rc;
+}
+
+/* what one merge moved, on stderr */
+static void merge_told(void *arg, long long keep, long long drop,
+                       const struct crm_merge_counts *c)
+{
+	struct crm *crm = arg;
+
+	cmd_say(crm, "client merge: %lld into %lld: %lld communication%s, %lld listing%s,"
+	        " %lld lead%s, %lld tag%s, %lld custom field%s, %lld field%s, %lld history"
+	        " row%s; %lld removed", drop, keep, c->comms, c->comms == 1 ? "" : "s",
+	        c->listings, c->listings == 1 ? "" : "s", c->leads, c->leads == 1 ? "" : "s",
+	        c->tags, c->tags == 1 ? "" : "s", c->custom, c->custom == 1 ? "" : "s",
+	        c->fields, c->fields == 1 ? "" : "s", c->history, c->history == 1 ? "" : "s",
+	        drop);
+}
+
+/* KEEP DROP, or "-": pairs on stdin, all in one transaction */
+static int client_merge(struct crm *crm, int argc, char **argv)
+{
+	static const char usage[] = "KEEP DROP|- [--dry-run]";
+	long long *pairs = NULL;
+	int n, npairs = 0, rc, dry = 0;
+	struct opt opts[] = {
+		OPT_FLAG("dry-run", 'n', &dry, "say what would be merged; change nothing"),
+		OPT_POS(COMPL_CLIENT),
+		OPT_END()
+	};
+
+	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
+		return OPT_EXIT(n);
+	if (n == 1 && !strcmp(argv[0], "-"))
+		rc = merge_pairs(crm, &pairs, &npairs);
+	else if (n != 2)
+		return opt_error(crm, usage, "a KEEP and a DROP client are required (or -)");
+	else {
+		pairs = xmalloc(2 * sizeof *pairs);
+		npairs = 1;
+		if ((rc = crm_client_resolve(crm, argv[0], &pairs[0])) == 0)
+			rc = crm_client_resolve(crm, argv[1], &pairs[1]);
+	}
+	if (!rc)
+		rc = crm_client_merge_all(crm, pairs, npairs, dry, merge_told, crm);
+	if (!rc && dry)
+		cmd_say(crm, "client merge: dry run: nothing changed");
+	free(pairs);
+	return rc;
+}
+
 static int client_history(struct crm *crm, int argc, char **argv)
 {
 	static const char usage[] = "CLIENT [--limit N] [--offset N]";
@@ -363,5 +453,6 @@ const struct cmd client_cmds[] = {
 	{ "history", client_history, CMD_DB, "show a client's audit trail", NULL },
 	{ "forget", client_forget, CMD_DB | CMD_WRITES, "erase a person's data, keep them on do-not-contact", NULL },
 	{ "dupes", client_dupes, CMD_DB | CMD_LIST, "list likely duplicate owners, for merge", NULL },
+	{ "merge", client_merge, CMD_DB | CMD_WRITES, "merge a duplicate client into another", NULL },
 	{ NULL, NULL, 0, NULL, NULL }
 };

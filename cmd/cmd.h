@@ -45,6 +45,8 @@ extern const struct cmd dnc_cmds[];
 extern const struct cmd lead_cmds[];
 extern const struct cmd ai_cmds[];
 int cmd_notify(struct crm *crm, int argc, char **argv);
+/* cmd/undo.c */
+int cmd_undo(struct crm *crm, int argc, char **argv);
 
 /* shared helpers for command files (cmd/common.c) */
 /* Report a failed status: print "crm: <crm->err>" unless empty; return st. */

@@ -67,6 +67,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 	FILE *rf = NULL;
 	char reason[sizeof crm->err], first[sizeof crm->err] = "";
 	int rc = 0, got, outcome, tolerant, guarded;
+	struct crm_change_state before = { 0, 0, 0 };
 	long long stored = 0;
 	size_t hooks_mark = 0;
 
@@ -129,6 +130,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 		if (guarded && (rc = savepoint(crm, "SAVEPOINT record")))
 			break;
 		hooks_mark = crm_hooks_mark();
+		before = crm->changes;
 		outcome = 0;
 		crm->err[0] = '\0';
 		rc = b->imp->fn(crm, rec, b->arg, &outcome);
@@ -139,6 +141,10 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 				break;
 			if (guarded)
 				crm_hooks_undo(hooks_mark);   /* nor its hooks */
+			/* what the record changed is gone, its change set too when
+			 * it made it */
+			if (guarded)
+				crm->changes = before;
 			if (!tolerant && !b->rejected)
 				memcpy(first, reason, sizeof first);
 			rc = reject(crm, b, rf, r, reason, !tolerant);

@@ -12,7 +12,16 @@
  * nor a contact time a batch writes once per client from a million
  * events, and it would fire for the changes a migration or the sqlite3
  * shell makes.  A write that does not call it is a bug; the tests of
- * tests/change.bats make each kind of change and check what it left. */
+ * tests/change.bats make each kind of change and check what it left.
+ *
+ * Every transaction that changes data is one change set (change_sets:
+ * the command, the actor, the time), made at its first change; each
+ * history row names it, and `crm undo` reverts one from its rows.  What
+ * a change set made is in them too: a client or lead created, a listing
+ * linked, and the communications it logged, as one row for the whole
+ * range of their ids (a batch of a million events is one row, not a
+ * million): entity "communication", entity_id the first id, action
+ * "log", new_value the last. */
 #ifndef CRM_CHANGE_H
 #define CRM_CHANGE_H
 
@@ -37,6 +46,16 @@ enum crm_change_kind {
 	                             value; never undone (action "forget") */
 	CHANGE_DNC_ADD,           /* id 0, field "hash", new: the hash; reason */
 	CHANGE_DNC_REMOVE,        /* id 0, field "hash", old: the hash */
+	CHANGE_LEAD_UPDATED,      /* old: the whole lead before, as JSON (import) */
+	CHANGE_LEAD_LINKED,       /* field client_id: old, new the client */
+	CHANGE_LISTING_ADDED,     /* id: the client; new: the listing's id */
+	CHANGE_CLIENT_MERGED,     /* id: KEEP; field: what moved or came from
+	                             DROP; old, new as the field says */
+	CHANGE_CLIENT_UNMERGED,   /* undo made DROP again; old: KEEP */
+	CHANGE_CLIENT_REMOVED,    /* undo took back its creation; old: the name */
+	CHANGE_LEAD_REMOVED,      /* the same for a lead */
+	CHANGE_COMM_REMOVED,      /* id: the first communication; new: the last */
+	CHANGE_UNDONE,            /* id: the change set undone */
 	CHANGE_KINDS
 };
 
@@ -57,5 +76,9 @@ int crm_change(struct crm *crm, const struct crm_change *c);
  * row changed (*changed, may be NULL, says whether one did). */
 int crm_change_column(struct crm *crm, const char *sql, const char *value,
                       const struct crm_change *c, int *changed);
+
+/* The id of the open transaction's change set, made now when it has
+ * none yet; 0 or a status. */
+int crm_change_set(struct crm *crm, long long *id);
 
 #endif

@@ -171,6 +171,35 @@ int crm_client_set_stage(struct crm *crm, const long long *ids, int n,
                          const char *stage, const char *reason, int *moved,
                          int *already);
 
+/* client_merge.c: what a merge moved from DROP to KEEP */
+struct crm_merge_counts {
+	long long fields;     /* fields KEEP had no value for, and later contact times */
+	long long tags, custom, comms, listings, leads, history;
+};
+/* Merge client drop into keep, in the caller's transaction or one of its
+ * own: KEEP takes DROP's communications, listings, leads, tags, custom
+ * fields (KEEP's keys win), notifications and history, and each field
+ * it has no value for (where both have one, KEEP's wins), the later
+ * contact times, and a stop of automation; its touches are counted
+ * again; DROP is removed, its owner keys freed first.  Told in KEEP's
+ * history (action merge), with a snapshot of DROP from which undo makes
+ * it again.  CRM_DATAERR: the same client, or two
+ * operators' clients; CRM_NOTFOUND: no such client. */
+int crm_client_merge(struct crm *crm, long long keep, long long drop,
+                     struct crm_merge_counts *c);
+/* Within lib/: undo of a merge, from its "snapshot" history row (json):
+ * DROP made again, with what the merge moved to KEEP; KEEP's fields and
+ * tags are the other rows' to revert. */
+int crm_client_unmerge(struct crm *crm, long long keep, const char *json, const char *why);
+/* n pairs (keep, drop: pairs[2i], pairs[2i+1]) merged in one
+ * transaction, rolled back at the end with dry_run; a client merged
+ * already stands for the client it went into, and a pair whose two are
+ * one by then is skipped.  each (may be NULL) is told every merge. */
+int crm_client_merge_all(struct crm *crm, const long long *pairs, int n, int dry_run,
+                         void (*each)(void *arg, long long keep, long long drop,
+                                      const struct crm_merge_counts *c),
+                         void *arg);
+
 /* client_import.c: the records of `client import` (arg is unused, the
  * outcome an enum crm_upsert), by the column names `client list` prints
  * (first_name and last_name make a name; columns crm does not know become

@@ -44,6 +44,14 @@ enum crm_fmt {
 
 struct crm_stmt_cache;
 
+/* change.c: what the open transaction has changed so far: its change set
+ * (0: none yet, made at the first change) and the communications it
+ * logged (ids first..last; 0: none).  A batch keeps a copy before each
+ * record's savepoint and puts it back when the record is undone. */
+struct crm_change_state {
+	long long set, comm_first, comm_last;
+};
+
 struct crm {
 	/* from global options and the environment */
 	const char *db_opt;      /* --db or $CRM_DB */
@@ -69,6 +77,7 @@ struct crm {
 	int committed;           /* transactions the command committed */
 	int stmt_rc;             /* the status of the last crm_stmt that failed */
 	long long operator_known; /* an operator found in the database (0: none) */
+	struct crm_change_state changes; /* of the open transaction */
 
 	char err[2048];          /* the last error message, without "crm: " */
 };
@@ -101,6 +110,11 @@ int crm_search_sync(struct crm *crm);
 /* The same, in a transaction of its own; *indexed is how many clients
  * and leads were waiting (crm init). */
 int crm_search_refresh(struct crm *crm, long long *indexed);
+/* change.c: write what the transaction's change set still holds in
+ * memory (the range of communications it logged); crm_commit does,
+ * before it commits.  crm_change_forget: the transaction is over. */
+int crm_change_flush(struct crm *crm);
+void crm_change_forget(struct crm *crm);
 /* Run sql (several statements may be); ctx names the work in an error. */
 int crm_db_exec(struct crm *crm, const char *sql, const char *ctx);
 void crm_db_close(struct crm *crm);

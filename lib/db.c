@@ -394,12 +394,14 @@ int crm_commit(struct crm *crm)
 {
 	int rc;
 
-	/* the search index follows what the transaction changed */
-	if ((rc = crm_search_sync(crm))) {
+	/* the change set is whole, and the search index follows what the
+	 * transaction changed */
+	if ((rc = crm_change_flush(crm)) || (rc = crm_search_sync(crm))) {
 		crm_rollback(crm);
 		return rc;
 	}
 	rc = crm_db_exec(crm, "COMMIT", "commit");
+	crm_change_forget(crm);
 
 	if (!rc) {
 		crm->committed++;
@@ -411,6 +413,7 @@ int crm_commit(struct crm *crm)
 void crm_rollback(struct crm *crm)
 {
 	crm_hooks_dropped();   /* no hook for what did not happen */
+	crm_change_forget(crm);
 	if (crm->db && !sqlite3_get_autocommit(crm->db))
 		sqlite3_exec(crm->db, "ROLLBACK", NULL, NULL, NULL);
 }

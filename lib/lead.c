@@ -68,8 +68,12 @@ int crm_lead_resolve_source(struct crm *crm, const char *ref, long long *id)
 	return lead_resolve(crm, ref, 1, id);
 }
 
+/* the lead's listing linked to its client, and the lead to the client
+ * (old_client: the client it was linked to, as text; NULL: none), each
+ * with its history row, which undo reverts */
 static int link_listing(struct crm *crm, long long client, long long lead,
-                        const char *ref, const char *hash, const char *url)
+                        const char *ref, const char *hash, const char *url,
+                        const char *old_client)
 {
 	static const char sql[] =
 		"INSERT INTO client_listings (client_id, lead_id, listing_ref,"
@@ -78,11 +82,12 @@ static int link_listing(struct crm *crm, long long client, long long lead,
 	static const char set_lead[] =
 		"UPDATE leads SET client_id = ?2, updated_at = ?3 WHERE id = ?1"
 		" AND client_id IS NOT ?2";
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], id[24];
 	sqlite3_stmt *st;
 	int rc;
 
 	crm_now(now);
+	snprintf(id, sizeof id, "%lld", client);
 	if (ref || hash || url) {
 		if (!(st = crm_stmt(crm, sql)))
 			return crm_stmt_status(crm);
@@ -94,13 +99,23 @@ static int link_listing(struct crm *crm, long long client, long long lead,
 		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 		if ((rc = crm_exec_stmt(crm, st, "lead promote")))
 			return rc;
+		if (sqlite3_changes(crm->db)) {
+			char listing[24];
+			snprintf(listing, sizeof listing, "%lld", sqlite3_last_insert_rowid(crm->db));
+			if ((rc = crm_change(crm, &(struct crm_change){ CHANGE_LISTING_ADDED, client,
+			                     "listing", NULL, listing, NULL })))
+				return rc;
+		}
 	}
 	if (!(st = crm_stmt(crm, set_lead)))
 		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, lead);
 	sqlite3_bind_int64(st, 2, client);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	return crm_exec_stmt(crm, st, "lead promote");
+	if ((rc = crm_exec_stmt(crm, st, "lead promote")) || !sqlite3_changes(crm->db))
+		return rc;
+	return crm_change(crm, &(struct crm_change){ CHANGE_LEAD_LINKED, lead, "client_id",
+	                  old_client, id, NULL });
 }
 
 /* A lead that is suppressed, or whose owner is on do-not-contact (a
@@ -182,7 +197,7 @@ int crm_lead_promote(struct crm *crm, long long lead_id, const char *stage,
 			goto done;
 		*created = 1;
 	}
-	if ((rc = link_listing(crm, client, lead_id, c[6], c[7], c[5])))
+	if ((rc = link_listing(crm, client, lead_id, c[6], c[7], c[5], c[10])))
 		goto done;
 	/* a lead that is a client already keeps the status it has */
 	if (lead_status && !was_client)

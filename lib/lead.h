@@ -33,6 +33,10 @@ extern const char *const crm_lead_statuses[];
  * rules, again on each update (viability_given says which). */
 extern const struct crm_importer crm_lead_importer;
 
+/* Set every column of lead id back to json, as an import's update row
+ * keeps it (old_value of action "update"), with a history row; undo. */
+int crm_lead_restore(struct crm *crm, long long id, const char *json, const char *reason);
+
 /* A lead named on the command line: crm's own id first, then the
  * source's external_id (operators use the ids `lead list` prints);
  * CRM_NOTFOUND when none. */

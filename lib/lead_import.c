@@ -60,6 +60,52 @@ static int known_column(const char *key)
 	return crm_entity_col(&crm_leads, key) && strcmp(key, "raw");
 }
 
+/* the whole stored lead, as a JSON object of its columns (owned, into
+ * *json): what an update's history row keeps, for undo */
+static int lead_snapshot(struct crm *crm, long long id, char **json)
+{
+	static char sql[1024];
+	sqlite3_stmt *st;
+	int rc;
+
+	*json = NULL;
+	crm_entity_fields_sql(&crm_leads, LF_COUNT, -1, sql, sizeof sql, "SELECT json_object(",
+	                      "'%1$s', %1$s", 1, ", ", ", 'email_norm', email_norm, 'phone_norm',"
+	                      " phone_norm, 'raw', raw, 'viability_given', viability_given)"
+	                      " FROM leads WHERE id = ?1");
+	if (!(st = crm_stmt(crm, sql)))
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*json = crm_column_dup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "lead import");
+}
+
+int crm_lead_restore(struct crm *crm, long long id, const char *json, const char *reason)
+{
+	static char sql[1536];
+	char now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc;
+
+	crm_entity_fields_sql(&crm_leads, LF_COUNT, -1, sql, sizeof sql, "UPDATE leads SET ",
+	                      "%1$s = ?2 ->> '$.%1$s'", 1, ", ", ", email_norm = ?2 ->> '$.email_norm',"
+	                      " phone_norm = ?2 ->> '$.phone_norm', raw = ?2 ->> '$.raw',"
+	                      " viability_given = ?2 ->> '$.viability_given', updated_at = ?3"
+	                      " WHERE id = ?1");
+	if (!(st = crm_stmt(crm, sql)))
+		return crm_stmt_status(crm);
+	crm_now(now);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "lead")) || !sqlite3_changes(crm->db))
+		return rc;
+	return crm_change(crm, &(struct crm_change){ CHANGE_LEAD_UPDATED, id, NULL, NULL, json,
+	                  reason });
+}
+
 static int import_record(struct crm *crm, const struct crm_record *rec, void *arg,
                          int *outcome);
 
@@ -329,7 +375,7 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	static char upd_set[1024], upd_same[1024], upd[sizeof upd_set + sizeof upd_same];
 	const struct crm_entity *e = &crm_leads;
 	struct lead_values lv;
-	char now[CRM_TIME_LEN], *old_status = NULL, currency[32];
+	char now[CRM_TIME_LEN], *old_status = NULL, currency[32], *old_lead = NULL;
 	long long lead = 0, *id = &lead;
 	sqlite3_stmt *st;
 	int rc, own = 0, score = -1, given = -1;
@@ -342,7 +388,8 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 	if ((rc = crm_operator_ensure(crm, lv.operator_id)) ||
 	    (rc = lead_key(crm, &lv, id)) ||
 	    (rc = lead_score(crm, *id, &lv, &score, &given)) ||
-	    (*id && lv.v[LF_STATUS] && (rc = lead_status(crm, *id, &old_status))))
+	    (*id && lv.v[LF_STATUS] && (rc = lead_status(crm, *id, &old_status))) ||
+	    (*id && (rc = lead_snapshot(crm, *id, &old_lead))))
 		goto done;
 	if (!ins[0]) {
 		crm_entity_fields_sql(e, LF_COUNT, -1, ins_cols, sizeof ins_cols,
@@ -409,6 +456,11 @@ static int import_record(struct crm *crm, const struct crm_record *rec, void *ar
 		                                           NULL, NULL });
 	} else {
 		*outcome = sqlite3_changes(crm->db) ? UPSERT_UPDATED : UPSERT_UNCHANGED;
+		/* the lead as it was, for undo */
+		if (*outcome == UPSERT_UPDATED &&
+		    (rc = crm_change(crm, &(struct crm_change){ CHANGE_LEAD_UPDATED, *id, NULL,
+		                     old_lead, NULL, NULL })))
+			goto done;
 		if (old_status && strcmp(old_status, lv.v[LF_STATUS]))
 			rc = crm_change(crm, &(struct crm_change){ CHANGE_LEAD_STATUS, *id, "status",
 			                                           old_status, lv.v[LF_STATUS], NULL });
@@ -417,6 +469,7 @@ done:
 	rc = crm_tx_end(crm, own, rc);
 cleanup:
 	free(old_status);
+	free(old_lead);
 	lead_values_free(&lv);
 	return rc;
 }

@@ -79,26 +79,27 @@ ok() {
 	ok client add --name Ana --email ana@x.test
 	history_seen
 	ok comm log 1 --channel email --external-id e1
-	history_is 'client 1 stage stage new contacted first contact'
+	history_is $'client 1 stage stage new contacted first contact\ncommunication 1 log id  1 '
 	ok comm log 1 --channel email --external-id e2
-	history_is ''
+	history_is 'communication 2 log id  2 '
 	ok comm log 1 --channel email --direction in --external-id e3
-	history_is $'client 1 automation automation_enabled 1 0 reply received\nclient 1 stage stage contacted replied reply received'
+	history_is $'client 1 automation automation_enabled 1 0 reply received\nclient 1 stage stage contacted replied reply received\ncommunication 3 log id  3 '
 	# the same through a batch, for a lead met for the first time
 	ok lead import - <<< $'external_id,contact_email\nl1,l1@x.test'
 	history_seen
 	ok comm log - <<< '{"lead_id":"l1","channel":"email","external_id":"e4"}'
-	history_is $'client 2 create   l1@x.test lead\nlead 1 status status new contacted \nclient 2 stage stage new contacted first contact'
+	history_is $'client 2 create   l1@x.test lead\nlead 1 link client_id  2 \nlead 1 status status new contacted \nclient 2 stage stage new contacted first contact\ncommunication 4 log id  4 '
 	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM communications')" 4
 }
 
 @test "lead status: by hand and by import, a row each change" {
 	ok lead import - <<< $'external_id,title\nl1,flat'
-	history_is ''
+	history_is 'lead 1 create    '
 	ok lead status l1 rejected
 	history_is 'lead 1 status status new rejected '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
-	history_is 'lead 1 status status rejected suppressed '
+	# an update keeps the lead as it was, for undo
+	history_is $'lead 1 update  {"external_id":"l1","operator_id":1,"source_type":null,"source_url":null,"listing_ref":null,"listing_hash":null,"contact_name":null,"contact_email":null,"contact_phone":null,"channel":null,"title":"flat","location":null,"price":null,"status":"rejected","viability":0,"email_norm":null,"phone_norm":null,"raw":"{}","viability_given":0}  \nlead 1 status status rejected suppressed '
 	ok lead import - <<< $'external_id,status\nl1,suppressed'
 	history_is ''
 }
@@ -113,4 +114,53 @@ ok() {
 	history_is $'client 1 edit notes first\n2026-11-26 08:05 second clean '
 	ok client edit 1 --set-note clean
 	history_is ''
+}
+
+# the change sets written since the last call are TEXT (id command actor
+# rows, one a line)
+sets_mark=0
+change_sets_are() {
+	local q="SELECT s.id, s.command, s.actor, (SELECT count(*) FROM activity_logs a"
+	q+=" WHERE a.change_set = s.id) FROM change_sets s WHERE s.id > $sets_mark ORDER BY s.id"
+	assert_equal "$(sqlite3 -separator ' ' "$CRM_DB" "$q")" "$1"
+	sets_mark=$(sqlite3 "$CRM_DB" 'SELECT coalesce(max(id), 0) FROM change_sets')
+}
+
+@test "change sets: one a command that changed something, named by the command and actor; every history row has one" {
+	ok client add --name Ana --email ana@x.test --tag a
+	change_sets_are '1 client add tester 1'
+	ok --actor bo client edit 1 --name 'Ana M' --tag b
+	change_sets_are '2 client edit bo 2'
+	# nothing changed: no change set
+	ok client edit 1 --name 'Ana M'
+	ok client stage 1 new
+	change_sets_are ''
+	ok comm log 1 --channel email --external-id e1
+	change_sets_are '3 comm log tester 2'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*) FROM activity_logs WHERE change_set IS NULL')" 0
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT DISTINCT at FROM change_sets')" 2026-11-25T12:00:00Z
+}
+
+@test "a batch of events is one change set with one row for its communications, the bad records left out" {
+	ok client add --name Ana --email ana@x.test
+	ok client add --name Bo --email bo@x.test
+	change_sets_are $'1 client add tester 1\n2 client add tester 1'
+	history_seen
+	{
+		for i in 1 2 3; do echo "{\"client_id\":1,\"channel\":\"email\",\"external_id\":\"a$i\"}"; done
+		echo '{"client_id":9,"channel":"email","external_id":"bad"}'
+		echo '{"client_id":2,"channel":"email","external_id":"b1"}'
+	} > ev.jsonl
+	run --separate-stderr crm comm log - --reject-file rej < ev.jsonl
+	assert_success
+	change_sets_are '3 comm log tester 3'
+	history_is $'client 1 stage stage new contacted first contact\nclient 2 stage stage new contacted first contact\ncommunication 1 log id  4 '
+	# a batch whose every record is bad leaves no change set
+	echo '{"client_id":9,"channel":"email","external_id":"bad"}' > bad.jsonl
+	run --separate-stderr crm comm log - --reject-file rej < bad.jsonl
+	assert_failure 65
+	# a dry run none either
+	run --separate-stderr crm comm log - --dry-run <<< '{"client_id":1,"channel":"email","external_id":"a9"}'
+	assert_success
+	change_sets_are ''
 }

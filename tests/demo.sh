@@ -117,6 +117,10 @@ step crm client list --stage contacted --stale 14 --format ids
 say "Bulk: everyone contacted with no answer in two weeks is lost, in one transaction."
 printf '$ crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason "no answer"\n'
 crm client list --stage contacted --stale 14 --format ids | crm client stage - lost --reason 'no answer'
+say "Too early: what undo would take back, then undone, as one change set of its own."
+step crm --format table undo --dry-run
+step crm undo
+step crm --format table undo --list --limit 3
 step crm --format table client show 1
 step crm --format table client history 1
 step crm client list --format csv
