@@ -19,6 +19,7 @@ static const struct cmd commands[] = {
 	{ "client", NULL, 0, "add, list, show and move clients through the pipeline", client_cmds },
 	{ "comm", NULL, 0, "log and list communications: contacts and replies", comm_cmds },
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
+	{ "automation", NULL, 0, "whom the bot may contact now, and why", automation_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
