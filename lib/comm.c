@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "catalog.h"
 #include "change.h"
 #include "client.h"
@@ -70,12 +71,26 @@ static int is_note(const char *kind)
 #define BULK_SLOTS (1 << 18)
 #define BULK_FULL (BULK_SLOTS / 2)
 
+/* What an event reads of its client: its stage, as its index in the
+ * pipeline (-1: a stage the pipeline no longer has), what the automation
+ * rules read (its touches as stored, and those of the batch so far), and
+ * its last outbound contact as stored (epoch, -1: none). */
+struct client_state {
+	int stage;
+	long long contacted;
+	struct crm_auto_client a;
+};
+
 struct bulk_slot {
 	long long id;                 /* 0: empty */
 	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
-	int stage;                    /* its index in the pipeline, -1: none of it */
-	unsigned char known;          /* stage read */
+	long long touch_at;           /* newest outbound touch of the batch, epoch + 1 */
+	struct client_state s;        /* read at its first event, then kept */
+	int new_touches;              /* the batch's touches */
+	int touch_ch;                 /* the channel of touch_at, in channels */
+	unsigned char known;          /* s read */
 	unsigned char stopped;        /* automation stopped by a reply */
+	unsigned char violated;       /* a violation notification written */
 };
 
 static struct bulk_slot *bulk;
@@ -117,6 +132,14 @@ static struct bulk_slot *bulk_slot(long long id)
 	return &bulk[h];
 }
 
+static const char touch_sql[] =
+	"UPDATE clients SET last_contacted_at = CASE WHEN last_contacted_at IS NULL"
+	" OR last_contacted_at < ?2 THEN ?2 ELSE last_contacted_at END,"
+	" touches = touches + ?4,"
+	" last_touch_channel = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
+	" THEN ?6 ELSE last_touch_channel END,"
+	" last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
+	" THEN ?5 ELSE last_touch_at END, updated_at = ?3 WHERE id = ?1";
 static const char out_sql[] =
 	"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
 	" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
@@ -144,6 +167,36 @@ static int touch_client(struct crm *crm, long long id, int inbound, long long at
 		inbound ? "last_interaction_at" : "last_contacted_at", NULL, t, NULL });
 }
 
+/* n outbound touches of client id, the newest at touch_at on channel,
+ * counted and its contact time moved forward to out (the client's was
+ * contacted, epoch or -1), in one statement */
+static int touch_count(struct crm *crm, long long id, int n, long long touch_at,
+                       const char *channel, long long out, long long contacted)
+{
+	char now[CRM_TIME_LEN], t[CRM_TIME_LEN], o[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, touch_sql);
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	crm_now(now);
+	crm_time_from_epoch(touch_at, t);
+	crm_time_from_epoch(out, o);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, o, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, n);
+	sqlite3_bind_text(st, 5, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, channel, -1, SQLITE_STATIC);
+	if ((rc = crm_exec_stmt(crm, st, "comm log")))
+		return rc;
+	if (out > contacted && (rc = crm_change(crm, &(struct crm_change){
+		CHANGE_CLIENT_CONTACT, id, "last_contacted_at", NULL, o, NULL })))
+		return rc;
+	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id, "touches",
+		NULL, t, NULL });
+}
+
 int crm_comm_bulk_flush(struct crm *crm)
 {
 	int rc = 0;
@@ -154,7 +207,10 @@ int crm_comm_bulk_flush(struct crm *crm)
 		struct bulk_slot *b = &bulk[i];
 		if (!b->id)
 			continue;
-		if (!rc && b->out)
+		if (!rc && b->new_touches)
+			rc = touch_count(crm, b->id, b->new_touches, b->touch_at - 1,
+			                 crm->cfg.channels.v[b->touch_ch], b->out - 1, b->s.contacted);
+		else if (!rc && b->out)
 			rc = touch_client(crm, b->id, 0, b->out - 1);
 		if (!rc && b->in)
 			rc = touch_client(crm, b->id, 1, b->in - 1);
@@ -164,23 +220,29 @@ int crm_comm_bulk_flush(struct crm *crm)
 	return rc;
 }
 
-/* The client's stage, as its index in the pipeline (-1: a stage the
- * pipeline no longer has); CRM_DATAERR when there is no such client. */
-static int client_stage(struct crm *crm, long long id, int *stage)
+/* The client's state (struct client_state); CRM_DATAERR when there is
+ * no such client.  Its texts point to the config's and the statuses'. */
+static int client_state(struct crm *crm, long long id, struct client_state *cs)
 {
-	static const char sql[] = "SELECT stage FROM clients WHERE id = ?1";
+	static const char sql[] =
+		"SELECT c.last_contacted_at, " CRM_AUTO_COLUMNS " FROM clients c WHERE c.id = ?1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
+	long long t;
 	int rc;
 
 	if (!st)
 		return crm_stmt_status(crm);
-	*stage = -1;
+	cs->stage = -1;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
-		for (int i = 0; s && i < crm->cfg.stages.n; i++)
-			if (!strcmp(crm->cfg.stages.v[i], s))
-				*stage = i;
+		cs->contacted = s && !crm_time_to_epoch(s, &t) ? t : -1;
+		crm_auto_client_row(st, 1, &cs->a);
+		for (int i = 0; cs->a.stage && i < crm->cfg.stages.n; i++)
+			if (!strcmp(crm->cfg.stages.v[i], cs->a.stage))
+				cs->stage = i;
+		cs->a.stage = cs->stage >= 0 ? crm->cfg.stages.v[cs->stage] : NULL;
+		cs->a.status = cs->a.status ? crm_in_set(cs->a.status, crm_client_statuses) : NULL;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -378,21 +440,39 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
 }
 
-/* Step 4, what the event changes, unless it is a note: a reply stops
- * automation and moves a client still before pipeline.on_reply to it; a
- * first contact moves a client of the first stage to
- * pipeline.on_first_contact; the client's contact time moves forward.  In a batch, the client's slot saves the
- * lookups and writes of each event after its first. */
-static int event_effects(struct crm *crm, const struct row *r, long long id)
+/* the index of channel in the config's channels (it is one of them) */
+static int channel_index(const struct crm *crm, const char *channel)
 {
+	for (int i = 0; i < crm->cfg.channels.n; i++)
+		if (!strcmp(crm->cfg.channels.v[i], channel))
+			return i;
+	return 0;
+}
+
+/* Step 4, what the event changes, unless it is a note: an outbound touch
+ * to a client that is not due is a violation (automation.h), and is
+ * counted; a reply stops automation and moves a client still before
+ * pipeline.on_reply to it; a first contact moves a client of the first
+ * stage to pipeline.on_first_contact; the client's contact time moves
+ * forward.  In a batch, the client's slot saves the lookups and writes of
+ * each event after its first. */
+static int event_effects(struct crm *crm, const struct crm_event *ev, const struct row *r,
+                         long long id)
+{
+	struct client_state cs;
 	struct bulk_slot *b;
-	int rc = 0, stage;
+	int rc = 0, stage, touch = crm_is_touch(r->inbound, r->kind), violated = 0;
 
 	if (is_note(r->kind))
 		return 0;
 	b = bulk_slot(id);
-	stage = b && b->known ? b->stage : -1;
-	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
+	if (b && b->known)
+		cs = b->s;
+	else if ((rc = client_state(crm, id, &cs)))
+		return rc;
+	stage = cs.stage;
+	if (touch && (rc = crm_auto_touch_check(crm, id, &cs.a, r->at_epoch, ev->strict,
+	                                        !(b && b->violated), &violated)))
 		return rc;
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
 	    (rc = stop_automation(crm, id)))
@@ -408,13 +488,30 @@ static int event_effects(struct crm *crm, const struct row *r, long long id)
 	}
 	if (rc)
 		return rc;
+	if (!b && touch)
+		return touch_count(crm, id, 1, r->at_epoch, ev->channel, r->at_epoch, cs.contacted);
 	if (!b)
 		return touch_client(crm, id, r->inbound, r->at_epoch);
 	/* last, once nothing can fail: a record undone leaves the slot as
 	 * the database is */
-	b->stage = stage;
+	b->s = cs;
+	b->s.stage = stage;
+	b->s.a.stage = stage >= 0 ? crm->cfg.stages.v[stage] : NULL;
 	b->known = 1;
 	b->stopped |= r->inbound;
+	b->violated |= violated;
+	if (r->inbound && crm->cfg.automation.stop_on_reply)
+		b->s.a.enabled = 0;
+	if (touch) {
+		b->s.a.touches++;
+		b->new_touches++;
+		if (r->at_epoch > b->s.a.last_touch)
+			b->s.a.last_touch = r->at_epoch;
+		if (r->at_epoch + 1 >= b->touch_at) {
+			b->touch_at = r->at_epoch + 1;
+			b->touch_ch = channel_index(crm, ev->channel);
+		}
+	}
 	if (r->inbound && r->at_epoch + 1 > b->in)
 		b->in = r->at_epoch + 1;
 	else if (!r->inbound && r->at_epoch + 1 > b->out)
@@ -433,7 +530,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!(rc = event_check(crm, ev, &r)) && !(rc = crm_tx_begin(crm, &own))) {
 		if (!(rc = event_owner(crm, ev, &r, &id, &dup)) && !dup &&
 		    !(rc = event_insert(crm, ev, &r, id, &dup)) && !dup)
-			rc = event_effects(crm, &r, id);
+			rc = event_effects(crm, ev, &r, id);
 		rc = crm_tx_end(crm, own, rc);
 	}
 	if (!rc && dup)
@@ -477,11 +574,11 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 	enum crm_logged logged;
 	int rc;
 
-	(void)arg;
 	for (size_t i = 0; i < NEVENT_FIELDS; i++)
 		*(const char **)((char *)&ev + event_offsets[i]) = record_get(rec, event_fields[i]);
 	if (!ev.source)
 		ev.source = "bot";
+	ev.strict = arg && *(const int *)arg;
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	*outcome = (int)logged;
 	return rc;
