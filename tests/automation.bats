@@ -343,12 +343,20 @@ next_due	later	2026-11-27T10:00:00Z"
 }
 
 @test "due: on a read-only database it lists, and says the notifications were not written" {
-	[ "$(id -u)" != 0 ] || skip "root writes a read-only file"
 	CRM_NOW=2026-11-01T10:00:00Z add Ana ana@x.test
 	touch_at 1 2026-11-02T10:00:00Z
-	chmod a-w "$CRM_DB" .
-	CRM_NOW=2026-11-08T10:00:00Z run --separate-stderr crm automation due --format ids
-	chmod u+w "$CRM_DB" .
+	# a copy no one but root may write; root itself reads it as nobody
+	ro=$(mktemp -d)
+	cp "$CRM_DB" crm.yaml "$ro/"
+	chmod 755 "$ro"
+	chmod 444 "$ro/crm.db"
+	local as=()
+	[ "$(id -u)" != 0 ] || as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	cd "$ro"
+	CRM_NOW=2026-11-08T10:00:00Z run --separate-stderr "${as[@]}" env CRM_DB="$ro/crm.db" \
+		HOME="$ro" "$(command -v crm)" automation due --format ids
+	cd "$BATS_TEST_TMPDIR"
+	rm -rf "$ro"
 	assert_success
 	assert_output 1
 	assert_equal "$stderr" 'automation due: the database is read-only: overdue notifications not written'
