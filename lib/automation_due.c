@@ -155,6 +155,9 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 		query_bind_int(&q, flt->limit);
 		query_bind_int(&q, flt->offset);
 	}
+	/* the query reads a row of every client automation may work on: the
+	 * file mapped rather than read a page at a time */
+	sqlite3_exec(crm->db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
 	if ((rc = query_prepare(crm, &q, &st)))
 		goto done;
 	printer_begin(pr, due_cols, NDUE_COLS);
