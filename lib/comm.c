@@ -81,17 +81,70 @@ struct client_state {
 	struct crm_auto_client a;
 };
 
+/* A slot keeps a client_state as small as it goes (64 bytes): its
+ * times as seconds from 2000 (0: none), good until 2136. */
 struct bulk_slot {
 	long long id;                 /* 0: empty */
 	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
-	long long touch_at;           /* newest outbound touch of the batch, epoch + 1 */
-	struct client_state s;        /* read at its first event, then kept */
-	int new_touches;              /* the batch's touches */
-	int touch_ch;                 /* the channel of touch_at, in channels */
-	unsigned char known;          /* s read */
+	unsigned touch_at;            /* newest outbound touch of the batch */
+	unsigned paused_until, last_touch, contacted;   /* of the client_state */
+	int touches;                  /* stored and the batch's */
+	int new_touches;              /* the batch's */
+	short stage;
+	signed char touch_ch;         /* the channel of touch_at, in channels */
+	unsigned char known;          /* the state read */
 	unsigned char stopped;        /* automation stopped by a reply */
 	unsigned char violated;       /* a violation notification written */
+	unsigned char enabled, dnc;
+	unsigned char status;         /* in crm_client_statuses; 255: another */
 };
+_Static_assert(sizeof(struct bulk_slot) <= 64, "a bulk slot is 64 bytes at most");
+
+#define Y2000 946684800LL
+
+static unsigned pack_time(long long t)
+{
+	if (t < 0)
+		return 0;
+	if (t < Y2000)
+		return 1;
+	return t - Y2000 + 1 >= 0xffffffffLL ? 0xffffffffu : (unsigned)(t - Y2000 + 1);
+}
+
+static long long unpack_time(unsigned u)
+{
+	return u ? Y2000 + (long long)u - 1 : -1;
+}
+
+/* the client_state a slot keeps, and back */
+static void slot_get(const struct crm *crm, const struct bulk_slot *b, struct client_state *cs)
+{
+	cs->stage = b->stage;
+	cs->contacted = unpack_time(b->contacted);
+	cs->a.enabled = b->enabled;
+	cs->a.paused_until = unpack_time(b->paused_until);
+	cs->a.stage = b->stage >= 0 ? crm->cfg.stages.v[b->stage] : NULL;
+	cs->a.status = b->status != 255 ? crm_client_statuses[b->status] : NULL;
+	cs->a.dnc = b->dnc;
+	cs->a.touches = b->touches;
+	cs->a.last_touch = unpack_time(b->last_touch);
+	cs->a.created = 0;
+}
+
+static void slot_put(struct bulk_slot *b, const struct client_state *cs)
+{
+	b->stage = (short)cs->stage;
+	b->contacted = pack_time(cs->contacted);
+	b->enabled = (unsigned char)cs->a.enabled;
+	b->paused_until = pack_time(cs->a.paused_until);
+	b->status = 255;
+	for (int i = 0; cs->a.status && crm_client_statuses[i]; i++)
+		if (cs->a.status == crm_client_statuses[i])
+			b->status = (unsigned char)i;
+	b->dnc = (unsigned char)cs->a.dnc;
+	b->touches = (int)cs->a.touches;
+	b->last_touch = pack_time(cs->a.last_touch);
+}
 
 static struct bulk_slot *bulk;
 static int bulk_used;
@@ -208,8 +261,9 @@ int crm_comm_bulk_flush(struct crm *crm)
 		if (!b->id)
 			continue;
 		if (!rc && b->new_touches)
-			rc = touch_count(crm, b->id, b->new_touches, b->touch_at - 1,
-			                 crm->cfg.channels.v[b->touch_ch], b->out - 1, b->s.contacted);
+			rc = touch_count(crm, b->id, b->new_touches, unpack_time(b->touch_at),
+			                 crm->cfg.channels.v[b->touch_ch], b->out - 1,
+			                 unpack_time(b->contacted));
 		else if (!rc && b->out)
 			rc = touch_client(crm, b->id, 0, b->out - 1);
 		if (!rc && b->in)
@@ -467,7 +521,7 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 		return 0;
 	b = bulk_slot(id);
 	if (b && b->known)
-		cs = b->s;
+		slot_get(crm, b, &cs);
 	else if ((rc = client_state(crm, id, &cs)))
 		return rc;
 	stage = cs.stage;
@@ -494,22 +548,23 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 		return touch_client(crm, id, r->inbound, r->at_epoch);
 	/* last, once nothing can fail: a record undone leaves the slot as
 	 * the database is */
-	b->s = cs;
-	b->s.stage = stage;
-	b->s.a.stage = stage >= 0 ? crm->cfg.stages.v[stage] : NULL;
+	cs.stage = stage;
+	if (r->inbound && crm->cfg.automation.stop_on_reply)
+		cs.a.enabled = 0;
+	if (touch) {
+		cs.a.touches++;
+		if (r->at_epoch > cs.a.last_touch)
+			cs.a.last_touch = r->at_epoch;
+	}
+	slot_put(b, &cs);
 	b->known = 1;
 	b->stopped |= r->inbound;
 	b->violated |= violated;
-	if (r->inbound && crm->cfg.automation.stop_on_reply)
-		b->s.a.enabled = 0;
 	if (touch) {
-		b->s.a.touches++;
 		b->new_touches++;
-		if (r->at_epoch > b->s.a.last_touch)
-			b->s.a.last_touch = r->at_epoch;
-		if (r->at_epoch + 1 >= b->touch_at) {
-			b->touch_at = r->at_epoch + 1;
-			b->touch_ch = channel_index(crm, ev->channel);
+		if (r->at_epoch >= unpack_time(b->touch_at)) {
+			b->touch_at = pack_time(r->at_epoch);
+			b->touch_ch = (signed char)channel_index(crm, ev->channel);
 		}
 	}
 	if (r->inbound && r->at_epoch + 1 > b->in)
