@@ -9,6 +9,7 @@
 #include "client.h"
 #include "input.h"
 #include "comm.h"
+#include "comm_bulk.h"
 #include "lead.h"
 #include "query.h"
 
@@ -59,249 +60,6 @@ static const char *event_kind(const struct crm_event *ev)
 static int is_note(const char *kind)
 {
 	return !strcmp(kind, "note");
-}
-
-/* In a batch, what crm knows of each client it has logged an event for
- * is kept here: its newest contact times, written once per client before
- * the batch commits rather than once per event; its stage; whether a
- * reply has stopped its automation.  The batch holds the write lock, so
- * no one else changes them meanwhile.  The table has a fixed size: once
- * half full, further clients are looked up and written at once, so
- * memory does not grow with the input. */
-#define BULK_SLOTS (1 << 18)
-#define BULK_FULL (BULK_SLOTS / 2)
-
-/* What an event reads of its client: its stage, as its index in the
- * pipeline (-1: a stage the pipeline no longer has), what the automation
- * rules read (its touches as stored, and those of the batch so far), and
- * its last outbound contact as stored (epoch, -1: none). */
-struct client_state {
-	int stage;
-	long long contacted;
-	struct crm_auto_client a;
-};
-
-/* A slot keeps a client_state as small as it goes (64 bytes): its
- * times as seconds from 2000 (0: none), good until 2136. */
-struct bulk_slot {
-	long long id;                 /* 0: empty */
-	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
-	unsigned touch_at;            /* newest outbound touch of the batch */
-	unsigned paused_until, last_touch, contacted;   /* of the client_state */
-	int touches;                  /* stored and the batch's */
-	int new_touches;              /* the batch's */
-	short stage;
-	signed char touch_ch;         /* the channel of touch_at, in channels */
-	unsigned char known;          /* the state read */
-	unsigned char stopped;        /* automation stopped by a reply */
-	unsigned char violated;       /* a violation notification written */
-	unsigned char enabled, dnc;
-	unsigned char status;         /* in crm_client_statuses; 255: another */
-};
-_Static_assert(sizeof(struct bulk_slot) <= 64, "a bulk slot is 64 bytes at most");
-
-#define Y2000 946684800LL
-
-static unsigned pack_time(long long t)
-{
-	if (t < 0)
-		return 0;
-	if (t < Y2000)
-		return 1;
-	return t - Y2000 + 1 >= 0xffffffffLL ? 0xffffffffu : (unsigned)(t - Y2000 + 1);
-}
-
-static long long unpack_time(unsigned u)
-{
-	return u ? Y2000 + (long long)u - 1 : -1;
-}
-
-/* the client_state a slot keeps, and back */
-static void slot_get(const struct crm *crm, const struct bulk_slot *b, struct client_state *cs)
-{
-	cs->stage = b->stage;
-	cs->contacted = unpack_time(b->contacted);
-	cs->a.enabled = b->enabled;
-	cs->a.paused_until = unpack_time(b->paused_until);
-	cs->a.stage = b->stage >= 0 ? crm->cfg.stages.v[b->stage] : NULL;
-	cs->a.status = b->status != 255 ? crm_client_statuses[b->status] : NULL;
-	cs->a.dnc = b->dnc;
-	cs->a.touches = b->touches;
-	cs->a.last_touch = unpack_time(b->last_touch);
-	cs->a.created = 0;
-}
-
-static void slot_put(struct bulk_slot *b, const struct client_state *cs)
-{
-	b->stage = (short)cs->stage;
-	b->contacted = pack_time(cs->contacted);
-	b->enabled = (unsigned char)cs->a.enabled;
-	b->paused_until = pack_time(cs->a.paused_until);
-	b->status = 255;
-	for (int i = 0; cs->a.status && crm_client_statuses[i]; i++)
-		if (cs->a.status == crm_client_statuses[i])
-			b->status = (unsigned char)i;
-	b->dnc = (unsigned char)cs->a.dnc;
-	b->touches = (int)cs->a.touches;
-	b->last_touch = pack_time(cs->a.last_touch);
-}
-
-static struct bulk_slot *bulk;
-static int bulk_used;
-
-void crm_comm_bulk(struct crm *crm)
-{
-	(void)crm;
-	if (!bulk) {
-		bulk = xcalloc(BULK_SLOTS, sizeof *bulk);
-		bulk_used = 0;
-	}
-}
-
-void crm_comm_bulk_end(void)
-{
-	free(bulk);
-	bulk = NULL;
-}
-
-/* the client's slot, made when it has none; NULL outside a batch, or
- * when the table is full */
-static struct bulk_slot *bulk_slot(long long id)
-{
-	size_t h;
-
-	if (!bulk)
-		return NULL;
-	h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
-	while (bulk[h].id && bulk[h].id != id)
-		h = (h + 1) & (BULK_SLOTS - 1);
-	if (!bulk[h].id) {
-		if (bulk_used >= BULK_FULL)
-			return NULL;
-		memset(&bulk[h], 0, sizeof bulk[h]);
-		bulk[h].id = id;
-		bulk_used++;
-	}
-	return &bulk[h];
-}
-
-static const char touch_sql[] =
-	"UPDATE clients SET last_contacted_at = CASE WHEN last_contacted_at IS NULL"
-	" OR last_contacted_at < ?2 THEN ?2 ELSE last_contacted_at END,"
-	" touches = touches + ?4,"
-	" last_touch_channel = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
-	" THEN ?6 ELSE last_touch_channel END,"
-	" last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
-	" THEN ?5 ELSE last_touch_at END, updated_at = ?3 WHERE id = ?1";
-static const char out_sql[] =
-	"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
-	" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
-static const char in_sql[] =
-	"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
-	" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
-
-/* move a client's last contact time forward (never back) */
-static int touch_client(struct crm *crm, long long id, int inbound, long long at)
-{
-	char now[CRM_TIME_LEN], t[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	crm_now(now);
-	crm_time_from_epoch(at, t);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "comm log")) || !sqlite3_changes(crm->db))
-		return rc;
-	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id,
-		inbound ? "last_interaction_at" : "last_contacted_at", NULL, t, NULL });
-}
-
-/* n outbound touches of client id, the newest at touch_at on channel,
- * counted and its contact time moved forward to out (the client's was
- * contacted, epoch or -1), in one statement */
-static int touch_count(struct crm *crm, long long id, int n, long long touch_at,
-                       const char *channel, long long out, long long contacted)
-{
-	char now[CRM_TIME_LEN], t[CRM_TIME_LEN], o[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, touch_sql);
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	crm_now(now);
-	crm_time_from_epoch(touch_at, t);
-	crm_time_from_epoch(out, o);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, o, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, n);
-	sqlite3_bind_text(st, 5, t, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, channel, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "comm log")))
-		return rc;
-	if (out > contacted && (rc = crm_change(crm, &(struct crm_change){
-		CHANGE_CLIENT_CONTACT, id, "last_contacted_at", NULL, o, NULL })))
-		return rc;
-	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id, "touches",
-		NULL, t, NULL });
-}
-
-int crm_comm_bulk_flush(struct crm *crm)
-{
-	int rc = 0;
-
-	if (!bulk)
-		return 0;
-	for (size_t i = 0; i < BULK_SLOTS; i++) {
-		struct bulk_slot *b = &bulk[i];
-		if (!b->id)
-			continue;
-		if (!rc && b->new_touches)
-			rc = touch_count(crm, b->id, b->new_touches, unpack_time(b->touch_at),
-			                 crm->cfg.channels.v[b->touch_ch], b->out - 1,
-			                 unpack_time(b->contacted));
-		else if (!rc && b->out)
-			rc = touch_client(crm, b->id, 0, b->out - 1);
-		if (!rc && b->in)
-			rc = touch_client(crm, b->id, 1, b->in - 1);
-		b->id = 0;
-	}
-	bulk_used = 0;
-	return rc;
-}
-
-/* The client's state (struct client_state); CRM_DATAERR when there is
- * no such client.  Its texts point to the config's and the statuses'. */
-static int client_state(struct crm *crm, long long id, struct client_state *cs)
-{
-	static const char sql[] =
-		"SELECT c.last_contacted_at, " CRM_AUTO_COLUMNS " FROM clients c WHERE c.id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	long long t;
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	cs->stage = -1;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		cs->contacted = s && !crm_time_to_epoch(s, &t) ? t : -1;
-		crm_auto_client_row(st, 1, &cs->a);
-		for (int i = 0; cs->a.stage && i < crm->cfg.stages.n; i++)
-			if (!strcmp(crm->cfg.stages.v[i], cs->a.stage))
-				cs->stage = i;
-		cs->a.stage = cs->stage >= 0 ? crm->cfg.stages.v[cs->stage] : NULL;
-		cs->a.status = cs->a.status ? crm_in_set(cs->a.status, crm_client_statuses) : NULL;
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
-	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
 }
 
 /* automation.stop_on_reply: a reply turns the bot off for its client,
@@ -494,15 +252,6 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		sqlite3_last_insert_rowid(crm->db), "client_id", NULL, NULL, NULL });
 }
 
-/* the index of channel in the config's channels (it is one of them) */
-static int channel_index(const struct crm *crm, const char *channel)
-{
-	for (int i = 0; i < crm->cfg.channels.n; i++)
-		if (!strcmp(crm->cfg.channels.v[i], channel))
-			return i;
-	return 0;
-}
-
 /* Step 4, what the event changes, unless it is a note: an outbound touch
  * to a client that is not due is a violation (automation.h), and is
  * counted; a reply stops automation and moves a client still before
@@ -519,10 +268,10 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 
 	if (is_note(r->kind))
 		return 0;
-	b = bulk_slot(id);
+	b = comm_bulk_slot(id);
 	if (b && b->known)
-		slot_get(crm, b, &cs);
-	else if ((rc = client_state(crm, id, &cs)))
+		comm_slot_get(crm, b, &cs);
+	else if ((rc = comm_client_state(crm, id, &cs)))
 		return rc;
 	stage = cs.stage;
 	if (touch && (rc = crm_auto_touch_check(crm, id, &cs.a, r->at_epoch, ev->strict,
@@ -543,34 +292,13 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 	if (rc)
 		return rc;
 	if (!b && touch)
-		return touch_count(crm, id, 1, r->at_epoch, ev->channel, r->at_epoch, cs.contacted);
+		return comm_touch_count(crm, id, 1, r->at_epoch, ev->channel, r->at_epoch, cs.contacted);
 	if (!b)
-		return touch_client(crm, id, r->inbound, r->at_epoch);
+		return comm_touch_client(crm, id, r->inbound, r->at_epoch);
 	/* last, once nothing can fail: a record undone leaves the slot as
 	 * the database is */
 	cs.stage = stage;
-	if (r->inbound && crm->cfg.automation.stop_on_reply)
-		cs.a.enabled = 0;
-	if (touch) {
-		cs.a.touches++;
-		if (r->at_epoch > cs.a.last_touch)
-			cs.a.last_touch = r->at_epoch;
-	}
-	slot_put(b, &cs);
-	b->known = 1;
-	b->stopped |= r->inbound;
-	b->violated |= violated;
-	if (touch) {
-		b->new_touches++;
-		if (r->at_epoch >= unpack_time(b->touch_at)) {
-			b->touch_at = pack_time(r->at_epoch);
-			b->touch_ch = (signed char)channel_index(crm, ev->channel);
-		}
-	}
-	if (r->inbound && r->at_epoch + 1 > b->in)
-		b->in = r->at_epoch + 1;
-	else if (!r->inbound && r->at_epoch + 1 > b->out)
-		b->out = r->at_epoch + 1;
+	comm_slot_update(crm, b, &cs, r->inbound, touch, r->at_epoch, ev->channel, violated);
 	return 0;
 }
 
