@@ -91,6 +91,12 @@ sql() {
 	add Ana ana@x.test
 	crm -q client stage 1 replied
 	none_due
+	crm_ok automation why 1
+	assert_line --index 3 $'stage\tfail\treplied: not in automation.stages'
+	crm -q client stage 1 lost
+	crm_ok automation why 1
+	assert_line --index 3 $'stage\tfail\tlost: terminal'
+	crm -q automation on 1
 	crm -q client stage 1 contacted
 	crm_ok automation due --format ids
 	assert_output 1
@@ -111,9 +117,14 @@ sql() {
 	add Ana ana@x.test
 	sql 'UPDATE clients SET dnc = 1'
 	none_due
+	crm_ok automation why 1
+	assert_line --index 4 $'do_not_contact\tfail\tlisted'
+	assert_line --index 9 $'next_due\tnever\tdo_not_contact fails'
 	sql 'UPDATE clients SET dnc = 0'
 	crm -q client edit 1 --status archived
 	none_due --all
+	crm_ok automation why 1
+	assert_line --index 5 $'status\tfail\tarchived'
 	sql "UPDATE clients SET status = 'forgotten'"
 	none_due --all
 }
@@ -313,6 +324,9 @@ next_due	later	2026-11-27T10:00:00Z"
 	# in quiet hours (00:30 in Madrid)
 	crm -q comm log 1 --channel email --at 2026-11-20T23:30:00Z
 	assert_equal "$(sql "SELECT count(*) FROM notifications WHERE message LIKE '%quiet_hours (00:30 in%'")" 1
+	# a touch older than the last one is history brought in late: not judged
+	crm -q comm log 1 --channel email --at 2026-11-02T12:00:00Z
+	assert_equal "$(sql "SELECT count(*), (SELECT touches FROM clients) FROM notifications")" '2|4'
 }
 
 @test "comm log --strict: a touch to a client not due exits 65 and stores nothing" {
