@@ -99,6 +99,10 @@ static int auto_due(struct crm *crm, int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.lc = *client_filter_init(crm, &a.cf);
+	/* --channel: the channel of the touch to make, as the row has it */
+	for (struct opt *o = a.cf.opts; o->kind != OPT_END_; o++)
+		if (o->name && !strcmp(o->name, "channel"))
+			o->help = "the channel of the touch to make";
 	a.lc.what = "clients due";
 	a.lc.finish = due_finish;
 	a.lc.list = due_list;
