@@ -141,9 +141,12 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 	/* the partial index clients_automation: its condition as it is
 	 * written there, and the stages automation works on */
 	query_where(&q, "c.automation_enabled = 1 AND c.status = 'active' AND c.dnc = 0");
-	query_where_in(&q, "c.stage IN (?)", (const char *const *)crm->cfg.automation.stages.v, 0);
-	if (crm->cfg.automation.stages.n == 0)
-		query_where(&q, "0");
+	query_where(&q, "c.stage IN (");
+	for (int i = 0; i < crm->cfg.automation.stages.n; i++) {
+		query_add(&q, i ? ", ?" : "?");
+		query_bind_text(&q, crm->cfg.automation.stages.v[i]);
+	}
+	query_add(&q, ")");
 	if ((rc = crm_client_where(crm, &q, flt)))
 		goto done;
 	query_where(&q, "due_since IS NOT NULL");
