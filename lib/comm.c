@@ -292,7 +292,9 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 	if (rc)
 		return rc;
 	if (!b && touch)
-		return comm_touch_count(crm, id, 1, r->at_epoch, ev->channel, r->at_epoch, cs.contacted);
+		return comm_touch_count(crm, id, 1, r->at_epoch, ev->channel,
+		                        r->at_epoch >= cs.a.last_touch,
+		                        r->at_epoch > cs.contacted ? r->at_epoch : -1);
 	if (!b)
 		return comm_touch_client(crm, id, r->inbound, r->at_epoch);
 	/* last, once nothing can fail: a record undone leaves the slot as

@@ -98,14 +98,20 @@ struct bulk_slot *comm_bulk_slot(long long id)
 	return &bulk[h];
 }
 
-static const char touch_sql[] =
-	"UPDATE clients SET last_contacted_at = CASE WHEN last_contacted_at IS NULL"
-	" OR last_contacted_at < ?2 THEN ?2 ELSE last_contacted_at END,"
-	" touches = touches + ?4,"
-	" last_touch_channel = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
-	" THEN ?6 ELSE last_touch_channel END,"
-	" last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at <= ?5"
-	" THEN ?5 ELSE last_touch_at END, updated_at = ?3 WHERE id = ?1";
+/* touches counted; with the newest, its time and channel (a column of
+ * the index clients_automation, rewritten only then) */
+static const char touches_sql[] =
+	"UPDATE clients SET touches = touches + ?2 WHERE id = ?1";
+static const char newest_sql[] =
+	"UPDATE clients SET touches = touches + ?2, last_touch_at = ?3,"
+	" last_touch_channel = ?4 WHERE id = ?1";
+/* the same with a newer last_contacted_at: one write of the row */
+static const char touches_out_sql[] =
+	"UPDATE clients SET touches = touches + ?2, last_contacted_at = ?5, updated_at = ?6"
+	" WHERE id = ?1";
+static const char newest_out_sql[] =
+	"UPDATE clients SET touches = touches + ?2, last_touch_at = ?3,"
+	" last_touch_channel = ?4, last_contacted_at = ?5, updated_at = ?6 WHERE id = ?1";
 static const char out_sql[] =
 	"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
 	" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
@@ -133,27 +139,32 @@ int comm_touch_client(struct crm *crm, long long id, int inbound, long long at)
 }
 
 int comm_touch_count(struct crm *crm, long long id, int n, long long touch_at,
-                       const char *channel, long long out, long long contacted)
+                     const char *channel, int newest, long long out)
 {
-	char now[CRM_TIME_LEN], t[CRM_TIME_LEN], o[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, touch_sql);
+	char t[CRM_TIME_LEN], o[CRM_TIME_LEN], now[CRM_TIME_LEN];
+	sqlite3_stmt *st = crm_stmt(crm, out >= 0 ? (newest ? newest_out_sql : touches_out_sql) :
+	                                 newest ? newest_sql : touches_sql);
 	int rc;
 
 	if (!st)
 		return crm_stmt_status(crm);
-	crm_now(now);
 	crm_time_from_epoch(touch_at, t);
-	crm_time_from_epoch(out, o);
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, o, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, n);
-	sqlite3_bind_text(st, 5, t, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, n);
+	if (newest) {
+		sqlite3_bind_text(st, 3, t, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, channel, -1, SQLITE_STATIC);
+	}
+	if (out >= 0) {
+		crm_now(now);
+		crm_time_from_epoch(out, o);
+		sqlite3_bind_text(st, 5, o, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	}
 	if ((rc = crm_exec_stmt(crm, st, "comm log")))
 		return rc;
-	if (out > contacted && (rc = crm_change(crm, &(struct crm_change){
-		CHANGE_CLIENT_CONTACT, id, "last_contacted_at", NULL, o, NULL })))
+	if (out >= 0 && (rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id,
+		"last_contacted_at", NULL, o, NULL })))
 		return rc;
 	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id, "touches",
 		NULL, t, NULL });
@@ -169,10 +180,15 @@ int crm_comm_bulk_flush(struct crm *crm)
 		struct bulk_slot *b = &bulk[i];
 		if (!b->id)
 			continue;
+		/* the batch's newest touch is the client's when the slot's last
+		 * touch, the newer of the stored one and the batch's, is it; its
+		 * contact time is written with its touches when it moves */
 		if (!rc && b->new_touches)
 			rc = comm_touch_count(crm, b->id, b->new_touches, unpack_time(b->touch_at),
-			                 crm->cfg.channels.v[b->touch_ch], b->out - 1,
-			                 unpack_time(b->contacted));
+			                      crm->cfg.channels.v[b->touch_ch],
+			                      b->touch_at >= b->last_touch,
+			                      b->out && b->out - 1 > unpack_time(b->contacted) ?
+			                      b->out - 1 : -1);
 		else if (!rc && b->out)
 			rc = comm_touch_client(crm, b->id, 0, b->out - 1);
 		if (!rc && b->in)

@@ -59,10 +59,11 @@ void comm_slot_update(struct crm *crm, struct bulk_slot *b, const struct client_
                       int inbound, int touch, long long at, const char *channel, int violated);
 /* move a client's last contact time forward (never back) */
 int comm_touch_client(struct crm *crm, long long id, int inbound, long long at);
-/* n outbound touches of client id, the newest at touch_at on channel,
- * counted and its contact time moved forward to out (the client's was
- * contacted, epoch or -1), in one statement */
+/* n outbound touches of client id counted, the newest at touch_at on
+ * channel; with newest, that is the client's newest touch: its
+ * last_touch_at and last_touch_channel.  out (-1: none) is a newer
+ * last_contacted_at, written in the same statement. */
 int comm_touch_count(struct crm *crm, long long id, int n, long long touch_at,
-                     const char *channel, long long out, long long contacted);
+                     const char *channel, int newest, long long out);
 
 #endif
