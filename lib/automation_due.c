@@ -40,7 +40,8 @@ static void sql_due(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	c.touches = sqlite3_value_int64(argv[6]);
 	s = (const char *)sqlite3_value_text(argv[7]);
 	c.last_touch = s && !crm_time_to_epoch(s, &t) ? t : -1;
-	s = (const char *)sqlite3_value_text(argv[8]);
+	/* the time it was added decides only for a client never touched */
+	s = c.touches > 0 && c.last_touch >= 0 ? NULL : (const char *)sqlite3_value_text(argv[8]);
 	c.created = s && !crm_time_to_epoch(s, &t) ? t : 0;
 	if (crm_auto_eval(crm, &c, crm_now_epoch(), &v, NULL)) {
 		sqlite3_result_error(ctx, crm->err, -1);
