@@ -37,6 +37,7 @@ struct cmd {
 	const struct cmd *sub; /* subcommand table, NULL-name terminated */
 };
 
+extern const struct cmd automation_cmds[];
 extern const struct cmd client_cmds[];
 extern const struct cmd config_cmds[];
 extern const struct cmd comm_cmds[];

@@ -23,7 +23,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	struct crm_event ev;
 	struct cmd_input in;
 	enum crm_logged logged;
-	int n, rc;
+	int n, rc, strict = 0;
 
 	memset(&ev, 0, sizeof ev);
 	cmd_input_init(&in);
@@ -39,6 +39,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		OPT_STRING("body", &ev.body, "TEXT", "body"),
 		OPT_STRING("at", &ev.at, "TIME", "when it happened (default: now)"),
 		OPT_STRING("external-id", &ev.external_id, "ID", "the sender's id: the same id is stored once"),
+		OPT_FLAG("strict", 0, &strict, "refuse (65) an outbound touch to a client not due"),
 		CMD_INPUT_OPTS(in),
 		OPT_END()
 	};
@@ -51,6 +52,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 	if (!strcmp(argv[0], "-")) {
 		if (!(rc = cmd_input_open(crm, usage, n, argv, &in))) {
 			in.batch.before_commit = crm_comm_bulk_flush;
+			in.batch.arg = &strict;
 			crm_comm_bulk(crm);
 			rc = crm_batch_run(crm, &in.batch);
 			crm_comm_bulk_end();
@@ -72,6 +74,7 @@ static int comm_log(struct crm *crm, int argc, char **argv)
 		return opt_error(crm, usage, "--channel is required");
 	ev.client = argv[0];
 	ev.source = "manual";
+	ev.strict = strict;
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	if (!rc)
 		say_counts(crm, logged == LOGGED_NEW, logged == LOGGED_DUPLICATE, 0, "");

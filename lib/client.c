@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "catalog.h"
 #include "client_values.h"
 #include "dnc.h"
@@ -308,6 +309,9 @@ int crm_client_update(struct crm *crm, long long id,
 				i == CF_STAGE ? CHANGE_CLIENT_STAGE : CHANGE_CLIENT_FIELD, id,
 				crm_client_field_name(i), old[i], nv,
 				i == CF_STAGE ? vals.f.reason : NULL });
+		/* a terminal stage is closed: the bot stops there */
+		if (!rc && i == CF_STAGE)
+			rc = crm_auto_stage_changed(crm, id, nv);
 		n++;
 		owner |= i == CF_EMAIL || i == CF_PHONE;
 	}
@@ -569,6 +573,8 @@ int crm_client_move(struct crm *crm, long long id, const char *from,
 	static const char sql[] =
 		"UPDATE clients SET stage = ?2, updated_at = ?3 WHERE id = ?1";
 
-	return crm_client_set_column(crm, id, sql, to, CHANGE_CLIENT_STAGE, "stage", from, to,
-	                             reason);
+	int rc = crm_client_set_column(crm, id, sql, to, CHANGE_CLIENT_STAGE, "stage", from, to,
+	                               reason);
+
+	return rc ? rc : crm_auto_stage_changed(crm, id, to);
 }

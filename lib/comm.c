@@ -3,11 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "catalog.h"
 #include "change.h"
 #include "client.h"
 #include "input.h"
 #include "comm.h"
+#include "comm_bulk.h"
 #include "dnc.h"
 #include "lead.h"
 #include "query.h"
@@ -65,140 +67,6 @@ static int is_note(const char *kind)
 static int is_unsubscribe(const char *kind)
 {
 	return !strcmp(kind, "unsubscribe");
-}
-
-/* In a batch, what crm knows of each client it has logged an event for
- * is kept here: its newest contact times, written once per client before
- * the batch commits rather than once per event; its stage; whether a
- * reply has stopped its automation.  The batch holds the write lock, so
- * no one else changes them meanwhile.  The table has a fixed size: once
- * half full, further clients are looked up and written at once, so
- * memory does not grow with the input. */
-#define BULK_SLOTS (1 << 18)
-#define BULK_FULL (BULK_SLOTS / 2)
-
-struct bulk_slot {
-	long long id;                 /* 0: empty */
-	long long out, in;            /* newest outbound and inbound, epoch + 1; 0: none */
-	int stage;                    /* its index in the pipeline, -1: none of it */
-	unsigned char known;          /* stage read */
-	unsigned char stopped;        /* automation stopped by a reply */
-};
-
-static struct bulk_slot *bulk;
-static int bulk_used;
-
-void crm_comm_bulk(struct crm *crm)
-{
-	(void)crm;
-	if (!bulk) {
-		bulk = xcalloc(BULK_SLOTS, sizeof *bulk);
-		bulk_used = 0;
-	}
-}
-
-void crm_comm_bulk_end(void)
-{
-	free(bulk);
-	bulk = NULL;
-}
-
-/* the client's slot, made when it has none; NULL outside a batch, or
- * when the table is full */
-static struct bulk_slot *bulk_slot(long long id)
-{
-	size_t h;
-
-	if (!bulk)
-		return NULL;
-	h = ((unsigned long long)id * 11400714819323198485ULL) >> 46;
-	while (bulk[h].id && bulk[h].id != id)
-		h = (h + 1) & (BULK_SLOTS - 1);
-	if (!bulk[h].id) {
-		if (bulk_used >= BULK_FULL)
-			return NULL;
-		memset(&bulk[h], 0, sizeof bulk[h]);
-		bulk[h].id = id;
-		bulk_used++;
-	}
-	return &bulk[h];
-}
-
-static const char out_sql[] =
-	"UPDATE clients SET last_contacted_at = ?2, updated_at = ?3"
-	" WHERE id = ?1 AND (last_contacted_at IS NULL OR last_contacted_at < ?2)";
-static const char in_sql[] =
-	"UPDATE clients SET last_interaction_at = ?2, updated_at = ?3"
-	" WHERE id = ?1 AND (last_interaction_at IS NULL OR last_interaction_at < ?2)";
-
-/* move a client's last contact time forward (never back) */
-static int touch_client(struct crm *crm, long long id, int inbound, long long at)
-{
-	char now[CRM_TIME_LEN], t[CRM_TIME_LEN];
-	sqlite3_stmt *st = crm_stmt(crm, inbound ? in_sql : out_sql);
-	int rc;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	crm_now(now);
-	crm_time_from_epoch(at, t);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if ((rc = crm_exec_stmt(crm, st, "comm log")) || !sqlite3_changes(crm->db))
-		return rc;
-	return crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_CONTACT, id,
-		inbound ? "last_interaction_at" : "last_contacted_at", NULL, t, NULL });
-}
-
-int crm_comm_bulk_flush(struct crm *crm)
-{
-	int rc = 0;
-
-	if (!bulk)
-		return 0;
-	for (size_t i = 0; i < BULK_SLOTS; i++) {
-		struct bulk_slot *b = &bulk[i];
-		if (!b->id)
-			continue;
-		if (!rc && b->out)
-			rc = touch_client(crm, b->id, 0, b->out - 1);
-		if (!rc && b->in)
-			rc = touch_client(crm, b->id, 1, b->in - 1);
-		b->id = 0;
-	}
-	bulk_used = 0;
-	return rc;
-}
-
-/* The client's stage, as its index in the pipeline (-1: a stage the
- * pipeline no longer has); CRM_DATAERR when there is no such client, or
- * when it is forgotten: nothing of the person is stored again. */
-static int client_stage(struct crm *crm, long long id, int *stage)
-{
-	static const char sql[] =
-		"SELECT stage, status = 'forgotten' FROM clients WHERE id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
-	int rc, forgotten = 0;
-
-	if (!st)
-		return crm_stmt_status(crm);
-	*stage = -1;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-		for (int i = 0; s && i < crm->cfg.stages.n; i++)
-			if (!strcmp(crm->cfg.stages.v[i], s))
-				*stage = i;
-		forgotten = sqlite3_column_int(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return crm_err(crm, CRM_DATAERR, "client %lld: not found", id);
-	if (rc == SQLITE_ROW && forgotten)
-		return crm_err(crm, CRM_DATAERR, "client %lld: forgotten; nothing is logged for it",
-		               id);
-	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "comm log");
 }
 
 /* automation.stop_on_reply: a reply turns the bot off for its client,
@@ -394,27 +262,35 @@ static int event_insert(struct crm *crm, const struct crm_event *ev, const struc
 		client, r->subject });
 }
 
-/* Step 4, what the event changes, unless it is a note: a reply stops
- * automation and moves a client still before pipeline.on_reply to it; a
- * first contact moves a client of the first stage to
- * pipeline.on_first_contact; the client's contact time moves forward.  In a batch, the client's slot saves the
- * lookups and writes of each event after its first. */
-static int event_effects(struct crm *crm, const struct row *r, long long id)
+/* Step 4, what the event changes, unless it is a note: an outbound touch
+ * to a client that is not due is a violation (automation.h), and is
+ * counted; a reply stops automation and moves a client still before
+ * pipeline.on_reply to it; a first contact moves a client of the first
+ * stage to pipeline.on_first_contact; the client's contact time moves
+ * forward.  In a batch, the client's slot saves the lookups and writes of
+ * each event after its first. */
+static int event_effects(struct crm *crm, const struct crm_event *ev, const struct row *r,
+                         long long id)
 {
+	struct client_state cs;
 	struct bulk_slot *b;
-	int rc = 0, stage;
+	int rc = 0, stage, touch = crm_is_touch(r->inbound, r->kind), violated = 0;
 
-	b = bulk_slot(id);
-	stage = b && b->known ? b->stage : -1;
-	if ((!b || !b->known) && (rc = client_stage(crm, id, &stage)))
+	b = comm_bulk_slot(id);
+	if (b && b->known)
+		comm_slot_get(crm, b, &cs);
+	else if ((rc = comm_client_state(crm, id, &cs)))
 		return rc;
-	if (is_note(r->kind)) {
-		if (b) {
-			b->stage = stage;
-			b->known = 1;
-		}
+	/* nothing of a forgotten person is stored again */
+	if (cs.a.status && !strcmp(cs.a.status, "forgotten"))
+		return crm_err(crm, CRM_DATAERR, "client %lld: forgotten; nothing is logged for it",
+		               id);
+	if (is_note(r->kind))
 		return 0;
-	}
+	stage = cs.stage;
+	if (touch && (rc = crm_auto_touch_check(crm, id, &cs.a, r->at_epoch, ev->strict,
+	                                        !(b && b->violated), &violated)))
+		return rc;
 	/* who asked to be left alone, or whose address bounced, is on
 	 * do-not-contact at once: a later event of the batch sees it */
 	if (is_unsubscribe(r->kind))
@@ -424,6 +300,9 @@ static int event_effects(struct crm *crm, const struct row *r, long long id)
 		rc = crm_dnc_client_add(crm, id, "bounced");
 	if (rc)
 		return rc;
+	if (is_unsubscribe(r->kind) || (!r->inbound && !strcmp(r->status, "bounced") &&
+	                                crm->cfg.automation.bounce_to_dnc))
+		cs.a.dnc = 1;
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
 	    (rc = stop_automation(crm, id)))
 		return rc;
@@ -438,17 +317,16 @@ static int event_effects(struct crm *crm, const struct row *r, long long id)
 	}
 	if (rc)
 		return rc;
+	if (!b && touch)
+		return comm_touch_count(crm, id, 1, r->at_epoch, ev->channel,
+		                        r->at_epoch >= cs.a.last_touch,
+		                        r->at_epoch > cs.contacted ? r->at_epoch : -1);
 	if (!b)
-		return touch_client(crm, id, r->inbound, r->at_epoch);
+		return comm_touch_client(crm, id, r->inbound, r->at_epoch);
 	/* last, once nothing can fail: a record undone leaves the slot as
 	 * the database is */
-	b->stage = stage;
-	b->known = 1;
-	b->stopped |= r->inbound;
-	if (r->inbound && r->at_epoch + 1 > b->in)
-		b->in = r->at_epoch + 1;
-	else if (!r->inbound && r->at_epoch + 1 > b->out)
-		b->out = r->at_epoch + 1;
+	cs.stage = stage;
+	comm_slot_update(crm, b, &cs, r->inbound, touch, r->at_epoch, ev->channel, violated);
 	return 0;
 }
 
@@ -463,7 +341,7 @@ int crm_comm_log(struct crm *crm, const struct crm_event *ev,
 	if (!(rc = event_check(crm, ev, &r)) && !(rc = crm_tx_begin(crm, &own))) {
 		if (!(rc = event_owner(crm, ev, &r, &id, &dup)) && !dup &&
 		    !(rc = event_insert(crm, ev, &r, id, &dup)) && !dup)
-			rc = event_effects(crm, &r, id);
+			rc = event_effects(crm, ev, &r, id);
 		rc = crm_tx_end(crm, own, rc);
 	}
 	if (!rc && dup)
@@ -507,11 +385,11 @@ static int log_record(struct crm *crm, const struct crm_record *rec,
 	enum crm_logged logged;
 	int rc;
 
-	(void)arg;
 	for (size_t i = 0; i < NEVENT_FIELDS; i++)
 		*(const char **)((char *)&ev + event_offsets[i]) = record_get(rec, event_fields[i]);
 	if (!ev.source)
 		ev.source = "bot";
+	ev.strict = arg && *(const int *)arg;
 	rc = crm_comm_log(crm, &ev, &logged, NULL);
 	*outcome = (int)logged;
 	return rc;

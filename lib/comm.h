@@ -15,6 +15,9 @@ struct crm_event {
 		*listing_hash;
 	const char *channel, *direction, *kind, *status, *subject, *body, *at,
 		*external_id, *operator_id, *source;
+	int strict;           /* not a field of the stream: an outbound touch to
+	                         a client that is not due is refused (65), not
+	                         stored with a violation notification */
 };
 
 enum crm_logged { LOGGED_NEW = 0, LOGGED_DUPLICATE = 1 };
@@ -45,8 +48,8 @@ extern const char *const crm_comm_statuses[];
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_id);
 
-/* The events of a stream (arg is unused, the outcome an enum
- * crm_logged): the fields of DESIGN.md sec. 6 by name; source defaults
+/* The events of a stream (arg, when not NULL, an int: strict; the
+ * outcome an enum crm_logged): the fields of DESIGN.md sec. 6 by name; source defaults
  * to "bot". */
 struct crm_importer;
 extern const struct crm_importer crm_comm_importer;

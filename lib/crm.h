@@ -237,6 +237,10 @@ void crm_time_zone_end(void);
 int crm_time_local_text(const char *canon, char out[CRM_LOCAL_LEN]);
 int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN]);
 int crm_time_to_epoch(const char *canon, long long *epoch);
+/* The UTC offset (seconds east) of t in zone, a name of the system's tz
+ * database (automation.timezone), whatever the display zone is; "UTC"
+ * needs no database. */
+int crm_zone_offset(const char *zone, long long t, long *off);
 void crm_time_from_epoch(long long epoch, char out[CRM_TIME_LEN]);
 
 /* text.c: Unicode text (libutf8proc) and owner identity */

@@ -504,3 +504,86 @@ int crm_time_ago(const char *canon, char out[CRM_LOCAL_LEN])
 	         units[u].unit);
 	return 0;
 }
+
+/* --- another zone: automation.timezone --- */
+
+/* The UTC offset of t in zone, from the system's tz database, cached for
+ * the span around t in which it does not change (found by asking the
+ * database day by day for a year each way, then to the second): a batch
+ * of events or a list of clients asks it once.  TZ is the zone only
+ * while the database is asked, and is then put back, so that nothing
+ * else the process prints changes. */
+static struct {
+	char *zone;
+	long long lo, hi;   /* the offset holds in [lo, hi) */
+	long off;
+} zone_cache;
+
+static long offset_at(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm))
+		return 0;
+	return (long)(days_from_civil((long long)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+	                              (unsigned)tm.tm_mday) * 86400 + tm.tm_hour * 3600LL +
+	              tm.tm_min * 60LL + tm.tm_sec - t);
+}
+
+/* the first second after t at which the offset is not off (dir 1), or
+ * the first of the seconds up to t at which it is (dir -1), looking a
+ * year away at most */
+static long long offset_edge(long long t, int dir, long off)
+{
+	long long same = t, diff;
+	int day;
+
+	for (day = 1; day <= 370; day++)
+		if (offset_at(t + dir * day * 86400LL) != off)
+			break;
+	if (day > 370)
+		return t + dir * 370 * 86400LL;
+	same = t + dir * (day - 1) * 86400LL;
+	diff = t + dir * day * 86400LL;
+	while ((diff - same) * dir > 1) {
+		long long mid = same + (diff - same) / 2;
+		if (offset_at(mid) == off)
+			same = mid;
+		else
+			diff = mid;
+	}
+	return dir > 0 ? diff : same;
+}
+
+int crm_zone_offset(const char *zone, long long t, long *off)
+{
+	const char *old;
+	char *saved;
+
+	*off = 0;
+	if (!zone || !*zone || !strcmp(zone, "UTC") || !strcmp(zone, "Etc/UTC"))
+		return 0;
+	if (zone_cache.zone && !strcmp(zone_cache.zone, zone) && t >= zone_cache.lo &&
+	    t < zone_cache.hi) {
+		*off = zone_cache.off;
+		return 0;
+	}
+	old = getenv("TZ");
+	saved = old ? xstrdup(old) : NULL;
+	setenv("TZ", zone, 1);
+	tzset();
+	*off = offset_at(t);
+	free(zone_cache.zone);
+	zone_cache.zone = xstrdup(zone);
+	zone_cache.off = *off;
+	zone_cache.hi = offset_edge(t, 1, *off);
+	zone_cache.lo = offset_edge(t, -1, *off);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	free(saved);
+	tzset();
+	return 0;
+}

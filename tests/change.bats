@@ -55,7 +55,8 @@ ok() {
 	run --separate-stderr crm client stage - lost --reason gone < ids
 	assert_success
 	assert_equal "$stderr" "3 of 3 clients moved to 'lost'"
-	history_is $'client 1 stage stage new lost gone\nclient 1 edit lost_reason  gone \nclient 2 stage stage new lost gone\nclient 2 edit lost_reason  gone \nclient 3 stage stage meeting lost gone\nclient 3 edit lost_reason  gone '
+	# a terminal stage turns automation off, with its own row
+	history_is $'client 1 stage stage new lost gone\nclient 1 automation automation_enabled 1 0 stage \'lost\' is terminal\nclient 1 edit lost_reason  gone \nclient 2 stage stage new lost gone\nclient 2 automation automation_enabled 1 0 stage \'lost\' is terminal\nclient 2 edit lost_reason  gone \nclient 3 stage stage meeting lost gone\nclient 3 automation automation_enabled 1 0 stage \'lost\' is terminal\nclient 3 edit lost_reason  gone '
 	# a client there already is left alone: no row, its lost reason kept
 	ok client stage 2 new
 	history_seen

@@ -1,0 +1,242 @@
+/* automation_due.c: automation due and why (see automation.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "automation.h"
+#include "client.h"
+#include "notify.h"
+#include "query.h"
+
+/* crm_due(id, CRM_AUTO_COLUMNS): the client's due_since when
+ * crm_auto_eval finds it due now, else NULL.  The WHERE and the column
+ * of the list both ask for the same row: the answer for the last id is
+ * kept. */
+static void sql_due(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	static long long last_id;
+	static int last_due;
+	static char last_since[CRM_TIME_LEN];
+	struct crm *crm = sqlite3_user_data(ctx);
+	struct crm_auto_client c;
+	struct crm_auto_verdict v;
+	long long id = sqlite3_value_int64(argv[0]), t;
+	const char *s;
+
+	(void)argc;
+	if (id && id == last_id) {
+		if (last_due)
+			sqlite3_result_text(ctx, last_since, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_result_null(ctx);
+		return;
+	}
+	c.enabled = sqlite3_value_int(argv[1]) != 0;
+	s = (const char *)sqlite3_value_text(argv[2]);
+	c.paused_until = s && !crm_time_to_epoch(s, &t) ? t : -1;
+	c.stage = (const char *)sqlite3_value_text(argv[3]);
+	c.status = (const char *)sqlite3_value_text(argv[4]);
+	c.dnc = sqlite3_value_int(argv[5]) != 0;
+	c.touches = sqlite3_value_int64(argv[6]);
+	s = (const char *)sqlite3_value_text(argv[7]);
+	c.last_touch = s && !crm_time_to_epoch(s, &t) ? t : -1;
+	/* the time it was added decides only for a client never touched */
+	s = c.touches > 0 && c.last_touch >= 0 ? NULL : (const char *)sqlite3_value_text(argv[8]);
+	c.created = s && !crm_time_to_epoch(s, &t) ? t : 0;
+	if (crm_auto_eval(crm, &c, crm_now_epoch(), &v, NULL)) {
+		sqlite3_result_error(ctx, crm->err, -1);
+		return;
+	}
+	last_id = id;
+	last_due = !v.failed;
+	if (!last_due) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	crm_time_from_epoch(v.due_since, last_since);
+	sqlite3_result_text(ctx, last_since, -1, SQLITE_TRANSIENT);
+}
+
+static int register_due(struct crm *crm)
+{
+	static sqlite3 *done;
+
+	if (done == crm->db)
+		return 0;
+	if (sqlite3_create_function_v2(crm->db, "crm_due", 9, SQLITE_UTF8, crm, sql_due,
+	                               NULL, NULL, NULL) != SQLITE_OK)
+		return crm_sqlerr(crm, "automation due");
+	done = crm->db;
+	return 0;
+}
+
+/* the channel of a due row: the preferred one when it is a channel of
+ * the config, else the last touch's; its values bound on q */
+static void channel_expr(struct crm *crm, struct query *q)
+{
+	query_add(q, "CASE WHEN c.channel IN (");
+	for (int i = 0; i < crm->cfg.channels.n; i++) {
+		query_add(q, i ? ", ?" : "?");
+		query_bind_text(q, crm->cfg.channels.v[i]);
+	}
+	query_add(q, ") THEN c.channel ELSE c.last_touch_channel END");
+}
+
+struct overdue {
+	long long id, touch;
+	char since[CRM_TIME_LEN];
+};
+
+/* the overdue follow-ups found, each an `overdue` notification once */
+static int notify_overdue(struct crm *crm, const struct overdue *o, int n, int *readonly)
+{
+	char key[64], msg[160];
+	int rc, own;
+
+	if (n == 0)
+		return 0;
+	if (sqlite3_db_readonly(crm->db, "main") == 1) {
+		*readonly = 1;
+		return 0;
+	}
+	if ((rc = crm_tx_begin(crm, &own)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		snprintf(key, sizeof key, "overdue:%lld:%lld", o[i].id, o[i].touch);
+		snprintf(msg, sizeof msg, "client %lld: touch %lld due since %s, more than %d h ago",
+		         o[i].id, o[i].touch, o[i].since, crm->cfg.notify_overdue_hours);
+		rc = crm_notify_add(crm, "overdue", o[i].id, msg, key, NULL);
+	}
+	return crm_tx_end(crm, own, rc);
+}
+
+static const struct pcol due_cols[] = {
+	{ "id", COL_INT, 0 }, { "name", COL_TEXT, 0 }, { "email", COL_TEXT, 0 },
+	{ "phone", COL_TEXT, 0 }, { "channel", COL_TEXT, 0 }, { "touch", COL_INT, 0 },
+	{ "ai_mode", COL_TEXT, 0 }, { "viability", COL_INT, 0 },
+	{ "last_contacted_at", COL_TIME, PCOL_RELATIVE },
+	{ "due_since", COL_TIME, PCOL_RELATIVE },
+};
+#define NDUE_COLS (int)(sizeof due_cols / sizeof due_cols[0])
+
+int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
+                 const char *const *channel, struct printer *pr, int *readonly)
+{
+	struct overdue *od = NULL;
+	sqlite3_stmt *st = NULL;
+	struct query q;
+	long long late = crm->cfg.notify_overdue_hours * 3600LL, now = crm_now_epoch(), t;
+	int rc, n = 0, cap = 0, nchan = 0;
+
+	*readonly = 0;
+	if ((rc = register_due(crm)) || (rc = crm_fmt_check(crm, due_cols, NDUE_COLS)))
+		return rc;
+	for (int i = 0; channel && channel[i]; i++, nchan++)
+		if (crm_channel_check(crm, channel[i]))
+			return CRM_DATAERR;
+	query_init(&q, "SELECT c.id, c.name, c.email, c.phone, ");
+	channel_expr(crm, &q);
+	query_add(&q, " AS due_channel, c.touches + 1, c.ai_mode, c.viability,"
+	          " c.last_contacted_at, crm_due(c.id, " CRM_AUTO_COLUMNS ") AS due_since"
+	          " FROM clients c");
+	/* the partial index clients_automation: its condition as it is
+	 * written there, and the stages automation works on */
+	query_where(&q, "c.automation_enabled = 1 AND c.status = 'active' AND c.dnc = 0");
+	query_where(&q, "c.stage IN (");
+	for (int i = 0; i < crm->cfg.automation.stages.n; i++) {
+		query_add(&q, i ? ", ?" : "?");
+		query_bind_text(&q, crm->cfg.automation.stages.v[i]);
+	}
+	query_add(&q, ")");
+	if ((rc = crm_client_where(crm, &q, flt)))
+		goto done;
+	query_where(&q, "due_since IS NOT NULL");
+	if (nchan)
+		query_where_in(&q, "due_channel IN (?)", channel, 0);
+	query_add(&q, " ORDER BY due_since, c.viability DESC NULLS LAST, c.id");
+	if (flt->limit >= 0 || flt->offset > 0) {
+		query_add(&q, " LIMIT ? OFFSET ?");
+		query_bind_int(&q, flt->limit);
+		query_bind_int(&q, flt->offset);
+	}
+	/* the query reads a row of every client automation may work on: the
+	 * file mapped rather than read a page at a time */
+	sqlite3_exec(crm->db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
+	if ((rc = query_prepare(crm, &q, &st)))
+		goto done;
+	printer_begin(pr, due_cols, NDUE_COLS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		printer_row_stmt(pr, st);
+		/* a follow-up (touch 2 on) late by more than notify.overdue_hours */
+		const char *since = (const char *)sqlite3_column_text(st, 9);
+		if (late > 0 && sqlite3_column_int64(st, 5) > 1 && since &&
+		    !crm_time_to_epoch(since, &t) && now - t > late) {
+			if (n == cap)
+				od = xrealloc(od, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *od);
+			od[n].id = sqlite3_column_int64(st, 0);
+			od[n].touch = sqlite3_column_int64(st, 5);
+			snprintf(od[n++].since, CRM_TIME_LEN, "%s", since);
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "automation due");
+	if (printer_end(pr) == 0 && !rc)
+		rc = CRM_NOTFOUND;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!rc || rc == CRM_NOTFOUND) {
+		int nrc = notify_overdue(crm, od, n, readonly);
+		rc = nrc ? nrc : rc;
+	}
+done:
+	sqlite3_finalize(st);
+	free(od);
+	query_free(&q);
+	return rc;
+}
+
+int crm_auto_why(struct crm *crm, long long id, struct printer *pr)
+{
+	static const char sql[] = "SELECT " CRM_AUTO_COLUMNS " FROM clients c WHERE c.id = ?1";
+	static const struct pcol cols[] = {
+		{ "rule", COL_TEXT, 0 }, { "result", COL_TEXT, 0 }, { "value", COL_TEXT, 0 },
+	};
+	char text[RULE_COUNT][CRM_RULE_TEXT], next[CRM_TIME_LEN], why[CRM_RULE_TEXT];
+	struct crm_auto_client c;
+	struct crm_auto_verdict v;
+	sqlite3_stmt *st = crm_stmt(crm, sql);
+	long long now = crm_now_epoch();
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(crm);
+	if ((rc = crm_fmt_check(crm, cols, 3)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? crm_err(crm, CRM_NOTFOUND, "client %lld: not found", id) :
+		       crm_sqlerr(crm, "automation why");
+	}
+	crm_auto_client_row(st, 0, &c);
+	rc = crm_auto_eval(crm, &c, now, &v, text);
+	if (!rc) {
+		printer_begin(pr, cols, 3);
+		for (int r = 0; r < RULE_COUNT; r++)
+			printer_row(pr, (const char *const[]){ crm_rule_names[r],
+				v.failed & 1u << r ? "fail" : "pass", text[r] });
+		why[0] = '\0';
+		for (int r = 0; r < RULE_COUNT && v.next < 0; r++)
+			if (v.failed & 1u << r) {
+				snprintf(why, sizeof why, "%s fails", crm_rule_names[r]);
+				break;
+			}
+		if (v.next >= 0)
+			crm_time_from_epoch(v.next, next);
+		printer_row(pr, (const char *const[]){ "next_due",
+			v.next < 0 ? "never" : v.next <= now ? "now" : "later",
+			v.next < 0 ? why : next });
+		printer_end(pr);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
