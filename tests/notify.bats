@@ -44,11 +44,12 @@ stored() {
 	printf '{"client_id":1,"channel":"email","direction":"in"}\n{"client_id":1,"channel":"pigeon"}\n' > bad.jsonl
 	crm_fails 65 comm log - < bad.jsonl
 	stderr_has 'crm: stdin:2: channel '\''pigeon'\'
-	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM notifications")" 100
+	# and the two touches past the first replies are violations, one a client
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT kind, count(*) FROM notifications GROUP BY kind")" $'reply|100\nviolation|2'
 	# a dry run stores none either
 	printf '{"client_id":1,"channel":"email","direction":"in"}\n' > one.jsonl
 	crm -q comm log - --dry-run < one.jsonl
-	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM notifications")" 100
+	assert_equal "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM notifications")" 102
 }
 
 @test "a client entering meeting: by client stage, by a reply, by an import; once per move" {

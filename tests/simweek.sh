@@ -55,6 +55,7 @@ start=$(date -u -d 2026-10-22T00:00:00Z +%s)
 : > sent.log      # epoch client touch email
 : > stops.log     # epoch client why email
 kind_of() { case $1 in email) echo email ;; form) echo form ;; fb) echo fb_message ;; *) echo email ;; esac; }
+declare -A done
 sends=0 replies=0 unsubscribes=0 bounces=0 forgets=0 seq=0
 
 for hour in $(seq 0 167); do
@@ -66,21 +67,24 @@ for hour in $(seq 0 167); do
 	# unsubscribe or ask to be forgotten this hour
 	if [ -s sent.log ]; then
 		while read -r id email; do
+			# an owner answers once: a reply, an unsubscribe or a
+			# forget; a forgotten one is gone from crm
+			[ -z "${done[$id]-}" ] || continue
 			r=$((RANDOM % 1000))
-			if [ $r -lt 6 ]; then
+			if [ $r -lt 3 ]; then
 				seq=$((seq + 1))
 				printf '{"client_id":%d,"channel":"email","direction":"in","kind":"email","status":"received","body":"interested","at":"%s","external_id":"in-%d"}\n' "$id" "$now" "$seq" >> events.jsonl
 				echo "$t $id reply $email" >> stops.log
-				replies=$((replies + 1))
-			elif [ $r -lt 9 ]; then
+				replies=$((replies + 1)) done[$id]=1
+			elif [ $r -lt 5 ]; then
 				seq=$((seq + 1))
 				printf '{"client_id":%d,"channel":"email","direction":"in","kind":"unsubscribe","status":"received","at":"%s","external_id":"in-%d"}\n' "$id" "$now" "$seq" >> events.jsonl
 				echo "$t $id unsubscribe $email" >> stops.log
-				unsubscribes=$((unsubscribes + 1))
-			elif [ $r -lt 10 ]; then
+				unsubscribes=$((unsubscribes + 1)) done[$id]=1
+			elif [ $r -lt 6 ]; then
 				echo "$t $id forget $email" >> stops.log
 				echo "$id" >> forget.ids
-				forgets=$((forgets + 1))
+				forgets=$((forgets + 1)) done[$id]=1
 			fi
 		done < <(awk '{ print $2, $4 }' sent.log | sort -u -n)
 	fi

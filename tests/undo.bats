@@ -65,7 +65,8 @@ client_is() {
 	printf '1\n2\n' > ids
 	run --separate-stderr crm -q client stage - lost --reason gone < ids
 	assert_success
-	crm_says 'undo: change set 4 (client stage): 4 changes undone' undo
+	# the stage, the lost reason, and automation a terminal stage turned off
+	crm_says 'undo: change set 4 (client stage): 6 changes undone' undo
 	client_is 1 'Ana||new||{}|||1'
 	client_is 2 'Bo||meeting||{}|||1'
 }
