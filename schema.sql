@@ -262,8 +262,12 @@ UPDATE clients SET last_touch_channel = (SELECT m.channel FROM communications m
 	AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call')
 	ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1)
 	WHERE last_touch_at IS NOT NULL;
--- the clients automation may work on
-CREATE INDEX clients_automation ON clients(stage, last_touch_at)
+-- the clients automation may work on, with every column its rules and
+-- its order read: `automation due` decides from the index alone, and
+-- reads the rows of the clients it lists only
+CREATE INDEX clients_automation ON clients(stage, touches, last_touch_at,
+	automation_paused_until, created_at, viability, channel, last_touch_channel,
+	automation_enabled, status, dnc)
 	WHERE automation_enabled = 1 AND status = 'active' AND dnc = 0;
 
 -- One command's transaction: what crm undo reverts.  Each history row
