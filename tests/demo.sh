@@ -109,6 +109,25 @@ step crm client edit 2 --next-action tomorrow --note 'call back about the price'
 say "What is due this week, soonest first:"
 step crm --format table client list --due 7d
 
+say "The bot's loop. Whom may it contact now? (crm.yaml: stages new and contacted, 3 days before touch 2, no one on do-not-contact)"
+step crm --format table automation due
+say "Ana replied, so not her; automation why says rule by rule:"
+try crm automation why ana.garcia@example.com
+say "Elena asked by phone never to be contacted: on do-not-contact, as a hash."
+step crm dnc add elena.soler@example.com --reason 'asked by phone'
+say "The bot takes the ids, sends, and pipes what it sent back in:"
+printf '$ crm automation due --format tsv | bot-send | crm comm log -\n'
+crm automation due --format tsv | awk -F '\t' -v at="$CRM_NOW" 'NR > 1 {
+	kind = $5 == "fb" ? "fb_message_sent" : $5 == "form" ? "form_submitted" : "email_sent"
+	printf "{\"client_id\":%s,\"channel\":\"%s\",\"kind\":\"%s\",\"subject\":\"Still for sale?\",\"at\":\"%s\",\"external_id\":\"bot-t%s-%s\"}\n", $1, $5, kind, at, $6, $1
+}' | crm comm log -
+try crm automation due
+say "A second touch an hour later breaks the 7-day wait: stored, since it happened, with a violation to see; --strict refuses it instead."
+export CRM_NOW=2026-11-05T13:00:00Z
+try crm comm log diego@example.com --channel email --subject 'Any news?' --strict
+step crm comm log diego@example.com --channel email --subject 'Any news?'
+step crm automation why diego@example.com
+
 say "Monday 23rd. The board, for people and for programs:"
 export CRM_NOW=2026-11-23T09:00:00Z
 step crm --format table client list
@@ -125,7 +144,7 @@ step crm --format table client show 1
 step crm --format table client history 1
 step crm client list --format csv
 
-say "What needs a person: Ana's reply and her meeting, as notifications; the ids mark them read."
+say "What needs a person: the touches that broke a rule (Ana's second listing was mailed 10 minutes after her first), her reply and her meeting; the ids mark them read."
 step crm --format table notify
 printf '$ crm notify --format ids | crm notify --mark-read -\n'
 crm notify --format ids | crm notify --mark-read -
