@@ -31,6 +31,16 @@ extern const char *const crm_rule_names[RULE_COUNT];
  * note, a meeting or a marked contact); NULL-terminated. */
 extern const char *const crm_touch_kinds[];
 int crm_is_touch(int inbound, const char *kind);
+/* The same in SQL, for the statements that count a client's touches again
+ * from its communications (merge, undo): the SET of touches, last_touch_at
+ * and last_touch_channel for the client row aliased c. */
+#define CRM_TOUCH_SQL "m.client_id = c.id AND m.direction = 'out'" \
+	" AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call')"
+#define CRM_TOUCHES_SET \
+	" touches = (SELECT count(*) FROM communications m WHERE " CRM_TOUCH_SQL ")," \
+	" last_touch_at = (SELECT max(m.occurred_at) FROM communications m WHERE " CRM_TOUCH_SQL ")," \
+	" last_touch_channel = (SELECT m.channel FROM communications m WHERE " CRM_TOUCH_SQL \
+	"  ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1)"
 
 /* What the rules read of a client.  Times are epoch seconds, -1: none. */
 struct crm_auto_client {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "client.h"
 
 /* a client as merge reads it: its settable fields in enum order, then
@@ -257,16 +258,7 @@ int crm_client_unmerge(struct crm *crm, long long keep, const char *json, const 
 		"UPDATE clients SET dnc = ?1 ->> '$.keep.dnc',"
 		" automation_paused_until = ?1 ->> '$.keep.automation_paused_until' WHERE id = ?2",
 		"UPDATE clients AS c SET"
-		" touches = (SELECT count(*) FROM communications m WHERE m.client_id = c.id"
-		"  AND m.direction = 'out' AND m.kind IN ('email', 'form', 'fb_message', 'sms',"
-		"  'whatsapp', 'call')),"
-		" last_touch_at = (SELECT max(m.occurred_at) FROM communications m"
-		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
-		"  'fb_message', 'sms', 'whatsapp', 'call')),"
-		" last_touch_channel = (SELECT m.channel FROM communications m"
-		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
-		"  'fb_message', 'sms', 'whatsapp', 'call') ORDER BY m.occurred_at DESC, m.id DESC"
-		"  LIMIT 1) WHERE c.id IN (?2, ?1 ->> '$.client.id')",
+		CRM_TOUCHES_SET " WHERE c.id IN (?2, ?1 ->> '$.client.id')",
 	};
 	char cols[1024], vals[2048], kept[24];
 	long long drop = 0;
@@ -311,16 +303,7 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 		"UPDATE activity_logs SET entity_id = ?1 WHERE entity = 'client' AND entity_id = ?2";
 	static const char derived[] =
 		"UPDATE clients AS c SET"
-		" touches = (SELECT count(*) FROM communications m WHERE m.client_id = c.id"
-		"  AND m.direction = 'out' AND m.kind IN ('email', 'form', 'fb_message', 'sms',"
-		"  'whatsapp', 'call')),"
-		" last_touch_at = (SELECT max(m.occurred_at) FROM communications m"
-		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
-		"  'fb_message', 'sms', 'whatsapp', 'call')),"
-		" last_touch_channel = (SELECT m.channel FROM communications m"
-		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind IN ('email', 'form',"
-		"  'fb_message', 'sms', 'whatsapp', 'call') ORDER BY m.occurred_at DESC, m.id DESC"
-		"  LIMIT 1),"
+		CRM_TOUCHES_SET ","
 		" dnc = max(c.dnc, d.dnc),"
 		" automation_paused_until = CASE WHEN d.automation_paused_until"
 		"  > coalesce(c.automation_paused_until, '') THEN d.automation_paused_until"

@@ -413,28 +413,37 @@ int crm_dnc_list(struct crm *crm, struct printer *pr)
 	return rc ? rc : rows ? 0 : CRM_NOTFOUND;
 }
 
-int crm_dnc_client_sync(struct crm *crm, long long id)
+int crm_dnc_owner(struct crm *crm, long long id, char *norm[2], int *dnc, int *forgotten)
 {
 	static const char sql[] =
 		"SELECT email_norm, phone_norm, dnc, status = 'forgotten' FROM clients WHERE id = ?1";
 	sqlite3_stmt *st = crm_stmt(crm, sql);
-	char *norm[2] = { NULL, NULL };
-	int rc, dnc = 0, forgotten = 0, listed = 0;
+	int rc;
 
+	norm[0] = norm[1] = NULL;
+	*dnc = *forgotten = 0;
 	if (!st)
 		return crm_stmt_status(crm);
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		norm[0] = crm_column_dup(st, 0);
 		norm[1] = crm_column_dup(st, 1);
-		dnc = sqlite3_column_int(st, 2);
-		forgotten = sqlite3_column_int(st, 3);
+		*dnc = sqlite3_column_int(st, 2);
+		*forgotten = sqlite3_column_int(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
-	if (rc != SQLITE_ROW)
-		return crm_sqlerr(crm, "do-not-contact");
+	return rc == SQLITE_ROW ? 0 : crm_sqlerr(crm, "do-not-contact");
+}
+
+int crm_dnc_client_sync(struct crm *crm, long long id)
+{
+	char *norm[2];
+	int rc, dnc, forgotten, listed = 0;
+
+	if ((rc = crm_dnc_owner(crm, id, norm, &dnc, &forgotten)))
+		return rc;
 	rc = crm_dnc_listed(crm, norm[0], norm[1], &listed);
 	if (!rc && (listed || forgotten) != dnc)
 		rc = set_dnc(crm, id, listed || forgotten, NULL);
@@ -445,23 +454,12 @@ int crm_dnc_client_sync(struct crm *crm, long long id)
 
 int crm_dnc_client_add(struct crm *crm, long long id, const char *reason)
 {
-	static const char sql[] = "SELECT email_norm, phone_norm FROM clients WHERE id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, sql);
 	unsigned char key[KEY_LEN];
-	char *norm[2] = { NULL, NULL };
-	int rc, have, added;
+	char *norm[2];
+	int rc, have, added, dnc, forgotten;
 
-	if (!st)
-		return crm_stmt_status(crm);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		norm[0] = crm_column_dup(st, 0);
-		norm[1] = crm_column_dup(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_sqlerr(crm, "do-not-contact");
-	rc = 0;
+	if ((rc = crm_dnc_owner(crm, id, norm, &dnc, &forgotten)))
+		return rc;
 	if ((norm[0] || norm[1]) && !(rc = dnc_key(crm, 1, key, &have))) {
 		if (norm[0])
 			rc = dnc_put(crm, key, norm[0], "email", reason, &added);

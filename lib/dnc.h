@@ -49,6 +49,10 @@ int crm_dnc_listed(struct crm *crm, const char *email_norm, const char *phone_no
 /* Within lib/, in the caller's transaction: */
 /* clients.dnc of client id set from its owner keys as they are now (a
  * forgotten client stays 1), with a history row when it changes. */
+/* The owner keys of client id (owned into norm, NULL where it has none),
+ * whether it is marked dnc and whether it is forgotten; CRM_NOTFOUND
+ * when there is no such client. */
+int crm_dnc_owner(struct crm *crm, long long id, char *norm[2], int *dnc, int *forgotten);
 int crm_dnc_client_sync(struct crm *crm, long long id);
 /* The client's email and phone on do-not-contact (an unsubscribe, a
  * bounce, a forget), with reason. */

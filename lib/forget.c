@@ -97,25 +97,12 @@ static int forget_leads(struct crm *crm, long long id, const char *email, const 
 
 static int forget_one(struct crm *crm, long long id)
 {
-	static const char get[] =
-		"SELECT email_norm, phone_norm, status = 'forgotten' FROM clients WHERE id = ?1";
-	sqlite3_stmt *st = crm_stmt(crm, get);
-	char *norm[2] = { NULL, NULL }, now[CRM_TIME_LEN];
-	int rc, again = 0;
+	char *norm[2], now[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc, again, dnc;
 
-	if (!st)
-		return crm_stmt_status(crm);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		norm[0] = crm_column_dup(st, 0);
-		norm[1] = crm_column_dup(st, 1);
-		again = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return crm_err(crm, CRM_NOTFOUND, "client '%lld': not found", id);
-	if (rc != SQLITE_ROW)
-		return crm_sqlerr(crm, "client forget");
+	if ((rc = crm_dnc_owner(crm, id, norm, &dnc, &again)))
+		return rc;
 	/* the addresses go on the list before they are erased */
 	rc = crm_dnc_client_add(crm, id, "forget");
 	if (!rc)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "change.h"
 #include "client.h"
 #include "lead.h"
@@ -259,14 +260,8 @@ static int remove_comms(struct crm *crm, long long first, long long last)
 		" max(CASE WHEN direction = 'in' AND kind <> 'note' THEN occurred_at END)"
 		" FROM communications WHERE id BETWEEN ?1 AND ?2 GROUP BY client_id";
 	static const char del[] = "DELETE FROM communications WHERE id BETWEEN ?1 AND ?2";
-#define TOUCH "m.client_id = c.id AND m.direction = 'out'" \
-	" AND m.kind IN ('email', 'form', 'fb_message', 'sms', 'whatsapp', 'call')"
 	static const char again[] =
-		"UPDATE clients AS c SET"
-		" touches = (SELECT count(*) FROM communications m WHERE " TOUCH "),"
-		" last_touch_at = (SELECT max(m.occurred_at) FROM communications m WHERE " TOUCH "),"
-		" last_touch_channel = (SELECT m.channel FROM communications m WHERE " TOUCH
-		"  ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1),"
+		"UPDATE clients AS c SET" CRM_TOUCHES_SET ","
 		" last_contacted_at = CASE WHEN u.out_at IS NULL OR c.last_contacted_at > u.out_at"
 		"  THEN c.last_contacted_at ELSE (SELECT max(m.occurred_at) FROM communications m"
 		"  WHERE m.client_id = c.id AND m.direction = 'out' AND m.kind <> 'note') END,"
@@ -275,7 +270,6 @@ static int remove_comms(struct crm *crm, long long first, long long last)
 		"  WHERE m.client_id = c.id AND m.direction = 'in' AND m.kind <> 'note') END,"
 		" updated_at = ?1"
 		" FROM temp.undo_clients u WHERE u.id = c.id";
-#undef TOUCH
 	char now[CRM_TIME_LEN], lastid[24];
 	sqlite3_stmt *st;
 	int rc;
