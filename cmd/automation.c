@@ -119,11 +119,7 @@ static int auto_why(struct crm *crm, int argc, char **argv)
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	if (n == 0)
-		return opt_error(crm, "CLIENT", "a client (id, email or phone) is required");
-	if (n > 1)
-		return opt_error(crm, "CLIENT", "one client, not %d", n);
-	if ((rc = crm_client_resolve(crm, argv[0], &id)))
+	if ((rc = cmd_one_client(crm, "CLIENT", n, argv, &id)))
 		return rc;
 	pr = cmd_list_printer(crm);
 	rc = crm_auto_why(crm, id, pr);

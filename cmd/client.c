@@ -177,16 +177,6 @@ static int client_list(struct crm *crm, int argc, char **argv)
 	                client_filter_init(crm, &cf));
 }
 
-/* the one CLIENT argument of show, edit and history */
-static int one_client(struct crm *crm, const char *usage,
-                      int n, char **argv, long long *id)
-{
-	if (n == 0)
-		return opt_error(crm, usage, "a client (id, email or phone) is required");
-	if (n > 1)
-		return opt_error(crm, usage, "one client, not %d", n);
-	return crm_client_resolve(crm, argv[0], id);
-}
 
 /* show: one CLIENT, the whole record for a person unless a format is
  * asked for */
@@ -199,7 +189,7 @@ static int client_show(struct crm *crm, int argc, char **argv)
 
 	if ((n = opt_parse(crm, argc, argv, opts, "CLIENT")) < 0)
 		return OPT_EXIT(n);
-	rc = one_client(crm, "CLIENT", n, argv, &id);
+	rc = cmd_one_client(crm, "CLIENT", n, argv, &id);
 	/* show takes a name too, when one client has it */
 	if (rc == CRM_DATAERR && n == 1 && !strchr(argv[0], '@') &&
 	    !crm_phone_like(argv[0]))
@@ -284,7 +274,7 @@ static int client_edit(struct crm *crm, int argc, char **argv)
 		    !(rc = crm_client_update_all(crm, ids, nids, &fo.f, &clients, &changed)))
 			cmd_say(crm, "client edit: %d of %d client%s changed, %d change%s", clients,
 			        nids, nids == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
-	} else if (!(rc = one_client(crm, usage, n, argv, &id)) &&
+	} else if (!(rc = cmd_one_client(crm, usage, n, argv, &id)) &&
 	           !(rc = finish_fields(crm, usage, opts, &fo, &kv))) {
 		rc = crm_client_update(crm, id, &fo.f, &changed);
 		if (!rc)
@@ -435,7 +425,7 @@ static int client_history(struct crm *crm, int argc, char **argv)
 
 	if ((n = opt_parse(crm, argc, argv, opts, usage)) < 0)
 		return OPT_EXIT(n);
-	if ((rc = one_client(crm, usage, n, argv, &id)))
+	if ((rc = cmd_one_client(crm, usage, n, argv, &id)))
 		return rc;
 	pr = cmd_list_printer(crm);
 	rc = crm_client_history(crm, id, limit, offset, pr);

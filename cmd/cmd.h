@@ -79,6 +79,15 @@ int cmd_none_match(struct crm *crm, int rc, const char *what);
 void cmd_say(struct crm *crm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The one CLIENT argument (n of them in argv) of a command that takes
+ * one: its id, or 64 with usage when there are none or several. */
+int cmd_one_client(struct crm *crm, const char *usage, int n, char **argv, long long *id);
+/* fn(crm, ARG, 0, ctx) for each argument, and for "-" fn(crm, LINE,
+ * lineno, ctx) for each line of stdin that is not blank (a NUL byte is
+ * 65); an error of a line gets "stdin:N: " before it.  Stops at the first
+ * failure, and returns it. */
+typedef int (*cmd_each_fn)(struct crm *crm, const char *arg, long line, void *ctx);
+int cmd_each_arg(struct crm *crm, int argc, char **argv, cmd_each_fn fn, void *ctx);
 /* References from arguments (ids, emails, external ids: what resolve
  * takes), "-" reading them from stdin one a line, to ids, all or nothing:
  * one that matches nothing fails the list (from stdin with its line).

@@ -99,8 +99,17 @@ static int dedupe(long long *ids, int n)
 	return k;
 }
 
-int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
-             long long **ids, int *n)
+int cmd_one_client(struct crm *crm, const char *usage,
+                      int n, char **argv, long long *id)
+{
+	if (n == 0)
+		return opt_error(crm, usage, "a client (id, email or phone) is required");
+	if (n > 1)
+		return opt_error(crm, usage, "one client, not %d", n);
+	return crm_client_resolve(crm, argv[0], id);
+}
+
+int cmd_each_arg(struct crm *crm, int argc, char **argv, cmd_each_fn fn, void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -108,13 +117,9 @@ int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
 	long lineno = 0;
 	int rc = 0;
 
-	*ids = NULL;
-	*n = 0;
 	for (int i = 0; i < argc && !rc; i++) {
 		if (strcmp(argv[i], "-")) {
-			*ids = xrealloc(*ids, (size_t)(*n + 1) * sizeof **ids);
-			rc = resolve(crm, argv[i], &(*ids)[*n]);
-			(*n)++;
+			rc = fn(crm, argv[i], 0, ctx);
 			continue;
 		}
 		while (!rc && (len = getline(&line, &cap, stdin)) > 0) {
@@ -127,13 +132,10 @@ int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
 			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
 			                   line[len - 1] == ' ' || line[len - 1] == '\t'))
 				line[--len] = '\0';
-			char *ref = line + strspn(line, " \t");
-			if (!*ref)
+			char *arg = line + strspn(line, " \t");
+			if (!*arg)
 				continue;
-			*ids = xrealloc(*ids, (size_t)(*n + 1) * sizeof **ids);
-			rc = resolve(crm, ref, &(*ids)[*n]);
-			(*n)++;
-			if (rc) {
+			if ((rc = fn(crm, arg, lineno, ctx))) {
 				char msg[sizeof crm->err];
 				memcpy(msg, crm->err, sizeof msg);
 				crm_err(crm, rc, "stdin:%ld: %s", lineno, msg);
@@ -141,12 +143,37 @@ int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
 		}
 	}
 	free(line);
+	return rc;
+}
+
+struct refs {
+	cmd_resolve_fn resolve;
+	long long *ids;
+	int n;
+};
+
+static int ref_push(struct crm *crm, const char *ref, long line, void *ctx)
+{
+	struct refs *r = ctx;
+
+	(void)line;
+	r->ids = xrealloc(r->ids, (size_t)(r->n + 1) * sizeof *r->ids);
+	return r->resolve(crm, ref, &r->ids[r->n++]);
+}
+
+int cmd_refs(struct crm *crm, int argc, char **argv, cmd_resolve_fn resolve,
+             long long **ids, int *n)
+{
+	struct refs r = { resolve, NULL, 0 };
+	int rc = cmd_each_arg(crm, argc, argv, ref_push, &r);
+
 	if (rc) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
+		free(r.ids);
+		r.ids = NULL;
+		r.n = 0;
 	}
-	*n = dedupe(*ids, *n);
+	*ids = r.ids;
+	*n = dedupe(r.ids, r.n);
 	return rc;
 }
 

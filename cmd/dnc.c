@@ -28,8 +28,9 @@ static void values_free(struct values *v)
 	memset(v, 0, sizeof *v);
 }
 
-static int value_push(struct crm *crm, struct values *v, const char *in, long line)
+static int value_push(struct crm *crm, const char *in, long line, void *ctx)
 {
+	struct values *v = ctx;
 	char *norm;
 	const char *kind;
 	int rc;
@@ -37,9 +38,7 @@ static int value_push(struct crm *crm, struct values *v, const char *in, long li
 	if ((rc = crm_dnc_value(crm, in, &norm, &kind))) {
 		char msg[sizeof crm->err];
 		memcpy(msg, crm->err, sizeof msg);
-		if (line)
-			crm_err(crm, rc, "stdin:%ld: %s", line, msg);
-		else
+		if (!line)   /* a line's error says its line (cmd_each_arg) */
 			crm_err(crm, rc, "%s: %s", crm->cmdname, msg);
 		return rc;
 	}
@@ -54,34 +53,10 @@ static int value_push(struct crm *crm, struct values *v, const char *in, long li
 
 static int read_values(struct crm *crm, int argc, char **argv, struct values *v)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int rc = 0;
+	int rc;
 
 	memset(v, 0, sizeof *v);
-	for (int i = 0; i < argc && !rc; i++) {
-		if (strcmp(argv[i], "-")) {
-			rc = value_push(crm, v, argv[i], 0);
-			continue;
-		}
-		while (!rc && (len = getline(&line, &cap, stdin)) > 0) {
-			lineno++;
-			/* C strings end at a NUL: the rest of the line would vanish */
-			if (memchr(line, '\0', (size_t)len)) {
-				rc = crm_err(crm, CRM_DATAERR, "stdin:%ld: a NUL byte in the line", lineno);
-				break;
-			}
-			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				line[--len] = '\0';
-			if (!line[strspn(line, " \t")])
-				continue;
-			rc = value_push(crm, v, line, lineno);
-		}
-	}
-	free(line);
-	if (rc)
+	if ((rc = cmd_each_arg(crm, argc, argv, value_push, v)))
 		values_free(v);
 	return rc;
 }
