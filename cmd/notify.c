@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "automation.h"
 #include "cmd.h"
 #include "notify.h"
 #include "print.h"
@@ -68,7 +69,11 @@ int cmd_notify(struct crm *crm, int argc, char **argv)
 		} else {
 			/* nothing to see is exit 1 and no word: `crm notify -q || ...` */
 			pr = cmd_list_printer(crm);
-			rc = crm_notify_list(crm, &f, pr);
+			/* follow-ups overdue by now are notifications too */
+			int readonly;
+			rc = crm_auto_overdue(crm, &readonly);
+			if (!rc)
+				rc = crm_notify_list(crm, &f, pr);
 			printer_free(pr);
 		}
 	}

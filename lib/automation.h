@@ -105,10 +105,14 @@ int crm_auto_stage_changed(struct crm *crm, long long id, const char *stage);
  * last_contacted_at, due_since.  A follow-up due more than
  * notify.overdue_hours writes an `overdue` notification, once per client
  * and touch, unless the database is read-only (*readonly says so).
- * CRM_NOTFOUND when none is due. */
+ * CRM_NOTFOUND when none is due.  pr NULL prints nothing. */
 struct crm_client_filter;
 int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
                  const char *const *channel, struct printer *pr, int *readonly);
+/* The same, printing nothing (pr NULL lists nothing), for the `overdue`
+ * notifications alone: crm notify looks for them before it lists; 0 when
+ * none is due. */
+int crm_auto_overdue(struct crm *crm, int *readonly);
 
 /* automation why: a row (rule, result, value) for each rule, then
  * next_due: "now", "later" with the time, or "never". */

@@ -126,7 +126,7 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 	sqlite3_stmt *st = NULL;
 	struct query q;
 	long long late = crm->cfg.notify_overdue_hours * 3600LL, now = crm_now_epoch(), t;
-	int rc, n = 0, cap = 0, nchan = 0;
+	int rc, n = 0, cap = 0, nchan = 0, rows = 0;
 
 	*readonly = 0;
 	if ((rc = register_due(crm)) || (rc = crm_fmt_check(crm, due_cols, NDUE_COLS)))
@@ -179,9 +179,12 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 	sqlite3_exec(crm->db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
 	if ((rc = query_prepare(crm, &q, &st)))
 		goto done;
-	printer_begin(pr, due_cols, NDUE_COLS);
+	if (pr)
+		printer_begin(pr, due_cols, NDUE_COLS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		printer_row_stmt(pr, st);
+		rows++;
+		if (pr)
+			printer_row_stmt(pr, st);
 		/* a follow-up (touch 2 on) late by more than notify.overdue_hours */
 		const char *since = (const char *)sqlite3_column_text(st, 9);
 		if (late > 0 && sqlite3_column_int64(st, 5) > 1 && since &&
@@ -194,7 +197,7 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 		}
 	}
 	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "automation due");
-	if (printer_end(pr) == 0 && !rc)
+	if ((pr ? printer_end(pr) : rows) == 0 && !rc)
 		rc = CRM_NOTFOUND;
 	sqlite3_finalize(st);
 	st = NULL;
@@ -254,4 +257,14 @@ int crm_auto_why(struct crm *crm, long long id, struct printer *pr)
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int crm_auto_overdue(struct crm *crm, int *readonly)
+{
+	struct crm_client_filter flt;
+	int rc;
+
+	crm_client_filter_init(&flt);
+	rc = crm_auto_due(crm, &flt, NULL, NULL, readonly);
+	return rc == CRM_NOTFOUND ? 0 : rc;
 }

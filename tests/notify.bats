@@ -210,3 +210,19 @@ three() {
 	crm_ok notify --format ids
 	assert_output $'1\n2'
 }
+
+@test "notify finds follow-ups overdue by now itself, once each, with no automation due run" {
+	export CRM_NOW=2026-11-01T10:00:00Z
+	add_client --name Ana --email ana@x.test
+	crm_silent -q comm log 1 --channel email
+	# touch 2 is due from 2026-11-04T10:00Z; overdue 24 h later
+	export CRM_NOW=2026-11-05T09:00:00Z
+	crm_fails 1 notify --format tsv
+	assert_equal "$stderr" ''
+	export CRM_NOW=2026-11-05T11:00:00Z
+	crm_ok notify --format tsv
+	assert_output $'id\ttype\tclient_id\tname\tmessage\tcreated_at\n1\toverdue\t1\tAna\tclient 1: touch 2 due since 2026-11-04T10:00:00Z, more than 24 h ago\t2026-11-05T11:00:00Z'
+	export CRM_NOW=2026-11-05T12:00:00Z
+	crm_ok notify --format ids
+	assert_output 1
+}
