@@ -144,7 +144,7 @@ step crm --format table client show 1
 step crm --format table client history 1
 step crm client list --format csv
 
-say "What needs a person: the touches that broke a rule (Ana's second listing was mailed 10 minutes after her first), her reply and her meeting; the ids mark them read."
+say "What needs a person: the touches that broke a rule (Ana's second listing was mailed 10 minutes after her first), her reply and her meeting, and Bruno's third touch, overdue since the 12th; the ids mark them read."
 step crm --format table notify
 printf '$ crm notify --format ids | crm notify --mark-read -\n'
 crm notify --format ids | crm notify --mark-read -
