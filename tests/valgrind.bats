@@ -89,3 +89,28 @@ vg_run() {
 	assert_output ''
 	stderr_has "crm: client list: option '--status': 'bogus' is not one of its values (active, archived, forgotten)"
 }
+
+@test "automation, do-not-contact, notify, merge and undo under valgrind" {
+	crm -q client add --name Ana --email ana@x.test
+	crm -q client add --name Bo --phone '+34 611 22 33 44'
+	crm -q client add --name Bo2 --email bo@x.test
+	vg_run 0 automation due --format ids
+	assert_output $'1\n2\n3'
+	assert_equal "$stderr" ''
+	vg_run 0 automation why 1
+	assert_line $'next_due\tnow\t2026-11-25T12:00:00Z'
+	assert_equal "$stderr" ''
+	vg_run 0 dnc add ana@x.test
+	assert_equal "$stderr" 'dnc add: 1 added, 0 listed already'
+	vg_run 0 comm log 2 --channel email --direction in --kind email
+	assert_equal "$stderr" 'comm log: 1 logged, 0 duplicates, 0 rejected'
+	vg_run 0 notify --format ids
+	assert_output 1
+	assert_equal "$stderr" ''
+	vg_run 0 client merge 2 3
+	assert_regex "$stderr" '^client merge: 3 into 2: '
+	vg_run 0 undo
+	assert_regex "$stderr" '^undo: change set [0-9]+ \(client merge\): '
+	vg_run 0 client forget 1 --yes
+	assert_equal "$stderr" 'client forget: 1 client forgotten; its email and phone on do-not-contact'
+}
