@@ -317,7 +317,7 @@ static int client_forget(struct crm *crm, int argc, char **argv)
 
 static int client_dupes(struct crm *crm, int argc, char **argv)
 {
-	return cmd_print_all(crm, argc, argv, crm_client_dupes);
+	return cmd_print_all(crm, argc, argv, crm_client_dupes, NULL);
 }
 
 /* The pairs of `merge -`: "KEEP DROP" a line, the two split by a tab, a

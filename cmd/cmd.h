@@ -65,9 +65,11 @@ struct printer *cmd_show_printer(struct crm *crm);
  * caller frees it. */
 struct printer *cmd_list_printer(struct crm *crm);
 /* A subcommand of no argument that prints what fn gives (db stats,
- * client dupes): options parsed, an argument refused (64). */
+ * client dupes, dnc list): options parsed, an argument refused (64).
+ * With list (what its rows are, "do-not-contact entries"), the output is
+ * a list's: paged on a terminal, and none found is said there. */
 int cmd_print_all(struct crm *crm, int argc, char **argv,
-                  int (*fn)(struct crm *crm, struct printer *pr));
+                  int (*fn)(struct crm *crm, struct printer *pr), const char *list);
 /* At the end: stdout closed, and the pager, if one runs, waited for. */
 void cmd_pager_wait(void);
 /* An empty list, CRM_NOTFOUND: on a terminal, say "no WHAT match" (as an

@@ -306,7 +306,7 @@ int cmd_confirm_bulk(struct crm *crm, int n, const char *what, int yes)
 }
 
 int cmd_print_all(struct crm *crm, int argc, char **argv,
-                  int (*fn)(struct crm *crm, struct printer *pr))
+                  int (*fn)(struct crm *crm, struct printer *pr), const char *list)
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -316,8 +316,8 @@ int cmd_print_all(struct crm *crm, int argc, char **argv,
 		return OPT_EXIT(n);
 	if (n > 0)
 		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = printer_open(crm, stdout);
+	pr = list ? cmd_list_printer(crm) : printer_open(crm, stdout);
 	rc = fn(crm, pr);
 	printer_free(pr);
-	return rc;
+	return list ? cmd_none_match(crm, rc, list) : rc;
 }

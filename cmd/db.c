@@ -53,7 +53,7 @@ static int db_backup(struct crm *crm, int argc, char **argv)
 
 static int db_stats(struct crm *crm, int argc, char **argv)
 {
-	return cmd_print_all(crm, argc, argv, crm_db_stats);
+	return cmd_print_all(crm, argc, argv, crm_db_stats, NULL);
 }
 
 const struct cmd db_cmds[] = {

@@ -151,18 +151,7 @@ static int dnc_check(struct crm *crm, int argc, char **argv)
 
 static int dnc_list(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
-	int n, rc;
-
-	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
-		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = cmd_list_printer(crm);
-	rc = cmd_none_match(crm, crm_dnc_list(crm, pr), "do-not-contact entries");
-	printer_free(pr);
-	return rc;
+	return cmd_print_all(crm, argc, argv, crm_dnc_list, "do-not-contact entries");
 }
 
 const struct cmd dnc_cmds[] = {

@@ -166,14 +166,17 @@ int crm_auto_due(struct crm *crm, const struct crm_client_filter *flt,
 	query_where(&q, "due_since IS NOT NULL");
 	if (nchan)
 		query_where_in(&q, "due_channel IN (?)", channel, 0);
-	query_add(&q, " ORDER BY due_since, c.viability DESC NULLS LAST, c.id");
+	/* sorted once: inside, when a LIMIT takes the first; outside, for
+	 * the rows printed (notify's look for overdue ones prints none) */
 	if (flt->limit >= 0 || flt->offset > 0) {
-		query_add(&q, " LIMIT ? OFFSET ?");
+		query_add(&q, " ORDER BY due_since, c.viability DESC NULLS LAST, c.id"
+		          " LIMIT ? OFFSET ?");
 		query_bind_int(&q, flt->limit);
 		query_bind_int(&q, flt->offset);
 	}
-	query_add(&q, ") d JOIN clients c ON c.id = d.id"
-	          " ORDER BY d.due_since, d.viability DESC NULLS LAST, d.id");
+	query_add(&q, ") d JOIN clients c ON c.id = d.id");
+	if (pr)
+		query_add(&q, " ORDER BY d.due_since, d.viability DESC NULLS LAST, d.id");
 	/* the query reads a row of every client automation may work on: the
 	 * file mapped rather than read a page at a time */
 	sqlite3_exec(crm->db, "PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
@@ -264,6 +267,9 @@ int crm_auto_overdue(struct crm *crm, int *readonly)
 	struct crm_client_filter flt;
 	int rc;
 
+	*readonly = 0;
+	if (crm->cfg.notify_overdue_hours <= 0)
+		return 0;   /* none is ever overdue */
 	crm_client_filter_init(&flt);
 	rc = crm_auto_due(crm, &flt, NULL, NULL, readonly);
 	return rc == CRM_NOTFOUND ? 0 : rc;

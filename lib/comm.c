@@ -293,16 +293,14 @@ static int event_effects(struct crm *crm, const struct crm_event *ev, const stru
 		return rc;
 	/* who asked to be left alone, or whose address bounced, is on
 	 * do-not-contact at once: a later event of the batch sees it */
-	if (is_unsubscribe(r->kind))
-		rc = crm_dnc_client_add(crm, id, "unsubscribe");
-	else if (!r->inbound && !strcmp(r->status, "bounced") &&
-	         crm->cfg.automation.bounce_to_dnc)
-		rc = crm_dnc_client_add(crm, id, "bounced");
-	if (rc)
-		return rc;
-	if (is_unsubscribe(r->kind) || (!r->inbound && !strcmp(r->status, "bounced") &&
-	                                crm->cfg.automation.bounce_to_dnc))
+	const char *stop = is_unsubscribe(r->kind) ? "unsubscribe" :
+	                   !r->inbound && !strcmp(r->status, "bounced") &&
+	                   crm->cfg.automation.bounce_to_dnc ? "bounced" : NULL;
+	if (stop) {
+		if ((rc = crm_dnc_client_add(crm, id, stop)))
+			return rc;
 		cs.a.dnc = 1;
+	}
 	if (r->inbound && crm->cfg.automation.stop_on_reply && !(b && b->stopped) &&
 	    (rc = stop_automation(crm, id)))
 		return rc;
