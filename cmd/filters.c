@@ -92,6 +92,39 @@ int client_filter_finish(struct crm *crm, void *args)
 	                &a->flt.due) ? CRM_DATAERR : 0;
 }
 
+int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usage,
+                        struct period_args *a, const struct opt *more)
+{
+	struct client_filter_args *cf = &a->cf;
+	int n = 0, rc;
+
+	memset(a, 0, sizeof *a);
+	client_filter_init(crm, cf);
+	for (struct opt *o = cf->opts; o->kind != OPT_END_; o++) {
+		if (o->name && !strcmp(o->name, "since"))
+			o->help = "count what happened at or after TIME (or 7d, 24h, ...)";
+		else if (o->name && !strcmp(o->name, "until"))
+			o->help = "count what happened before TIME; stages as they were then";
+	}
+	a->opts[n++] = (struct opt)OPT_INHERIT(cf->opts);
+	for (; more && more->kind != OPT_END_ && n <= PERIOD_MORE; more++)
+		a->opts[n++] = *more;
+	a->opts[n] = (struct opt)OPT_END();
+	if ((n = opt_parse(crm, argc, argv, a->opts, usage)) < 0)
+		return n;
+	if (n > 0)
+		return opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
+	if (cf->flt.sort || cf->flt.limit >= 0 || cf->flt.offset > 0)
+		return opt_error(crm, usage, "--sort, --limit and --offset are for lists;"
+		                 " %s counts every client the filters select", crm->cmdname);
+	if ((rc = client_filter_finish(crm, cf)))
+		return rc;
+	a->since = cf->flt.since;
+	a->until = cf->flt.until;
+	cf->flt.since = cf->flt.until = NULL;
+	return 0;
+}
+
 static int list_leads(struct crm *crm, void *args, int wide, struct printer *pr)
 {
 	struct lead_filter_args *a = args;

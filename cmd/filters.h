@@ -38,6 +38,21 @@ struct client_filter_args {
 const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_args *a);
 int client_filter_finish(struct crm *crm, void *args);
 
+/* The client filters over a period (stats, report): --since and --until
+ * bound what happened, not when the clients were added; nothing sorts or
+ * limits.  more: the command's own options (at most PERIOD_MORE).  0, a
+ * status, or what opt_parse returns below 0 (OPT_EXIT says the status:
+ * 0 after --help).  The caller frees with opt_free(a->opts) once done
+ * with a->cf.flt. */
+#define PERIOD_MORE 6
+struct period_args {
+	struct client_filter_args cf;
+	const char *since, *until;   /* canonical, or NULL */
+	struct opt opts[PERIOD_MORE + 2];
+};
+int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usage,
+                        struct period_args *a, const struct opt *more);
+
 struct lead_filter_args {
 	struct crm_lead_filter flt;
 	struct strvec status, source_type, operators;

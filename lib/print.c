@@ -523,8 +523,8 @@ void printer_free(struct printer *p)
 	free(p);
 }
 
-void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
-                    int ncols)
+static void fields(FILE *out, const char *const *vals, sqlite3_stmt *st,
+                   const struct pcol *cols, int ncols)
 {
 	int w = 0;
 
@@ -533,7 +533,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 			w = (int)strlen(cols[i].name);
 	crm_time_zone_begin();
 	for (int i = 0; i < ncols; i++) {
-		const char *v = (const char *)sqlite3_column_text(st, i);
+		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
 		char *t = !v ? NULL : cols[i].type == COL_LIST ? list_text(v) :
 		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
 		if (t)
@@ -549,9 +549,16 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 	crm_time_zone_end();
 }
 
+void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
+                    int ncols)
+{
+	fields(out, NULL, st, cols, ncols);
+}
+
 /* --- records --- */
 
-void printer_record(struct printer *p, const struct pcol *cols, int ncols, sqlite3_stmt *st)
+static void record(struct printer *p, const struct pcol *cols, int ncols,
+                   const char *const *vals, sqlite3_stmt *st)
 {
 	p->cols = cols;
 	p->ncols = ncols;
@@ -560,17 +567,28 @@ void printer_record(struct printer *p, const struct pcol *cols, int ncols, sqlit
 	case FMT_JSON:
 	case FMT_JSONL:
 		putc('{', p->out);
-		json_members(p, NULL, st);
+		json_members(p, vals, st);
 		break;
 	case FMT_TABLE:
-		printer_fields(p->out, st, cols, ncols);
+		fields(p->out, vals, st, cols, ncols);
 		break;
 	default:
 		/* its own row, as a list of one */
 		printer_begin(p, cols, ncols);
-		row(p, NULL, st);
+		row(p, vals, st);
 		printer_end(p);
 	}
+}
+
+void printer_record(struct printer *p, const struct pcol *cols, int ncols, sqlite3_stmt *st)
+{
+	record(p, cols, ncols, NULL, st);
+}
+
+void printer_record_vals(struct printer *p, const struct pcol *cols, int ncols,
+                         const char *const *vals)
+{
+	record(p, cols, ncols, vals, NULL);
 }
 
 /* the list of a record being printed ends */
@@ -614,19 +632,30 @@ void printer_list(struct printer *p, const char *key, const char *title,
 	}
 }
 
-void printer_list_row(struct printer *p, sqlite3_stmt *st)
+static void list_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 {
 	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL) {
 		fputs(p->nlist ? ",{" : "{", p->out);
-		json_members(p, NULL, st);
+		json_members(p, vals, st);
 		putc('}', p->out);
 	} else if (p->list) {
-		const char *vals[PRINTER_SUB_MAX];
+		const char *sub[PRINTER_SUB_MAX];
 		for (int i = 0; i < p->nsub; i++)
-			vals[i] = (const char *)sqlite3_column_text(st, p->subidx[i]);
-		row(p->list, vals, NULL);
+			sub[i] = st ? (const char *)sqlite3_column_text(st, p->subidx[i]) :
+			              vals[p->subidx[i]];
+		row(p->list, sub, NULL);
 	}
 	p->nlist++;
+}
+
+void printer_list_row(struct printer *p, sqlite3_stmt *st)
+{
+	list_row(p, NULL, st);
+}
+
+void printer_list_vals(struct printer *p, const char *const *vals)
+{
+	list_row(p, vals, NULL);
 }
 
 void printer_record_end(struct printer *p)

@@ -107,6 +107,10 @@ void printer_record(struct printer *p, const struct pcol *cols, int ncols,
 void printer_list(struct printer *p, const char *key, const char *title,
                   const struct pcol *cols, int ncols);
 void printer_list_row(struct printer *p, sqlite3_stmt *st);
+/* The same from values: vals[i] is the text of column i, NULL for null. */
+void printer_record_vals(struct printer *p, const struct pcol *cols, int ncols,
+                         const char *const *vals);
+void printer_list_vals(struct printer *p, const char *const *vals);
 void printer_record_end(struct printer *p);
 
 /* One record for a person: a "name  value" line a column of the

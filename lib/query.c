@@ -52,8 +52,30 @@ void query_bind_int(struct query *q, long long v)
 	b->i = v;
 }
 
+void crm_explain(struct crm *crm, const char *sql)
+{
+	static const char *on;
+	sqlite3_stmt *st;
+	char *eqp;
+
+	if (!on)
+		on = getenv("CRM_EXPLAIN") ? getenv("CRM_EXPLAIN") : "";
+	if (!*on)
+		return;
+	eqp = xmalloc(strlen(sql) + 20);
+	sprintf(eqp, "EXPLAIN QUERY PLAN %s", sql);
+	fprintf(stderr, "crm: plan of: %s\n", sql);
+	if (sqlite3_prepare_v2(crm->db, eqp, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fprintf(stderr, "crm: plan: %s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	free(eqp);
+}
+
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st)
 {
+	crm_explain(crm, q->sql);
 	if (sqlite3_prepare_v2(crm->db, q->sql, -1, st, NULL) != SQLITE_OK)
 		return crm_sqlerr(crm, "query");
 	for (int i = 0; i < q->nbind; i++) {

@@ -39,7 +39,12 @@ void query_where_int(struct query *q, const char *cond, long long v);
  * "c.stage = ?" to SQLite); as_int binds them as whole numbers (checked
  * before). */
 void query_where_in(struct query *q, const char *cond, const char *const *vals, int as_int);
-/* prepare and bind; the caller finalizes the statement */
+/* With CRM_EXPLAIN set (not empty) in the environment, the plan SQLite
+ * makes of sql (EXPLAIN QUERY PLAN), on stderr: "crm: plan: ..." lines.
+ * For the bench, which shows the indexes a query uses. */
+void crm_explain(struct crm *crm, const char *sql);
+/* prepare and bind (the plan first, with CRM_EXPLAIN); the caller
+ * finalizes the statement */
 int query_prepare(struct crm *crm, struct query *q, sqlite3_stmt **st);
 void query_free(struct query *q);
 /* The search index's query (FTS5) of what a person typed: each word of
