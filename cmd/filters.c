@@ -100,12 +100,19 @@ int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usag
 
 	memset(a, 0, sizeof *a);
 	client_filter_init(crm, cf);
+	/* every client the filters select counts: no order, no page */
+	struct opt *to = cf->opts;
 	for (struct opt *o = cf->opts; o->kind != OPT_END_; o++) {
+		if (o->name && (!strcmp(o->name, "sort") || !strcmp(o->name, "limit") ||
+		                !strcmp(o->name, "offset")))
+			continue;
 		if (o->name && !strcmp(o->name, "since"))
 			o->help = "count what happened at or after TIME (or 7d, 24h, ...)";
 		else if (o->name && !strcmp(o->name, "until"))
 			o->help = "count what happened before TIME; stages as they were then";
+		*to++ = *o;
 	}
+	*to = (struct opt)OPT_END();
 	a->opts[n++] = (struct opt)OPT_INHERIT(cf->opts);
 	for (; more && more->kind != OPT_END_ && n <= PERIOD_MORE; more++)
 		a->opts[n++] = *more;
@@ -114,9 +121,6 @@ int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usag
 		return n;
 	if (n > 0)
 		return opt_error(crm, usage, "unexpected argument '%s'", argv[0]);
-	if (cf->flt.sort || cf->flt.limit >= 0 || cf->flt.offset > 0)
-		return opt_error(crm, usage, "--sort, --limit and --offset are for lists;"
-		                 " %s counts every client the filters select", crm->cmdname);
 	if ((rc = client_filter_finish(crm, cf)))
 		return rc;
 	a->since = cf->flt.since;

@@ -39,8 +39,8 @@ const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_
 int client_filter_finish(struct crm *crm, void *args);
 
 /* The client filters over a period (stats, report): --since and --until
- * bound what happened, not when the clients were added; nothing sorts or
- * limits.  more: the command's own options (at most PERIOD_MORE).  0, a
+ * bound what happened, not when the clients were added; there is no
+ * --sort, --limit nor --offset.  more: the command's own options (at most PERIOD_MORE).  0, a
  * status, or what opt_parse returns below 0 (OPT_EXIT says the status:
  * 0 after --help).  The caller frees with opt_free(a->opts) once done
  * with a->cf.flt. */

@@ -292,7 +292,7 @@ cleanup:
 /* --- pass 2: the stage history, a client's changes one after another --- */
 
 static const char history_sql[] =
-	"SELECT entity_id, old_value, new_value, at FROM activity_logs"
+	"SELECT entity_id, old_value, new_value, at FROM activity_logs INDEXED BY activity_logs_stage"
 	" WHERE entity = 'client' AND action = 'stage' ORDER BY entity_id, id";
 
 static int pass_history(struct work *w)
