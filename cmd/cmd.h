@@ -46,6 +46,8 @@ extern const struct cmd dnc_cmds[];
 extern const struct cmd lead_cmds[];
 extern const struct cmd ai_cmds[];
 int cmd_notify(struct crm *crm, int argc, char **argv);
+/* cmd/report.c */
+int cmd_report(struct crm *crm, int argc, char **argv);
 /* cmd/stats.c */
 int cmd_stats(struct crm *crm, int argc, char **argv);
 /* cmd/undo.c */

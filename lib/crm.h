@@ -40,6 +40,7 @@ enum crm_fmt {
 	FMT_JSON,
 	FMT_JSONL,
 	FMT_IDS,
+	FMT_HTML,         /* crm report's tables (lib/html.c): no --format */
 };
 
 struct crm_stmt_cache;

@@ -6,6 +6,7 @@
 #include <csv.h>
 
 #include "display.h"
+#include "html.h"
 #include "print.h"
 
 enum quoting { Q_NONE, Q_TSV, Q_CSV };
@@ -22,8 +23,10 @@ static const struct mode {
 	[FMT_JSON] = { "json", ',', 0, Q_NONE },
 	[FMT_JSONL] = { "jsonl", ',', 0, Q_NONE },
 	[FMT_IDS] = { "ids", 0, 0, Q_NONE },
+	[FMT_HTML] = { "html", 0, 0, Q_NONE },
 };
-#define NMODES ((int)(sizeof modes / sizeof modes[0]))
+/* the formats --format names: all but html */
+#define NMODES (FMT_IDS + 1)
 
 struct printer {
 	FILE *out;
@@ -63,7 +66,7 @@ int crm_fmt_count(void)
 
 const char *crm_fmt_name(enum crm_fmt fmt)
 {
-	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : "default";
+	return fmt >= 0 && (int)fmt <= FMT_HTML ? modes[fmt].name : "default";
 }
 
 struct printer *printer_new(FILE *out, enum crm_fmt fmt)
@@ -449,6 +452,8 @@ int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 	p->idcol = id_column(cols, ncols);
 	if (p->fmt == FMT_IDS && p->idcol < 0)
 		return -1;
+	if (p->fmt == FMT_HTML)
+		html_table_begin(p->out, cols, ncols);
 	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {
 		for (int i = 0; i < ncols; i++) {
 			if (i)
@@ -483,6 +488,9 @@ static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 			keep_cell(p, st ? (const char *)sqlite3_column_text(st, i) : vals[i],
 			          p->cols[i].type);
 		break;
+	case FMT_HTML:
+		html_table_row(p->out, p->cols, p->ncols, vals, st);
+		break;
 	default:
 		text_row(p, vals, st);
 	}
@@ -503,6 +511,8 @@ long printer_end(struct printer *p)
 {
 	if (p->fmt == FMT_JSON)
 		fputs(p->rows ? "\n]\n" : "[]\n", p->out);
+	if (p->fmt == FMT_HTML)
+		html_table_end(p->out, p->rows);
 	if (p->fmt == FMT_TABLE && p->ncols > 0) {
 		if (p->rows)
 			table_flush(p);

@@ -198,8 +198,7 @@ static long long epoch_of(sqlite3_stmt *st, int col)
 	return e;
 }
 
-/* the start of the local week (Monday) of t */
-static long long week_start(long long t)
+long long crm_stats_week_start(long long t)
 {
 	struct tm tm;
 	long long ws = t;
@@ -240,7 +239,7 @@ static void seen(struct work *w, long long t)
 static struct week_count *week_at(struct work *w, long long t)
 {
 	if (!w->nwc || t >= w->wc_end) {
-		long long ws = week_start(t);
+		long long ws = crm_stats_week_start(t);
 		w->wc = xrealloc(w->wc, (size_t)(w->nwc + 1) * sizeof *w->wc);
 		w->wc[w->nwc++] = (struct week_count){ ws, 0, 0 };
 		w->wc_end = week_next(ws);
@@ -523,7 +522,7 @@ static void tally_weeks(struct work *w)
 
 	if (lo > hi)
 		return;
-	for (long long ws = week_start(lo); ws <= hi; ws = week_next(ws)) {
+	for (long long ws = crm_stats_week_start(lo); ws <= hi; ws = week_next(ws)) {
 		starts = xrealloc(starts, (size_t)(n + 1) * sizeof *starts);
 		starts[n++] = ws;
 	}

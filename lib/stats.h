@@ -93,6 +93,9 @@ void crm_stats_free(struct crm_stats *s);
 int crm_stats_print(struct crm *crm, const struct crm_stats *s, enum crm_stats_by by,
                     struct printer *pr);
 
+/* the start of the week of t: Monday 00:00 in display.timezone */
+long long crm_stats_week_start(long long t);
+
 /* x rounded to places decimal places, without trailing zeros ("0.5",
  * "12"), into buf; NULL (no value) when x < 0 */
 const char *crm_stats_num(double x, int places, char *buf, size_t size);

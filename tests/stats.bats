@@ -3,44 +3,14 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# Four owners, two weeks of November 2026 (UTC):
-#   1 A email owner  added Mon 11-02 09:00; out 11-03 10:00 (new -> contacted),
-#     reply 11-04 10:00 (-> replied), out 11-05 10:00, meeting 11-10 10:00,
-#     won 11-12 10:00
-#   2 B email owner  added 11-02 09:00; out 11-03 10:00; lost 11-12 10:00
-#   3 C form  agent  added 11-03 09:00; out 11-03 11:00
-#   4 D fb (operator 2) added Tue 11-10 09:00; out 11-11 10:00,
-#     reply 11-11 22:00
-at() {
-	local when=$1
-	shift
-	CRM_NOW=$when crm -q "$@" >/dev/null || fail "crm $*"
-}
+load fixtures/history
 
 setup_file() {
-	export TZ=UTC HOME="$BATS_FILE_TMPDIR/home" CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	unset CRM_CONFIG CRM_OPERATOR CRM_NOW
-	mkdir -p "$HOME"
-	at 2026-11-02T09:00:00Z client add --name A --email a@x.test --channel email --source-type owner
-	at 2026-11-02T09:00:00Z client add --name B --email b@x.test --channel email --source-type owner
-	at 2026-11-03T09:00:00Z client add --name C --email c@x.test --channel form --source-type agent
-	at 2026-11-10T09:00:00Z --operator 2 client add --name D --email d@x.test --channel fb
-	at 2026-11-03T10:00:00Z comm log 1 --channel email
-	at 2026-11-03T10:00:00Z comm log 2 --channel email
-	at 2026-11-03T11:00:00Z comm log 3 --channel form
-	at 2026-11-04T10:00:00Z comm log 1 --channel email --direction in
-	at 2026-11-05T10:00:00Z comm log 1 --channel email
-	at 2026-11-10T10:00:00Z client stage 1 meeting
-	at 2026-11-11T10:00:00Z comm log 4 --channel fb
-	at 2026-11-11T22:00:00Z comm log 4 --channel fb --direction in
-	at 2026-11-12T10:00:00Z client stage 1 won
-	at 2026-11-12T10:00:00Z client stage 2 lost --reason no
+	history_setup_file
 }
 
 setup() {
-	crm_setup
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
-	export CRM_NOW=2026-11-20T00:00:00Z
+	history_copy
 }
 
 @test "stats: the totals, computed by hand" {
