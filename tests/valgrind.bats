@@ -114,3 +114,24 @@ vg_run() {
 	vg_run 0 client forget 1 --yes
 	assert_equal "$stderr" 'client forget: 1 client forgotten; its email and phone on do-not-contact'
 }
+
+@test "stats and report under valgrind" {
+	crm -q client add --name Ana --email ana@x.test --source-type owner
+	crm -q --operator 2 client add --name Bo --email bo@x.test
+	CRM_NOW=2026-11-20T10:00:00Z crm -q comm log 1 --channel email
+	CRM_NOW=2026-11-21T10:00:00Z crm -q comm log 1 --channel email --direction in
+	CRM_NOW=2026-11-22T10:00:00Z crm -q client stage 1 won
+	vg_run 0 stats --format json
+	assert_regex "$output" '^\{"since":null,"until":null,"clients":2,"contacts":1,"replies":1,'
+	assert_equal "$stderr" ''
+	vg_run 0 stats --by operator --since 7d --until 2026-11-26
+	assert_line --index 1 $'1\toperator 1\t1\t1\t1\t1\t1\t1\t1\t1'
+	assert_equal "$stderr" ''
+	vg_run 0 stats --by source --format csv
+	assert_line --index 1 'owner,1,1,1,1,1,1,1,1'
+	assert_equal "$stderr" ''
+	vg_run 0 report --since 2026-11-01 -o r.html
+	assert_equal "$stderr" ''
+	run xmllint --noout r.html
+	assert_success
+}
