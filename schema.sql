@@ -294,3 +294,9 @@ CREATE TABLE settings (
 	value  TEXT NOT NULL
 ) WITHOUT ROWID;
 -- [/outreach]
+
+-- [pipeline] Version 5: the board (`crm pipeline`) counts the clients of
+-- each stage by status and lists each stage's best by viability, from
+-- this index alone; the clients' rows are read for those it lists only.
+CREATE INDEX IF NOT EXISTS clients_pipeline ON clients(stage, viability, status);
+-- [/pipeline]

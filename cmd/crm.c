@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "ai", NULL, 0, "set what the AI responder may do for clients", ai_cmds },
 	{ "notify", cmd_notify, CMD_DB | CMD_LIST, "list and mark read what needs a person", NULL },
+	{ "pipeline", cmd_pipeline, CMD_DB, "the board: clients per stage, and each stage's best", NULL },
 	{ "undo", cmd_undo, CMD_DB | CMD_WRITES | CMD_LIST, "revert the last change set, or list them", NULL },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },

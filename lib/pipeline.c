@@ -1,0 +1,139 @@
+/* pipeline.c: the pipeline board (see pipeline.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline.h"
+#include "query.h"
+
+/* Begin q as the counts of the stages: the clients flt selects, counted
+ * a stage (from the index clients_pipeline when the filters are only
+ * the stage and the status), then the configured stages in their order
+ * with theirs, zero for none, and after them the stages no longer
+ * configured.  Columns: stage, clients, terminal, configured,
+ * viability_avg, and the order's key. */
+static int counts_query(struct crm *crm, const struct crm_client_filter *flt, struct query *q)
+{
+	int rc;
+
+	query_init(q, "WITH n AS (SELECT c.stage AS stage, count(*) AS clients,"
+	           " round(avg(c.viability), 1) AS viability_avg FROM clients c");
+	if ((rc = crm_client_where(crm, q, flt)))
+		return rc;
+	query_add(q, " GROUP BY c.stage),"
+	          " conf(stage, pos) AS (SELECT value, key FROM json_each(?))"
+	          " SELECT conf.stage, coalesce(n.clients, 0),"
+	          " conf.stage IN (SELECT value FROM json_each(?)), 1, n.viability_avg, conf.pos"
+	          " FROM conf LEFT JOIN n ON n.stage = conf.stage"
+	          " UNION ALL"
+	          " SELECT n.stage, n.clients, 0, 0, n.viability_avg, 0 FROM n"
+	          " WHERE n.stage NOT IN (SELECT stage FROM conf)"
+	          " ORDER BY 4 DESC, 6, 1");
+	query_bind_owned(q, crm_json_strings((const char *const *)crm->cfg.stages.v,
+	                                     crm->cfg.stages.n));
+	query_bind_owned(q, crm_json_strings((const char *const *)crm->cfg.terminal.v,
+	                                     crm->cfg.terminal.n));
+	return 0;
+}
+
+int crm_pipeline_counts(struct crm *crm, const struct crm_client_filter *flt,
+                        struct printer *pr)
+{
+	static const struct pcol cols[] = {
+		{ "stage", COL_TEXT, 0 },
+		{ "clients", COL_INT, 0 },
+		{ "terminal", COL_INT, 0 },
+		{ "configured", COL_INT, 0 },
+		{ "viability_avg", COL_AUTO, 0 },
+	};
+	struct query q;
+	int rc;
+
+	if (!(rc = counts_query(crm, flt, &q)))
+		rc = query_print(crm, &q, -1, pr, cols, (int)(sizeof cols / sizeof cols[0]),
+		                 "pipeline");
+	query_free(&q);
+	return rc;
+}
+
+/* the top clients of stage s of b, at most top */
+static int stage_top(struct crm *crm, const struct crm_client_filter *flt, long long top,
+                     struct crm_board_stage *s)
+{
+	struct query q;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	query_init(&q, "SELECT c.id, c.name, c.viability FROM clients c");
+	if ((rc = crm_client_where(crm, &q, flt)))
+		goto cleanup;
+	query_where_text(&q, "c.stage = ?", s->stage);
+	query_add(&q, " ORDER BY c.viability DESC, c.id LIMIT ?");
+	query_bind_int(&q, top);
+	if ((rc = query_prepare(crm, &q, &st)))
+		goto cleanup;
+	s->top = xcalloc((size_t)(top < s->clients ? top : s->clients) + 1, sizeof *s->top);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->ntop < top && s->ntop < s->clients) {
+		struct crm_board_client *c = &s->top[s->ntop++];
+		c->id = sqlite3_column_int64(st, 0);
+		c->name = crm_column_dup(st, 1);
+		c->viability = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
+		               sqlite3_column_int64(st, 2);
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "pipeline");
+cleanup:
+	sqlite3_finalize(st);
+	query_free(&q);
+	return rc;
+}
+
+int crm_pipeline_board(struct crm *crm, const struct crm_client_filter *flt,
+                       long long top, struct crm_board *b)
+{
+	struct query q;
+	sqlite3_stmt *st = NULL;
+	int rc, cap = 0;
+
+	memset(b, 0, sizeof *b);
+	if ((rc = counts_query(crm, flt, &q)) || (rc = query_prepare(crm, &q, &st)))
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (b->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			b->stages = xrealloc(b->stages, (size_t)cap * sizeof *b->stages);
+		}
+		struct crm_board_stage *s = &b->stages[b->n++];
+		memset(s, 0, sizeof *s);
+		s->stage = crm_column_dup(st, 0);
+		s->clients = sqlite3_column_int64(st, 1);
+		s->terminal = sqlite3_column_int(st, 2);
+		s->configured = sqlite3_column_int(st, 3);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = crm_sqlerr(crm, "pipeline");
+		goto cleanup;
+	}
+	rc = 0;
+	/* one indexed query a stage: the stage's best come first in
+	 * clients_pipeline, so none reads more than it lists */
+	for (int i = 0; i < b->n && !rc; i++)
+		if (top > 0 && b->stages[i].clients > 0 && b->stages[i].stage)
+			rc = stage_top(crm, flt, top, &b->stages[i]);
+cleanup:
+	sqlite3_finalize(st);
+	query_free(&q);
+	if (rc)
+		crm_board_free(b);
+	return rc;
+}
+
+void crm_board_free(struct crm_board *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		for (int k = 0; k < b->stages[i].ntop; k++)
+			free(b->stages[i].top[k].name);
+		free(b->stages[i].top);
+		free(b->stages[i].stage);
+	}
+	free(b->stages);
+	memset(b, 0, sizeof *b);
+}
