@@ -136,7 +136,8 @@ static void put_board(const struct crm_board *b, long width)
 		int nb = b->n - first < k ? b->n - first : k, rows = 0;
 		const struct crm_board_stage *band = &b->stages[first];
 		for (int i = 0; i < nb; i++) {
-			int r = band[i].ntop + (band[i].clients > band[i].ntop);
+			/* its clients, what more it has, or "(none)" */
+			int r = band[i].clients ? band[i].ntop + (band[i].clients > band[i].ntop) : 1;
 			if (r > rows)
 				rows = r;
 			unconfigured |= !band[i].configured;
