@@ -5,12 +5,21 @@
 #include "pipeline.h"
 #include "query.h"
 
+/* Whether the index clients_pipeline (stage, viability, status) holds
+ * every column flt's WHERE reads: then the counts come from it alone. */
+static int index_covers(const struct crm_client_filter *flt)
+{
+	return !flt->channel && !flt->source_type && !flt->tag && !flt->automation &&
+	       !flt->ai && !flt->operators && flt->operator_id <= 0 &&
+	       !flt->q && !flt->since && !flt->until && !flt->due && !flt->overdue &&
+	       flt->stale_days < 0;
+}
+
 /* Begin q as the counts of the stages: the clients flt selects, counted
- * a stage (from the index clients_pipeline when the filters are only
- * the stage and the status), then the configured stages in their order
- * with theirs, zero for none, and after them the stages no longer
- * configured.  Columns: stage, clients, terminal, configured,
- * viability_avg, and the order's key. */
+ * a stage, then the configured stages in their order with theirs, zero
+ * for none, and after them the stages no longer configured.  Columns:
+ * stage, clients, terminal, configured, viability_avg, and the order's
+ * key. */
 static int counts_query(struct crm *crm, const struct crm_client_filter *flt, struct query *q)
 {
 	int rc;
@@ -19,8 +28,14 @@ static int counts_query(struct crm *crm, const struct crm_client_filter *flt, st
 	           " round(avg(c.viability), 1) AS viability_avg FROM clients c");
 	if ((rc = crm_client_where(crm, q, flt)))
 		return rc;
-	query_add(q, " GROUP BY c.stage),"
-	          " conf(stage, pos) AS (SELECT value, key FROM json_each(?))"
+	/* Grouped in the index's order when it covers the filters (11 ms
+	 * for 100,000 clients, where a sort of them takes 32).  A filter on
+	 * another column reads the rows anyway: then grouped by an
+	 * expression, which SQLite sorts, so that it does not walk the
+	 * index in stage order to look up every row (59 ms, not 277, for
+	 * --channel). */
+	query_add(q, index_covers(flt) ? " GROUP BY c.stage)," : " GROUP BY +c.stage),");
+	query_add(q, " conf(stage, pos) AS (SELECT value, key FROM json_each(?))"
 	          " SELECT conf.stage, coalesce(n.clients, 0),"
 	          " conf.stage IN (SELECT value FROM json_each(?)), 1, n.viability_avg, conf.pos"
 	          " FROM conf LEFT JOIN n ON n.stage = conf.stage"
