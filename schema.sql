@@ -295,7 +295,7 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 -- [/outreach]
 
--- [stats]
+-- [stats] Version 5: what crm stats and crm pipeline read.
 -- The stage history alone, in the order crm stats reads it: a client's
 -- changes of stage one after another, with what they were and when,
 -- from the index alone (only stage changes are in it, so it costs the
@@ -303,4 +303,8 @@ CREATE TABLE settings (
 -- that it covers the query)
 CREATE INDEX activity_logs_stage ON activity_logs(entity_id, id, old_value, new_value, at,
 	entity, action) WHERE entity = 'client' AND action = 'stage';
+-- The board (`crm pipeline`) counts the clients of each stage by status
+-- and lists each stage's best by viability, from this index alone; the
+-- clients' rows are read for those it lists only.
+CREATE INDEX clients_pipeline ON clients(stage, viability, status);
 -- [/stats]

@@ -46,6 +46,8 @@ extern const struct cmd dnc_cmds[];
 extern const struct cmd lead_cmds[];
 extern const struct cmd ai_cmds[];
 int cmd_notify(struct crm *crm, int argc, char **argv);
+/* cmd/pipeline.c */
+int cmd_pipeline(struct crm *crm, int argc, char **argv);
 /* cmd/report.c */
 int cmd_report(struct crm *crm, int argc, char **argv);
 /* cmd/stats.c */
@@ -74,6 +76,9 @@ struct printer *cmd_list_printer(struct crm *crm);
  * a list's: paged on a terminal, and none found is said there. */
 int cmd_print_all(struct crm *crm, int argc, char **argv,
                   int (*fn)(struct crm *crm, struct printer *pr), const char *list);
+/* The terminal's size (cmd/pager.c), rows and columns: what the
+ * terminal on stdout says, else $LINES and $COLUMNS, else 24 by 80. */
+void cmd_screen_size(long *rows, long *cols);
 /* At the end: stdout closed, and the pager, if one runs, waited for. */
 void cmd_pager_wait(void);
 /* An empty list, CRM_NOTFOUND: on a terminal, say "no WHAT match" (as an

@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "ai", NULL, 0, "set what the AI responder may do for clients", ai_cmds },
 	{ "notify", cmd_notify, CMD_DB | CMD_LIST, "list and mark read what needs a person", NULL },
+	{ "pipeline", cmd_pipeline, CMD_DB, "the board: clients per stage, and each stage's best", NULL },
 	{ "report", cmd_report, CMD_DB, "the weekly report: one HTML page, charts inline", NULL },
 	{ "stats", cmd_stats, CMD_DB, "the evaluation panel: funnel, reply rates, weeks", NULL },
 	{ "undo", cmd_undo, CMD_DB | CMD_WRITES | CMD_LIST, "revert the last change set, or list them", NULL },

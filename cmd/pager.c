@@ -14,9 +14,7 @@
 
 static pid_t pager_pid;
 
-/* the terminal's size, rows and columns: the terminal's word, else
- * $LINES and $COLUMNS, else 24 by 80 */
-static void screen_size(long *rows, long *cols)
+void cmd_screen_size(long *rows, long *cols)
 {
 	struct winsize ws;
 	const char *l = getenv("LINES"), *c = getenv("COLUMNS");
@@ -73,7 +71,7 @@ static void on_table(void *arg, long lines, size_t width)
 		pager = "less -FRX";
 	if (!*pager || !strcmp(pager, "cat"))
 		return;
-	screen_size(&rows, &cols);
+	cmd_screen_size(&rows, &cols);
 	/* a line wider than the screen wraps; the prompt needs a line */
 	if (lines * (width ? (long)((width + (size_t)cols - 1) / (size_t)cols) : 1) < rows)
 		return;

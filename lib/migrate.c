@@ -34,7 +34,8 @@ static const struct migration {
 	/* 3 -> 4: touches counted on the client, do-not-contact on the
 	 * client, change sets for undo, keyed notifications, settings */
 	{ NULL, "outreach" },
-	/* 4 -> 5: the stage history indexed for crm stats */
+	/* 4 -> 5: the stage history indexed for crm stats; the index of
+	 * the pipeline board */
 	{ NULL, "stats" },
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -89,11 +89,12 @@ crm_silent() {
 # the time forms that an error about a time lists (CRM_TIME_FORMS)
 TIME_FORMS='2026-12-01, 2026-12-01 10:00, 2026-12-01T10:00:00Z, 2026-12-01T10:00+01:00, today, tomorrow, monday, +2d, +3h, 7d, 24h, 30m, 2w'
 
-# Take back from the database at $CRM_DB what schema version 4 added, so
+# Take back from the database at $CRM_DB what schema versions 4 and 5 added, so
 # that it reads as version VERSION (1 to 3) would have it, for the tests
 # of older databases' migration.
 schema_before_4() {
 	sqlite3 "$CRM_DB" "DROP INDEX activity_logs_stage;
+		DROP INDEX clients_pipeline;
 		DROP INDEX clients_automation;
 		ALTER TABLE clients DROP COLUMN touches;
 		ALTER TABLE clients DROP COLUMN last_touch_at;

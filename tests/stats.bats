@@ -171,9 +171,10 @@ meeting\t0\t0\t\t2\t1'
 	assert_equal "$stderr" 'crm: stdout: write error: No space left on device'
 }
 
-@test "stats: a version 4 database gains the stage history index" {
-	sqlite3 "$CRM_DB" 'DROP INDEX activity_logs_stage; PRAGMA user_version = 4'
+@test "stats: a version 4 database gains the indexes of stats and pipeline" {
+	sqlite3 "$CRM_DB" 'DROP INDEX activity_logs_stage; DROP INDEX clients_pipeline; PRAGMA user_version = 4'
 	crm_ok stats --by stage --format tsv
-	run sqlite3 "$CRM_DB" "SELECT name FROM sqlite_master WHERE name = 'activity_logs_stage'; PRAGMA user_version"
-	assert_output $'activity_logs_stage\n'"$SCHEMA"
+	run sqlite3 "$CRM_DB" "SELECT name FROM sqlite_master WHERE name IN ('activity_logs_stage',
+		'clients_pipeline') ORDER BY name; PRAGMA user_version"
+	assert_output $'activity_logs_stage\nclients_pipeline\n'"$SCHEMA"
 }
