@@ -1,13 +1,13 @@
 /* stats.c: the figures of the evaluation panel (see stats.h).
  *
- * Three passes, each one query read in an index's order: the clients the
- * filter selects (their stage, when they were added, their group); the
- * stage history (activity_logs_stage: a client's changes one after
- * another); the communications of the period in time order
- * (communications_occurred).  What each client needs between the passes
- * is kept in arrays indexed by its id, and what each (client, channel)
- * needs in a hash table, so that no query sorts or groups millions of
- * rows. */
+ * Three passes, each one query read from an index alone, in its order:
+ * the clients the filter selects (their stage, when they were added,
+ * their group); the stage history (activity_logs_stage: a client's
+ * changes one after another); the communications of the period, a
+ * client's one after another (communications_client).  What each client
+ * needs between the passes is kept in arrays indexed by its id, and a
+ * client's communications need only what its own run gives, so that no
+ * query sorts or groups millions of rows. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,74 +39,60 @@ static void dvec_add(struct dvec *d, double x)
 	d->v[d->n++] = x;
 }
 
-static int dcmp(const void *a, const void *b)
+/* the k-th smallest of v[0..n) (from 0), found in place in linear time
+ * on average (Hoare's selection); v is left partitioned around it */
+static double select_kth(double *v, size_t n, size_t k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
 static double median(struct dvec *d)
 {
+	double hi, lo;
+
 	if (!d->n)
 		return -1;
-	qsort(d->v, d->n, sizeof *d->v, dcmp);
-	return d->n % 2 ? d->v[d->n / 2] : (d->v[d->n / 2 - 1] + d->v[d->n / 2]) / 2;
-}
-
-/* --- (client, channel) -> first outbound, first reply after it --- */
-
-struct pair {
-	uint64_t key;           /* id << 8 | channel, + 1; 0: empty */
-	long long first_out, first_reply;   /* 0: none yet */
-};
-
-struct pairs {
-	struct pair *t;
-	size_t n, cap;          /* cap a power of 2 */
-};
-
-static struct pair *slot(struct pair *t, size_t cap, uint64_t key)
-{
-	size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 24) & (cap - 1);
-
-	while (t[i].key && t[i].key != key)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-/* the pair of client id and channel ch, made when new; NULL: no memory */
-static struct pair *pair_get(struct pairs *h, long long id, unsigned ch)
-{
-	uint64_t key = ((uint64_t)id << 8 | ch) + 1;
-	struct pair *p;
-
-	if (2 * (h->n + 1) > h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 4096;
-		struct pair *t = calloc(cap, sizeof *t);
-		if (!t)
-			return NULL;
-		for (size_t i = 0; i < h->cap; i++)
-			if (h->t[i].key)
-				*slot(t, cap, h->t[i].key) = h->t[i];
-		free(h->t);
-		h->t = t;
-		h->cap = cap;
-	}
-	p = slot(h->t, h->cap, key);
-	if (!p->key) {
-		p->key = key;
-		h->n++;
-	}
-	return p;
+	hi = select_kth(d->v, d->n, d->n / 2);
+	if (d->n % 2)
+		return hi;
+	/* the other middle one: the largest of those below */
+	lo = d->v[0];
+	for (size_t i = 1; i < d->n / 2; i++)
+		if (d->v[i] > lo)
+			lo = d->v[i];
+	return (lo + hi) / 2;
 }
 
 /* --- the work of one computation --- */
 
 enum { FIXED = 1, EVER_LOST = 2 };
-
-struct week_count {
-	long long start, contacts, replies;
-};
 
 struct work {
 	struct crm *crm;
@@ -124,15 +110,13 @@ struct work {
 	int rank[MAX_NAMES];         /* on the funnel; -1: off it */
 	int won[MAX_NAMES];
 	struct dvec days[MAX_NAMES];
-	/* by channel */
-	struct dvec hours[MAX_NAMES + 1];   /* the last: any channel */
-	struct pairs pairs;
-	/* the weeks of the communications, in time order */
-	struct week_count *wc;
-	int nwc;
-	long long wc_end;            /* the end of the last one */
+	/* by channel; [ANY]: any channel */
+	struct dvec hours[MAX_NAMES + 1];
+	/* the weeks: when each starts */
+	long long *starts;
 	long long lo, hi;            /* the first and last time seen */
 };
+#define ANY MAX_NAMES
 
 static const char *intern(struct crm_stats *s, const char *name)
 {
@@ -233,18 +217,6 @@ static void seen(struct work *w, long long t)
 		w->lo = t;
 	if (t > w->hi)
 		w->hi = t;
-}
-
-/* the week of a communication at t (they come in time order) */
-static struct week_count *week_at(struct work *w, long long t)
-{
-	if (!w->nwc || t >= w->wc_end) {
-		long long ws = crm_stats_week_start(t);
-		w->wc = xrealloc(w->wc, (size_t)(w->nwc + 1) * sizeof *w->wc);
-		w->wc[w->nwc++] = (struct week_count){ ws, 0, 0 };
-		w->wc_end = week_next(ws);
-	}
-	return &w->wc[w->nwc - 1];
 }
 
 /* --- pass 1: the clients the filter selects --- */
@@ -417,145 +389,206 @@ static int tally_clients(struct work *w)
 	return 0;
 }
 
-/* --- pass 3: the communications of the period, in time order --- */
+/* --- the weeks --- */
+
+/* The weeks from lo to hi (or the period's ends), before the
+ * communications are counted into them */
+static void make_weeks(struct work *w)
+{
+	struct crm_stats *s = w->s;
+	long long lo = w->since > LLONG_MIN ? w->since : w->lo;
+	long long hi = w->until < LLONG_MAX ? w->until - 1 : w->hi;
+
+	if (lo > hi)
+		return;
+	for (long long ws = crm_stats_week_start(lo); ws <= hi; ws = week_next(ws)) {
+		w->starts = xrealloc(w->starts, (size_t)(s->nweeks + 1) * sizeof *w->starts);
+		s->weeks = xrealloc(s->weeks, (size_t)(s->nweeks + 1) * sizeof *s->weeks);
+		w->starts[s->nweeks] = ws;
+		struct crm_stats_week *wk = &s->weeks[s->nweeks++];
+		struct tm tm;
+		memset(wk, 0, sizeof *wk);
+		if (crm_time_local(ws, &tm) || !strftime(wk->start, sizeof wk->start, "%Y-%m-%d", &tm))
+			strcpy(wk->start, "?");
+	}
+}
+
+/* the week of t; NULL when none holds it */
+static struct crm_stats_week *week_of(struct work *w, long long t)
+{
+	int a = 0, b = w->s->nweeks - 1;
+
+	if (b < 0 || t < w->starts[0])
+		return NULL;
+	while (a < b) {   /* the last that starts at or before t */
+		int m = (a + b + 1) / 2;
+		if (w->starts[m] <= t)
+			a = m;
+		else
+			b = m - 1;
+	}
+	return &w->s->weeks[a];
+}
+
+/* Without a period's start (end), the weeks begin (end) with the first
+ * (last) that has anything in it. */
+static void trim_weeks(struct work *w)
+{
+	struct crm_stats *s = w->s;
+	int a = 0, b = s->nweeks;
+
+#define EMPTY(k) (!s->weeks[k].contacts && !s->weeks[k].replies && !s->weeks[k].new_clients)
+	if (w->since == LLONG_MIN)
+		while (a < b && EMPTY(a))
+			a++;
+	if (w->until == LLONG_MAX)
+		while (b > a && EMPTY(b - 1))
+			b--;
+#undef EMPTY
+	memmove(s->weeks, s->weeks + a, (size_t)(b - a) * sizeof *s->weeks);
+	s->nweeks = b - a;
+}
+
+/* the first and last communication of the period, of any client */
+static int comms_span(struct work *w)
+{
+	static const char *const sql[] = {
+		"SELECT min(occurred_at) FROM communications WHERE occurred_at >= ?1 AND occurred_at < ?2",
+		"SELECT max(occurred_at) FROM communications WHERE occurred_at >= ?1 AND occurred_at < ?2",
+	};
+
+	for (int k = 0; k < 2; k++) {
+		sqlite3_stmt *st = crm_stmt(w->crm, sql[k]);
+		if (!st)
+			return crm_stmt_status(w->crm);
+		sqlite3_bind_text(st, 1, w->s->since, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, *w->s->until ? w->s->until : "~", -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return crm_sqlerr(w->crm, "stats");
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			seen(w, epoch_of(st, 0));
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+/* --- pass 3: the communications of the period, a client's together --- */
 
 static const char comms_sql[] =
 	"SELECT client_id, channel, direction, occurred_at FROM communications"
-	" WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY occurred_at, id";
+	" INDEXED BY communications_client"
+	" WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY client_id, occurred_at";
 
-/* a reply (inbound at t) to client id on channel ch (ANY_CHANNEL: any);
- * 1 when it is the first after the first outbound one */
-static int replied(struct work *w, long long id, unsigned ch, long long t, struct dvec *hours)
+/* A client's run of communications: on each channel (and on any), its
+ * first outbound one and whether a reply came after it */
+struct run {
+	long long id;
+	long long first_out[MAX_NAMES + 1];
+	uint8_t replied[MAX_NAMES + 1];
+	int used[MAX_NAMES + 1], nused;   /* the channels to clear */
+};
+
+static void run_start(struct run *r, long long id)
 {
-	struct pair *p = pair_get(&w->pairs, id, ch);
+	for (int i = 0; i < r->nused; i++) {
+		r->first_out[r->used[i]] = 0;
+		r->replied[r->used[i]] = 0;
+	}
+	r->nused = 0;
+	r->id = id;
+}
 
-	if (!p || !p->first_out || p->first_reply)
+/* an outbound one on channel ch at t: 1 when the first */
+static int run_out(struct run *r, int ch, long long t)
+{
+	if (r->first_out[ch])
 		return 0;
-	p->first_reply = t;
-	dvec_add(hours, (double)(t - p->first_out) / 3600);
+	r->used[r->nused++] = ch;
+	r->first_out[ch] = t;
 	return 1;
 }
 
-/* an outbound communication to client id on ch at t: 1 when the first;
- * -1 when out of memory */
-static int contacted(struct work *w, long long id, unsigned ch, long long t)
+/* an inbound one: 1 when the first reply after the first outbound */
+static int run_in(struct run *r, int ch, long long t, struct dvec *hours)
 {
-	struct pair *p = pair_get(&w->pairs, id, ch);
-
-	if (!p)
-		return -1;
-	if (p->first_out)
+	if (!r->first_out[ch] || r->replied[ch])
 		return 0;
-	p->first_out = t;
+	r->replied[ch] = 1;
+	dvec_add(hours, (double)(t - r->first_out[ch]) / 3600);
 	return 1;
 }
 
 static int pass_comms(struct work *w)
 {
 	struct crm_stats *s = w->s;
+	struct run *r = calloc(1, sizeof *r);
 	sqlite3_stmt *st = NULL;
-	int rc;
-	int grouped = w->by == STATS_OPERATOR || w->by == STATS_SOURCE;
+	int rc, grouped = w->by == STATS_OPERATOR || w->by == STATS_SOURCE;
 
+	if (!r)
+		return crm_err(w->crm, CRM_SOFTWARE, "stats: out of memory");
 	crm_explain(w->crm, comms_sql);
-	if (sqlite3_prepare_v2(w->crm->db, comms_sql, -1, &st, NULL) != SQLITE_OK)
-		return crm_sqlerr(w->crm, "stats");
+	if (sqlite3_prepare_v2(w->crm->db, comms_sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = crm_sqlerr(w->crm, "stats");
+		goto cleanup;
+	}
 	sqlite3_bind_text(st, 1, s->since, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, *s->until ? s->until : "~", -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 		if (id < 1 || id > w->maxid || !w->stage[id])
 			continue;
+		if (id != r->id)
+			run_start(r, id);
 		int ch = channel_of(w, (const char *)sqlite3_column_text(st, 1));
 		const char *dir = (const char *)sqlite3_column_text(st, 2);
 		long long t = epoch_of(st, 3);
 		struct crm_stats_group *g = grouped ? &s->groups[w->group[id]] : NULL;
-		struct week_count *wk = week_at(w, t);
+		struct crm_stats_week *wk = week_of(w, t);
 		int first;
-		seen(w, t);
 		if (dir && !strcmp(dir, "out")) {
 			s->contacts++;
-			wk->contacts++;
-			if (g)
-				g->contacts++;
+			if (wk)
+				wk->contacts++;
 			if (ch >= 0) {
 				s->channels[ch].contacts++;
-				if ((first = contacted(w, id, (unsigned)ch, t)) < 0)
-					goto nomem;
-				s->channels[ch].contacted += first;
+				s->channels[ch].contacted += run_out(r, ch, t);
 			}
-			if ((first = contacted(w, id, ANY_CHANNEL, t)) < 0)
-				goto nomem;
+			first = run_out(r, ANY, t);
 			s->contacted += first;
-			if (g)
+			if (g) {
+				g->contacts++;
 				g->contacted += first;
+			}
 		} else if (dir && !strcmp(dir, "in")) {
 			s->replies++;
-			wk->replies++;
+			if (wk)
+				wk->replies++;
 			if (ch >= 0) {
 				s->channels[ch].replies++;
-				s->channels[ch].replied += replied(w, id, (unsigned)ch, t, &w->hours[ch]);
+				s->channels[ch].replied += run_in(r, ch, t, &w->hours[ch]);
 			}
-			first = replied(w, id, ANY_CHANNEL, t, &w->hours[MAX_NAMES]);
+			first = run_in(r, ANY, t, &w->hours[ANY]);
 			s->replied += first;
 			if (g)
 				g->replied += first;
 		}
 	}
 	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(w->crm, "stats");
+cleanup:
 	sqlite3_finalize(st);
+	free(r);
 	return rc;
-nomem:
-	sqlite3_finalize(st);
-	return crm_err(w->crm, CRM_SOFTWARE, "stats: out of memory");
 }
 
-/* the weeks: from the first (or the period's start) to the last (or its
- * end), those between too; the new clients of each */
-static void tally_weeks(struct work *w)
+/* the new clients of each week */
+static void new_clients(struct work *w)
 {
-	struct crm_stats *s = w->s;
-	long long lo = w->since > LLONG_MIN ? w->since : w->lo;
-	long long hi = w->until < LLONG_MAX ? w->until - 1 : w->hi;
-	long long *starts = NULL;
-	int n = 0, k = 0;
+	struct crm_stats_week *wk;
 
-	if (lo > hi)
-		return;
-	for (long long ws = crm_stats_week_start(lo); ws <= hi; ws = week_next(ws)) {
-		starts = xrealloc(starts, (size_t)(n + 1) * sizeof *starts);
-		starts[n++] = ws;
-	}
-	s->weeks = xmalloc((size_t)(n ? n : 1) * sizeof *s->weeks);
-	s->nweeks = n;
-	for (int i = 0; i < n; i++) {
-		struct tm tm;
-		struct crm_stats_week *wk = &s->weeks[i];
-		memset(wk, 0, sizeof *wk);
-		if (crm_time_local(starts[i], &tm) || !strftime(wk->start, sizeof wk->start, "%Y-%m-%d", &tm))
-			strcpy(wk->start, "?");
-		while (k < w->nwc && w->wc[k].start < starts[i])
-			k++;
-		if (k < w->nwc && w->wc[k].start == starts[i]) {
-			wk->contacts = w->wc[k].contacts;
-			wk->replies = w->wc[k].replies;
-		}
-	}
-	for (long long id = 1; id <= w->maxid; id++) {
-		long long t = w->added[id];
-		if (!w->stage[id] || t < w->since || t > hi || !n || t < starts[0])
-			continue;
-		int a = 0, b = n - 1;   /* the last week that starts at or before t */
-		while (a < b) {
-			int m = (a + b + 1) / 2;
-			if (starts[m] <= t)
-				a = m;
-			else
-				b = m - 1;
-		}
-		s->weeks[a].new_clients++;
-	}
-	free(starts);
+	for (long long id = 1; id <= w->maxid; id++)
+		if (w->stage[id] && w->added[id] >= w->since && (wk = week_of(w, w->added[id])))
+			wk->new_clients++;
 }
 
 /* --- the whole --- */
@@ -583,7 +616,7 @@ static void rates(struct work *w)
 		c->median_reply_hours = median(&w->hours[i]);
 	}
 	s->reply_rate = s->contacted ? (double)s->replied / (double)s->contacted : -1;
-	s->median_reply_hours = median(&w->hours[MAX_NAMES]);
+	s->median_reply_hours = median(&w->hours[ANY]);
 }
 
 /* operators by their names */
@@ -634,7 +667,9 @@ int crm_stats_compute(struct crm *crm, const struct crm_client_filter *flt,
 	}
 	for (int i = 0; i < cfg->channels.n && i < MAX_NAMES; i++)
 		channel_of(&w, cfg->channels.v[i]);
-	/* one snapshot for all of it */
+	/* every row of the period is read: the file mapped rather than read
+	 * a page at a time; then one snapshot for all of it */
+	sqlite3_exec(crm->db, "PRAGMA mmap_size = 2147418112", NULL, NULL, NULL);
 	if ((rc = crm_db_exec(crm, "BEGIN", "stats")))
 		goto cleanup;
 	began = 1;
@@ -654,9 +689,14 @@ int crm_stats_compute(struct crm *crm, const struct crm_client_filter *flt,
 		goto cleanup;
 	}
 	if (!(rc = pass_clients(&w, flt)) && !(rc = pass_history(&w)) &&
-	    !(rc = tally_clients(&w)) && !(rc = pass_comms(&w))) {
+	    !(rc = tally_clients(&w)) && !(rc = comms_span(&w))) {
+		make_weeks(&w);
+		new_clients(&w);
+		rc = pass_comms(&w);
+	}
+	if (!rc) {
 		rates(&w);
-		tally_weeks(&w);
+		trim_weeks(&w);
 		if (by == STATS_OPERATOR)
 			rc = group_names(crm, s);
 	}
@@ -670,13 +710,12 @@ cleanup:
 	free(w.mark);
 	free(w.won_at);
 	free(w.group);
-	free(w.pairs.t);
-	free(w.wc);
+	free(w.starts);
 	for (int i = 0; i < MAX_NAMES; i++) {
 		free(w.days[i].v);
 		free(w.hours[i].v);
 	}
-	free(w.hours[MAX_NAMES].v);
+	free(w.hours[ANY].v);
 	if (rc)
 		crm_stats_free(s);
 	return rc;

@@ -143,7 +143,7 @@ meeting\t0\t0\t\t2\t1'
 	CRM_EXPLAIN=1 run --separate-stderr crm stats --format json
 	assert_success
 	[[ $stderr == *"USING COVERING INDEX activity_logs_stage"* ]] || fail "$stderr"
-	[[ $stderr == *"USING INDEX communications_occurred"* ]] || fail "$stderr"
+	[[ $stderr == *"USING COVERING INDEX communications_client"* ]] || fail "$stderr"
 	crm_ok stats --format json
 }
 
