@@ -297,12 +297,13 @@ CREATE TABLE settings (
 
 -- [stats] Version 5: what crm stats and crm pipeline read.
 -- The stage history alone, in the order crm stats reads it: a client's
--- changes of stage one after another, with what they were and when,
+-- changes of stage one after another, with what they were, when and
+-- in which change set (an undone one, and undo's own, do not count),
 -- from the index alone (only stage changes are in it, so it costs the
 -- other writes nothing; entity and action are there for SQLite to see
 -- that it covers the query)
 CREATE INDEX activity_logs_stage ON activity_logs(entity_id, id, old_value, new_value, at,
-	entity, action) WHERE entity = 'client' AND action = 'stage';
+	change_set, entity, action) WHERE entity = 'client' AND action = 'stage';
 -- A client's communications in time order, with what crm stats counts
 -- of each: it reads them from the index alone, a client's one after
 -- another (and client show and comm list read a client's as before)

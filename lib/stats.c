@@ -112,6 +112,8 @@ struct work {
 	struct dvec days[MAX_NAMES];
 	/* by channel; [ANY]: any channel */
 	struct dvec hours[MAX_NAMES + 1];
+	long long *voids;            /* change sets that do not count */
+	int nvoids;
 	/* the weeks: when each starts */
 	long long *starts;
 	long long lo, hi;            /* the first and last time seen */
@@ -263,20 +265,59 @@ cleanup:
 /* --- pass 2: the stage history, a client's changes one after another --- */
 
 static const char history_sql[] =
-	"SELECT entity_id, old_value, new_value, at FROM activity_logs INDEXED BY activity_logs_stage"
+	"SELECT entity_id, old_value, new_value, at, change_set FROM activity_logs"
+	" INDEXED BY activity_logs_stage"
 	" WHERE entity = 'client' AND action = 'stage' ORDER BY entity_id, id";
+
+/* The change sets whose changes of stage did not happen: those undone,
+ * and those of undo itself, which took them back.  Sorted. */
+static int void_sets(struct work *w)
+{
+	static const char sql[] =
+		"SELECT id FROM change_sets WHERE undone_at IS NOT NULL OR command = 'undo' ORDER BY id";
+	sqlite3_stmt *st = crm_stmt(w->crm, sql);
+	int rc;
+
+	if (!st)
+		return crm_stmt_status(w->crm);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		w->voids = xrealloc(w->voids, (size_t)(w->nvoids + 1) * sizeof *w->voids);
+		w->voids[w->nvoids++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : crm_sqlerr(w->crm, "stats");
+}
+
+static int is_void(const struct work *w, long long set)
+{
+	int a = 0, b = w->nvoids - 1;
+
+	while (a <= b) {
+		int m = (a + b) / 2;
+		if (w->voids[m] == set)
+			return 1;
+		if (w->voids[m] < set)
+			a = m + 1;
+		else
+			b = m - 1;
+	}
+	return 0;
+}
 
 static int pass_history(struct work *w)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
+	if ((rc = void_sets(w)))
+		return rc;
 	crm_explain(w->crm, history_sql);
 	if (sqlite3_prepare_v2(w->crm->db, history_sql, -1, &st, NULL) != SQLITE_OK)
 		return crm_sqlerr(w->crm, "stats");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
-		if (id < 1 || id > w->maxid || !w->stage[id] || (w->flags[id] & FIXED))
+		if (id < 1 || id > w->maxid || !w->stage[id] || (w->flags[id] & FIXED) ||
+		    (w->nvoids && is_void(w, sqlite3_column_int64(st, 4))))
 			continue;
 		int from = stage_of(w, (const char *)sqlite3_column_text(st, 1));
 		int to = stage_of(w, (const char *)sqlite3_column_text(st, 2));
@@ -711,6 +752,7 @@ cleanup:
 	free(w.won_at);
 	free(w.group);
 	free(w.starts);
+	free(w.voids);
 	for (int i = 0; i < MAX_NAMES; i++) {
 		free(w.days[i].v);
 		free(w.hours[i].v);

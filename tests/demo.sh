@@ -5,6 +5,8 @@
 set -eu
 crm_bin=$(cd "$(dirname "${1:-./crm}")" && pwd)/$(basename "${1:-./crm}")
 top=$(cd "$(dirname "$0")/.." && pwd)
+# the report and the workbook stay where the demo was run, to be opened
+out=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/crm-demo.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
@@ -152,10 +154,18 @@ try crm notify -q
 say "The AI responder drafts for everyone, and answers Ana on its own."
 step crm ai auto 1
 
+say "Friday the 27th, 17:00. The month in figures: the funnel from the stage history, replies per channel, the weeks."
+export CRM_NOW=2026-11-27T17:00:00Z
+step crm --format table stats --since 2026-11-01
+step crm stats --by channel --since 2026-11-01 --format csv
+step crm --format table pipeline --top 2
+say "The weekly report for the mail: one HTML page, its charts drawn in it."
+step crm report --since 2026-11-01 -o "$out/demo-report.html"
+
 say "The database checked, copied while in use, and measured."
 step crm db check
 step crm db backup backup.db
 step crm --db backup.db db check
 step crm --format table db stats
 echo
-echo "crm demo: done"
+echo "crm demo: done; open $out/demo-report.html"

@@ -178,3 +178,12 @@ meeting\t0\t0\t\t2\t1'
 		'clients_pipeline') ORDER BY name; PRAGMA user_version"
 	assert_output $'activity_logs_stage\nclients_pipeline\n'"$SCHEMA"
 }
+
+@test "stats: a change of stage undone did not happen" {
+	at 2026-11-19T10:00:00Z client stage 3 lost --reason 'by mistake'
+	at 2026-11-19T10:05:00Z undo
+	crm_ok stats --by stage --format tsv
+	# as in the history without them: C is contacted, and was never lost
+	assert_line --index 2 $'contacted\t1\t4\t0.5\t1\t3'
+	assert_line --index 7 $'lost\t1\t1\t\t\t0'
+}
