@@ -486,7 +486,8 @@ static void trim_weeks(struct work *w)
 		while (b > a && EMPTY(b - 1))
 			b--;
 #undef EMPTY
-	memmove(s->weeks, s->weeks + a, (size_t)(b - a) * sizeof *s->weeks);
+	if (a > 0 && b > a)
+		memmove(s->weeks, s->weeks + a, (size_t)(b - a) * sizeof *s->weeks);
 	s->nweeks = b - a;
 }
 
