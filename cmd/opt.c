@@ -506,9 +506,18 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return OPT_HELP;
 		if (a[1] != '-') {
-			if (!(o = find(all, NULL, 0, a[1])) || a[2] || o->kind != OPT_FLAG_)
+			/* -q; or -o FILE, -oFILE for one that takes a value */
+			if (!(o = find(all, NULL, 0, a[1])) || (a[2] && o->kind == OPT_FLAG_))
 				return opt_error(crm, usage, "unknown option '%s'", a), OPT_BAD;
-			*(int *)o->target = 1;
+			if (o->kind == OPT_FLAG_) {
+				*(int *)o->target = 1;
+				continue;
+			}
+			if (!a[2] && i + 1 >= argc)
+				return opt_error(crm, usage, "option '-%c' needs a value", a[1]),
+				       OPT_BAD;
+			if (set_value(crm, o, a[2] ? a + 2 : argv[++i], usage))
+				return OPT_BAD;
 			continue;
 		}
 		eq = strchr(a, '=');

@@ -40,6 +40,7 @@ enum crm_fmt {
 	FMT_JSON,
 	FMT_JSONL,
 	FMT_IDS,
+	FMT_XLSX,         /* crm export's workbook: no --format names it */
 };
 
 struct crm_stmt_cache;

@@ -7,6 +7,7 @@
 
 #include "display.h"
 #include "print.h"
+#include "print_xlsx.h"
 
 enum quoting { Q_NONE, Q_TSV, Q_CSV };
 
@@ -43,6 +44,8 @@ struct printer {
 	const struct pcol *cols;
 	int ncols, idcol;
 	long rows;
+	const char *type;    /* json, jsonl: the "type" of each object (NULL: none) */
+	struct crm_xlsx *xlsx;
 	/* table: every cell kept until the end */
 	char **cells;
 	size_t ncells, cap;
@@ -63,7 +66,8 @@ int crm_fmt_count(void)
 
 const char *crm_fmt_name(enum crm_fmt fmt)
 {
-	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : "default";
+	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : fmt == FMT_XLSX ? "xlsx" :
+	       "default";
 }
 
 struct printer *printer_new(FILE *out, enum crm_fmt fmt)
@@ -202,6 +206,11 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 	if (p->fmt == FMT_JSON)
 		fputs(p->rows ? ",\n" : "[\n", out);
 	putc('{', out);
+	if (p->type) {
+		fputs("\"type\":", out);
+		json_put_string(out, p->type);
+		putc(',', out);
+	}
 	json_members(p, vals, st);
 	putc('}', out);
 	if (p->fmt == FMT_JSONL)
@@ -212,7 +221,7 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 
 /* ["a","b"] -> a,b: the JSON array of a COL_LIST cell, for text formats
  * (owned) */
-static char *list_text(const char *json)
+char *crm_list_text(const char *json)
 {
 	char *out = xmalloc(strlen(json) + 1), *o = out;
 	const char *s = json;
@@ -296,7 +305,7 @@ static void text_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 		if (!v)
 			continue;
 		if (p->cols[i].type == COL_LIST) {
-			char *t = list_text(v);
+			char *t = crm_list_text(v);
 			put_field(p, t);
 			free(t);
 		} else {
@@ -314,7 +323,7 @@ static void keep_cell(struct printer *p, const char *v, enum col_type t)
 		p->cap = p->cap ? p->cap * 2 : 256;
 		p->cells = xrealloc(p->cells, p->cap * sizeof *p->cells);
 	}
-	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? list_text(v) : xstrdup(v);
+	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? crm_list_text(v) : xstrdup(v);
 }
 
 #define CELL_MAX 40
@@ -449,6 +458,10 @@ int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 	p->idcol = id_column(cols, ncols);
 	if (p->fmt == FMT_IDS && p->idcol < 0)
 		return -1;
+	if (p->fmt == FMT_XLSX) {
+		crm_xlsx_begin(p->xlsx, cols, ncols);
+		return 0;
+	}
 	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {
 		for (int i = 0; i < ncols; i++) {
 			if (i)
@@ -483,6 +496,9 @@ static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 			keep_cell(p, st ? (const char *)sqlite3_column_text(st, i) : vals[i],
 			          p->cols[i].type);
 		break;
+	case FMT_XLSX:
+		crm_xlsx_row(p->xlsx, vals, st);
+		break;
 	default:
 		text_row(p, vals, st);
 	}
@@ -503,6 +519,8 @@ long printer_end(struct printer *p)
 {
 	if (p->fmt == FMT_JSON)
 		fputs(p->rows ? "\n]\n" : "[]\n", p->out);
+	if (p->fmt == FMT_XLSX)
+		crm_xlsx_end(p->xlsx);
 	if (p->fmt == FMT_TABLE && p->ncols > 0) {
 		if (p->rows)
 			table_flush(p);
@@ -517,10 +535,51 @@ void printer_free(struct printer *p)
 {
 	if (!p)
 		return;
+	crm_xlsx_close(NULL, p->xlsx);   /* a workbook not closed: no message */
 	for (size_t c = 0; c < p->ncells; c++)
 		free(p->cells[c]);
 	free(p->cells);
 	free(p);
+}
+
+void printer_sheet(struct printer *p, const char *name, const char *type)
+{
+	if (p->fmt == FMT_XLSX && name)
+		crm_xlsx_sheet(p->xlsx, name);
+	p->type = type;
+}
+
+void printer_chart(struct printer *p, const char *title, int cat, int val)
+{
+	if (p->fmt == FMT_XLSX)
+		crm_xlsx_chart(p->xlsx, title, cat, val);
+}
+
+int printer_xlsx_open(struct crm *crm, const char *path, const struct xlsx_props *props,
+                      struct printer **out)
+{
+	struct crm_xlsx *x;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_xlsx_open(crm, path, props, &x)))
+		return rc;
+	*out = printer_new(stdout, FMT_XLSX);
+	(*out)->xlsx = x;
+	return 0;
+}
+
+int printer_close(struct crm *crm, struct printer *p)
+{
+	int rc = 0;
+
+	if (!p)
+		return 0;
+	if (p->xlsx)
+		rc = crm_xlsx_close(crm, p->xlsx);
+	p->xlsx = NULL;
+	printer_free(p);
+	return rc;
 }
 
 void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
@@ -534,7 +593,7 @@ void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
 	crm_time_zone_begin();
 	for (int i = 0; i < ncols; i++) {
 		const char *v = (const char *)sqlite3_column_text(st, i);
-		char *t = !v ? NULL : cols[i].type == COL_LIST ? list_text(v) :
+		char *t = !v ? NULL : cols[i].type == COL_LIST ? crm_list_text(v) :
 		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
 		if (t)
 			v = t;
