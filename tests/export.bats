@@ -224,6 +224,16 @@ ids_of() { jq -r "select(${1:-true}) | .id" | sort -n | tr '\n' ' '; }
 	assert_equal "$(q 'SELECT count(*) FROM clients')" 5
 }
 
+@test "standard output that cannot be written exits 73, whatever the format" {
+	for f in csv xlsx jsonl; do
+		run --separate-stderr crm export "$f" --what comms
+		assert_success
+		run --separate-stderr sh -c "crm export $f --what comms > /dev/full"
+		assert_failure 73
+		assert_equal "$stderr" 'crm: stdout: write error: No space left on device'
+	done
+}
+
 @test "xlsx refuses a terminal; to a pipe or a file it is a whole workbook" {
 	run script -qec "crm export xlsx" /dev/null
 	assert_failure 64
