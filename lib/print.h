@@ -141,11 +141,14 @@ void printer_record_end(struct printer *p);
 void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
                     int ncols);
 
-/* JSON string escaping for anyone who writes JSON by hand: writes the
+/* print_json.c.  JSON string escaping for anyone who writes JSON by hand: writes the
  * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
  * through). */
 void json_put_string(FILE *out, const char *s);
 /* the n strings of v as a JSON array (owned) */
 char *crm_json_strings(const char *const *v, int n);
+/* ["a","b"] -> a,b: the text of a COL_LIST cell in the text formats and
+ * a workbook (owned) */
+char *crm_list_text(const char *json);
 
 #endif

@@ -35,7 +35,4 @@ void crm_xlsx_chart(struct crm_xlsx *x, const char *title, int cat, int val);
 /* Write the workbook and free x; CRM_CANTCREAT when a write failed. */
 int crm_xlsx_close(struct crm *crm, struct crm_xlsx *x);
 
-/* print.c: ["a","b"] -> a,b, the text of a COL_LIST cell (owned) */
-char *crm_list_text(const char *json);
-
 #endif
