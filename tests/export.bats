@@ -341,9 +341,12 @@ big_db() {
 		name, notes = hdr.index("name"), hdr.index("notes")
 		print(rows[1][name] == "An\ufffda", rows[1][notes] == "bell\ufffdesc\ufffd\ufffd",
 		      len(rows[2][notes]), rows[2][notes][:3])
+		# long text wraps, short text does not
+		r2 = [r for r in ws.iter_rows(min_row=2) if r[0].value == 2][0]
+		print(r2[notes].alignment.wrap_text, r2[name].alignment.wrap_text)
 	P
 	assert_success
-	assert_output 'True True 32767 xxx'
+	assert_output $'True True 32767 xxx\nTrue None'
 }
 
 @test "the workbook read back: sheets, headers, rows, numbers, dates, frozen header, autofilter, widths, charts, properties" {
@@ -361,7 +364,8 @@ big_db() {
 		row = [x.value for x in c[2]]
 		print(type(row[hdr.index("id")]).__name__, type(row[hdr.index("viability")]).__name__,
 		      row[hdr.index("created_at")], c.cell(2, hdr.index("created_at") + 1).number_format)
-		print(sorted(r[0] for r in c.iter_rows(min_row=2, values_only=True)))
+		print(sorted(r[0] for r in c.iter_rows(min_row=2, values_only=True)),
+		      [r[hdr.index("tags")] for r in c.iter_rows(min_row=2, values_only=True) if r[0] == 3])
 		# as wide as the widest cell: "id" and its filter button; carla@x.test
 		print(int(c.column_dimensions["A"].width), int(c.column_dimensions["D"].width))
 		m = wb["Communications"]
@@ -384,7 +388,7 @@ big_db() {
 	assert_line --index 4 'Pipeline 12 A2 A1:B8 2'
 	assert_line --index 5 "['id', 'operator_id', 'name', 'email'] True"
 	assert_line --index 6 'int int 2026-11-30 10:00:00 yyyy-mm-dd hh:mm:ss'
-	assert_line --index 7 '[1, 2, 3, 4]'
+	assert_line --index 7 "[1, 2, 3, 4] ['sea,vip']"
 	assert_line --index 8 '6 13'
 	assert_line --index 9 'True'
 	assert_line --index 10 "[('L1', 250000), ('L3', None)]"
