@@ -323,8 +323,10 @@ void crm_xlsx_chart(struct crm_xlsx *x, const char *title, int cat, int val)
 
 	if (!x->ws || x->row <= x->header + 1)
 		return;   /* no rows: nothing to draw */
-	if (!(ch = lxw.workbook_add_chart(x->wb, LXW_CHART_BAR)))
-		return failed(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	if (!(ch = lxw.workbook_add_chart(x->wb, LXW_CHART_BAR))) {
+		failed(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return;
+	}
 	s = lxw.chart_add_series(ch, NULL, NULL);
 	lxw.series_set_categories(s, x->sheet, x->header + 1, (lxw_col_t)cat, x->row - 1,
 	                          (lxw_col_t)cat);
