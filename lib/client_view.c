@@ -60,8 +60,8 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 		char list[512];
 		const char *best = crm_suggest(field, crm_client_sort_fields);
 		crm_set_list(crm_client_sort_fields, list, sizeof list);
-		return crm_err(crm, CRM_USAGE, "client list: cannot sort by '%s' (%s;"
-		               " '-' before for descending)%s%s%s%s", field, list,
+		return crm_err(crm, CRM_USAGE, "%s: cannot sort by '%s' (%s;"
+		               " '-' before for descending)%s%s%s%s", crm->cmdname, field, list,
 		               best ? "; did you mean '" : "", best && desc ? "-" : "",
 		               best ? best : "", best ? "'?" : "");
 	}

@@ -155,6 +155,8 @@ ids_of() { jq -r "select(${1:-true}) | .id" | sort -n | tr '\n' ' '; }
 	stderr_has "option '-o' needs a value"
 	crm_fails 64 export
 	crm_fails 64 export pdf
+	crm_fails 64 export csv --sort nmae
+	assert_equal "$stderr" "crm: export: cannot sort by 'nmae' (id, name, stage, viability, created_at, updated_at, last_contacted_at, last_interaction_at, next_action_at; '-' before for descending); did you mean 'name'?"
 }
 
 @test "bad filter data exits 65; no database exits 66" {
