@@ -204,6 +204,8 @@ ids_of() { jq -r "select(${1:-true}) | .id" | sort -n | tr '\n' ' '; }
 	crm_ok export jsonl -o out.jsonl --tag vip
 	assert_output ''
 	assert_equal "$(ids_of < out.jsonl)" '1 3 '
+	crm_ok export jsonl -oshort.jsonl --tag vip
+	assert_equal "$(ids_of < short.jsonl)" '1 3 '
 	crm_ok export xlsx --output=book.xlsx
 	run unzip -l book.xlsx
 	assert_output --partial xl/worksheets/sheet1.xml
