@@ -13,12 +13,12 @@ OUT     ?= crm
 OPT     ?= -O2 -g
 CFLAGS  ?=
 WARN    = -Wall -Wextra -Werror -std=c11 -D_POSIX_C_SOURCE=200809L
-PKGS    = sqlite3 yaml-0.1 libutf8proc libcrypto
+PKGS    = sqlite3 yaml-0.1 libutf8proc libcrypto xlsxwriter
 
 # A missing library names the Debian package that brings it.
 ifeq ($(filter clean help deps demo uninstall,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --version 2>/dev/null),)
-$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev libcrypto:libssl-dev,\
+$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev libcrypto:libssl-dev xlsxwriter:libxlsxwriter-dev,\
   $(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error missing library $(word 1,$(subst :, ,$(p))): install the Debian package $(word 2,$(subst :, ,$(p))) (or run .ci/deps))))
 else
@@ -45,6 +45,11 @@ PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) \
 # relocations cost every process 1 to 2 ms at start (make bench).
 CRYPTO_SO := $(notdir $(realpath $(shell pkg-config --variable=libdir libcrypto 2>/dev/null)/libcrypto.so))
 $(BUILD)/lib/dnc.o: ALL_CFLAGS += -DCRM_LIBCRYPTO='"$(or $(CRYPTO_SO),libcrypto.so.3)"'
+# libxlsxwriter (crm export xlsx) likewise, by lib/print_xlsx.c: linked, it
+# and zlib cost every process about a millisecond at start (bench/export.sh
+# says how it was measured).
+XLSX_SO := $(notdir $(realpath $(shell pkg-config --variable=libdir xlsxwriter 2>/dev/null)/libxlsxwriter.so))
+$(BUILD)/lib/print_xlsx.o: ALL_CFLAGS += -DCRM_LIBXLSXWRITER='"$(or $(XLSX_SO),libxlsxwriter.so.4)"'
 
 ALL_CFLAGS = $(WARN) $(OPT) $(PKG_CFLAGS) -Ilib -MMD -MP $(CFLAGS)
 

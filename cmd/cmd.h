@@ -43,6 +43,7 @@ extern const struct cmd config_cmds[];
 extern const struct cmd comm_cmds[];
 extern const struct cmd db_cmds[];
 extern const struct cmd dnc_cmds[];
+extern const struct cmd export_cmds[];
 extern const struct cmd lead_cmds[];
 extern const struct cmd ai_cmds[];
 int cmd_notify(struct crm *crm, int argc, char **argv);

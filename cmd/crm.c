@@ -22,6 +22,7 @@ static const struct cmd commands[] = {
 	{ "lead", NULL, 0, "import, list and promote leads from the scraper", lead_cmds },
 	{ "dnc", NULL, 0, "do-not-contact: emails and phones never to contact again", dnc_cmds },
 	{ "automation", NULL, 0, "whom the bot may contact now, and why", automation_cmds },
+	{ "export", NULL, 0, "export clients, communications and leads: csv, xlsx, jsonl", export_cmds },
 	{ "config", NULL, 0, "check and read the configuration", config_cmds },
 	{ "db", NULL, 0, "check, back up and measure the database", db_cmds },
 	{ "ai", NULL, 0, "set what the AI responder may do for clients", ai_cmds },

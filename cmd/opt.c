@@ -506,7 +506,7 @@ static int parse(struct crm *crm, int argc, char **argv, const struct opt *all,
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return OPT_HELP;
 		if (a[1] != '-') {
-			/* -q; -o FILE or -oFILE */
+			/* -q; or -o FILE, -oFILE for one that takes a value */
 			if (!(o = find(all, NULL, 0, a[1])) || (a[2] && o->kind == OPT_FLAG_))
 				return opt_error(crm, usage, "unknown option '%s'", a), OPT_BAD;
 			if (o->kind == OPT_FLAG_) {

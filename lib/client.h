@@ -146,6 +146,10 @@ void crm_client_filter_init(struct crm_client_filter *flt);
  * a stage or channel the config does not have. */
 struct query;
 int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_filter *flt);
+/* Within lib/: the ORDER BY of client list on q (flt->sort; by default
+ * the last contact, or the next action for --due and --overdue); 64 for
+ * a field it cannot sort by. */
+int crm_client_order(struct crm *crm, struct query *q, const struct crm_client_filter *flt);
 /* the fields client list sorts by, NULL-terminated */
 extern const char *const crm_client_sort_fields[];
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,

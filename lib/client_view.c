@@ -60,8 +60,8 @@ static int add_sort(struct crm *crm, struct query *q, const char *sort)
 		char list[512];
 		const char *best = crm_suggest(field, crm_client_sort_fields);
 		crm_set_list(crm_client_sort_fields, list, sizeof list);
-		return crm_err(crm, CRM_USAGE, "client list: cannot sort by '%s' (%s;"
-		               " '-' before for descending)%s%s%s%s", field, list,
+		return crm_err(crm, CRM_USAGE, "%s: cannot sort by '%s' (%s;"
+		               " '-' before for descending)%s%s%s%s", crm->cmdname, field, list,
 		               best ? "; did you mean '" : "", best && desc ? "-" : "",
 		               best ? best : "", best ? "'?" : "");
 	}
@@ -126,6 +126,13 @@ int crm_client_where(struct crm *crm, struct query *q, const struct crm_client_f
 	                          " AND c.email_norm = ?", flt->q);
 }
 
+int crm_client_order(struct crm *crm, struct query *q, const struct crm_client_filter *flt)
+{
+	/* what is due comes soonest first, unless asked otherwise */
+	return add_sort(crm, q, flt->sort ? flt->sort :
+	                flt->due || flt->overdue ? "next_action_at" : NULL);
+}
+
 int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
                     struct printer *pr)
 {
@@ -133,12 +140,8 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 	struct query q;
 	int n = crm_entity_query(&crm_clients, flt->wide ? CAT_WIDE : CAT_NARROW, &q, cols), rc;
 
-	/* what is due comes soonest first, unless asked otherwise */
-	const char *sort = flt->sort ? flt->sort :
-	                   flt->due || flt->overdue ? "next_action_at" : NULL;
-
 	q.offset = flt->offset;
-	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = add_sort(crm, &q, sort)))
+	if (!(rc = crm_client_where(crm, &q, flt)) && !(rc = crm_client_order(crm, &q, flt)))
 		rc = query_print(crm, &q, flt->limit, pr, cols, n, "client list");
 	query_free(&q);
 	return rc;

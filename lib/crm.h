@@ -40,6 +40,7 @@ enum crm_fmt {
 	FMT_JSON,
 	FMT_JSONL,
 	FMT_IDS,
+	FMT_XLSX,         /* crm export's workbook: no --format names it */
 	FMT_HTML,         /* crm report's tables (lib/html.c): no --format */
 };
 

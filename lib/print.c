@@ -8,6 +8,7 @@
 #include "display.h"
 #include "html.h"
 #include "print.h"
+#include "print_xlsx.h"
 
 enum quoting { Q_NONE, Q_TSV, Q_CSV };
 
@@ -25,7 +26,7 @@ static const struct mode {
 	[FMT_IDS] = { "ids", 0, 0, Q_NONE },
 	[FMT_HTML] = { "html", 0, 0, Q_NONE },
 };
-/* the formats --format names: all but html */
+/* the formats --format names: all but xlsx and html */
 #define NMODES (FMT_IDS + 1)
 
 struct printer {
@@ -46,6 +47,8 @@ struct printer {
 	const struct pcol *cols;
 	int ncols, idcol;
 	long rows;
+	const char *type;    /* json, jsonl: the "type" of each object (NULL: none) */
+	struct crm_xlsx *xlsx;
 	/* table: every cell kept until the end */
 	char **cells;
 	size_t ncells, cap;
@@ -66,7 +69,8 @@ int crm_fmt_count(void)
 
 const char *crm_fmt_name(enum crm_fmt fmt)
 {
-	return fmt >= 0 && (int)fmt <= FMT_HTML ? modes[fmt].name : "default";
+	return fmt >= 0 && (int)fmt < NMODES ? modes[fmt].name : fmt == FMT_XLSX ? "xlsx" :
+	       fmt == FMT_HTML ? "html" : "default";
 }
 
 struct printer *printer_new(FILE *out, enum crm_fmt fmt)
@@ -102,65 +106,6 @@ void printer_safe_csv(struct printer *p, int on)
 }
 
 /* --- JSON --- */
-
-void json_put_string(FILE *out, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	putc('"', out);
-	while (*s) {
-		const unsigned char *run = s;
-		/* the common case: plain printable ASCII, written in one go */
-		while (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
-			s++;
-		if (s > run)
-			fwrite(run, 1, (size_t)(s - run), out);
-		if (!*s)
-			break;
-		switch (*s) {
-		case '"': fputs("\\\"", out); s++; continue;
-		case '\\': fputs("\\\\", out); s++; continue;
-		case '\n': fputs("\\n", out); s++; continue;
-		case '\t': fputs("\\t", out); s++; continue;
-		case '\r': fputs("\\r", out); s++; continue;
-		case '\b': fputs("\\b", out); s++; continue;
-		case '\f': fputs("\\f", out); s++; continue;
-		}
-		if (*s < 0x20) {
-			fprintf(out, "\\u%04x", *s);
-			s++;
-			continue;
-		}
-		int n = crm_utf8_len(s);
-		if (n) {
-			fwrite(s, 1, (size_t)n, out);
-			s += n;
-		} else {
-			fputs("\xef\xbf\xbd", out); /* U+FFFD for a bad byte */
-			s++;
-		}
-	}
-	putc('"', out);
-}
-
-char *crm_json_strings(const char *const *v, int n)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return xstrdup("[]");
-	putc('[', f);
-	for (int i = 0; i < n; i++) {
-		if (i)
-			putc(',', f);
-		json_put_string(f, v[i]);
-	}
-	putc(']', f);
-	fclose(f);
-	return buf;
-}
 
 /* a JSON value for one cell */
 static void json_value(struct printer *p, int i, int sqltype, const char *v)
@@ -205,6 +150,11 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 	if (p->fmt == FMT_JSON)
 		fputs(p->rows ? ",\n" : "[\n", out);
 	putc('{', out);
+	if (p->type) {
+		fputs("\"type\":", out);
+		json_put_string(out, p->type);
+		putc(',', out);
+	}
 	json_members(p, vals, st);
 	putc('}', out);
 	if (p->fmt == FMT_JSONL)
@@ -212,46 +162,6 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 }
 
 /* --- text --- */
-
-/* ["a","b"] -> a,b: the JSON array of a COL_LIST cell, for text formats
- * (owned) */
-static char *list_text(const char *json)
-{
-	char *out = xmalloc(strlen(json) + 1), *o = out;
-	const char *s = json;
-	int first = 1;
-
-	while (*s && *s != '[')
-		s++;
-	if (*s)
-		s++;
-	while (*s) {
-		while (*s == ' ' || *s == ',')
-			s++;
-		if (*s == ']' || !*s)
-			break;
-		if (!first)
-			*o++ = ',';
-		first = 0;
-		if (*s == '"') {
-			for (s++; *s && *s != '"'; s++) {
-				if (*s == '\\' && s[1]) {
-					s++;
-					*o++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
-				} else {
-					*o++ = *s;
-				}
-			}
-			if (*s)
-				s++;
-		} else {
-			while (*s && *s != ',' && *s != ']')
-				*o++ = *s++;
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 static void put_field(struct printer *p, const char *v)
 {
@@ -299,7 +209,7 @@ static void text_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 		if (!v)
 			continue;
 		if (p->cols[i].type == COL_LIST) {
-			char *t = list_text(v);
+			char *t = crm_list_text(v);
 			put_field(p, t);
 			free(t);
 		} else {
@@ -317,7 +227,7 @@ static void keep_cell(struct printer *p, const char *v, enum col_type t)
 		p->cap = p->cap ? p->cap * 2 : 256;
 		p->cells = xrealloc(p->cells, p->cap * sizeof *p->cells);
 	}
-	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? list_text(v) : xstrdup(v);
+	p->cells[p->ncells++] = !v ? NULL : t == COL_LIST ? crm_list_text(v) : xstrdup(v);
 }
 
 #define CELL_MAX 40
@@ -454,6 +364,10 @@ int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 		return -1;
 	if (p->fmt == FMT_HTML)
 		html_table_begin(p->out, cols, ncols);
+	if (p->fmt == FMT_XLSX) {
+		crm_xlsx_begin(p->xlsx, cols, ncols);
+		return 0;
+	}
 	if (modes[p->fmt].header && p->fmt != FMT_TABLE) {
 		for (int i = 0; i < ncols; i++) {
 			if (i)
@@ -491,6 +405,9 @@ static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 	case FMT_HTML:
 		html_table_row(p->out, p->cols, p->ncols, vals, st);
 		break;
+	case FMT_XLSX:
+		crm_xlsx_row(p->xlsx, vals, st);
+		break;
 	default:
 		text_row(p, vals, st);
 	}
@@ -513,6 +430,8 @@ long printer_end(struct printer *p)
 		fputs(p->rows ? "\n]\n" : "[]\n", p->out);
 	if (p->fmt == FMT_HTML)
 		html_table_end(p->out, p->rows);
+	if (p->fmt == FMT_XLSX)
+		crm_xlsx_end(p->xlsx);
 	if (p->fmt == FMT_TABLE && p->ncols > 0) {
 		if (p->rows)
 			table_flush(p);
@@ -527,10 +446,51 @@ void printer_free(struct printer *p)
 {
 	if (!p)
 		return;
+	crm_xlsx_close(NULL, p->xlsx);   /* a workbook not closed: no message */
 	for (size_t c = 0; c < p->ncells; c++)
 		free(p->cells[c]);
 	free(p->cells);
 	free(p);
+}
+
+void printer_sheet(struct printer *p, const char *name, const char *type)
+{
+	if (p->fmt == FMT_XLSX && name)
+		crm_xlsx_sheet(p->xlsx, name);
+	p->type = type;
+}
+
+void printer_chart(struct printer *p, const char *title, int cat, int val)
+{
+	if (p->fmt == FMT_XLSX)
+		crm_xlsx_chart(p->xlsx, title, cat, val);
+}
+
+int printer_xlsx_open(struct crm *crm, const char *path, const struct xlsx_props *props,
+                      struct printer **out)
+{
+	struct crm_xlsx *x;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_xlsx_open(crm, path, props, &x)))
+		return rc;
+	*out = printer_new(stdout, FMT_XLSX);
+	(*out)->xlsx = x;
+	return 0;
+}
+
+int printer_close(struct crm *crm, struct printer *p)
+{
+	int rc = 0;
+
+	if (!p)
+		return 0;
+	if (p->xlsx)
+		rc = crm_xlsx_close(crm, p->xlsx);
+	p->xlsx = NULL;
+	printer_free(p);
+	return rc;
 }
 
 static void fields(FILE *out, const char *const *vals, sqlite3_stmt *st,
@@ -544,7 +504,7 @@ static void fields(FILE *out, const char *const *vals, sqlite3_stmt *st,
 	crm_time_zone_begin();
 	for (int i = 0; i < ncols; i++) {
 		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
-		char *t = !v ? NULL : cols[i].type == COL_LIST ? list_text(v) :
+		char *t = !v ? NULL : cols[i].type == COL_LIST ? crm_list_text(v) :
 		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
 		if (t)
 			v = t;

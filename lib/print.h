@@ -15,6 +15,9 @@
  *   json   one array of objects: "[\n{...},\n{...}\n]\n"; "[]\n" when empty.
  *   jsonl  one object per line.
  *   ids    the "id" column (or the first column) alone, one per line.
+ *   xlsx   a workbook (crm export; lib/print_xlsx.c): a sheet a table or
+ *          two, a bold frozen header, times as dates, numbers as numbers.
+ *          No --format names it: printer_xlsx_open makes one.
  *
  * In json/jsonl a COL_INT or SQLite INTEGER/FLOAT value is a number, NULL is
  * null, COL_JSON is embedded as raw JSON (must be valid JSON text), COL_LIST
@@ -95,6 +98,30 @@ void printer_row(struct printer *p, const char *const *vals);
 long printer_end(struct printer *p);
 void printer_free(struct printer *p);
 
+/* Several tables in one output (crm export): each begins with
+ * printer_sheet.  xlsx: a new sheet, named name (NULL: the next table goes
+ * below the last on the same sheet); jsonl and json: each
+ * object of the rows that follow begins with "type":type; the other
+ * formats go on as they were. */
+void printer_sheet(struct printer *p, const char *name, const char *type);
+/* xlsx: a bar chart of the table just ended, categories its column cat,
+ * values its column val; the other formats draw nothing. */
+void printer_chart(struct printer *p, const char *title, int cat, int val);
+
+/* What a workbook says of itself (its document properties); created is
+ * a time in seconds since 1970. */
+struct xlsx_props {
+	const char *title, *subject, *author, *comments, *keywords;
+	long long created;
+};
+/* A printer of a workbook written to path when it is closed (owned in
+ * *out).  CRM_SOFTWARE when libxlsxwriter cannot be loaded. */
+int printer_xlsx_open(struct crm *crm, const char *path, const struct xlsx_props *props,
+                      struct printer **out);
+/* Finish the output and free p: an xlsx printer writes its workbook;
+ * CRM_CANTCREAT when that failed. */
+int printer_close(struct crm *crm, struct printer *p);
+
 /* A record, as `show` prints one: its own fields (the columns cols of
  * the statement's current row), then lists of rows, each under a key
  * (JSON) and a title (the table).  json and jsonl print one object, each
@@ -118,11 +145,14 @@ void printer_record_end(struct printer *p);
 void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
                     int ncols);
 
-/* JSON string escaping for anyone who writes JSON by hand: writes the
+/* print_json.c.  JSON string escaping for anyone who writes JSON by hand: writes the
  * quoted, escaped string (control characters as \uXXXX, valid UTF-8 passed
  * through). */
 void json_put_string(FILE *out, const char *s);
 /* the n strings of v as a JSON array (owned) */
 char *crm_json_strings(const char *const *v, int n);
+/* ["a","b"] -> a,b: the text of a COL_LIST cell in the text formats and
+ * a workbook (owned) */
+char *crm_list_text(const char *json);
 
 #endif
