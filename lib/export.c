@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "stats.h"
 #include "query.h"
 
 const char *const crm_export_whats[] = { "clients", "comms", "leads", "all", NULL };
@@ -183,63 +184,62 @@ static int leads_sheet(struct crm *crm, const struct crm_export *ex, struct prin
 	return rc;
 }
 
-/* the selected clients by stage, every stage of the pipeline in its
- * order (0 for one that has none); ?1 the stages as a JSON array */
-static const char sql_stages[] =
-	"SELECT s.value, coalesce(n.clients, 0) FROM json_each(?1) s"
-	" LEFT JOIN (SELECT c.stage, count(*) AS clients FROM clients c"
-	" JOIN temp.export_clients e ON e.id = c.id GROUP BY c.stage) n ON n.stage = s.value"
-	" ORDER BY s.key";
-/* By channel: the selected clients contacted on it (an outbound
- * communication), those of them with an inbound one on the same
- * channel after their first outbound, and the rate; the channels of
- * the config (?1) in its order, then any other */
-static const char sql_replies[] =
-	"WITH first_out AS (SELECT m.client_id, m.channel, min(m.occurred_at) AS at"
-	" FROM communications m JOIN temp.export_clients e ON e.id = m.client_id"
-	" WHERE m.direction = 'out' GROUP BY m.client_id, m.channel),"
-	" replies AS (SELECT f.channel, count(*) AS contacted,"
-	" sum(EXISTS (SELECT 1 FROM communications i WHERE i.client_id = f.client_id"
-	" AND i.channel = f.channel AND i.direction = 'in' AND i.occurred_at > f.at))"
-	" AS replied FROM first_out f GROUP BY f.channel)"
-	" SELECT channel, contacted, replied, round(1.0 * replied / contacted, 4) FROM replies"
-	" ORDER BY (SELECT key FROM json_each(?1) WHERE value = channel) NULLS LAST, channel";
-
+/* The Pipeline sheet: the figures of crm stats for the clients
+ * selected, over their whole history: by stage the clients and the
+ * funnel, by channel the reply rate, each table with its chart. */
 static const struct pcol stage_cols[] = {
 	{ "stage", COL_TEXT, 0 },
 	{ "clients", COL_INT, 0 },
+	{ "reached", COL_INT, 0 },
+	{ "conversion", COL_INT, 0 },
 };
 static const struct pcol reply_cols[] = {
 	{ "channel", COL_TEXT, 0 },
 	{ "contacted", COL_INT, 0 },
 	{ "replied", COL_INT, 0 },
-	{ "reply_rate", COL_AUTO, 0 },
+	{ "reply_rate", COL_INT, 0 },
 };
 
-/* one table of the pipeline sheet (begun by the first, sheet NULL for
- * the next): sql with ?1 the names of set */
-static int pipeline_table(struct crm *crm, struct printer *pr, const char *sql,
-                          const struct crm_strlist *set, const struct pcol *cols, int n,
-                          const char *sheet, const char *type, const char *title, int val)
+static int pipeline_sheet(struct crm *crm, const struct crm_export *ex, struct printer *pr)
 {
-	char *json = crm_json_strings((const char *const *)set->v, set->n);
-	sqlite3_stmt *st = crm_stmt(crm, sql);
+	struct crm_stats s;
+	char a[24], b[24], c[24];
+	const char *v[4];
 	int rc;
 
-	if (!st) {
-		free(json);
-		return crm_stmt_status(crm);
+	if ((rc = crm_stats_compute(crm, ex->flt, NULL, NULL, STATS_ALL, &s)))
+		return rc;
+	printer_sheet(pr, "Pipeline", "stage");
+	printer_begin(pr, stage_cols, 4);
+	for (int i = 0; i < s.nstages; i++) {
+		snprintf(a, sizeof a, "%lld", s.stages[i].clients);
+		snprintf(b, sizeof b, "%lld", s.stages[i].reached);
+		v[0] = s.stages[i].name;
+		v[1] = a;
+		v[2] = b;
+		v[3] = crm_stats_num(s.stages[i].conversion, 4, c, sizeof c);
+		printer_row(pr, v);
 	}
-	sqlite3_bind_text(st, 1, json, -1, free);
-	printer_sheet(pr, sheet, type);
-	printer_begin(pr, cols, n);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printer_row_stmt(pr, st);
-	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "export: pipeline");
 	printer_end(pr);
-	printer_chart(pr, title, 0, val);
-	sqlite3_reset(st);
-	return rc;
+	printer_chart(pr, "Clients by stage", 0, 1);
+	/* the second table goes on the same sheet */
+	printer_sheet(pr, NULL, "reply_rate");
+	printer_begin(pr, reply_cols, 4);
+	for (int i = 0; i < s.nchannels; i++) {
+		if (!s.channels[i].contacted)
+			continue;
+		snprintf(a, sizeof a, "%lld", s.channels[i].contacted);
+		snprintf(b, sizeof b, "%lld", s.channels[i].replied);
+		v[0] = s.channels[i].name;
+		v[1] = a;
+		v[2] = b;
+		v[3] = crm_stats_num(s.channels[i].reply_rate, 4, c, sizeof c);
+		printer_row(pr, v);
+	}
+	printer_end(pr);
+	printer_chart(pr, "Reply rate by channel", 0, 3);
+	crm_stats_free(&s);
+	return 0;
 }
 
 int crm_export_run(struct crm *crm, const struct crm_export *ex, struct printer *pr)
@@ -258,14 +258,8 @@ int crm_export_run(struct crm *crm, const struct crm_export *ex, struct printer 
 		rc = comms_sheet(crm, ex, pr);
 	if (!rc && (ex->what == EXPORT_LEADS || ex->what == EXPORT_ALL))
 		rc = leads_sheet(crm, ex, pr);
-	if (!rc && ex->what == EXPORT_ALL) {
-		rc = pipeline_table(crm, pr, sql_stages, &crm->cfg.stages, stage_cols, 2, "Pipeline", "stage",
-		                    "Clients by stage", 1);
-		/* the second table goes on the same sheet */
-		if (!rc)
-			rc = pipeline_table(crm, pr, sql_replies, &crm->cfg.channels, reply_cols, 4,
-			                    NULL, "reply_rate", "Reply rate by channel", 3);
-	}
+	if (!rc && ex->what == EXPORT_ALL)
+		rc = pipeline_sheet(crm, ex, pr);
 	if (rc)
 		crm_db_exec(crm, "ROLLBACK", "export");
 	else

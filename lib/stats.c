@@ -712,9 +712,11 @@ int crm_stats_compute(struct crm *crm, const struct crm_client_filter *flt,
 	/* every row of the period is read: the file mapped rather than read
 	 * a page at a time; then one snapshot for all of it */
 	sqlite3_exec(crm->db, "PRAGMA mmap_size = 2147418112", NULL, NULL, NULL);
-	if ((rc = crm_db_exec(crm, "BEGIN", "stats")))
-		goto cleanup;
-	began = 1;
+	if (sqlite3_get_autocommit(crm->db)) {   /* else the caller's snapshot */
+		if ((rc = crm_db_exec(crm, "BEGIN", "stats")))
+			goto cleanup;
+		began = 1;
+	}
 	if ((rc = max_client_id(crm, &w.maxid)))
 		goto cleanup;
 	size_t n = (size_t)w.maxid + 1;

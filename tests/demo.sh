@@ -159,8 +159,10 @@ export CRM_NOW=2026-11-27T17:00:00Z
 step crm --format table stats --since 2026-11-01
 step crm stats --by channel --since 2026-11-01 --format csv
 step crm --format table pipeline --top 2
-say "The weekly report for the mail: one HTML page, its charts drawn in it."
+say "The weekly report for the mail: one HTML page, its charts drawn in it; and the agency's workbook: clients, communications, leads and the pipeline with its charts."
 step crm report --since 2026-11-01 -o "$out/demo-report.html"
+step crm export xlsx --what all -o "$out/demo.xlsx"
+step crm export csv --stage meeting,contacted --columns id,name,stage,email
 
 say "The database checked, copied while in use, and measured."
 step crm db check
@@ -168,4 +170,4 @@ step crm db backup backup.db
 step crm --db backup.db db check
 step crm --format table db stats
 echo
-echo "crm demo: done; open $out/demo-report.html"
+echo "crm demo: done; open $out/demo-report.html and $out/demo.xlsx"

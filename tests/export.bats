@@ -389,7 +389,7 @@ big_db() {
 	assert_line --index 1 'Clients 5 A2 A1:Z5 0'
 	assert_line --index 2 'Communications 6 A2 A1:L6 0'
 	assert_line --index 3 'Leads 3 A2 A1:W3 0'
-	assert_line --index 4 'Pipeline 12 A2 A1:B8 2'
+	assert_line --index 4 'Pipeline 12 A2 A1:D8 2'
 	assert_line --index 5 "['id', 'operator_id', 'name', 'email'] True"
 	assert_line --index 6 'int int 2026-11-30 10:00:00 yyyy-mm-dd hh:mm:ss'
 	assert_line --index 7 "[1, 2, 3, 4] ['sea,vip']"
