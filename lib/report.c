@@ -35,6 +35,7 @@ static const char style[] =
 	"th{font-weight:600}\n"
 	".n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"section{break-inside:avoid}\n"
+	"@media (max-width:640px){svg text{font-size:19px}.tile b{font-size:1.2rem}}\n"
 	"@media print{@page{size:A4;margin:14mm}body{max-width:none;padding:0;font-size:10pt}"
 	".scroll{overflow:visible}}\n";
 
@@ -173,8 +174,8 @@ static void week_chart(FILE *out, const struct crm_stats *t)
 	      " a week\">\n", out);
 	fputs("<rect x=\"40\" y=\"2\" width=\"10\" height=\"10\" fill=\"var(--out)\"/>"
 	      "<text x=\"54\" y=\"11\">contacts</text>"
-	      "<rect x=\"120\" y=\"2\" width=\"10\" height=\"10\" fill=\"var(--in)\"/>"
-	      "<text x=\"134\" y=\"11\">replies</text>\n", out);
+	      "<rect x=\"170\" y=\"2\" width=\"10\" height=\"10\" fill=\"var(--in)\"/>"
+	      "<text x=\"184\" y=\"11\">replies</text>\n", out);
 	fprintf(out, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#9aa5b1\"/>"
 	        "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">0</text>"
 	        "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%lld</text>\n",
