@@ -306,10 +306,11 @@ CREATE INDEX activity_logs_stage ON activity_logs(entity_id, id, old_value, new_
 	change_set, entity, action) WHERE entity = 'client' AND action = 'stage';
 -- A client's communications in time order, with what crm stats counts
 -- of each: it reads them from the index alone, a client's one after
--- another (and client show and comm list read a client's as before)
-DROP INDEX communications_client;
-CREATE INDEX communications_client ON communications(client_id, occurred_at, direction,
-	channel);
+-- another, the outbound ones of a second before the inbound ones (and
+-- client show and comm list read a client's as before)
+DROP INDEX IF EXISTS communications_client;
+CREATE INDEX communications_client ON communications(client_id, occurred_at,
+	direction DESC, channel);
 -- The board (`crm pipeline`) counts the clients of each stage by status
 -- and lists each stage's best by viability, from this index alone; the
 -- clients' rows are read for those it lists only.

@@ -93,7 +93,9 @@ static int notify_overdue(struct crm *crm, const struct overdue *o, int n, int *
 	char key[64], msg[160];
 	int rc, own;
 
-	if (n == 0)
+	/* inside a caller's read snapshot (crm report, which wrote them
+	 * first with crm_auto_overdue) nothing is written */
+	if (n == 0 || sqlite3_txn_state(crm->db, "main") == SQLITE_TXN_READ)
 		return 0;
 	if (sqlite3_db_readonly(crm->db, "main") == 1) {
 		*readonly = 1;

@@ -40,9 +40,13 @@ void html_table_begin(FILE *out, const struct pcol *cols, int ncols)
 {
 	fputs("<table class=\"list\"><thead><tr>", out);
 	for (int i = 0; i < ncols; i++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s", cols[i].name);
+		for (char *s = name; *s; s++)
+			if (*s == '_')
+				*s = ' ';
 		fputs(cols[i].type == COL_INT ? "<th class=\"n\">" : "<th>", out);
-		for (const char *s = cols[i].name; *s; s++)
-			putc(*s == '_' ? ' ' : *s, out);
+		html_put(out, name);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);

@@ -45,6 +45,7 @@ static void filter_where(struct crm *crm, struct query *q, const struct crm_noti
 	query_where(q, "n.read_at IS NULL");
 	query_where_in(q, "n.kind IN (?)", f->types, 0);
 	query_where_text(q, "n.created_at >= ?", f->since);
+	query_where_text(q, "n.created_at < ?", f->until);
 	if (crm->operator_id > 0)
 		query_where_int(q, "(n.client_id IS NULL OR n.client_id IN"
 		                " (SELECT id FROM clients WHERE operator_id = ?))", crm->operator_id);

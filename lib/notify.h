@@ -24,6 +24,7 @@ int crm_notify_add(struct crm *crm, const char *type, long long client,
 struct crm_notify_filter {
 	const char *const *types;
 	const char *since;
+	const char *until;   /* written before it (crm report's period) */
 };
 /* The unread ones, oldest first: id, type, client_id, name (the
  * client's), message, created_at.  CRM_NOTFOUND, and nothing printed

@@ -48,11 +48,6 @@ static const char *num(double x, const char *fmt, char *buf, size_t size)
 	return buf;
 }
 
-static double ratio(long long a, long long b)
-{
-	return b ? (double)a / (double)b : -1;
-}
-
 /* a cell of a figure, with its value for machines (as crm stats gives it) */
 static void cell(FILE *out, double x, int places, const char *shown)
 {
@@ -95,7 +90,7 @@ static void tiles(FILE *out, const struct crm_stats *s)
 	snprintf(b, sizeof b, "%lld", s->won);
 	tile(out, "t-won", "Won", b);
 	tile(out, "t-touches-per-won", "Touches per won client",
-	     num(ratio(s->won_touches, s->won), "%.1f", b, sizeof b));
+	     num(crm_stats_ratio(s->won_touches, s->won), "%.1f", b, sizeof b));
 	fputs("</div>\n", out);
 }
 
@@ -277,7 +272,7 @@ static void channel_table(FILE *out, const struct crm_stats *s)
 static int lists(struct crm *crm, const struct crm_report_opts *o, FILE *out)
 {
 	struct crm_client_filter f = *o->flt;
-	struct crm_notify_filter nf = { NULL, o->since };
+	struct crm_notify_filter nf = { NULL, o->since, o->until };
 	struct printer *pr = printer_new(out, FMT_HTML);
 	int readonly, rc;
 
@@ -323,12 +318,17 @@ int crm_report_write(struct crm *crm, const struct crm_report_opts *o, FILE *out
 	char a[CRM_TIME_LEN], b[CRM_TIME_LEN], now[CRM_TIME_LEN], made[CRM_TIME_LEN];
 	char trend[CRM_TIME_LEN];
 	long long end;
-	int rc;
+	int rc, readonly;
 
 	crm_now(now);
-	if ((rc = crm_stats_compute(crm, o->flt, o->since, o->until, STATS_ALL, &s)))
+	/* the follow-ups overdue by now are notifications first, in their
+	 * own transaction; then one snapshot for every figure and list */
+	if ((rc = crm_auto_overdue(crm, &readonly)) || (rc = crm_db_exec(crm, "BEGIN", "report")))
 		return rc;
-	/* the trend: the weeks up to the end of the period */
+	if ((rc = crm_stats_compute(crm, o->flt, o->since, o->until, STATS_ALL, &s)))
+		goto cleanup;
+	/* the trend: the weeks up to the end of the period, every one of
+	 * them (an end given is no open end, whose empty weeks go) */
 	if (!o->until || crm_time_to_epoch(o->until, &end))
 		end = crm_now_epoch();
 	else
@@ -344,8 +344,9 @@ int crm_report_write(struct crm *crm, const struct crm_report_opts *o, FILE *out
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n", out);
 	fprintf(out, "<title>crm report: %s to %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	        a, b, style);
-	fprintf(out, "<header><h1>Outreach report</h1>\n<p class=\"meta\">From %s to %s"
-	        " (%s). Made %s.", a, b, crm->cfg.display.timezone, made);
+	fprintf(out, "<header><h1>Outreach report</h1>\n<p class=\"meta\">From %s to %s (", a, b);
+	html_put(out, crm->cfg.display.timezone);
+	fprintf(out, "). Made %s.", made);
 	if (o->filters && *o->filters) {
 		fputs(" Options: ", out);
 		html_put(out, o->filters);
@@ -372,6 +373,7 @@ int crm_report_write(struct crm *crm, const struct crm_report_opts *o, FILE *out
 		goto cleanup;
 	fputs("</body>\n</html>\n", out);
 cleanup:
+	crm_db_exec(crm, "COMMIT", "report");
 	crm_stats_free(&s);
 	crm_stats_free(&t);
 	return rc;

@@ -92,6 +92,12 @@ static double median(struct dvec *d)
 
 /* --- the work of one computation --- */
 
+/* counts by operator or source type */
+static int grouped(enum crm_stats_by by)
+{
+	return by == STATS_OPERATOR || by == STATS_SOURCE;
+}
+
 enum { FIXED = 1, EVER_LOST = 2 };
 
 struct work {
@@ -117,6 +123,8 @@ struct work {
 	/* the weeks: when each starts */
 	long long *starts;
 	long long lo, hi;            /* the first and last time seen */
+	int open_end;                /* no --until: the period ends now */
+	char end[CRM_TIME_LEN];      /* its end as text: until, or now */
 };
 #define ANY MAX_NAMES
 
@@ -174,13 +182,16 @@ static uint16_t group_of(struct work *w, const char *key)
 	return (uint16_t)s->ngroups++;
 }
 
+/* the time of a column; NO_TIME when it is none (NULL, or not a time
+ * crm writes: data another program put there) */
+#define NO_TIME LLONG_MIN
 static long long epoch_of(sqlite3_stmt *st, int col)
 {
 	const char *t = (const char *)sqlite3_column_text(st, col);
-	long long e = 0;
+	long long e;
 
 	if (!t || crm_time_to_epoch(t, &e))
-		return 0;
+		return NO_TIME;
 	return e;
 }
 
@@ -234,8 +245,7 @@ static int pass_clients(struct work *w, const struct crm_client_filter *flt)
 	           " FROM clients c");
 	if ((rc = crm_client_where(w->crm, &q, flt)))
 		goto cleanup;
-	if (*s->until)
-		query_where_text(&q, "c.created_at < ?", s->until);
+	query_where_text(&q, "c.created_at < ?", w->end);
 	if ((rc = query_prepare(w->crm, &q, &st)))
 		goto cleanup;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -246,9 +256,9 @@ static int pass_clients(struct work *w, const struct crm_client_filter *flt)
 		long long t = epoch_of(st, 2);
 		w->stage[id] = (uint8_t)(i + 1);
 		w->added[id] = w->mark[id] = t;
-		if (t >= w->since)
+		if (t != NO_TIME && t >= w->since)
 			seen(w, t);
-		if (w->by == STATS_OPERATOR || w->by == STATS_SOURCE) {
+		if (grouped(w->by)) {
 			const char *key = (const char *)sqlite3_column_text(st, w->by == STATS_OPERATOR ? 3 : 4);
 			w->group[id] = group_of(w, key);
 			s->groups[w->group[id]].clients++;
@@ -322,8 +332,11 @@ static int pass_history(struct work *w)
 		int from = stage_of(w, (const char *)sqlite3_column_text(st, 1));
 		int to = stage_of(w, (const char *)sqlite3_column_text(st, 2));
 		long long t = epoch_of(st, 3);
-		if (t >= w->until) {
-			/* the first change after the period: it was in `from` then */
+		if (t == NO_TIME)
+			continue;
+		if (!w->open_end && t >= w->until) {
+			/* the first change after the period: it was in `from` then
+			 * (with no end, the stage is the one it is in now) */
 			if (from >= 0)
 				w->stage[id] = (uint8_t)(from + 1);
 			w->flags[id] |= FIXED;
@@ -338,7 +351,7 @@ static int pass_history(struct work *w)
 			if (w->s->stages[i].lost)
 				w->flags[id] |= EVER_LOST;
 		}
-		if (from >= 0 && t >= w->since && t >= w->mark[id])
+		if (from >= 0 && t >= w->since && w->mark[id] != NO_TIME && t >= w->mark[id])
 			dvec_add(&w->days[from], (double)(t - w->mark[id]) / 86400);
 		w->mark[id] = t;
 		if (to >= 0 && w->won[to])
@@ -363,11 +376,10 @@ static int touches_before(struct work *w, long long id, long long t, long long *
 	crm_time_from_epoch(t, at);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, at, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return crm_sqlerr(w->crm, "stats");
-	*n = sqlite3_column_int64(st, 0);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : crm_sqlerr(w->crm, "stats");
+	*n = rc ? 0 : sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return 0;
+	return rc;
 }
 
 /* the stages at the end of the period, the funnel, the wins */
@@ -398,7 +410,7 @@ static int tally_clients(struct work *w)
 			return rc;
 		s->won++;
 		s->won_touches += n;
-		if (w->by == STATS_OPERATOR || w->by == STATS_SOURCE) {
+		if (grouped(w->by)) {
 			s->groups[w->group[id]].won++;
 			s->groups[w->group[id]].won_touches += n;
 		}
@@ -438,7 +450,7 @@ static void make_weeks(struct work *w)
 {
 	struct crm_stats *s = w->s;
 	long long lo = w->since > LLONG_MIN ? w->since : w->lo;
-	long long hi = w->until < LLONG_MAX ? w->until - 1 : w->hi;
+	long long hi = w->until - 1;
 
 	if (lo > hi)
 		return;
@@ -482,7 +494,7 @@ static void trim_weeks(struct work *w)
 	if (w->since == LLONG_MIN)
 		while (a < b && EMPTY(a))
 			a++;
-	if (w->until == LLONG_MAX)
+	if (w->open_end)
 		while (b > a && EMPTY(b - 1))
 			b--;
 #undef EMPTY
@@ -494,24 +506,25 @@ static void trim_weeks(struct work *w)
 /* the first and last communication of the period, of any client */
 static int comms_span(struct work *w)
 {
-	static const char *const sql[] = {
-		"SELECT min(occurred_at) FROM communications WHERE occurred_at >= ?1 AND occurred_at < ?2",
-		"SELECT max(occurred_at) FROM communications WHERE occurred_at >= ?1 AND occurred_at < ?2",
-	};
+	static const char sql[] =
+		"SELECT min(occurred_at), max(occurred_at) FROM communications"
+		" WHERE occurred_at >= ?1 AND occurred_at < ?2";
+	sqlite3_stmt *st = crm_stmt(w->crm, sql);
+	int rc = 0;
 
-	for (int k = 0; k < 2; k++) {
-		sqlite3_stmt *st = crm_stmt(w->crm, sql[k]);
-		if (!st)
-			return crm_stmt_status(w->crm);
-		sqlite3_bind_text(st, 1, w->s->since, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, *w->s->until ? w->s->until : "~", -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			return crm_sqlerr(w->crm, "stats");
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			seen(w, epoch_of(st, 0));
-		sqlite3_reset(st);
+	if (!st)
+		return crm_stmt_status(w->crm);
+	sqlite3_bind_text(st, 1, w->s->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->end, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = crm_sqlerr(w->crm, "stats");
+	for (int k = 0; !rc && k < 2; k++) {
+		long long t = epoch_of(st, k);
+		if (t != NO_TIME)
+			seen(w, t);
 	}
-	return 0;
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* --- pass 3: the communications of the period, a client's together --- */
@@ -519,23 +532,23 @@ static int comms_span(struct work *w)
 static const char comms_sql[] =
 	"SELECT client_id, channel, direction, occurred_at FROM communications"
 	" INDEXED BY communications_client"
-	" WHERE occurred_at >= ?1 AND occurred_at < ?2 ORDER BY client_id, occurred_at";
+	" WHERE occurred_at >= ?1 AND occurred_at < ?2"
+	" ORDER BY client_id, occurred_at, direction DESC";
 
 /* A client's run of communications: on each channel (and on any), its
  * first outbound one and whether a reply came after it */
 struct run {
 	long long id;
 	long long first_out[MAX_NAMES + 1];
+	uint8_t out[MAX_NAMES + 1];       /* first_out is set */
 	uint8_t replied[MAX_NAMES + 1];
-	int used[MAX_NAMES + 1], nused;   /* the channels to clear */
+	int used[MAX_NAMES + 1], nused;   /* the channels to clear: each once */
 };
 
 static void run_start(struct run *r, long long id)
 {
-	for (int i = 0; i < r->nused; i++) {
-		r->first_out[r->used[i]] = 0;
-		r->replied[r->used[i]] = 0;
-	}
+	for (int i = 0; i < r->nused; i++)
+		r->out[r->used[i]] = r->replied[r->used[i]] = 0;
 	r->nused = 0;
 	r->id = id;
 }
@@ -543,17 +556,20 @@ static void run_start(struct run *r, long long id)
 /* an outbound one on channel ch at t: 1 when the first */
 static int run_out(struct run *r, int ch, long long t)
 {
-	if (r->first_out[ch])
+	if (r->out[ch])
 		return 0;
 	r->used[r->nused++] = ch;
+	r->out[ch] = 1;
 	r->first_out[ch] = t;
 	return 1;
 }
 
-/* an inbound one: 1 when the first reply after the first outbound */
+/* an inbound one: 1 when the first reply after the first outbound (one
+ * in the same second comes after it: the outbound ones of a second are
+ * read first) */
 static int run_in(struct run *r, int ch, long long t, struct dvec *hours)
 {
-	if (!r->first_out[ch] || r->replied[ch])
+	if (!r->out[ch] || r->replied[ch])
 		return 0;
 	r->replied[ch] = 1;
 	dvec_add(hours, (double)(t - r->first_out[ch]) / 3600);
@@ -565,7 +581,7 @@ static int pass_comms(struct work *w)
 	struct crm_stats *s = w->s;
 	struct run *r = calloc(1, sizeof *r);
 	sqlite3_stmt *st = NULL;
-	int rc, grouped = w->by == STATS_OPERATOR || w->by == STATS_SOURCE;
+	int rc;
 
 	if (!r)
 		return crm_err(w->crm, CRM_SOFTWARE, "stats: out of memory");
@@ -575,7 +591,7 @@ static int pass_comms(struct work *w)
 		goto cleanup;
 	}
 	sqlite3_bind_text(st, 1, s->since, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, *s->until ? s->until : "~", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->end, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 		if (id < 1 || id > w->maxid || !w->stage[id])
@@ -585,7 +601,9 @@ static int pass_comms(struct work *w)
 		int ch = channel_of(w, (const char *)sqlite3_column_text(st, 1));
 		const char *dir = (const char *)sqlite3_column_text(st, 2);
 		long long t = epoch_of(st, 3);
-		struct crm_stats_group *g = grouped ? &s->groups[w->group[id]] : NULL;
+		if (t == NO_TIME)
+			continue;   /* between the bounds as text, but no time */
+		struct crm_stats_group *g = grouped(w->by) ? &s->groups[w->group[id]] : NULL;
 		struct crm_stats_week *wk = week_of(w, t);
 		int first;
 		if (dir && !strcmp(dir, "out")) {
@@ -629,7 +647,8 @@ static void new_clients(struct work *w)
 	struct crm_stats_week *wk;
 
 	for (long long id = 1; id <= w->maxid; id++)
-		if (w->stage[id] && w->added[id] >= w->since && (wk = week_of(w, w->added[id])))
+		if (w->stage[id] && w->added[id] != NO_TIME && w->added[id] >= w->since &&
+		    (wk = week_of(w, w->added[id])))
 			wk->new_clients++;
 }
 
@@ -641,11 +660,10 @@ static int max_client_id(struct crm *crm, long long *maxid)
 
 	if (!st)
 		return crm_stmt_status(crm);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return crm_sqlerr(crm, "stats");
-	*maxid = sqlite3_column_int64(st, 0);
+	int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : crm_sqlerr(crm, "stats");
+	*maxid = rc ? 0 : sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return 0;
+	return rc;
 }
 
 static void rates(struct work *w)
@@ -691,13 +709,18 @@ int crm_stats_compute(struct crm *crm, const struct crm_client_filter *flt,
 	memset(s, 0, sizeof *s);
 	s->stages = xmalloc(MAX_NAMES * sizeof *s->stages);
 	s->channels = xmalloc(MAX_NAMES * sizeof *s->channels);
-	if (since) {
+	if (since)
 		snprintf(s->since, sizeof s->since, "%s", since);
-		crm_time_to_epoch(since, &w.since);
-	}
-	if (until) {
+	/* without an end, the period ends now: nothing dated later counts */
+	w.open_end = !until;
+	if (until)
 		snprintf(s->until, sizeof s->until, "%s", until);
-		crm_time_to_epoch(until, &w.until);
+	snprintf(w.end, sizeof w.end, "%s", until ? until : "");
+	if (!until)   /* now's second included */
+		crm_time_from_epoch(crm_now_epoch() + 1, w.end);
+	if (crm_time_to_epoch(w.end, &w.until) || (since && crm_time_to_epoch(since, &w.since))) {
+		rc = crm_err(crm, CRM_DATAERR, "stats: the period: not a time");
+		goto cleanup;
 	}
 	/* the funnel: the stages in order, but the lost one; the won ones:
 	 * terminal, but not lost */
@@ -726,9 +749,9 @@ int crm_stats_compute(struct crm *crm, const struct crm_client_filter *flt,
 	w.added = calloc(n, sizeof *w.added);
 	w.mark = calloc(n, sizeof *w.mark);
 	w.won_at = calloc(n, sizeof *w.won_at);
-	w.group = by == STATS_OPERATOR || by == STATS_SOURCE ? calloc(n, sizeof *w.group) : NULL;
+	w.group = grouped(by) ? calloc(n, sizeof *w.group) : NULL;
 	if (!w.stage || !w.far || !w.flags || !w.added || !w.mark || !w.won_at ||
-	    ((by == STATS_OPERATOR || by == STATS_SOURCE) && !w.group)) {
+	    (grouped(by) && !w.group)) {
 		rc = crm_err(crm, CRM_SOFTWARE, "stats: out of memory for %lld clients", w.maxid);
 		goto cleanup;
 	}

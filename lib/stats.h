@@ -93,6 +93,9 @@ void crm_stats_free(struct crm_stats *s);
 int crm_stats_print(struct crm *crm, const struct crm_stats *s, enum crm_stats_by by,
                     struct printer *pr);
 
+/* a / b; -1 (none) when b is 0 */
+double crm_stats_ratio(long long a, long long b);
+
 /* the start of the week of t: Monday 00:00 in display.timezone */
 long long crm_stats_week_start(long long t);
 

@@ -67,7 +67,7 @@ static const char *count(long long n, char *buf, size_t size)
 	return buf;
 }
 
-static double ratio(long long a, long long b)
+double crm_stats_ratio(long long a, long long b)
 {
 	return b ? (double)a / (double)b : -1;
 }
@@ -123,12 +123,11 @@ static void out_end(struct out *o)
 		printer_end(o->pr);
 }
 
-/* the cells of a row: set(c, i, text) */
+/* cell i of a row: text made in its buffer, or a name of the stats
+ * (which outlive the row), or NULL */
 static void set(struct cells *c, int i, const char *v)
 {
-	c->v[i] = v ? c->buf[i] : NULL;
-	if (v && v != c->buf[i])
-		snprintf(c->buf[i], CELL, "%s", v);
+	c->v[i] = v;
 }
 #define NUM(c, i, x, places) set(c, i, crm_stats_num(x, places, (c)->buf[i], CELL))
 #define INT(c, i, n) set(c, i, count(n, (c)->buf[i], CELL))
@@ -296,7 +295,7 @@ static void groups(struct out *o, const struct crm_stats *s, int operators)
 	          cols, n);
 	for (int i = 0; i < s->ngroups; i++) {
 		const struct crm_stats_group *g = &s->groups[i];
-		double rate = ratio(g->replied, g->contacted), per = ratio(g->won_touches, g->won);
+		double rate = crm_stats_ratio(g->replied, g->contacted), per = crm_stats_ratio(g->won_touches, g->won);
 		set(&c, 0, g->key);
 		set(&c, 1, g->name);
 		INT(&c, 2, g->clients);
@@ -362,7 +361,7 @@ static void totals(struct printer *pr, const struct crm_stats *s, int table)
 		NUM(&c, 8, s->median_reply_hours, 2);
 		INT(&c, 9, s->won);
 		INT(&c, 10, s->won_touches);
-		NUM(&c, 11, ratio(s->won_touches, s->won), 2);
+		NUM(&c, 11, crm_stats_ratio(s->won_touches, s->won), 2);
 		printer_record_vals(pr, total_cols, (int)(sizeof total_cols / sizeof *total_cols), c.v);
 		return;
 	}
@@ -384,7 +383,7 @@ static void totals(struct printer *pr, const struct crm_stats *s, int table)
 		snprintf(c.buf[5], CELL, "%s h after the first contact", t);
 	set(&c, 5, s->median_reply_hours < 0 ? "-" : c.buf[5]);
 	INT(&c, 6, s->won);
-	NUM(&c, 7, ratio(s->won_touches, s->won), 1);
+	NUM(&c, 7, crm_stats_ratio(s->won_touches, s->won), 1);
 	printer_record_vals(pr, person_cols, (int)(sizeof person_cols / sizeof *person_cols), c.v);
 }
 

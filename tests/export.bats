@@ -39,6 +39,8 @@ setup() {
 	   UPDATE leads SET client_id = 4 WHERE external_id = 'L3';
 	   INSERT OR IGNORE INTO operators VALUES (2, 'two', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
 	   UPDATE leads SET operator_id = 2 WHERE external_id = 'L4'"
+	# the export is made after all of it
+	export CRM_NOW=2026-11-30T12:00:00Z
 }
 
 # the ids of the jsonl objects of TYPE (any when empty) on stdin, sorted
@@ -398,7 +400,7 @@ big_db() {
 	assert_line --index 10 "[('L1', 250000), ('L3', None)]"
 	assert_line --index 11 "[('stage', 'clients'), ('new', 0), ('contacted', 1)]"
 	assert_line --index 12 "[('channel', 'contacted', 'replied', 'reply_rate'), ('email', 2, 1, 0.5), ('fb', 1, 0, 0)]"
-	assert_line --index 13 'crm export: all | --min-viability 20 | --min-viability 20 | 2026-11-30 10:00:00 | tester'
+	assert_line --index 13 'crm export: all | --min-viability 20 | --min-viability 20 | 2026-11-30 12:00:00 | tester'
 }
 
 @test "the man page's synopsis is the --help usage of each subcommand" {

@@ -63,7 +63,9 @@ js() {
 		n=$((n + 1))
 	done
 	assert_equal "$n" 7
+	n=0
 	for ch in $(jq -r '.channels[].channel' stats.json); do
+		n=$((n + 1))
 		row="//table[@id='channels']/tbody/tr[td[1]='$ch']"
 		for k in 2:contacts 3:replies 4:contacted 5:replied; do
 			assert_equal "$(xp "string($row/td[${k%%:*}])")" "$(js ".channels[] | select(.channel == \"$ch\") | .${k#*:}")"
@@ -71,6 +73,7 @@ js() {
 		assert_equal "$(xp "string($row/td[6]/@data-value)")" "$(js ".channels[] | select(.channel == \"$ch\") | .reply_rate")"
 		assert_equal "$(xp "string($row/td[7]/@data-value)")" "$(js ".channels[] | select(.channel == \"$ch\") | .median_reply_hours")"
 	done
+	assert_equal "$n" 6
 	# the funnel's bars: one for each stage of it (the lost one is not)
 	assert_equal "$(xp "count(//svg[@aria-label='funnel: clients that reached each stage']/*[local-name()='rect'])")" 6
 }
@@ -155,4 +158,32 @@ js() {
 	crm_ok report -o report.html
 	[ "$(head -1 report.html)" = '<!DOCTYPE html>' ]
 	[ "$(stat -c %a report.html)" = 644 ]
+}
+
+@test "report: the zone and every name from outside are escaped; -oFILE" {
+	unset CRM_CONFIG
+	TZ='<+03>-3' run --separate-stderr crm report -oreport.html
+	assert_success
+	assert_equal "$stderr" ''
+	run xmllint --noout report.html
+	assert_success
+	grep -q '(&lt;+03&gt;-3). Made 2026-11-20 03:00.' report.html
+	printf 'pipeline:\n  stages: [new, contacted, "a<b&c", replied, meeting, negotiating, won, lost]\n  terminal: [won, lost]\n' > crm.yaml
+	crm_ok report -o report.html
+	run xmllint --noout report.html
+	assert_success
+	grep -q '<td>a&lt;b&amp;c</td>' report.html
+}
+
+@test "report: --until closes the period: its notifications too" {
+	at 2026-11-19T10:00:00Z client stage 4 meeting --reason late
+	crm_ok report --since 2026-11-01 --until 2026-11-15 -o report.html
+	assert_equal "$(xp "string(//div[@id='t-contacts']/b)")" 5
+	# those written from 11-01 to 11-15: not D's meeting of the 19th, nor
+	# the overdue follow-up written now
+	run xp "//h2[@id='notifications']/following-sibling::div[1]/table/tbody/tr/td[2]/text()"
+	assert_output $'reply\nviolation\nmeeting\nreply'
+	crm_ok report --since 2026-11-01 -o report.html
+	run xp "//h2[@id='notifications']/following-sibling::div[1]/table/tbody/tr/td[2]/text()"
+	assert_output $'reply\nviolation\nmeeting\nreply\nmeeting\noverdue'
 }

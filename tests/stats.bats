@@ -172,11 +172,19 @@ meeting\t0\t0\t\t2\t1'
 }
 
 @test "stats: a version 4 database gains the indexes of stats and pipeline" {
-	sqlite3 "$CRM_DB" 'DROP INDEX activity_logs_stage; DROP INDEX clients_pipeline; PRAGMA user_version = 4'
+	sqlite3 "$CRM_DB" 'DROP INDEX activity_logs_stage; DROP INDEX clients_pipeline;
+		DROP INDEX communications_client;
+		CREATE INDEX communications_client ON communications(client_id, occurred_at);
+		PRAGMA user_version = 4'
 	crm_ok stats --by stage --format tsv
 	run sqlite3 "$CRM_DB" "SELECT name FROM sqlite_master WHERE name IN ('activity_logs_stage',
 		'clients_pipeline') ORDER BY name; PRAGMA user_version"
 	assert_output $'activity_logs_stage\nclients_pipeline\n'"$SCHEMA"
+	run sqlite3 "$CRM_DB" "SELECT sql FROM sqlite_master WHERE name = 'communications_client'"
+	assert_output 'CREATE INDEX communications_client ON communications(client_id, occurred_at,
+	direction DESC, channel)'
+	crm_ok stats --format tsv
+	assert_line --index 1 $'\t\t4\t5\t2\t4\t2\t0.5\t18\t1\t2\t2'
 }
 
 @test "stats: a change of stage undone did not happen" {
@@ -186,4 +194,45 @@ meeting\t0\t0\t\t2\t1'
 	# as in the history without them: C is contacted, and was never lost
 	assert_line --index 2 $'contacted\t1\t4\t0.5\t1\t3'
 	assert_line --index 7 $'lost\t1\t1\t\t\t0'
+}
+
+@test "stats: a reply in the same second as the contact counts; what is dated after now does not" {
+	at 2026-11-18T10:00:00Z client add --name E --email e@x.test --channel sms
+	at 2026-11-18T10:00:00Z comm log 5 --channel sms --at 2026-11-18T10:00:00Z
+	at 2026-11-18T10:00:00Z comm log 5 --channel sms --direction in --at 2026-11-18T10:00:00Z
+	# logged ahead of time, for next year
+	at 2026-11-18T10:00:00Z comm log 3 --channel form --at 2027-01-04T10:00:00Z
+	crm_ok stats --by channel --format tsv
+	assert_line --index 2 $'form\t1\t0\t1\t0\t0\t'
+	assert_line --index 5 $'sms\t1\t1\t1\t1\t1\t0'
+	# until a time after it, it counts
+	crm_ok stats --by channel --format tsv --until 2027-02-01
+	assert_line --index 2 $'form\t2\t0\t1\t0\t0\t'
+	crm_ok stats --by week --format tsv
+	assert_line --index 3 $'2026-11-16\t1\t1\t1'
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "stats: times another program wrote wrong do not count, nor break the figures" {
+	# 300 contacts to C at the epoch, one with no time, a client added at none
+	sqlite3 "$CRM_DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+		INSERT INTO communications (client_id, channel, direction, kind, status, occurred_at,
+		  source, created_at)
+		SELECT 3, 'form', 'out', 'form', 'sent', '1970-01-01T00:00:00Z', 'import', '2026-11-19T00:00:00Z' FROM n;
+		INSERT INTO communications (client_id, channel, direction, kind, status, occurred_at,
+		  source, created_at)
+		VALUES (3, 'form', 'out', 'form', 'sent', '2026-11-1x', 'import', '2026-11-19T00:00:00Z');
+		UPDATE clients SET created_at = '2026-11-02Txx' WHERE id = 2;"
+	crm_ok stats --by channel --format tsv
+	assert_line --index 2 $'form\t301\t0\t1\t0\t0\t'
+	crm_ok stats --format tsv
+	assert_line --index 1 $'\t\t4\t305\t2\t4\t2\t0.5\t18\t1\t2\t2'
+	# B's first stay has no start: it is not measured
+	crm_ok stats --by stage --format tsv
+	assert_line --index 1 $'new\t0\t4\t1\t1.04\t3'
+	crm_ok stats --since 2026-11-01 --by week --format tsv
+	assert_output $'week\tcontacts\treplies\tnew_clients
+2026-10-26\t0\t0\t0
+2026-11-02\t4\t1\t2
+2026-11-09\t1\t1\t1'
 }
