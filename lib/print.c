@@ -8,6 +8,7 @@
 #include "display.h"
 #include "html.h"
 #include "print.h"
+#include "print_int.h"
 #include "print_xlsx.h"
 
 enum quoting { Q_NONE, Q_TSV, Q_CSV };
@@ -28,31 +29,6 @@ static const struct mode {
 };
 /* the formats --format names: all but xlsx and html */
 #define NMODES (FMT_IDS + 1)
-
-struct printer {
-	FILE *out;
-	enum crm_fmt fmt;
-	int safe_csv;
-	int tty;             /* out is a terminal (when the printer was made) */
-	void (*on_table)(void *arg, long lines, size_t width);
-	void *on_table_arg;
-	/* a record: its list being printed (rows of cols; for the table, a
-	 * printer of its own with the narrow columns, sub[], which are the
-	 * columns subidx[] of the rows) */
-	struct printer *list;
-	long nlist;
-#define PRINTER_SUB_MAX 16
-	struct pcol sub[PRINTER_SUB_MAX];
-	int subidx[PRINTER_SUB_MAX], nsub;
-	const struct pcol *cols;
-	int ncols, idcol;
-	long rows;
-	const char *type;    /* json, jsonl: the "type" of each object (NULL: none) */
-	struct crm_xlsx *xlsx;
-	/* table: every cell kept until the end */
-	char **cells;
-	size_t ncells, cap;
-};
 
 int crm_fmt_parse(const char *s)
 {
@@ -125,7 +101,7 @@ static void json_value(struct printer *p, int i, int sqltype, const char *v)
 }
 
 /* "key":value,... of the row's columns */
-static void json_members(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+void print_json_members(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 {
 	FILE *out = p->out;
 
@@ -155,7 +131,7 @@ static void json_row(struct printer *p, const char *const *vals, sqlite3_stmt *s
 		json_put_string(out, p->type);
 		putc(',', out);
 	}
-	json_members(p, vals, st);
+	print_json_members(p, vals, st);
 	putc('}', out);
 	if (p->fmt == FMT_JSONL)
 		putc('\n', out);
@@ -338,7 +314,7 @@ static void table_flush(struct printer *p)
 /* --- the interface --- */
 
 /* the index of the column named "id", -1 when there is none */
-static int id_column(const struct pcol *cols, int ncols)
+int print_id_column(const struct pcol *cols, int ncols)
 {
 	for (int i = 0; i < ncols; i++)
 		if (!strcmp(cols[i].name, "id"))
@@ -348,7 +324,7 @@ static int id_column(const struct pcol *cols, int ncols)
 
 int crm_fmt_check(struct crm *crm, const struct pcol *cols, int ncols)
 {
-	if (crm->fmt == FMT_IDS && id_column(cols, ncols) < 0)
+	if (crm->fmt == FMT_IDS && print_id_column(cols, ncols) < 0)
 		return crm_err(crm, CRM_USAGE, "%s: format 'ids': its rows have no id",
 		               crm->cmdname);
 	return 0;
@@ -359,7 +335,7 @@ int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 	p->cols = cols;
 	p->ncols = ncols;
 	p->rows = 0;
-	p->idcol = id_column(cols, ncols);
+	p->idcol = print_id_column(cols, ncols);
 	if (p->fmt == FMT_IDS && p->idcol < 0)
 		return -1;
 	if (p->fmt == FMT_HTML)
@@ -379,7 +355,7 @@ int printer_begin(struct printer *p, const struct pcol *cols, int ncols)
 	return 0;
 }
 
-static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
+void print_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 {
 	const char *id;
 
@@ -416,12 +392,12 @@ static void row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
 
 void printer_row_stmt(struct printer *p, sqlite3_stmt *st)
 {
-	row(p, NULL, st);
+	print_row(p, NULL, st);
 }
 
 void printer_row(struct printer *p, const char *const *vals)
 {
-	row(p, vals, NULL);
+	print_row(p, vals, NULL);
 }
 
 long printer_end(struct printer *p)
@@ -491,146 +467,4 @@ int printer_close(struct crm *crm, struct printer *p)
 	p->xlsx = NULL;
 	printer_free(p);
 	return rc;
-}
-
-static void fields(FILE *out, const char *const *vals, sqlite3_stmt *st,
-                   const struct pcol *cols, int ncols)
-{
-	int w = 0;
-
-	for (int i = 0; i < ncols; i++)
-		if ((int)strlen(cols[i].name) > w)
-			w = (int)strlen(cols[i].name);
-	crm_time_zone_begin();
-	for (int i = 0; i < ncols; i++) {
-		const char *v = st ? (const char *)sqlite3_column_text(st, i) : vals[i];
-		char *t = !v ? NULL : cols[i].type == COL_LIST ? crm_list_text(v) :
-		          cols[i].type == COL_TIME ? crm_person_time(v, 0) : NULL;
-		if (t)
-			v = t;
-		if (v && *v) {
-			fprintf(out, "%-*s  ", w, cols[i].name);
-			crm_put_display(out, v, strlen(v), w + 2);
-			putc('\n', out);
-		} else
-			fprintf(out, "%s\n", cols[i].name);
-		free(t);
-	}
-	crm_time_zone_end();
-}
-
-void printer_fields(FILE *out, sqlite3_stmt *st, const struct pcol *cols,
-                    int ncols)
-{
-	fields(out, NULL, st, cols, ncols);
-}
-
-/* --- records --- */
-
-static void record(struct printer *p, const struct pcol *cols, int ncols,
-                   const char *const *vals, sqlite3_stmt *st)
-{
-	p->cols = cols;
-	p->ncols = ncols;
-	p->idcol = id_column(cols, ncols);
-	switch (p->fmt) {
-	case FMT_JSON:
-	case FMT_JSONL:
-		putc('{', p->out);
-		json_members(p, vals, st);
-		break;
-	case FMT_TABLE:
-		fields(p->out, vals, st, cols, ncols);
-		break;
-	default:
-		/* its own row, as a list of one */
-		printer_begin(p, cols, ncols);
-		row(p, vals, st);
-		printer_end(p);
-	}
-}
-
-void printer_record(struct printer *p, const struct pcol *cols, int ncols, sqlite3_stmt *st)
-{
-	record(p, cols, ncols, NULL, st);
-}
-
-void printer_record_vals(struct printer *p, const struct pcol *cols, int ncols,
-                         const char *const *vals)
-{
-	record(p, cols, ncols, vals, NULL);
-}
-
-/* the list of a record being printed ends */
-static void end_list(struct printer *p)
-{
-	if (p->nlist < 0)
-		return;
-	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL)
-		putc(']', p->out);
-	if (p->list) {
-		if (printer_end(p->list) == 0)
-			fputs("  (none)\n", p->out);
-		printer_free(p->list);
-		p->list = NULL;
-	}
-	p->nlist = -1;
-}
-
-void printer_list(struct printer *p, const char *key, const char *title,
-                  const struct pcol *cols, int ncols)
-{
-	end_list(p);
-	p->nlist = 0;
-	p->cols = cols;
-	p->ncols = ncols;
-	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL) {
-		putc(',', p->out);
-		json_put_string(p->out, key);
-		fputs(":[", p->out);
-	} else if (p->fmt == FMT_TABLE) {
-		/* the narrow columns, in a table of its own */
-		p->nsub = 0;
-		for (int i = 0; i < ncols && p->nsub < PRINTER_SUB_MAX; i++)
-			if (cols[i].flags & PCOL_NARROW) {
-				p->sub[p->nsub] = cols[i];
-				p->subidx[p->nsub++] = i;
-			}
-		fprintf(p->out, "\n%s:\n", title);
-		p->list = printer_new(p->out, FMT_TABLE);
-		printer_begin(p->list, p->sub, p->nsub);
-	}
-}
-
-static void list_row(struct printer *p, const char *const *vals, sqlite3_stmt *st)
-{
-	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL) {
-		fputs(p->nlist ? ",{" : "{", p->out);
-		json_members(p, vals, st);
-		putc('}', p->out);
-	} else if (p->list) {
-		const char *sub[PRINTER_SUB_MAX];
-		for (int i = 0; i < p->nsub; i++)
-			sub[i] = st ? (const char *)sqlite3_column_text(st, p->subidx[i]) :
-			              vals[p->subidx[i]];
-		row(p->list, sub, NULL);
-	}
-	p->nlist++;
-}
-
-void printer_list_row(struct printer *p, sqlite3_stmt *st)
-{
-	list_row(p, NULL, st);
-}
-
-void printer_list_vals(struct printer *p, const char *const *vals)
-{
-	list_row(p, vals, NULL);
-}
-
-void printer_record_end(struct printer *p)
-{
-	end_list(p);
-	if (p->fmt == FMT_JSON || p->fmt == FMT_JSONL)
-		fputs("}\n", p->out);
 }
