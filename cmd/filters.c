@@ -92,6 +92,17 @@ int client_filter_finish(struct crm *crm, void *args)
 	                &a->flt.due) ? CRM_DATAERR : 0;
 }
 
+void client_filter_choosing(struct client_filter_args *a)
+{
+	static const char *const list_only[] = { "sort", "limit", "offset", NULL };
+	struct opt *to = a->opts;
+
+	for (struct opt *o = a->opts; o->kind != OPT_END_; o++)
+		if (!o->name || !crm_in_set(o->name, list_only))
+			*to++ = *o;
+	*to = (struct opt)OPT_END();
+}
+
 int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usage,
                         struct period_args *a, const struct opt *more)
 {
@@ -100,19 +111,13 @@ int period_filter_parse(struct crm *crm, int argc, char **argv, const char *usag
 
 	memset(a, 0, sizeof *a);
 	client_filter_init(crm, cf);
-	/* every client the filters select counts: no order, no page */
-	struct opt *to = cf->opts;
+	client_filter_choosing(cf);
 	for (struct opt *o = cf->opts; o->kind != OPT_END_; o++) {
-		if (o->name && (!strcmp(o->name, "sort") || !strcmp(o->name, "limit") ||
-		                !strcmp(o->name, "offset")))
-			continue;
 		if (o->name && !strcmp(o->name, "since"))
 			o->help = "count what happened at or after TIME (or 7d, 24h, ...)";
 		else if (o->name && !strcmp(o->name, "until"))
 			o->help = "count what happened before TIME; stages as they were then";
-		*to++ = *o;
 	}
-	*to = (struct opt)OPT_END();
 	a->opts[n++] = (struct opt)OPT_INHERIT(cf->opts);
 	for (; more && more->kind != OPT_END_ && n <= PERIOD_MORE; more++)
 		a->opts[n++] = *more;

@@ -38,6 +38,11 @@ struct client_filter_args {
 const struct list_cmd *client_filter_init(struct crm *crm, struct client_filter_args *a);
 int client_filter_finish(struct crm *crm, void *args);
 
+/* The client filters that choose clients, without those that shape a
+ * list (--sort, --limit, --offset): for the commands that count every
+ * client chosen (pipeline, stats, report).  a->opts loses them. */
+void client_filter_choosing(struct client_filter_args *a);
+
 /* The client filters over a period (stats, report): --since and --until
  * bound what happened, not when the clients were added; there is no
  * --sort, --limit nor --offset.  more: the command's own options (at most PERIOD_MORE).  0, a

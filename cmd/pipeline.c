@@ -13,10 +13,6 @@
 
 static const char usage[] = "[client filters] [--top N]";
 
-/* the client filters that shape a list, not choose its clients: none
- * of the board's business */
-static const char *const list_only[] = { "sort", "limit", "offset", NULL };
-
 #define TOP_DEFAULT 5
 #define COL_MIN 16   /* a column narrower says too little: another band */
 #define COL_MAX 40   /* a wider one only spreads the board out */
@@ -159,19 +155,16 @@ static void put_board(const struct crm_board *b, long width)
 int cmd_pipeline(struct crm *crm, int argc, char **argv)
 {
 	struct client_filter_args cf;
-	struct opt filters[FILTER_NOPTS];
 	long long top = TOP_DEFAULT;
 	struct crm_board board = { 0 };
 	struct printer *pr;
-	int k = 0, n, rc;
+	int n, rc;
 
+	/* the board counts every client chosen: no order, no page */
 	client_filter_init(crm, &cf);
-	for (const struct opt *o = cf.opts; o->kind != OPT_END_; o++)
-		if (!o->name || !crm_in_set(o->name, list_only))
-			filters[k++] = *o;
-	filters[k] = (struct opt)OPT_END();
+	client_filter_choosing(&cf);
 	struct opt opts[] = {
-		OPT_INHERIT(filters),
+		OPT_INHERIT(cf.opts),
 		OPT_INT("top", &top, "N", "at most N clients under each stage (default 5)", NULL),
 		OPT_END()
 	};

@@ -266,29 +266,36 @@ big_db() {
 	     printf('%.200c', 'n'), '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z' FROM n"
 }
 
+# Run crm export ARGS... -o F in the background, and kill it with
+# SIGKILL once its temporary file beside F has something in it (xlsx:
+# once it is there and a moment has passed); it must die of the signal
+# (137), not end first.  $t is the temporary file.
+kill_mid_write() {
+	local f=$1 pid st=0
+	shift
+	crm export "$@" -o "$f" & pid=$!
+	t=
+	for _ in $(seq 200); do
+		t=$(ls -A | grep "^\.$f\." || true)
+		[ -n "$t" ] && [ "$(stat -c %s "$t" 2>/dev/null || echo 0)" -gt 0 ] && break
+		[[ $f == *.xlsx ]] && [ -n "$t" ] && { sleep 0.5; break; }
+		sleep 0.05
+	done
+	[ -n "$t" ] || fail "no temporary file for $f"
+	kill -9 "$pid"
+	wait "$pid" || st=$?
+	assert_equal "$st" 137
+}
+
 @test "an export killed mid-write leaves the old file, or none, never a part of one" {
 	big_db 300000
 	for f in out.csv out.xlsx; do
 		echo old > "$f"
-		fmt=${f#out.}
-		crm export "$fmt" -o "$f" & pid=$!
-		# until the temporary file beside it has rows in it
-		for _ in $(seq 200); do
-			t=$(ls -A | grep "^\.$f\." || true)
-			[ -n "$t" ] && [ "$(stat -c %s "$t" 2>/dev/null || echo 0)" -gt 0 ] && break
-			[ "$fmt" = xlsx ] && [ -n "$t" ] && { sleep 0.5; break; }
-			sleep 0.05
-		done
-		[ -n "$t" ] || fail "no temporary file for $f"
-		kill -9 "$pid"
-		wait "$pid" || true
+		kill_mid_write "$f" "${f#out.}"
 		assert_equal "$(cat "$f")" old
 		rm -f "$t"
 	done
-	crm export csv --stage new -o new.csv & pid=$!
-	sleep 0.3
-	kill -9 "$pid"
-	wait "$pid" || true
+	kill_mid_write new.csv csv --stage new
 	assert [ ! -e new.csv ]
 }
 
