@@ -18,7 +18,7 @@ PKGS    = sqlite3 yaml-0.1 libutf8proc libcrypto xlsxwriter
 # A missing library names the Debian package that brings it.
 ifeq ($(filter clean help deps demo uninstall,$(MAKECMDGOALS)),)
 ifneq ($(shell pkg-config --version 2>/dev/null),)
-$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev libcrypto:libssl-dev xlsxwriter:libxlsxwriter-dev,\
+$(foreach p,sqlite3:libsqlite3-dev yaml-0.1:libyaml-dev libutf8proc:libutf8proc-dev libcrypto:libssl-dev xlsxwriter:libxlsxwriter-dev libcurl:libcurl4-openssl-dev,\
   $(if $(shell pkg-config --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error missing library $(word 1,$(subst :, ,$(p))): install the Debian package $(word 2,$(subst :, ,$(p))) (or run .ci/deps))))
 else
@@ -39,12 +39,18 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) \
               -Wl,-Bstatic $(shell pkg-config --libs libutf8proc 2>/dev/null) -Wl,-Bdynamic \
               -lcsv -lm
-# OpenSSL's libcrypto (HMAC-SHA256 and RAND_bytes for do-not-contact) is
-# loaded by lib/dnc.c with dlopen, by the file name its libssl-dev links
+# OpenSSL's libcrypto (HMAC-SHA256 and RAND_bytes for do-not-contact, the
+# webhook's signature) is loaded by lib/crypto.c with dlopen, by the file name its libssl-dev links
 # to, when a hash is first needed: linked, or from its archive, its
 # relocations cost every process 1 to 2 ms at start (make bench).
 CRYPTO_SO := $(notdir $(realpath $(shell pkg-config --variable=libdir libcrypto 2>/dev/null)/libcrypto.so))
-$(BUILD)/lib/dnc.o: ALL_CFLAGS += -DCRM_LIBCRYPTO='"$(or $(CRYPTO_SO),libcrypto.so.3)"'
+$(BUILD)/lib/crypto.o: ALL_CFLAGS += -DCRM_LIBCRYPTO='"$(or $(CRYPTO_SO),libcrypto.so.3)"'
+# libcurl (crm sync push) likewise, by lib/push.c, only when a push sends.
+# (by its SONAME: libcurl.so names a file of the minor version)
+CURL_SO := $(shell objdump -p $(shell pkg-config --variable=libdir libcurl 2>/dev/null)/libcurl.so \
+	2>/dev/null | sed -n 's/^ *SONAME *//p')
+$(BUILD)/lib/push.o: ALL_CFLAGS += -DCRM_LIBCURL='"$(or $(CURL_SO),libcurl.so.4)"' \
+	$(shell pkg-config --cflags libcurl 2>/dev/null)
 # libxlsxwriter (crm export xlsx) likewise, by lib/print_xlsx.c: linked, it
 # and zlib cost every process about a millisecond at start (bench/export.sh
 # says how it was measured).

@@ -158,27 +158,6 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_unread ON notifications(read_at, created_at);
 
-CREATE TABLE outbox (
-	id               INTEGER PRIMARY KEY,
-	entity           TEXT NOT NULL,
-	entity_id        INTEGER NOT NULL,
-	event            TEXT NOT NULL,
-	payload          TEXT NOT NULL,  -- JSON
-	created_at       TEXT NOT NULL,
-	attempts         INTEGER NOT NULL DEFAULT 0,
-	next_attempt_at  TEXT,
-	delivered_at     TEXT,
-	dead_at          TEXT,
-	last_error       TEXT
-);
-CREATE INDEX outbox_pending ON outbox(delivered_at, dead_at, next_attempt_at);
-
-CREATE TABLE sync_state (
-	source      TEXT PRIMARY KEY,
-	cursor      TEXT,
-	updated_at  TEXT NOT NULL
-);
-
 CREATE TABLE do_not_contact (
 	hash        TEXT PRIMARY KEY,   -- SHA-256 of the normalised email or phone
 	kind        TEXT NOT NULL CHECK (kind IN ('email', 'phone')),
@@ -316,3 +295,63 @@ CREATE INDEX communications_client ON communications(client_id, occurred_at,
 -- clients' rows are read for those it lists only.
 CREATE INDEX clients_pipeline ON clients(stage, viability, status);
 -- [/stats]
+
+-- [sync] Version 6: crm sync (crm-sync(1)).
+-- What crm pushes: one row per event, in the transaction of the change
+-- it tells (lib/outbox.c, from the change-capture point).  seq is the
+-- order of delivery; event_id is the webhook-id, the same on every
+-- attempt.  A row is pending until delivered_at or dead_at is set;
+-- next_attempt_at is when it may be tried again.  client_id names the
+-- person whose data the payload may carry, so that forgetting them
+-- purges what was not sent.  The tables of versions 1 to 5 had never
+-- been filled: they are made again.
+DROP TABLE IF EXISTS outbox;
+CREATE TABLE outbox (
+	seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+	event_id         TEXT NOT NULL UNIQUE,
+	type             TEXT NOT NULL,      -- client.created, client.stage_changed, ...
+	aggregate        TEXT NOT NULL,      -- client, communication
+	aggregate_id     INTEGER NOT NULL,
+	client_id        INTEGER,
+	payload          TEXT NOT NULL,      -- JSON
+	created_at       TEXT NOT NULL,
+	attempts         INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at  TEXT NOT NULL,
+	delivered_at     TEXT,
+	dead_at          TEXT,
+	last_status      INTEGER,            -- the HTTP status of the last attempt
+	last_error       TEXT
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at, seq)
+	WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_client ON outbox(client_id)
+	WHERE client_id IS NOT NULL AND delivered_at IS NULL;
+-- Each source's cursor (JSON: its shape is the source's), with its last
+-- run; the webhook's row says whether the endpoint was disabled (410).
+DROP TABLE IF EXISTS sync_state;
+CREATE TABLE sync_state (
+	source       TEXT PRIMARY KEY,
+	cursor       TEXT,
+	last_run_at  TEXT,
+	last_result  TEXT,
+	rows         INTEGER NOT NULL DEFAULT 0,
+	updated_at   TEXT NOT NULL
+);
+-- Events applied from an external CRM (crm sync apply), by key: the
+-- same event again is no change.
+CREATE TABLE IF NOT EXISTS sync_inbox (
+	key         TEXT PRIMARY KEY,
+	applied_at  TEXT NOT NULL,
+	result      TEXT NOT NULL           -- applied, ignored: why
+) WITHOUT ROWID;
+-- A client as an external CRM knows it (crm sync apply): its system
+-- (hubspot, pipedrive) and its id there.
+CREATE TABLE IF NOT EXISTS sync_links (
+	system       TEXT NOT NULL,
+	external_id  TEXT NOT NULL,
+	client_id    INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+	created_at   TEXT NOT NULL,
+	PRIMARY KEY (system, external_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sync_links_client ON sync_links(client_id);
+-- [/sync]

@@ -46,6 +46,9 @@ extern const struct cmd dnc_cmds[];
 extern const struct cmd export_cmds[];
 extern const struct cmd lead_cmds[];
 extern const struct cmd ai_cmds[];
+/* cmd/sync.c: crm sync with no subcommand pulls, then pushes */
+extern const struct cmd sync_cmds[];
+int cmd_sync(struct crm *crm, int argc, char **argv);
 int cmd_notify(struct crm *crm, int argc, char **argv);
 /* cmd/pipeline.c */
 int cmd_pipeline(struct crm *crm, int argc, char **argv);

@@ -30,6 +30,7 @@ static const struct cmd commands[] = {
 	{ "pipeline", cmd_pipeline, CMD_DB, "the board: clients per stage, and each stage's best", NULL },
 	{ "report", cmd_report, CMD_DB, "the weekly report: one HTML page, charts inline", NULL },
 	{ "stats", cmd_stats, CMD_DB, "the evaluation panel: funnel, reply rates, weeks", NULL },
+	{ "sync", cmd_sync, CMD_DB | CMD_WRITES, "pull the sources, push changes to the webhook", sync_cmds },
 	{ "undo", cmd_undo, CMD_DB | CMD_WRITES | CMD_LIST, "revert the last change set, or list them", NULL },
 	{ "help", cmd_help, 0, "show help for crm or a command", NULL },
 	{ "__complete", cmd_complete, CMD_HIDDEN, "completion helper", NULL },
@@ -83,10 +84,19 @@ static void list_table(FILE *out, const struct cmd *table)
 			fprintf(out, "  %-10s %s\n", c->name, c->help);
 }
 
-static void group_help(FILE *out, const struct cmd *group)
+static void group_help(struct crm *crm, FILE *out, const struct cmd *group)
 {
-	fprintf(out, "usage: crm %s SUBCOMMAND [ARGS]\n\n%s.\n\nsubcommands:\n",
-	        group->name, group->help);
+	if (group->fn && out == stdout) {
+		/* a group that runs itself: its own usage and options first */
+		char *args[] = { (char *)group->name, "--help", NULL };
+		crm->cmdname = group->name;
+		command_is(crm, group);
+		group->fn(crm, 2, args);
+		fputs("\nsubcommands:\n", out);
+	} else {
+		fprintf(out, "usage: crm %s SUBCOMMAND [ARGS]\n\n%s.\n\nsubcommands:\n",
+		        group->name, group->help);
+	}
 	list_table(out, group->sub);
 	fprintf(out, "\nSee 'crm %s SUBCOMMAND --help' and 'man crm-%s'.\n",
 	        group->name, group->name);
@@ -138,7 +148,7 @@ static int cmd_help(struct crm *crm, int argc, char **argv)
 		}
 	}
 	if (c->sub) {
-		group_help(stdout, c);
+		group_help(crm, stdout, c);
 		return 0;
 	}
 	char *args[] = { (char *)c->name, "--help", NULL };
@@ -228,6 +238,10 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 			}
 			continue;
 		}
+		if (group && group->fn && a[0] == '-') {
+			leaf = group;   /* the group's own options: no subcommand after them */
+			break;
+		}
 		const struct cmd *c = find(group ? group->sub : commands, a);
 		if (!c)
 			return 0;
@@ -245,6 +259,9 @@ static int cmd_complete(struct crm *crm, int argc, char **argv)
 		}
 		return 0;
 	}
+	if (!leaf && group->fn && (cur[0] == '-' || prev[0] == '-'))
+		leaf = group;   /* the group's own options (crm sync --dry-run):
+		                   a subcommand comes before any option */
 	if (!leaf) {
 		if (cur[0] == '-')
 			puts("--help");
@@ -338,10 +355,14 @@ static int run(struct crm *crm, int argc, char **argv)
 	c = find(commands, argv[0]);
 	if (!c)
 		return run_external(crm, argc, argv);
-	if (c->sub) {
+	if (c->sub && c->fn && (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") &&
+	                                     strcmp(argv[1], "-h")))) {
+		/* a group that runs itself with no subcommand (crm sync) */
+		crm->cmdname = c->name;
+	} else if (c->sub) {
 		group = c;
 		if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-			group_help(argc < 2 ? stderr : stdout, group);
+			group_help(crm, argc < 2 ? stderr : stdout, group);
 			return argc < 2 ? CRM_USAGE : 0;
 		}
 		c = find(group->sub, argv[1]);

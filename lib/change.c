@@ -6,6 +6,7 @@
 #include "change.h"
 #include "hooks.h"
 #include "notify.h"
+#include "outbox.h"
 
 /* what each kind of change is in the history; NULL: no history row
  * (contact times move with every event, and undo works them out again
@@ -162,9 +163,13 @@ int crm_change(struct crm *crm, const struct crm_change *c)
 	if (kinds[c->kind].action &&
 	    (rc = history(crm, kinds[c->kind].entity, kinds[c->kind].action, c, set)))
 		return rc;
-	if (c->kind == CHANGE_CLIENT_STAGE)
-		return staged(crm, c, sqlite3_last_insert_rowid(crm->db));
-	return 0;
+	if (c->kind == CHANGE_CLIENT_STAGE) {
+		long long row = sqlite3_last_insert_rowid(crm->db);
+		if ((rc = crm_outbox_change(crm, c)))
+			return rc;
+		return staged(crm, c, row);
+	}
+	return crm_outbox_change(crm, c);
 }
 
 int crm_change_flush(struct crm *crm)
@@ -178,6 +183,8 @@ int crm_change_flush(struct crm *crm)
 	snprintf(last, sizeof last, "%lld", cs->comm_last);
 	rc = history(crm, "communication", "log", &(struct crm_change){ CHANGE_COMM_LOGGED,
 	             cs->comm_first, "id", NULL, last, NULL }, cs->set);
+	if (!rc)
+		rc = crm_outbox_comms(crm, cs->comm_first, cs->comm_last);
 	cs->comm_first = cs->comm_last = 0;
 	return rc;
 }

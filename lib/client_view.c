@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "client.h"
 #include "query.h"
+#include "sync_int.h"
 
 
 const char *const crm_client_sort_fields[] = {
@@ -148,6 +149,65 @@ int crm_client_list(struct crm *crm, const struct crm_client_filter *flt,
 }
 
 
+static const struct pcol context_cols[] = {
+	{ "listing_ref", COL_TEXT, PCOL_NARROW },
+	{ "title", COL_TEXT, PCOL_NARROW | PCOL_CUT(40) },
+	{ "location", COL_TEXT, PCOL_NARROW | PCOL_CUT(30) },
+	{ "price", COL_AUTO, PCOL_NARROW },
+	{ "listing", COL_JSON, 0 },
+};
+
+int crm_listing_show(struct crm *crm, const char *refs_sql, long long id,
+                     struct printer *pr)
+{
+	static const char fields_sql[] =
+		"SELECT ?1 ->> '$.title', ?1 ->> '$.location', ?1 ->> '$.price'";
+	sqlite3_stmt *st, *f;
+	char **refs = NULL;
+	int n = 0, rc;
+
+	if (!crm->cfg.sources.listings.set)
+		return 0;
+	/* the refs first: the source is read with no statement of crm's open */
+	if (!(st = crm_stmt(crm, refs_sql)))
+		return crm_stmt_status(crm);
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		refs = xrealloc(refs, (size_t)(n + 1) * sizeof *refs);
+		refs[n++] = crm_column_dup(st, 0);
+	}
+	sqlite3_reset(st);
+	rc = rc == SQLITE_DONE ? 0 : crm_sqlerr(crm, "listing context");
+	printer_list(pr, "listing_context", "listings (sources.listings)", context_cols,
+	             (int)(sizeof context_cols / sizeof *context_cols));
+	for (int i = 0; !rc && i < n; i++) {
+		char *json = NULL;
+		const char *vals[5] = { refs[i] };
+		/* a source that cannot be read leaves the listing without its
+		 * context: the record is shown all the same */
+		if (crm_listing_context(crm, refs[i], &json) || !json)
+			continue;
+		if (!(f = crm_stmt(crm, fields_sql))) {
+			free(json);
+			rc = crm_stmt_status(crm);
+			break;
+		}
+		sqlite3_bind_text(f, 1, json, -1, SQLITE_STATIC);
+		if (sqlite3_step(f) == SQLITE_ROW)
+			for (int c = 0; c < 3; c++)
+				vals[1 + c] = (const char *)sqlite3_column_text(f, c);
+		vals[4] = json;
+		printer_list_vals(pr, vals);
+		sqlite3_reset(f);
+		free(json);
+	}
+	for (int i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	crm->err[0] = '\0';
+	return rc;
+}
+
 int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 {
 	int rc;
@@ -156,7 +216,11 @@ int crm_client_show(struct crm *crm, long long id, struct printer *pr)
 	if ((rc = crm_entity_record(crm, &crm_clients, "c.id", id, "client", pr)))
 		return rc;
 	if (!(rc = crm_entity_list(crm, &crm_listings, " WHERE l.client_id = ? ORDER BY l.id",
-	                           id, "listings", "listings", pr)))
+	                           id, "listings", "listings", pr)) &&
+	    !(rc = crm_listing_show(crm, "SELECT listing_ref FROM client_listings"
+	                            " WHERE client_id = ?1 AND listing_ref IS NOT NULL"
+	                            " UNION SELECT listing_ref FROM clients WHERE id = ?1"
+	                            " AND listing_ref IS NOT NULL ORDER BY 1", id, pr)))
 		rc = crm_entity_list(crm, &crm_comms, " WHERE m.client_id = ?"
 		                     " ORDER BY m.occurred_at DESC, m.id DESC LIMIT 20", id,
 		                     "communications", "communications (newest first)", pr);

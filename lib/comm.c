@@ -376,15 +376,21 @@ static const char *const *map_fields(void)
 	return event_fields;
 }
 
+void crm_event_from_record(const struct crm_record *rec, struct crm_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	for (size_t i = 0; i < NEVENT_FIELDS; i++)
+		*(const char **)((char *)ev + event_offsets[i]) = record_get(rec, event_fields[i]);
+}
+
 static int log_record(struct crm *crm, const struct crm_record *rec,
                       void *arg, int *outcome)
 {
-	struct crm_event ev = { 0 };
+	struct crm_event ev;
 	enum crm_logged logged;
 	int rc;
 
-	for (size_t i = 0; i < NEVENT_FIELDS; i++)
-		*(const char **)((char *)&ev + event_offsets[i]) = record_get(rec, event_fields[i]);
+	crm_event_from_record(rec, &ev);
 	if (!ev.source)
 		ev.source = "bot";
 	ev.strict = arg && *(const int *)arg;

@@ -48,6 +48,11 @@ extern const char *const crm_comm_statuses[];
 int crm_comm_log(struct crm *crm, const struct crm_event *ev,
                  enum crm_logged *outcome, long long *client_id);
 
+/* The event a record of a stream holds (the fields of DESIGN.md sec. 6
+ * by name; its texts are the record's, valid as long as it is). */
+struct crm_record;
+void crm_event_from_record(const struct crm_record *rec, struct crm_event *ev);
+
 /* The events of a stream (arg, when not NULL, an int: strict; the
  * outcome an enum crm_logged): the fields of DESIGN.md sec. 6 by name; source defaults
  * to "bot". */

@@ -119,6 +119,15 @@ struct crm_config {
 		int timeout;
 		int retries;
 	} webhook;
+
+	/* sync.inbound: what crm sync apply takes from an external CRM */
+	struct {
+		struct crm_kv *fields;   /* its field -> name, first_name,
+		                            last_name, email, phone or stage */
+		int nfields;
+		struct crm_kv *stages;   /* its value of a stage field -> a stage */
+		int nstages;
+	} inbound;
 };
 
 /* Fill cfg with the defaults, then load the first file of the search
@@ -128,6 +137,9 @@ struct crm_config {
 int crm_config_load(struct crm_config *cfg, const char *explicit_path,
                     char *err, size_t errlen);
 void crm_config_free(struct crm_config *cfg);
+
+/* the crm fields sync.inbound.fields may map to, NULL-terminated */
+extern const char *const crm_inbound_targets[];
 
 /* 1 if s is one of the list's names */
 int crm_strlist_has(const struct crm_strlist *sl, const char *s);

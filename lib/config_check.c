@@ -135,6 +135,33 @@ static int not_a_stage(struct loader *l, const char *key, const char *s,
 	                     key, s, hint);
 }
 
+const char *const crm_inbound_targets[] = { "name", "first_name", "last_name", "email",
+                                            "phone", "stage", NULL };
+
+/* sync.inbound: each field maps to a field crm takes, each stage value
+ * to a stage of the pipeline, and a stage field needs the stages map */
+static int inbound_check(struct loader *l, const struct crm_config *c)
+{
+	char hint[256];
+	int stage = 0;
+
+	for (int i = 0; i < c->inbound.nfields; i++) {
+		const char *v = c->inbound.fields[i].value;
+		if (!crm_in_set(v, crm_inbound_targets))
+			return crm_config_at(l, mark_of(l, "sync.inbound.fields"),
+			          "sync.inbound.fields: '%s' is not a field sync apply sets %s", v,
+			          crm_hint(v, crm_inbound_targets, hint, sizeof hint));
+		stage |= !strcmp(v, "stage");
+	}
+	for (int i = 0; i < c->inbound.nstages; i++)
+		if (!crm_strlist_has(&c->stages, c->inbound.stages[i].value))
+			return not_a_stage(l, "sync.inbound.stages", c->inbound.stages[i].value, c);
+	if (stage && !c->inbound.nstages)
+		return crm_config_at(l, mark_of(l, "sync.inbound.fields"),
+		          "sync.inbound.fields maps a field to stage, and sync.inbound.stages is not set");
+	return 0;
+}
+
 int crm_config_check(struct loader *l, struct crm_config *c)
 {
 	char hint[256];
@@ -194,6 +221,8 @@ int crm_config_check(struct loader *l, struct crm_config *c)
 			? "sync.webhook.secret_env" : "sync.webhook.secret_file";
 		return crm_config_at(l, mark_of(l, second), "'sync.webhook': secret_env or secret_file, not both");
 	}
+	if (inbound_check(l, c))
+		return CRM_CONFIG;
 	/* database: ~ is the default too */
 	if (!c->database)
 		c->database = crm_default_db_path();

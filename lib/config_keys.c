@@ -94,8 +94,14 @@ static const struct key webhook_keys[] = {
 	{ "retries", K_INT, F(webhook.retries), NULL, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
+static const struct key inbound_keys[] = {
+	{ "fields", K_KV, F(inbound.fields), NULL, F(inbound.nfields), 0, 0 },
+	{ "stages", K_KV, F(inbound.stages), NULL, F(inbound.nstages), 0, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
+};
 static const struct key sync_keys[] = {
 	{ "webhook", K_MAP, 0, webhook_keys, 0, 0, 0 },
+	{ "inbound", K_MAP, 0, inbound_keys, 0, 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 
@@ -210,6 +216,15 @@ void crm_viability_rules_free(struct crm_config *c)
 	c->viability.nrules = 0;
 }
 
+static void free_kv(struct crm_kv *kv, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
 static void free_source(struct crm_source *s)
 {
 	free(s->sqlite);
@@ -255,5 +270,7 @@ void crm_config_free(struct crm_config *c)
 	free(c->webhook.url);
 	free(c->webhook.secret_env);
 	free(c->webhook.secret_file);
+	free_kv(c->inbound.fields, c->inbound.nfields);
+	free_kv(c->inbound.stages, c->inbound.nstages);
 	memset(c, 0, sizeof *c);
 }

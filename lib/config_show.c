@@ -218,8 +218,19 @@ static void put_value(const struct out *o, const struct key *k, const void *base
 	case K_SOURCE:
 		put_source(&one, field);
 		break;
+	case K_KV: {
+		/* a map of names: {a: b, c: d}, on one line */
+		const struct crm_kv *kv = *(struct crm_kv *const *)field;
+		int n = *(const int *)((const char *)base + k->count_off);
+		fputc('{', o->f);
+		for (int i = 0; i < n; i++) {
+			put_name(&one, i, kv[i].key);
+			put_str(&one, kv[i].value);
+		}
+		fputc('}', o->f);
+		break;
+	}
 	case K_MAP:
-	case K_KV:
 		break;
 	}
 }

@@ -80,6 +80,10 @@ struct crm {
 	int stmt_rc;             /* the status of the last crm_stmt that failed */
 	long long operator_known; /* an operator found in the database (0: none) */
 	struct crm_change_state changes; /* of the open transaction */
+	int outbox;              /* outbox.c: 0 not known yet, 1 changes are kept
+	                            in the outbox, -1 they are not */
+	int sync_inbound;        /* the changes come from an external CRM (crm sync
+	                            apply): the outbox does not send them back */
 
 	char err[2048];          /* the last error message, without "crm: " */
 };

@@ -1,55 +1,14 @@
 /* dnc.c: do-not-contact, as keyed hashes of owner keys (see dnc.h). */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
-
 #include "change.h"
 #include "client.h"
+#include "crypto.h"
 #include "dnc.h"
 #include "lead.h"
 
 #define KEY_LEN 32
-
-/* OpenSSL's libcrypto, loaded the first time a hash or a key is made:
- * linked, its thousands of relocations would cost every crm process
- * (one a contact event, for the bot) a millisecond at start, for what a
- * few commands use.  The Makefile names its file (CRM_LIBCRYPTO). */
-#ifndef CRM_LIBCRYPTO
-#define CRM_LIBCRYPTO "libcrypto.so.3"
-#endif
-
-static struct {
-	unsigned char *(*hmac)(const EVP_MD *md, const void *key, int key_len,
-	                       const unsigned char *d, size_t n, unsigned char *md_out,
-	                       unsigned int *md_len);
-	const EVP_MD *(*sha256)(void);
-	int (*rand_bytes)(unsigned char *buf, int num);
-} crypto;
-
-static int crypto_load(struct crm *crm)
-{
-	void *h;
-
-	if (crypto.hmac)
-		return 0;
-	if (!(h = dlopen(CRM_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL)))
-		return crm_err(crm, CRM_SOFTWARE, "do-not-contact: cannot load OpenSSL's libcrypto"
-		               " (%s; Debian's libssl3): %s", CRM_LIBCRYPTO, dlerror());
-	*(void **)&crypto.sha256 = dlsym(h, "EVP_sha256");
-	*(void **)&crypto.rand_bytes = dlsym(h, "RAND_bytes");
-	*(void **)&crypto.hmac = dlsym(h, "HMAC");
-	if (!crypto.hmac || !crypto.sha256 || !crypto.rand_bytes) {
-		crypto.hmac = NULL;
-		dlclose(h);
-		return crm_err(crm, CRM_SOFTWARE, "do-not-contact: %s has no HMAC, EVP_sha256"
-		               " or RAND_bytes", CRM_LIBCRYPTO);
-	}
-	return 0;
-}
 
 static int unhex(const char *s, unsigned char *out, size_t n)
 {
@@ -108,10 +67,8 @@ static int dnc_key(struct crm *crm, int make, unsigned char key[KEY_LEN], int *h
 		return crm_err(crm, CRM_SOFTWARE, "do-not-contact: the key in settings is damaged");
 	if (*have || !make)
 		return 0;
-	if ((rc = crypto_load(crm)))
+	if ((rc = crm_random_bytes(crm, key, KEY_LEN)))
 		return rc;
-	if (crypto.rand_bytes(key, KEY_LEN) != 1)
-		return crm_err(crm, CRM_SOFTWARE, "do-not-contact: no random bytes for a key");
 	tohex(key, KEY_LEN, hex);
 	if (!(st = crm_stmt(crm, put)))
 		return crm_stmt_status(crm);
@@ -125,16 +82,12 @@ static int dnc_key(struct crm *crm, int make, unsigned char key[KEY_LEN], int *h
 static int dnc_hash(struct crm *crm, const unsigned char key[KEY_LEN], const char *norm,
                     char out[CRM_DNC_HASH_LEN])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	unsigned char md[CRM_SHA256_LEN];
 	int rc;
 
-	if ((rc = crypto_load(crm)))
+	if ((rc = crm_hmac_sha256(crm, key, KEY_LEN, norm, strlen(norm), md)))
 		return rc;
-	if (!crypto.hmac(crypto.sha256(), key, KEY_LEN, (const unsigned char *)norm, strlen(norm),
-	                 md, &len) || len != 32)
-		return crm_err(crm, CRM_SOFTWARE, "do-not-contact: HMAC-SHA256 failed");
-	tohex(md, len, out);
+	tohex(md, sizeof md, out);
 	return 0;
 }
 

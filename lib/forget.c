@@ -28,15 +28,20 @@ static const char reasons_sql[] =
 	" AND reason NOT IN ('manual', 'import', 'lead', 'reply received', 'first contact',"
 	" 'unsubscribe', 'bounced', 'forget', '" FORGOTTEN "')";
 
-/* Sync may still send what it was to send about the person, but not who
- * they were: the payloads of the client and its communications. */
+/* What sync had not sent about the person is never sent; what it sent
+ * keeps no more than which event it was.  Their client.forgotten event
+ * is written after these (by crm_change, last in forget_one), says only
+ * the id and names no client_id: a later forget of the same person
+ * leaves it to be sent. */
 static const char outbox_sql[] =
-	"UPDATE outbox SET payload = json_object('id', entity_id, 'forgotten', json('true'))"
-	" WHERE (entity = 'client' AND entity_id = ?1) OR (entity = 'communication' AND"
-	" entity_id IN (SELECT id FROM communications WHERE client_id = ?1))";
+	"DELETE FROM outbox WHERE client_id = ?1 AND delivered_at IS NULL";
+static const char outbox_sent_sql[] =
+	"UPDATE outbox SET payload = json_object('forgotten', json('true'))"
+	" WHERE client_id = ?1 AND delivered_at IS NOT NULL";
 
 static const char *const erase_sql[] = {
 	outbox_sql,
+	outbox_sent_sql,
 	"DELETE FROM communications WHERE client_id = ?1",
 	"DELETE FROM client_listings WHERE client_id = ?1",
 	"DELETE FROM client_tags WHERE client_id = ?1",

@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "lead.h"
 #include "query.h"
+#include "sync_int.h"
 
 
 void crm_lead_filter_init(struct crm_lead_filter *flt)
@@ -48,7 +49,10 @@ int crm_lead_show(struct crm *crm, long long id, struct printer *pr)
 {
 	int rc = crm_entity_record(crm, &crm_leads, "l.id", id, "lead", pr);
 
-	if (!rc)
-		printer_record_end(pr);
+	if (rc)
+		return rc;
+	rc = crm_listing_show(crm, "SELECT listing_ref FROM leads WHERE id = ?1"
+	                      " AND listing_ref IS NOT NULL", id, pr);
+	printer_record_end(pr);
 	return rc;
 }

@@ -37,6 +37,8 @@ static const struct migration {
 	/* 4 -> 5: the stage history indexed for crm stats; the index of
 	 * the pipeline board */
 	{ NULL, "stats" },
+	/* 5 -> 6: crm sync's outbox, cursors and inbox */
+	{ NULL, "sync" },
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -8,7 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # the report and the workbook stay where the demo was run, to be opened
 out=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/crm-demo.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+receiver=
+trap 'if [ -n "$receiver" ]; then kill "$receiver"; fi; rm -rf "$scratch"' EXIT
 cd "$scratch"
 export CRM_DB="$scratch/demo.db" CRM_CONFIG="$top/crm.yaml.example"
 export CRM_ACTOR=maria NO_COLOR=1
@@ -163,6 +164,53 @@ say "The weekly report for the mail: one HTML page, its charts drawn in it; and 
 step crm report --since 2026-11-01 -o "$out/demo-report.html"
 step crm export xlsx --what all -o "$out/demo.xlsx"
 step crm export csv --stage meeting,contacted --columns id,name,stage,email
+
+say "17:05. From now on cron runs crm sync: it pulls the scraper's database and the bot's own store of contacts, and pushes every change to the agency's other system, signed. A receiver on this machine stands in for that system; crm.yaml names them all."
+"$top/tests/fixtures/sources.sh" "$scratch/sources" 40
+mkdir r
+python3 "$top/tests/receiver.py" "$scratch/r" whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw &
+receiver=$!
+while [ ! -s r/port ]; do sleep 0.05; done
+export CRM_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+sed '/^sync:/,$d' "$top/crm.yaml.example" > crm.yaml
+cat >> crm.yaml <<YAML
+sources:
+  operators: {sqlite: sources/providers.db, table: operators}
+  leads: {sqlite: sources/providers.db, table: leads,
+          map: {url: source_url, name: contact_name, email: contact_email}}
+  contacts: {sqlite: sources/bot.db, table: contacted}
+sync:
+  webhook: {url: "http://127.0.0.1:$(cat r/port)/crm", secret_env: CRM_WEBHOOK_SECRET}
+  inbound:
+    fields: {firstname: first_name, lastname: last_name, email: email, hs_lead_status: stage}
+    stages: {NEW: new, IN_PROGRESS: contacted, CONNECTED: replied}
+YAML
+export CRM_CONFIG="$scratch/crm.yaml" CRM_NOW=2026-11-27T17:05:00Z
+step sed -n '/^sources:/,$p' crm.yaml
+step crm sync
+step crm --format table sync status
+say "Each request carries webhook-id (the same on every attempt), webhook-timestamp and webhook-signature (HMAC-SHA256); the receiver checked each one:"
+step jq -c '{id: .headers["webhook-id"], signature_valid: .valid, body: (.body | fromjson | {type, data})}' r/log
+say "Diego says yes to a visit. The receiver answers 500 this time: the event waits for its next attempt, and the run still exits 0."
+printf '500\n' > r/script
+step crm client stage diego@example.com meeting --reason 'visit Tuesday'
+step crm sync push
+step crm --format table sync status
+export CRM_NOW=2026-11-27T17:10:00Z
+step crm sync
+say "The agency's HubSpot tells of two contacts: Ana, whom crm knows (linked, not doubled), and Fernando, new, whom its team has started on. Applied once (the second time, nothing), and not sent back."
+cat > hubspot.json <<'JSON'
+[{"eventId": 9001, "subscriptionType": "contact.creation", "objectId": 501, "occurredAt": 1795799160000,
+  "properties": {"firstname": "Ana", "lastname": "García", "email": "ana.garcia@example.com"}},
+ {"eventId": 9002, "subscriptionType": "contact.creation", "objectId": 502, "occurredAt": 1795799220000,
+  "properties": {"firstname": "Fernando", "lastname": "Ortiz", "email": "fernando.ortiz@example.com"}},
+ {"eventId": 9003, "subscriptionType": "contact.propertyChange", "objectId": 502, "occurredAt": 1795799280000,
+  "propertyName": "hs_lead_status", "propertyValue": "IN_PROGRESS"}]
+JSON
+step crm sync apply hubspot.json
+step crm sync apply hubspot.json
+step crm --format table client list --q fernando
+step crm --format table sync status
 
 say "The database checked, copied while in use, and measured."
 step crm db check

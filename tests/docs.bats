@@ -67,6 +67,9 @@ commands() {
 		[ "$c" = help ] && continue
 		complete_words "$c" ''
 		subs=$words
+		# a group that runs itself (crm sync) has options of its own
+		complete_words "$c" -
+		[ -z "$subs" ] || [ "$words" = --help ] || subs="- $subs"
 		[ -n "$subs" ] || subs=-
 		for s in $subs; do
 			if [ "$s" = - ]; then

@@ -5,7 +5,7 @@ load '/usr/lib/bats/bats-assert/load'
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # the schema version this crm makes (lib/migrate.c)
-SCHEMA=5
+SCHEMA=6
 PATH="${CRM_BIN_DIR:-$TOP}:$PATH"
 export PATH TOP
 

@@ -135,3 +135,30 @@ vg_run() {
 	run xmllint --noout r.html
 	assert_success
 }
+
+@test "sync pull, push, status and apply under valgrind" {
+	"$TOP/tests/fixtures/sources.sh" src 5
+	mkdir r
+	python3 "$TOP/tests/receiver.py" "$BATS_TEST_TMPDIR/r" 3>&- &
+	receiver=$!
+	while [ ! -s r/port ]; do sleep 0.05; done
+	export CRM_CONFIG=$BATS_TEST_TMPDIR/crm.yaml S=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	cat > crm.yaml <<-Y
+	sources:
+	  leads: {sqlite: src/providers.db, table: leads, map: {url: source_url, email: contact_email}}
+	  contacts: {sqlite: src/bot.db, table: contacted}
+	sync:
+	  webhook: {url: "http://127.0.0.1:$(cat r/port)/hook", secret_env: S}
+	  inbound: {fields: {email: email, firstname: first_name}}
+	Y
+	vg_run 0 sync
+	assert_output ''
+	assert_equal "$stderr" $'sync: leads: 5 read, 5 added, 0 updated, 0 unchanged, 0 skipped\nsync: contacts: 2 read, 2 added, 0 updated, 0 unchanged, 0 skipped\nsync: push: 6 sent, 6 delivered, 0 rescheduled, 0 dead'
+	vg_run 0 sync status --format json
+	echo "$output" | jq -e '.delivered == 6 and (.sources | length) == 2'
+	assert_equal "$stderr" ''
+	echo '{"eventId":1,"subscriptionType":"contact.creation","objectId":7,"occurredAt":1795000000000,"properties":{"firstname":"Eva","email":"eva@x.test"}}' > in.jsonl
+	vg_run 0 sync apply in.jsonl
+	assert_equal "$stderr" 'sync apply: 1 read, 1 applied, 0 already applied, 0 older than the last change, 0 ignored'
+	kill "$receiver"
+}
