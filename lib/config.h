@@ -37,6 +37,9 @@ struct crm_viability_rule {
 };
 
 /* A source (sec. 9): a SQLite file with a table, or a CSV/JSONL feed. */
+/* sources.leads.overlap and sources.contacts.overlap when not set */
+#define CRM_SOURCE_OVERLAP 60
+
 struct crm_source {
 	int set;          /* the key was present */
 	char *sqlite;     /* path, relative to the config file's folder */
@@ -46,6 +49,7 @@ struct crm_source {
 	char *key;        /* key column */
 	char *cursor;     /* column the pull cursor follows (e.g. updated_at) */
 	int writeback;    /* write lead status changes back */
+	int overlap;      /* seconds before the cursor a run reads again */
 	struct crm_kv *map;  /* source column -> crm field */
 	int nmap;
 };

@@ -20,6 +20,7 @@ const struct key crm_source_keys[] = {
 	{ "key", K_STR, S(key), NULL, 0, 0, 0 },
 	{ "cursor", K_STR, S(cursor), NULL, 0, 0, 0 },
 	{ "writeback", K_BOOL, S(writeback), NULL, 0, 0, 0 },
+	{ "overlap", K_INT, S(overlap), NULL, 0, 0, 86400 },
 	{ "map", K_KV, S(map), NULL, S(nmap), 0, 0 },
 	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
@@ -184,6 +185,7 @@ void crm_config_defaults(struct crm_config *c)
 	c->automation.followup_days[2] = 14;
 	c->automation.nfollowup_days = 3;
 	c->automation.max_touches = 4;
+	c->sources.leads.overlap = c->sources.contacts.overlap = CRM_SOURCE_OVERLAP;
 	c->automation.stop_on_reply = 1;
 	c->automation.bounce_to_dnc = 1;
 	c->automation.timezone = xstrdup("UTC");

@@ -102,40 +102,46 @@ static int lead_row(struct pull *p, const struct crm_record *rec, int *outcome)
 }
 
 /* A contact the bot made: a communication, source "sync".  An event
- * without an external_id gets one from its content, so that reading it
- * again stores nothing. */
+ * without an external_id gets one from what it says (who, by which
+ * channel, which way, what kind, when, its subject), each field ended by
+ * a NUL, so that reading it again stores nothing and two contacts that
+ * differ in any of those are two.  Its status and body are left out: a
+ * bot that marks a message delivered later has not made a second one. */
 static int contact_row(struct pull *p, const struct crm_record *rec, int *outcome)
 {
 	struct crm_event ev;
-	enum crm_logged logged;
+	enum crm_logged logged = LOGGED_NEW;
 	char ext[4 + 65];
 	int rc;
 
 	crm_event_from_record(rec, &ev);
 	ev.source = "sync";
 	if (!ev.external_id) {
-		const char *parts[] = { ev.channel, ev.email, ev.source_url, ev.at };
-		size_t n = 0, len[4];
+		const char *parts[] = { ev.client_id, ev.lead_id, ev.email, ev.phone, ev.source_url,
+		                        ev.listing_hash, ev.channel, ev.direction, ev.kind, ev.at,
+		                        ev.subject };
+		size_t np = sizeof parts / sizeof *parts, n = 0, len[sizeof parts / sizeof *parts];
 		char *buf;
-		for (int i = 0; i < 4; i++)
+		for (size_t i = 0; i < np; i++)
 			n += (len[i] = parts[i] ? strlen(parts[i]) : 0) + 1;
 		buf = xmalloc(n);
 		n = 0;
-		for (int i = 0; i < 4; i++) {
+		for (size_t i = 0; i < np; i++) {
 			memcpy(buf + n, parts[i] ? parts[i] : "", len[i]);
 			n += len[i];
-			buf[n++] = '|';
+			buf[n++] = '\0';
 		}
 		memcpy(ext, "bot:", 4);
-		rc = crm_sha256_hex(p->crm, buf, n - 1, ext + 4);
+		rc = crm_sha256_hex(p->crm, buf, n, ext + 4);
 		free(buf);
 		if (rc)
 			return rc;
 		ev.external_id = ext;
 	}
-	rc = crm_comm_log(p->crm, &ev, &logged, NULL);
+	if ((rc = crm_comm_log(p->crm, &ev, &logged, NULL)))
+		return rc;
 	*outcome = logged == LOGGED_DUPLICATE ? UPSERT_UNCHANGED : UPSERT_INSERTED;
-	return rc;
+	return 0;
 }
 
 /* An operator: id and name, added or renamed; none is removed (clients

@@ -8,20 +8,10 @@
 #include "batch.h"
 #include "sync_int.h"
 
-/* an SQL identifier, quoted (owned): "a""b" */
+/* an SQL identifier, quoted (owned, sqlite3_free): "a""b" */
 static char *qid(const char *s)
 {
-	char *out = xmalloc(2 * strlen(s) + 3), *o = out;
-
-	*o++ = '"';
-	for (; *s; s++) {
-		if (*s == '"')
-			*o++ = '"';
-		*o++ = *s;
-	}
-	*o++ = '"';
-	*o = '\0';
-	return out;
+	return sqlite3_mprintf("\"%w\"", s);
 }
 
 /* The source's file, opened read-only (rw: read-write, for writeback):
@@ -74,11 +64,10 @@ static int has_column(sqlite3 *db, const char *table, const char *col)
 	int yes;
 
 	if (!strcmp(col, "rowid")) {
-		char *t = qid(table), sql[64 + 2 * 256];
-		snprintf(sql, sizeof sql, "SELECT rowid FROM %.500s LIMIT 0", t);
-		yes = sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
+		char *sql = sqlite3_mprintf("SELECT rowid FROM \"%w\" LIMIT 0", table);
+		yes = sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK;
 		sqlite3_finalize(st);
-		free(t);
+		sqlite3_free(sql);
 		return yes;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1,
@@ -186,17 +175,16 @@ static int cursor_parse(struct crm *crm, const char *json, sqlite3_value **at,
 static int pull_all(struct pull *p, sqlite3 *db)
 {
 	struct crm_record rec = { 0 };
-	char *t = qid(p->src->table), *sql, where[128];
+	char *sql, where[128];
 	sqlite3_stmt *st = NULL;
 	int rc, s = SQLITE_DONE;
 
 	if ((rc = need_column(p->crm, p->name, p->src, db, pull_unmapped(p->src, "id"))) ||
 	    (rc = need_column(p->crm, p->name, p->src, db, pull_unmapped(p->src, "name"))))
 		goto cleanup;
-	sql = xmalloc(strlen(t) + 32);
-	sprintf(sql, "SELECT * FROM %s", t);
+	sql = sqlite3_mprintf("SELECT * FROM \"%w\"", p->src->table);
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-	free(sql);
+	sqlite3_free(sql);
 	if (rc) {
 		rc = crm_err(p->crm, CRM_NOINPUT, "sync: sources.%s: %s", p->name, sqlite3_errmsg(db));
 		goto cleanup;
@@ -216,16 +204,44 @@ static int pull_all(struct pull *p, sqlite3 *db)
 cleanup:
 	sqlite3_finalize(st);
 	free(rec.fields);
-	free(t);
 	return rc;
+}
+
+/* How far back a run starts reading (owned; NULL: from the cursor's own
+ * value): the cursor's value less the source's overlap in seconds.  A
+ * number less the seconds; a time or date in the form the source writes
+ * it (its separator kept, so that text compares as the source's does);
+ * any other value, itself.  Never after the cursor. */
+static sqlite3_value *overlap_from(sqlite3 *db, sqlite3_value *at, int secs)
+{
+	static const char sql[] =
+		"SELECT min(?1, CASE"
+		" WHEN typeof(?1) IN ('integer', 'real') THEN ?1 - ?2"
+		" WHEN julianday(?1) IS NULL THEN ?1"
+		" WHEN length(?1) <= 10 THEN date(?1, printf('-%d seconds', ?2))"
+		" ELSE replace(datetime(?1, printf('-%d seconds', ?2)), ' ', substr(?1, 11, 1)) END)";
+	sqlite3_stmt *st = NULL;
+	sqlite3_value *v = NULL;
+
+	if (!at || secs <= 0)
+		return NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_value(st, 1, at);
+		sqlite3_bind_int(st, 2, secs);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_value_dup(sqlite3_column_value(st, 0));
+	}
+	sqlite3_finalize(st);
+	return v;
 }
 
 /* Leads or contacts, a chunk at a time, each chunk in one transaction
  * with the cursor of its last row: the rows whose (cursor, key) comes
- * after it.  A run starts by reading again the rows of the cursor's
- * value itself, so that one written later with the same value is not
- * missed; the rows read again change nothing.  Rows with no cursor
- * value or no key are not read. */
+ * after it.  A run starts by reading again the rows of the overlap
+ * before the cursor (sources.NAME.overlap seconds; with 0, those of the
+ * cursor's value itself), so that a row committed late with a value a
+ * little before the cursor is not missed; the rows read again change
+ * nothing.  Rows with no cursor value or no key are not read. */
 static int pull_keyset(struct pull *p, sqlite3 *db)
 {
 	const struct crm_source *src = p->src;
@@ -233,8 +249,8 @@ static int pull_keyset(struct pull *p, sqlite3 *db)
 	                     p->name[0] == 'c' ? "contacted_at" : "updated_at";
 	const char *keycol = src->key ? src->key : p->name[0] == 'l' ? "id" :
 	                     has_column(db, src->table, "id") ? "id" : "rowid";
-	char *t = qid(src->table), *c = qid(curcol), *k = qid(keycol), *sql = NULL, *json = NULL;
-	sqlite3_value *at = NULL, *key = NULL;
+	char *t = NULL, *c = NULL, *k = NULL, *sql = NULL, *json = NULL;
+	sqlite3_value *at = NULL, *key = NULL, *from = NULL;
 	struct crm_record rec = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc, s = SQLITE_DONE, overlap = 1;
@@ -246,10 +262,14 @@ static int pull_keyset(struct pull *p, sqlite3 *db)
 	    (rc = crm_sync_state_get(p->crm, p->name, &json)) ||
 	    (rc = cursor_parse(p->crm, json, &at, &key)))
 		goto cleanup;
-	sql = xmalloc(strlen(t) + 4 * strlen(c) + 4 * strlen(k) + 256);
-	sprintf(sql, "SELECT %2$s, %3$s, * FROM %1$s WHERE %2$s IS NOT NULL AND %3$s IS NOT NULL"
-	        " AND (?1 IS NULL OR %2$s > ?1 OR (%2$s = ?1 AND (?3 OR %3$s > ?2)))"
-	        " ORDER BY %2$s, %3$s LIMIT %4$d", t, c, k, PULL_CHUNK);
+	from = overlap_from(db, at, src->overlap);
+	t = qid(src->table);
+	c = qid(curcol);
+	k = qid(keycol);
+	sql = sqlite3_mprintf("SELECT %s, %s, * FROM %s WHERE %s IS NOT NULL AND %s IS NOT NULL"
+	                      " AND (?1 IS NULL OR %s > ?1 OR (%s = ?1 AND (?3 OR %s > ?2))"
+	                      " OR (?3 AND %s >= ?4)) ORDER BY %s, %s LIMIT %d",
+	                      c, k, t, c, k, c, c, k, c, c, k, PULL_CHUNK);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL)) {
 		rc = crm_err(p->crm, CRM_CONFIG, "sync: sources.%s: %s", p->name, sqlite3_errmsg(db));
 		goto cleanup;
@@ -266,6 +286,8 @@ static int pull_keyset(struct pull *p, sqlite3 *db)
 			sqlite3_bind_value(st, 2, key);
 		}
 		sqlite3_bind_int(st, 3, overlap);
+		if (from)
+			sqlite3_bind_value(st, 4, from);
 		while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 			n++;
 			row_record(p, st, 2, &rec);
@@ -291,12 +313,13 @@ cleanup:
 	sqlite3_finalize(st);
 	sqlite3_value_free(at);
 	sqlite3_value_free(key);
+	sqlite3_value_free(from);
 	free(rec.fields);
 	free(json);
-	free(sql);
-	free(t);
-	free(c);
-	free(k);
+	sqlite3_free(sql);
+	sqlite3_free(t);
+	sqlite3_free(c);
+	sqlite3_free(k);
 	return rc;
 }
 
@@ -343,8 +366,7 @@ int pull_writeback(struct pull *p)
 		goto cleanup;
 	if (json)
 		sscanf(json, "{\"activity_id\":%lld}", &last);
-	upd = xmalloc(strlen(t) + 2 * strlen(s) + strlen(k) + 64);
-	sprintf(upd, "UPDATE %s SET %s = ?1 WHERE %s = ?2 AND %s IS NOT ?1", t, s, k, s);
+	upd = sqlite3_mprintf("UPDATE %s SET %s = ?1 WHERE %s = ?2 AND %s IS NOT ?1", t, s, k, s);
 	if (sqlite3_prepare_v2(db, upd, -1, &w, NULL)) {
 		rc = crm_err(p->crm, CRM_CONFIG, "sync: sources.leads: writeback: %s",
 		             sqlite3_errmsg(db));
@@ -403,10 +425,10 @@ cleanup:
 	sqlite3_finalize(w);
 	sqlite3_close(db);
 	free(json);
-	free(upd);
-	free(t);
-	free(k);
-	free(s);
+	sqlite3_free(upd);
+	sqlite3_free(t);
+	sqlite3_free(k);
+	sqlite3_free(s);
 	return rc;
 }
 
@@ -418,8 +440,8 @@ static int listing_sqlite(struct crm *crm, const struct crm_source *src, const c
                           char **json)
 {
 	const char *keycol = src->key ? src->key : "listing_ref";
-	char *t = qid(src->table), *k = qid(keycol), *sql = NULL;
-	size_t len, cap;
+	sqlite3_str *q = NULL;
+	char *sql = NULL;
 	sqlite3 *db;
 	sqlite3_stmt *cols = NULL, *st = NULL;
 	int rc, n = 0;
@@ -433,20 +455,19 @@ static int listing_sqlite(struct crm *crm, const struct crm_source *src, const c
 		goto cleanup;
 	}
 	sqlite3_bind_text(cols, 1, src->table, -1, SQLITE_STATIC);
-	cap = 256 + strlen(t) + strlen(k);
-	sql = xmalloc(cap);
-	len = (size_t)sprintf(sql, "SELECT json_object(");
-	while (sqlite3_step(cols) == SQLITE_ROW) {
-		char *c = qid((const char *)sqlite3_column_text(cols, 0));
-		if (len + strlen(c) + 32 + strlen(t) + strlen(k) > cap)
-			sql = xrealloc(sql, cap = 2 * cap + strlen(c) + 64);
-		len += (size_t)sprintf(sql + len, "%s?%d, %s", n ? ", " : "", n + 2, c);
-		free(c);
-		n++;
-	}
-	sprintf(sql + len, ") FROM %s WHERE %s = ?1 LIMIT 1", t, k);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL)) {
-		rc = crm_err(crm, CRM_NOINPUT, "sync: sources.listings: %s", sqlite3_errmsg(db));
+	/* each name and value quoted by json_quote, put together here: a
+	 * json_object() of every column would be more arguments than SQLite
+	 * lets a function take for a table of more than 63 columns */
+	q = sqlite3_str_new(db);
+	sqlite3_str_appendall(q, "SELECT ");
+	for (; sqlite3_step(cols) == SQLITE_ROW; n++)
+		sqlite3_str_appendf(q, "%sjson_quote(?%d), json_quote(\"%w\")", n ? ", " : "", n + 2,
+		                    (const char *)sqlite3_column_text(cols, 0));
+	sqlite3_str_appendf(q, " FROM \"%w\" WHERE \"%w\" = ?1 LIMIT 1", src->table, keycol);
+	sql = sqlite3_str_finish(q);
+	if (!sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL)) {
+		rc = crm_err(crm, CRM_NOINPUT, "sync: sources.listings: %s",
+		             sql ? sqlite3_errmsg(db) : "out of memory");
 		goto cleanup;
 	}
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
@@ -454,17 +475,26 @@ static int listing_sqlite(struct crm *crm, const struct crm_source *src, const c
 	for (int i = 0; sqlite3_step(cols) == SQLITE_ROW && i < n; i++)
 		sqlite3_bind_text(st, i + 2, pull_mapped(src, (const char *)sqlite3_column_text(cols, 0)),
 		                  -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*json = crm_column_dup(st, 0);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_str *o = sqlite3_str_new(NULL);
+		char *j;
+		sqlite3_str_appendchar(o, 1, '{');
+		for (int i = 0; i < n; i++)
+			sqlite3_str_appendf(o, "%s%s:%s", i ? "," : "",
+			                    (const char *)sqlite3_column_text(st, 2 * i),
+			                    (const char *)sqlite3_column_text(st, 2 * i + 1));
+		sqlite3_str_appendchar(o, 1, '}');
+		if ((j = sqlite3_str_finish(o)))
+			*json = xstrdup(j);
+		sqlite3_free(j);
+	}
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	     crm_err(crm, CRM_NOINPUT, "sync: sources.listings: %s", sqlite3_errmsg(db));
 cleanup:
 	sqlite3_finalize(cols);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
-	free(sql);
-	free(t);
-	free(k);
+	sqlite3_free(sql);
 	return rc;
 }
 

@@ -315,7 +315,7 @@ refused() {
 	assert_equal "$(v viability.rules)" \
 		'[{"has":"contact_email","points":30},{"has":"contact_phone","points":30},{"field":"source_type","equals":"owner","points":20},{"field":"price","min":100000,"max":600000,"points":20}]'
 	assert_equal "$(v sources.leads)" \
-		'{"sqlite":"/s/p.db","table":"leads","writeback":false,"map":{"id":"external_id"}}'
+		'{"sqlite":"/s/p.db","table":"leads","writeback":false,"overlap":60,"map":{"id":"external_id"}}'
 	assert_equal "$(v sources.contacts)" null
 	keys=$(jq length <<< "$output")
 	crm_ok config list --format tsv
@@ -360,7 +360,7 @@ refused() {
 	mkdir -p conf
 	printf 'sources:\n  leads: {sqlite: ../scraper.db, table: leads}\n' > conf/crm.yaml
 	crm_ok --config conf/crm.yaml config get sources.leads
-	assert_output '{sqlite: conf/../scraper.db, table: leads, writeback: false}'
+	assert_output '{sqlite: conf/../scraper.db, table: leads, writeback: false, overlap: 60}'
 	printf 'database: ~/x/crm.db\n' > crm.yaml
 	unset CRM_DB
 	crm_ok config get database

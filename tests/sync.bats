@@ -62,6 +62,44 @@ only() { printf 'sources:\n  %s: %s\n' "$1" "$2" > crm.yaml; }
 	assert_equal "$(q "SELECT contact_email FROM leads WHERE external_id = '0'")" 'late@example.com'
 }
 
+@test "pull: a row committed late, a little before the cursor, is read within the overlap" {
+	crm_ok sync pull --source leads -q
+	# 30 s before the cursor: inside the default overlap of 60 s
+	src "INSERT INTO leads (id, email, updated_at) VALUES (100, 'late@example.com', '2026-11-06T09:59:35Z')"
+	crm_says 'sync: leads: 2 read, 1 added, 0 updated, 1 unchanged, 0 skipped' sync pull --source leads
+	# outside it: not read
+	src "INSERT INTO leads (id, email, updated_at) VALUES (101, 'later@example.com', '2026-11-06T09:58:00Z')"
+	crm_says 'sync: leads: 2 read, 0 added, 0 updated, 2 unchanged, 0 skipped' sync pull --source leads
+	# overlap 0: the cursor's own value only
+	sed -i 's/    table: leads/    table: leads\n    overlap: 0/' crm.yaml
+	src "INSERT INTO leads (id, email, updated_at) VALUES (102, 'x@example.com', '2026-11-06T10:00:01Z')"
+	crm_says 'sync: leads: 1 read, 0 added, 0 updated, 1 unchanged, 0 skipped' sync pull --source leads
+	assert_equal "$(q "SELECT group_concat(external_id) FROM leads WHERE external_id IN ('100', '101', '102')")" '100'
+}
+
+@test "pull: the overlap of a number cursor, and of a date, in the source's own form" {
+	sqlite3 src/s.db "CREATE TABLE \"my \"\"leads\"\"\" (id INTEGER, email TEXT, v INTEGER, day TEXT);
+		INSERT INTO \"my \"\"leads\"\"\" VALUES (1, 'a@example.com', 1000, '2026-11-20'),
+			(2, 'b@example.com', 2000, '2026-11-21')"
+	only leads '{sqlite: src/s.db, table: "my \"leads\"", cursor: v, overlap: 1500, map: {email: contact_email}}'
+	crm_says 'sync: leads: 2 read, 2 added, 0 updated, 0 unchanged, 0 skipped' sync pull
+	crm_says 'sync: leads: 2 read, 0 added, 0 updated, 2 unchanged, 0 skipped' sync pull
+	only leads '{sqlite: src/s.db, table: "my \"leads\"", cursor: v, overlap: 999, map: {email: contact_email}}'
+	crm_says 'sync: leads: 1 read, 0 added, 0 updated, 1 unchanged, 0 skipped' sync pull
+	q "DELETE FROM sync_state"
+	only leads '{sqlite: src/s.db, table: "my \"leads\"", cursor: day, overlap: 86400, map: {email: contact_email}}'
+	crm_ok -q sync pull
+	crm_says 'sync: leads: 2 read, 0 added, 0 updated, 2 unchanged, 0 skipped' sync pull
+}
+
+@test "pull: an overlap that is no number of seconds up to a day is 78" {
+	only leads '{sqlite: src/providers.db, table: leads, overlap: 86401}'
+	run --separate-stderr crm sync pull
+	assert_failure 78
+	assert_output ''
+	stderr_has 'sources.leads.overlap'
+}
+
 @test "pull: a bad row is skipped, counted, named in sync status, and passed" {
 	src "INSERT INTO leads (id, email, updated_at) VALUES (9, 'not an email', '2026-12-02T00:00:00Z')"
 	crm_says 'sync: leads: 6 read, 5 added, 0 updated, 0 unchanged, 1 skipped' sync pull --source leads
@@ -92,6 +130,22 @@ only() { printf 'sources:\n  %s: %s\n' "$1" "$2" > crm.yaml; }
 	assert_success
 	assert_equal "$stderr" 'sync: contacts: 2 read, 0 added, 0 updated, 2 unchanged, 0 skipped'
 	assert_equal "$(q 'SELECT count(*) FROM communications')" 2
+}
+
+@test "pull: bot contacts without ids: one that differs in kind or subject is another; a later status is not" {
+	sqlite3 src/bot.db "CREATE TABLE sent (email TEXT, channel TEXT, kind TEXT, subject TEXT,
+		status TEXT, contacted_at TEXT);
+		INSERT INTO sent VALUES
+			('owner1@example.com', 'email', 'email', 'Your flat', 'sent', '2026-11-20T09:00:00Z'),
+			('owner1@example.com', 'email', 'email', 'Your flat, again', 'sent', '2026-11-20T09:00:00Z'),
+			('owner1@example.com', 'email', 'note', 'Your flat', 'logged', '2026-11-20T09:00:00Z')"
+	crm_ok -q sync pull --source leads
+	only contacts '{sqlite: src/bot.db, table: sent}'
+	crm_says 'sync: contacts: 3 read, 3 added, 0 updated, 0 unchanged, 0 skipped' sync pull
+	sqlite3 src/bot.db "UPDATE sent SET status = 'delivered' WHERE kind = 'email'"
+	q "DELETE FROM sync_state"
+	crm_says 'sync: contacts: 3 read, 0 added, 0 updated, 3 unchanged, 0 skipped' sync pull
+	assert_equal "$(q 'SELECT count(DISTINCT external_id) FROM communications')" 3
 }
 
 @test "pull: operators refreshed from the source" {
@@ -186,6 +240,18 @@ only() { printf 'sources:\n  %s: %s\n' "$1" "$2" > crm.yaml; }
 	assert_output --partial '"listing_context":[]'
 }
 
+@test "listings: a table and columns with quotes in their names, and many long ones" {
+	cols=$(for i in $(seq 1 80); do printf ', "column %s %0100d"' "$i" 0; done)
+	sqlite3 src/listings.db "CREATE TABLE \"the \"\"listings\"\"\" (\"ref \"\"x\"\"\" TEXT, title TEXT $cols);
+		INSERT INTO \"the \"\"listings\"\"\" (\"ref \"\"x\"\"\", title) VALUES ('L1', 'Sea view flat')"
+	printf '%s\n' '  listings: {sqlite: src/listings.db, table: "the \"listings\"", key: "ref \"x\""}' >> crm.yaml
+	add_client --name Ana --listing-ref L1
+	crm_ok client show "$id" --format json
+	assert_output --partial '"listing":{"ref \"x\"":"L1","title":"Sea view flat","column 1 0000'
+	crm_ok client show "$id"
+	assert_line --regexp '^L1 +Sea view flat'
+}
+
 # a feed of leads as JSON Lines, at feed.jsonl
 feed_config() {
 	only leads "{$1: feed.$1, map: {email: contact_email}}"
@@ -259,7 +325,7 @@ feed_config() {
 	assert_equal "$(q 'SELECT count(*), count(DISTINCT external_id) FROM leads')" '20000|20000'
 	# the cursor is the last row's
 	assert_equal "$(q "SELECT cursor FROM sync_state WHERE source = 'leads'")" "$(src "SELECT json_object('at', updated_at, 'key', id) FROM leads ORDER BY updated_at DESC, id DESC LIMIT 1")"
-	# again: the rows of the last time only, read again
-	n=$(src "SELECT count(*) FROM leads WHERE updated_at = (SELECT max(updated_at) FROM leads)")
+	# again: the rows of the overlap only, the last minute, read again
+	n=$(src "SELECT count(*) FROM leads WHERE updated_at >= (SELECT strftime('%Y-%m-%dT%H:%M:%S', max(updated_at), '-60 seconds') FROM leads)")
 	crm_says "sync: leads: $n read, 0 added, 0 updated, $n unchanged, 0 skipped" sync pull --source leads
 }
