@@ -9,6 +9,7 @@
 #include "sync_int.h"
 
 #define FEED_BLOCK (1 << 20)    /* bytes of whole lines a transaction takes */
+#define FEED_HEAD 256           /* bytes of the file's start its fingerprint takes */
 
 struct feed {
 	FILE *f;
@@ -17,7 +18,30 @@ struct feed {
 	size_t hlen, cap;
 	unsigned long long inode;
 	long long size, offset, line;   /* line: lines before offset */
+	long long head;                 /* bytes of the start the fingerprint took */
+	unsigned long long mark;        /* their fingerprint */
 };
+
+/* The fingerprint of the first n bytes of f (FNV-1a): a file rotated
+ * into the same inode, or truncated and written again past the offset,
+ * starts with other bytes.  *got: how many there were, up to n. */
+static unsigned long long fingerprint(FILE *f, long long n, long long *got)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	unsigned char b[FEED_HEAD];
+	size_t k;
+
+	*got = 0;
+	if (n > FEED_HEAD)
+		n = FEED_HEAD;
+	if (fseeko(f, 0, SEEK_SET))
+		return h;
+	k = fread(b, 1, (size_t)n, f);
+	for (size_t i = 0; i < k; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	*got = (long long)k;
+	return h;
+}
 
 static void feed_grow(struct feed *fd, size_t need)
 {
@@ -72,8 +96,9 @@ static int feed_block(struct pull *p, struct feed *fd, size_t *len, long long *s
 
 static void feed_cursor(const struct feed *fd, char *out, size_t n)
 {
-	snprintf(out, n, "{\"inode\":%llu,\"size\":%lld,\"offset\":%lld,\"line\":%lld}",
-	         fd->inode, fd->size, fd->offset, fd->line);
+	snprintf(out, n, "{\"inode\":%llu,\"size\":%lld,\"offset\":%lld,\"line\":%lld,"
+	         "\"head\":%lld,\"mark\":\"%016llx\"}",
+	         fd->inode, fd->size, fd->offset, fd->line, fd->head, fd->mark);
 }
 
 static long long count_lines(const char *s, size_t n)
@@ -119,14 +144,17 @@ static int feed_records(struct pull *p, struct feed *fd, size_t len)
 		snprintf(where, sizeof where, "%.400s:%lld", fd->path, line);
 		if (got == -3) {
 			rc = crm_err(p->crm, CRM_CONFIG, "sync: sources.%s: %s", p->name, reason);
+		} else if (got == -2) {
+			/* the feed cannot be read on from here (a bad header, a
+			 * record past the cap): the block is not taken, and the
+			 * cursor stays before it until the file is mended */
+			rc = crm_err(p->crm, CRM_DATAERR, "sync: sources.%s: %s: %s", p->name, where,
+			             reason);
 		} else if (got < 0) {
-			/* a bad line is skipped; past one that stops the reader,
-			 * the rest of the block is */
+			/* a bad line is skipped */
 			p->st.read++;
 			if (!p->st.skipped++)
 				snprintf(p->skip, sizeof p->skip, "%.300s: %.200s", where, reason);
-			if (got == -2)
-				break;
 		} else {
 			rc = pull_row(p, rec, where);
 		}
@@ -146,8 +174,8 @@ cleanup:
 int pull_feed(struct pull *p)
 {
 	struct feed fd = { .path = p->src->csv ? p->src->csv : p->src->jsonl };
-	unsigned long long inode = 0;
-	long long size = 0, offset = 0, line = 0, skip;
+	unsigned long long inode = 0, mark = 0;
+	long long size = 0, offset = 0, line = 0, head = -1, got, skip;
 	char *json = NULL, cur[160];
 	struct stat sb;
 	size_t len;
@@ -163,16 +191,24 @@ int pull_feed(struct pull *p)
 	}
 	if ((rc = crm_sync_state_get(p->crm, p->name, &json)))
 		goto cleanup;
-	if (json && sscanf(json, "{\"inode\":%llu,\"size\":%lld,\"offset\":%lld,\"line\":%lld}",
-	                   &inode, &size, &offset, &line) != 4)
+	if (json && sscanf(json, "{\"inode\":%llu,\"size\":%lld,\"offset\":%lld,\"line\":%lld,"
+	                   "\"head\":%lld,\"mark\":\"%16llx\"}",
+	                   &inode, &size, &offset, &line, &head, &mark) != 6)
 		offset = line = 0;
 	fd.inode = (unsigned long long)sb.st_ino;
 	fd.size = (long long)sb.st_size;
-	/* another file (rotated) or a shorter one (truncated): from the start */
-	if (inode == fd.inode && offset <= fd.size) {
+	/* the same file, grown or as it was: on from the offset; another one
+	 * (rotated), a shorter one (truncated), or one that starts with other
+	 * bytes (rotated into the same inode, or truncated and written again
+	 * past the offset): from the start */
+	fd.mark = fingerprint(fd.f, head, &got);
+	if (inode == fd.inode && offset <= fd.size && size <= fd.size && got == head &&
+	    fd.mark == mark) {
 		fd.offset = offset;
 		fd.line = line;
 	}
+	fd.mark = fingerprint(fd.f, fd.size, &fd.head);
+	rewind(fd.f);
 	/* a CSV feed's header, for the blocks after its first */
 	if (p->src->csv) {
 		char *h = NULL;

@@ -267,7 +267,7 @@ feed_config() {
 	crm_says 'sync: leads: 1 read, 1 added, 0 updated, 0 unchanged, 0 skipped' sync pull
 	assert_equal "$(q 'SELECT external_id, contact_email FROM leads ORDER BY id')" $'f1|a@example.com\nf2|b@example.com\nf3|c@example.com\nf4|d@example.com'
 	crm_ok sync status --format json
-	assert_output --partial '"cursor":"{\"inode\":'"$(stat -c %i feed.jsonl)"',\"size\":'"$(stat -c %s feed.jsonl)"',\"offset\":'"$(stat -c %s feed.jsonl)"',\"line\":4}"'
+	assert_output --partial '"cursor":"{\"inode\":'"$(stat -c %i feed.jsonl)"',\"size\":'"$(stat -c %s feed.jsonl)"',\"offset\":'"$(stat -c %s feed.jsonl)"',\"line\":4,\"head\":'"$(stat -c %s feed.jsonl)"',\"mark\":\"'
 }
 
 @test "feed: a rotated file (another inode) and a truncated one are read from the start" {
@@ -283,6 +283,24 @@ feed_config() {
 	printf 'f10,y@example.com\n' >> feed.csv
 	crm_says 'sync: leads: 1 read, 1 added, 0 updated, 0 unchanged, 0 skipped' sync pull
 	assert_equal "$(q 'SELECT group_concat(external_id) FROM (SELECT external_id FROM leads ORDER BY id)')" 'f1,f2,f3,f9,f10'
+	# the same inode, written again longer than the offset: other first bytes
+	printf 'id,email\ng1,g@example.com\ng2,h@example.com\ng3,i@example.com\n' > feed.csv.tmp
+	cat feed.csv.tmp > feed.csv
+	crm_says 'sync: leads: 3 read, 3 added, 0 updated, 0 unchanged, 0 skipped' sync pull
+}
+
+@test "feed: a header crm cannot read is 65; nothing is taken and the cursor stays until it is mended" {
+	feed_config csv
+	printf 'id,email,email\nf1,a@example.com,b@example.com\n' > feed.csv
+	run --separate-stderr crm sync pull
+	assert_failure 65
+	assert_output ''
+	stderr_has "crm: sync: sources.leads: $PWD/feed.csv:"
+	stderr_has "feed.csv:1: header: column 'contact_email' is there twice"
+	assert_equal "$(q 'SELECT count(*) FROM leads')" 0
+	assert_equal "$(q "SELECT count(*) FROM sync_state WHERE source = 'leads' AND cursor IS NOT NULL")" 0
+	printf 'id,email\nf1,a@example.com\n' > feed.csv
+	crm_says 'sync: leads: 1 read, 1 added, 0 updated, 0 unchanged, 0 skipped' sync pull
 }
 
 @test "feed: contact events of a feed become communications" {
