@@ -49,6 +49,29 @@ static void feed_grow(struct feed *fd, size_t need)
 		fd->buf = xrealloc(fd->buf, fd->cap = need + FEED_BLOCK);
 }
 
+/* The last newline of s[0..n) that ends a record (NULL: none).  A block
+ * starts where a record does, so in CSV a newline after an odd count of
+ * '"' is inside a quoted field and ends none: a field of several lines
+ * is never cut in two between blocks. */
+static char *last_end(char *s, size_t n, int csv)
+{
+	char *nl = NULL;
+	int quoted = 0;
+
+	if (!csv) {
+		for (size_t i = n; i > 0; i--)
+			if (s[i - 1] == '\n')
+				return s + i - 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == '\n' && !quoted)
+			nl = s + i;
+	return nl;
+}
+
 /* Read the whole lines from offset on, up to a block's worth, after the
  * header: *len their bytes (0: none complete yet).  A line past
  * CRM_LINE_MAX is left out: *skip its length with its newline. */
@@ -66,12 +89,7 @@ static int feed_block(struct pull *p, struct feed *fd, size_t *len, long long *s
 		feed_grow(fd, fd->hlen + got + FEED_BLOCK);
 		n = fread(fd->buf + fd->hlen + got, 1, FEED_BLOCK, fd->f);
 		got += n;
-		/* the last newline of what was read */
-		for (size_t i = got; i > 0; i--)
-			if (fd->buf[fd->hlen + i - 1] == '\n') {
-				nl = fd->buf + fd->hlen + i - 1;
-				break;
-			}
+		nl = last_end(fd->buf + fd->hlen, got, p->src->csv != NULL);
 		if (nl || n < FEED_BLOCK)
 			break;
 		if (got > CRM_LINE_MAX) {

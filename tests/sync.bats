@@ -289,6 +289,18 @@ feed_config() {
 	crm_says 'sync: leads: 3 read, 3 added, 0 updated, 0 unchanged, 0 skipped' sync pull
 }
 
+@test "feed: a quoted CSV field of several lines across the end of a block is one field" {
+	feed_config csv
+	{
+		printf 'id,email,title\nr1,,'
+		head -c $(((1 << 20) - 40)) /dev/zero | tr '\0' x
+		printf '\nr2,,"line one\nline two\nline three, the last"\nr3,,plain\n'
+	} > feed.csv
+	crm_says 'sync: leads: 3 read, 3 added, 0 updated, 0 unchanged, 0 skipped' sync pull
+	assert_equal "$(q "SELECT title FROM leads WHERE external_id = 'r2'")" $'line one\nline two\nline three, the last'
+	crm_says 'sync: leads: 0 read, 0 added, 0 updated, 0 unchanged, 0 skipped' sync pull
+}
+
 @test "feed: a header crm cannot read is 65; nothing is taken and the cursor stays until it is mended" {
 	feed_config csv
 	printf 'id,email,email\nf1,a@example.com,b@example.com\n' > feed.csv
