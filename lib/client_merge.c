@@ -358,6 +358,12 @@ int crm_client_merge(struct crm *crm, long long keep, long long drop,
 	    (rc = move(crm, history, keep, drop, &c->history)) ||
 	    (rc = move(crm, derived, keep, drop, NULL)))
 		goto done;
+	/* KEEP takes DROP's do-not-contact (derived): said as a change of its
+	 * own, so that its history and the outbox tell it */
+	if (d.dnc && !k.dnc &&
+	    (rc = crm_change(crm, &(struct crm_change){ CHANGE_CLIENT_DNC, keep, "dnc", "0", "1",
+	                     "merge" })))
+		goto done;
 	if ((rc = told(crm, keep, "communications", c->comms, dropped, NULL)) ||
 	    (rc = told(crm, keep, "listings", c->listings, dropped, NULL)) ||
 	    (rc = told(crm, keep, "leads", c->leads, dropped, NULL)) ||

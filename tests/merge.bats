@@ -185,3 +185,18 @@ dump() {
 	crm_ok client merge --help
 	assert_line --index 0 'usage: crm client merge KEEP DROP|- [--dry-run] [options]'
 }
+
+@test "merge: KEEP takes DROP's do-not-contact, as a change its history and the outbox tell" {
+	printf 'sync:\n  webhook:\n    url: http://127.0.0.1:9/hook\n' > crm.yaml
+	export CRM_CONFIG=$PWD/crm.yaml
+	two_anas
+	crm_ok -q dnc add ana.dup@x.test
+	s=$(q 'SELECT max(seq) FROM outbox')
+	crm_ok -q client merge 1 2
+	assert_equal "$(q 'SELECT dnc FROM clients WHERE id = 1')" 1
+	assert_equal "$(q "SELECT payload ->> 'field', payload ->> 'old', payload ->> 'new' FROM outbox WHERE seq > $s AND aggregate_id = 1 AND type = 'client.updated' AND payload ->> 'field' = 'dnc'")" 'dnc|0|1'
+	crm_ok client history 1
+	assert_output --partial $'\tdnc\tdnc\t0\t1\tmerge\n'
+	crm_ok -q undo
+	assert_equal "$(q 'SELECT id, dnc FROM clients ORDER BY id')" $'1|0\n2|1'
+}
