@@ -137,7 +137,7 @@ static int last_change(struct crm *crm, long long id, const char *field,
 	static const char sql[] =
 		"SELECT max(CASE WHEN " TIMED " THEN substr(a.reason, -21, 20) ELSE a.at END)"
 		" FROM activity_logs a LEFT JOIN change_sets cs ON cs.id = a.change_set"
-		" WHERE a.entity = 'client' AND a.entity_id = ?1 AND a.field = ?2"
+		" WHERE a.entity = 'client' AND a.entity_id = ?1 AND (a.field = ?2 OR a.action = 'create')"
 		" AND (" TIMED " OR cs.command IS NOT 'sync apply')";
 #undef TIMED
 	sqlite3_stmt *st = crm_stmt(crm, sql);

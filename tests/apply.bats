@@ -216,7 +216,7 @@ said() {
 }
 
 @test "an owner crm knows is linked, not doubled; do-not-contact and automation off win" {
-	add_client --name 'Ana R' --email ana@x.test --automation off
+	CRM_NOW=2025-12-01T09:00:00Z add_client --name 'Ana R' --email ana@x.test --automation off
 	crm dnc add ana@x.test -q
 	{ hs_created 1 101 1764583200000 Ana Ruiz ANA@x.test
 	  hs 2 contact.propertyChange 101 1764583300000 email other@x.test
@@ -230,6 +230,18 @@ said() {
 	assert_output '1|Ana R|ana@x.test|1|1|0|contacted'
 	run sqlite3 "$CRM_DB" "SELECT client_id FROM sync_links"
 	assert_output 1
+}
+
+@test "a change that happened there before crm made the client here is stale" {
+	CRM_NOW=2025-12-01T10:05:00Z add_client --name 'Ana R' --email ana@x.test --stage replied
+	{ hs_created 1 101 1764583200000 Ana Ruiz ana@x.test
+	  hs 2 contact.propertyChange 101 1764583260000 hs_lead_status NEW
+	  hs 3 contact.propertyChange 101 1764583560000 hs_lead_status IN_PROGRESS; } > in.jsonl
+	run --separate-stderr crm sync apply in.jsonl
+	assert_success
+	assert_output ''
+	said '3 read, 2 applied, 0 already applied, 1 older than the last change, 0 ignored'
+	assert_equal "$(sqlite3 "$CRM_DB" 'SELECT count(*), name, stage FROM clients')" '1|Ana R|contacted'
 }
 
 @test "a new contact whose email is on do-not-contact is made on do-not-contact" {
