@@ -80,6 +80,9 @@ struct printer *cmd_list_printer(struct crm *crm);
  * a list's: paged on a terminal, and none found is said there. */
 int cmd_print_all(struct crm *crm, int argc, char **argv,
                   int (*fn)(struct crm *crm, struct printer *pr), const char *list);
+/* The same, printed as a record is (cmd_show_printer): sync status. */
+int cmd_show_all(struct crm *crm, int argc, char **argv,
+                 int (*fn)(struct crm *crm, struct printer *pr));
 /* The terminal's size (cmd/pager.c), rows and columns: what the
  * terminal on stdout says, else $LINES and $COLUMNS, else 24 by 80. */
 void cmd_screen_size(long *rows, long *cols);

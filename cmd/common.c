@@ -305,8 +305,9 @@ int cmd_confirm_bulk(struct crm *crm, int n, const char *what, int yes)
 	return 0;
 }
 
-int cmd_print_all(struct crm *crm, int argc, char **argv,
-                  int (*fn)(struct crm *crm, struct printer *pr), const char *list)
+/* cmd_print_all and cmd_show_all: show, a record's printer */
+static int print_all(struct crm *crm, int argc, char **argv,
+                     int (*fn)(struct crm *crm, struct printer *pr), const char *list, int show)
 {
 	struct opt opts[] = { OPT_END() };
 	struct printer *pr;
@@ -316,8 +317,20 @@ int cmd_print_all(struct crm *crm, int argc, char **argv,
 		return OPT_EXIT(n);
 	if (n > 0)
 		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = list ? cmd_list_printer(crm) : printer_open(crm, stdout);
+	pr = list ? cmd_list_printer(crm) : show ? cmd_show_printer(crm) : printer_open(crm, stdout);
 	rc = fn(crm, pr);
 	printer_free(pr);
 	return list ? cmd_none_match(crm, rc, list) : rc;
+}
+
+int cmd_print_all(struct crm *crm, int argc, char **argv,
+                  int (*fn)(struct crm *crm, struct printer *pr), const char *list)
+{
+	return print_all(crm, argc, argv, fn, list, 0);
+}
+
+int cmd_show_all(struct crm *crm, int argc, char **argv,
+                 int (*fn)(struct crm *crm, struct printer *pr))
+{
+	return print_all(crm, argc, argv, fn, NULL, 1);
 }

@@ -137,18 +137,7 @@ static int sync_push(struct crm *crm, int argc, char **argv)
 
 static int sync_status(struct crm *crm, int argc, char **argv)
 {
-	struct opt opts[] = { OPT_END() };
-	struct printer *pr;
-	int n, rc;
-
-	if ((n = opt_parse(crm, argc, argv, opts, "")) < 0)
-		return OPT_EXIT(n);
-	if (n > 0)
-		return opt_error(crm, "", "unexpected argument '%s'", argv[0]);
-	pr = cmd_show_printer(crm);
-	rc = crm_sync_status(crm, pr);
-	printer_free(pr);
-	return rc;
+	return cmd_show_all(crm, argc, argv, crm_sync_status);
 }
 
 static int sync_retry(struct crm *crm, int argc, char **argv)
