@@ -195,6 +195,9 @@ int crm_now(char out[CRM_TIME_LEN]);   /* $CRM_NOW or the clock */
 /* -1 when $CRM_NOW is set but is not an absolute time */
 int crm_now_check(void);
 long long crm_now_epoch(void);
+/* The clock as it is now, read afresh (each request of a long push),
+ * unless $CRM_NOW froze it. */
+long long crm_clock_epoch(void);
 /* Parse a typed time, any form of crm_time_parse_as below (a span such as
  * "7d", "24h", "30m", "2w" is that long before now), into canonical UTC
  * text.  0 on success, -1 if it is not a time. */

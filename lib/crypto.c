@@ -1,5 +1,6 @@
 /* crypto.c: OpenSSL's libcrypto, loaded when first needed (see crypto.h).
  * The Makefile names its file (CRM_LIBCRYPTO). */
+#include <ctype.h>
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,11 +121,16 @@ int crm_base64_decode(struct crm *crm, const char *in, unsigned char **out, size
 	if ((rc = crypto_load(crm)))
 		return rc;
 	in = crm_trim_space(in, &n);
-	if (n % 4 || n > 0x3fffffff)
+	if (!n || n % 4 || n > 0x3fffffff)
 		return crm_err(crm, CRM_DATAERR, "not base64");
 	/* EVP_DecodeBlock counts the padding's zero bytes too */
-	while (pad < 2 && pad < n && in[n - 1 - pad] == '=')
+	while (pad < 2 && in[n - 1 - pad] == '=')
 		pad++;
+	/* the alphabet only, padded at the end only: EVP_DecodeBlock
+	 * would pass over blanks within */
+	for (size_t i = 0; i < n - pad; i++)
+		if (!isalnum((unsigned char)in[i]) && in[i] != '+' && in[i] != '/')
+			return crm_err(crm, CRM_DATAERR, "not base64");
 	*out = xmalloc(3 * (n / 4) + 1);
 	if ((got = crypto.decode(*out, (const unsigned char *)in, (int)n)) < 0 ||
 	    (size_t)got < pad) {

@@ -132,10 +132,22 @@ static int secret_load(struct crm *crm, char **secret)
 	if (!path)
 		return crm_err(crm, CRM_CONFIG, "sync push: no secret: set sync.webhook.secret_env"
 		               " or sync.webhook.secret_file");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* not blocked by a FIFO: it is refused below */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': %s", path,
 		               strerror(errno));
-	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is not a regular"
+		               " file", path);
+	}
+	if (sb.st_uid != geteuid()) {
+		close(fd);
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' belongs to user %ld,"
+		               " not to user %ld who runs crm", path, (long)sb.st_uid,
+		               (long)geteuid());
+	}
+	if (sb.st_mode & 077) {
 		close(fd);
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': group or others may"
 		               " read or write it (chmod 600 '%s')", path, path);
@@ -154,6 +166,9 @@ static int secret_load(struct crm *crm, char **secret)
 	(*secret)[len] = '\0';
 	return 0;
 }
+
+/* the longest wait a Retry-After may ask for: the last backoff step */
+#define CRM_PUSH_WAIT_MAX 86400
 
 /* one due event, as read before it is sent */
 struct event {
@@ -174,7 +189,29 @@ static size_t discard(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Retry-After: seconds, or an HTTP date */
+/* The wait a Retry-After value asks for, in seconds from now, at most
+ * a day; -1 when it is neither a number of seconds nor an HTTP date. */
+static long long retry_after(const char *v)
+{
+	long long now = crm_clock_epoch(), t;
+	char *end;
+
+	if (isdigit((unsigned char)*v)) {
+		errno = 0;
+		t = strtoll(v, &end, 10);
+		if (*end && !isspace((unsigned char)*end))
+			return -1;
+		if (errno == ERANGE)
+			t = CRM_PUSH_WAIT_MAX;
+	} else {
+		time_t d = curl.getdate(v, NULL);
+		if (d == (time_t)-1)
+			return -1;
+		t = (long long)d > now ? (long long)d - now : 0;
+	}
+	return t > CRM_PUSH_WAIT_MAX ? CRM_PUSH_WAIT_MAX : t;
+}
+
 static size_t header(char *p, size_t size, size_t n, void *arg)
 {
 	struct answer *a = arg;
@@ -188,14 +225,7 @@ static size_t header(char *p, size_t size, size_t n, void *arg)
 		while (i < len && k < sizeof v - 1 && p[i] != '\r' && p[i] != '\n')
 			v[k++] = p[i++];
 		v[k] = '\0';
-		if (k && isdigit((unsigned char)v[0])) {
-			a->retry_after = strtoll(v, NULL, 10);
-		} else if (k) {
-			time_t t = curl.getdate(v, NULL);
-			if (t != (time_t)-1)
-				a->retry_after = (long long)t > crm_now_epoch() ?
-				                 (long long)t - crm_now_epoch() : 0;
-		}
+		a->retry_after = k ? retry_after(v) : -1;
 	}
 	return len;
 }
@@ -207,7 +237,7 @@ static int post(struct crm *crm, CURL *h, const char *secret, const struct event
 {
 	struct curl_slist *hdr = NULL;
 	char line[512], errbuf[CURL_ERROR_SIZE] = "", *sig = NULL;
-	long long ts = crm_now_epoch();
+	long long ts = crm_clock_epoch();
 	size_t n = strlen(e->body);
 	CURLcode cc;
 	int rc;
@@ -271,25 +301,27 @@ static int record(struct crm *crm, const struct event *e, const struct answer *a
                   struct crm_push_stats *st, int *stop)
 {
 	static const char sql[] =
-		"UPDATE outbox SET attempts = attempts + 1, last_status = ?2, last_error = ?3,"
+		"UPDATE outbox SET attempts = attempts + ?7, last_status = ?2, last_error = ?3,"
 		" delivered_at = ?4, dead_at = ?5, next_attempt_at = coalesce(?6, next_attempt_at)"
 		" WHERE seq = ?1";
 	char now[CRM_TIME_LEN], next[CRM_TIME_LEN], msg[512], why[80];
-	long long tries = e->attempts + 1, wait = 0;
+	/* too many requests: the endpoint's pace, not the event's failure */
+	int busy = a->status == 429;
+	long long tries = e->attempts + !busy, wait = 0, clock = crm_clock_epoch();
 	int max = crm->cfg.webhook.retries > 0 ? crm->cfg.webhook.retries : 1;
 	int ok = a->status >= 200 && a->status < 300, gone = a->status == 410;
 	int dead = 0, rc;
 	sqlite3_stmt *s;
 
-	crm_now(now);
+	crm_time_from_epoch(clock, now);
 	if (!ok && !gone) {
 		dead = a->status == 400 || a->status == 401 || a->status == 403 ||
-		       a->status == 404 || tries >= max;
-		if (a->status == 429 && a->retry_after >= 0)
+		       a->status == 404 || (!busy && tries >= max);
+		if (busy && a->retry_after >= 0)
 			wait = a->retry_after;
-		else if (!dead && (rc = backoff(crm, tries, &wait)))
+		else if (!dead && (rc = backoff(crm, tries > 0 ? tries : 1, &wait)))
 			return rc;
-		crm_time_from_epoch(crm_now_epoch() + wait, next);
+		crm_time_from_epoch(clock + wait, next);
 	}
 	if ((rc = crm_begin(crm)))
 		return rc;
@@ -304,6 +336,7 @@ static int record(struct crm *crm, const struct event *e, const struct answer *a
 	crm_bind_text(s, 4, ok ? now : NULL);
 	crm_bind_text(s, 5, dead ? now : NULL);
 	crm_bind_text(s, 6, ok || gone || dead ? NULL : next);
+	sqlite3_bind_int(s, 7, !busy);
 	if ((rc = crm_exec_stmt(crm, s, "sync push")))
 		goto done;
 	if (gone) {
@@ -390,7 +423,7 @@ static int due(struct crm *crm, long long after, struct event *ev, int n, int *g
 	*got = 0;
 	if (!s)
 		return crm_stmt_status(crm);
-	crm_now(now);
+	crm_time_from_epoch(crm_clock_epoch(), now);
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int64(s, 3, n);
@@ -445,12 +478,11 @@ int crm_sync_push(struct crm *crm, int dry_run, struct printer *pr, struct crm_p
 		return crm_err(crm, CRM_UNAVAILABLE, "sync push: the endpoint is disabled (it"
 		               " answered 410 Gone); 'crm sync retry' enables it again");
 	}
+	/* a dry run sends nothing, and needs no secret */
+	if (dry_run)
+		return dry(crm, pr, st);
 	if ((rc = secret_load(crm, &secret)))
 		return rc;
-	if (dry_run) {
-		rc = dry(crm, pr, st);
-		goto cleanup;
-	}
 	do {
 		rc = due(crm, after, ev, BATCH, &got);
 		if (!rc && got && !h && !(rc = curl_load(crm)) && !(h = curl.init()))
@@ -475,7 +507,6 @@ int crm_sync_push(struct crm *crm, int dry_run, struct printer *pr, struct crm_p
 		rc = crm_err(crm, CRM_UNAVAILABLE, "sync push: %lld event%s could not be delivered"
 		             " and %s dead: see 'crm notify' and 'crm sync retry --dead'", st->dead,
 		             st->dead == 1 ? "" : "s", st->dead == 1 ? "is" : "are");
-cleanup:
 	if (h)
 		curl.cleanup(h);
 	if (secret) {

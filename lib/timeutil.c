@@ -211,6 +211,7 @@ static int parse_relative(const char *s, int ahead, long long *epoch)
 
 /* now, read once: $CRM_NOW, or the clock when it is not set */
 static long long now_cached = -1;
+static int now_frozen;   /* $CRM_NOW set it */
 
 int crm_now_check(void)
 {
@@ -222,6 +223,7 @@ int crm_now_check(void)
 	if (parse_absolute(env, &t))
 		return -1;
 	now_cached = t;
+	now_frozen = 1;
 	return 0;
 }
 
@@ -233,6 +235,13 @@ long long crm_now_epoch(void)
 			now_cached = (long long)time(NULL);
 	}
 	return now_cached;
+}
+
+long long crm_clock_epoch(void)
+{
+	long long now = crm_now_epoch();
+
+	return now_frozen ? now : (long long)time(NULL);
 }
 
 int crm_now(char out[CRM_TIME_LEN])

@@ -183,7 +183,41 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	config 'retries: 8'
 	crm_fails 78 sync push
 	assert_equal "$stderr" 'crm: sync push: no secret: set sync.webhook.secret_env or sync.webhook.secret_file'
+	# a dry run sends nothing and needs no secret
+	add_client --name Bea
+	run --separate-stderr crm sync push --dry-run --format tsv
+	assert_success
+	assert_line --index 1 --regexp $'^2\tevt_[0-9a-f]{32}\tclient.created\t'
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$stderr" 'sync: push: 1 due (dry run: nothing was sent), 0 delivered, 0 rescheduled, 0 dead'
 	assert_equal "$(requests)" 1
+}
+
+@test "the secret: a FIFO, a directory or another user's file exits 78 at once; so does a key that is not base64" {
+	add_client --name Ana
+	mkfifo fifo
+	config "secret_file: $BATS_TEST_TMPDIR/fifo"
+	timeout 10 crm sync push 2> err || rc=$?
+	assert_equal "${rc-0}" 78
+	assert_equal "$(cat err)" "crm: sync push: secret file '$BATS_TEST_TMPDIR/fifo' is not a regular file"
+	config "secret_file: $BATS_TEST_TMPDIR"
+	crm_fails 78 sync push
+	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR' is not a regular file"
+	printf '%s\n' "$SECRET" > secret
+	chmod 0600 secret
+	if [ "$(id -u)" = 0 ]; then
+		chown 65534 secret
+		config "secret_file: $BATS_TEST_TMPDIR/secret"
+		crm_fails 78 sync push
+		assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/secret' belongs to user 65534, not to user 0 who runs crm"
+	fi
+	config
+	for key in whsec_ 'whsec_MfKQ9r8G KYqrTwjUPD8ILPZIo2LaLaSw' whsec_M===; do
+		WEBHOOK_SECRET=$key crm_fails 78 sync push
+		assert_equal "$stderr" "crm: sync push: the webhook secret is not base64 (after 'whsec_')"
+	done
+	assert_equal "$(requests)" 0
+	assert_equal "$(q 'SELECT attempts FROM outbox')" 0
 }
 
 @test "429 with Retry-After waits that long; the rest of the batch waits too" {
@@ -191,13 +225,45 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	add_client --name Ana
 	add_client --name Bea
 	crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
+	# too many requests is not an attempt of the event's
 	assert_equal "$(q 'SELECT seq || " " || attempts || " " || coalesce(last_status, "-") || " " || next_attempt_at FROM outbox')" \
-		'1 1 429 2026-12-01T10:00:07Z
+		'1 0 429 2026-12-01T10:00:07Z
 2 0 - 2026-12-01T10:00:00Z'
 	echo '429 Tue, 01 Dec 2026 11:00:00 GMT' > r/script
 	CRM_NOW=2026-12-01T10:00:07Z crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
 	assert_equal "$(q 'SELECT next_attempt_at FROM outbox WHERE seq = 1')" 2026-12-01T11:00:00Z
 	CRM_NOW=2026-12-01T11:00:00Z crm_says 'sync: push: 2 sent, 2 delivered, 0 rescheduled, 0 dead' sync push
+}
+
+@test "429: a Retry-After of years waits a day, one of the past none, one crm cannot read the backoff; never dead" {
+	config 'secret_env: WEBHOOK_SECRET' 'retries: 1'
+	printf '429 99999999999999999999\n429 Mon, 30 Nov 2026 10:00:00 GMT\n429 soon\n' > r/script
+	add_client --name Ana
+	crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
+	assert_equal "$(q 'SELECT attempts || " " || next_attempt_at FROM outbox')" '0 2026-12-02T10:00:00Z'
+	CRM_NOW=2026-12-02T10:00:00Z crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
+	assert_equal "$(q 'SELECT attempts || " " || next_attempt_at FROM outbox')" '0 2026-12-02T10:00:00Z'
+	CRM_NOW=2026-12-02T10:00:00Z crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
+	next=$(q 'SELECT next_attempt_at FROM outbox')
+	[[ $next == 2026-12-02T10:00:0[56]Z ]] || fail "next attempt $next"
+	CRM_NOW=2026-12-02T10:01:00Z crm_says 'sync: push: 1 sent, 1 delivered, 0 rescheduled, 0 dead' sync push
+	assert_equal "$(q 'SELECT attempts || " " || last_status FROM outbox')" '1 200'
+	assert_equal "$(requests)" 4
+}
+
+@test "without CRM_NOW each request is signed at its own time, not at the push's start" {
+	unset CRM_NOW
+	echo 'sleep 2 200' > r/script
+	add_client --name Ana
+	add_client --name Bea
+	crm_says 'sync: push: 2 sent, 2 delivered, 0 rescheduled, 0 dead' sync push
+	assert_equal "$(jq -r .valid r/log | sort -u)" true
+	t1=$(jq -r '.headers["webhook-timestamp"]' r/log | sed -n 1p)
+	t2=$(jq -r '.headers["webhook-timestamp"]' r/log | sed -n 2p)
+	(( t2 - t1 >= 2 )) || fail "timestamps $t1 then $t2"
+	# delivered at the time of its answer, 2 s after it was sent
+	d=$(q "SELECT strftime('%s', delivered_at) FROM outbox WHERE seq = 1")
+	(( d - t1 >= 2 )) || fail "sent at $t1, delivered at $d"
 }
 
 @test "410 disables the endpoint: 69 now and later without a request, until sync retry" {

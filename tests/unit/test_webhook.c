@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm.h"
+#include "crypto.h"
 #include "outbox.h"
 
 static int passed, failed;
@@ -40,6 +41,19 @@ int main(void)
 	/* a secret that is not base64 is a configuration error */
 	CHECK(crm_webhook_sign(&crm, "whsec_not*base64!", "msg_1", 1, body, strlen(body),
 	                       &sig) == CRM_CONFIG && !sig);
+	/* an empty key, blanks within, padding before the end: not base64 */
+	static const char *const bad[] = { "whsec_", "whsec_MfKQ 9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+		"whsec_MfKQ9r8G=YqrTwjUPD8ILPZIo2LaLaSw", "whsec_M===", "whsec_====" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+		CHECK(crm_webhook_sign(&crm, bad[i], "msg_1", 1, body, strlen(body), &sig) ==
+		      CRM_CONFIG && !sig);
+	/* padded base64 decodes to its bytes, padding left out */
+	unsigned char *out = NULL;
+	size_t n = 0;
+	CHECK(crm_base64_decode(&crm, "YWI=", &out, &n) == 0 && n == 2 && !memcmp(out, "ab", 2));
+	free(out);
+	CHECK(crm_base64_decode(&crm, "YQ==", &out, &n) == 0 && n == 1 && out[0] == 'a');
+	free(out);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
