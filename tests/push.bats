@@ -345,10 +345,7 @@ crm: sync push: 1 event could not be delivered and is dead: see 'crm notify' and
 	add_client --name Bea
 	crm -q sync push &
 	pid=$!
-	for _ in $(seq 100); do
-		[ "$(requests)" -ge 1 ] && break
-		sleep 0.05
-	done
+	receiver_wait 1
 	crm_fails 75 sync push
 	stderr_has 'crm: sync: another sync is running'
 	run --separate-stderr crm sync push --wait
@@ -365,10 +362,7 @@ crm: sync push: 1 event could not be delivered and is dead: see 'crm notify' and
 	add_client --name Bea
 	crm -q sync push &
 	pid=$!
-	for _ in $(seq 100); do
-		[ "$(requests)" -ge 1 ] && break
-		sleep 0.05
-	done
+	receiver_wait 1
 	assert_equal "$(requests)" 1
 	# the push waits on the receiver: the database is free
 	run --separate-stderr timeout 2 crm client add --name Cai
