@@ -317,7 +317,8 @@ static int record(struct crm *crm, const struct event *e, const struct answer *a
 	if (!ok && !gone) {
 		dead = a->status == 400 || a->status == 401 || a->status == 403 ||
 		       a->status == 404 || (!busy && tries >= max);
-		if (busy && a->retry_after >= 0)
+		/* 429 and 503 may say when to come back */
+		if ((busy || a->status == 503) && a->retry_after >= 0 && !dead)
 			wait = a->retry_after;
 		else if (!dead && (rc = backoff(crm, tries > 0 ? tries : 1, &wait)))
 			return rc;

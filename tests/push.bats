@@ -251,6 +251,14 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	assert_equal "$(requests)" 4
 }
 
+@test "503 with Retry-After waits that long, and is an attempt" {
+	echo '503 60' > r/script
+	add_client --name Ana
+	crm_says 'sync: push: 1 sent, 0 delivered, 1 rescheduled, 0 dead' sync push
+	assert_equal "$(q 'SELECT attempts || " " || last_status || " " || next_attempt_at FROM outbox')" \
+		'1 503 2026-12-01T10:01:00Z'
+}
+
 @test "without CRM_NOW each request is signed at its own time, not at the push's start" {
 	unset CRM_NOW
 	echo 'sleep 2 200' > r/script
