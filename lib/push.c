@@ -123,10 +123,12 @@ static int secret_load(struct crm *crm, char **secret)
 	*secret = NULL;
 	if (env) {
 		const char *v = getenv(env);
-		if (!v || !*v)
+		if (!v || !*(v = crm_trim_space(v, &len)))
 			return crm_err(crm, CRM_CONFIG, "sync push: no secret: $%s (sync.webhook."
 			               "secret_env) is not set", env);
-		*secret = xstrdup(v);
+		*secret = xmalloc(len + 1);
+		memcpy(*secret, v, len);
+		(*secret)[len] = '\0';
 		return 0;
 	}
 	if (!path)
@@ -152,11 +154,14 @@ static int secret_load(struct crm *crm, char **secret)
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': group or others may"
 		               " read or write it (chmod 600 '%s')", path, path);
 	}
-	n = read(fd, buf, sizeof buf - 1);
+	n = read(fd, buf, sizeof buf);
 	close(fd);
 	if (n < 0)
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': %s", path,
 		               strerror(errno));
+	if ((size_t)n == sizeof buf)
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is longer than a"
+		               " secret (%zu bytes at most)", path, sizeof buf - 1);
 	buf[n] = '\0';
 	const char *s = crm_trim_space(buf, &len);
 	if (!len)

@@ -177,6 +177,18 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	config "secret_file: $BATS_TEST_TMPDIR/nope"
 	crm_fails 78 sync push
 	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/nope': No such file or directory"
+	head -c 5000 /dev/zero | tr '\0' A > long
+	chmod 0600 long
+	config "secret_file: $BATS_TEST_TMPDIR/long"
+	crm_fails 78 sync push
+	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/long' is longer than a secret (4095 bytes at most)"
+	# blanks around the secret in the environment are not part of it
+	config 'secret_env: SPACED'
+	add_client --name Cy
+	SPACED=" $SECRET"$'\n' crm_says 'sync: push: 1 sent, 1 delivered, 0 rescheduled, 0 dead' sync push
+	assert_equal "$(jq -r .valid r/log | sort -u)" true
+	SPACED='   ' crm_fails 78 sync push
+	assert_equal "$stderr" 'crm: sync push: no secret: $SPACED (sync.webhook.secret_env) is not set'
 	config 'secret_env: NO_SUCH_VAR'
 	crm_fails 78 sync push
 	assert_equal "$stderr" 'crm: sync push: no secret: $NO_SUCH_VAR (sync.webhook.secret_env) is not set'
@@ -187,10 +199,10 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	add_client --name Bea
 	run --separate-stderr crm sync push --dry-run --format tsv
 	assert_success
-	assert_line --index 1 --regexp $'^2\tevt_[0-9a-f]{32}\tclient.created\t'
+	assert_line --index 1 --regexp $'^3\tevt_[0-9a-f]{32}\tclient.created\t'
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$stderr" 'sync: push: 1 due (dry run: nothing was sent), 0 delivered, 0 rescheduled, 0 dead'
-	assert_equal "$(requests)" 1
+	assert_equal "$(requests)" 2
 }
 
 @test "the secret: a FIFO, a directory or another user's file exits 78 at once; so does a key that is not base64" {
