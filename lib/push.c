@@ -151,8 +151,9 @@ static int secret_load(struct crm *crm, char **secret)
 	}
 	if (sb.st_mode & 077) {
 		close(fd);
-		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': group or others may"
-		               " read or write it (chmod 600 '%s')", path, path);
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' has mode %03o: group"
+		               " and others must have no access (chmod 600 '%s')", path,
+		               (unsigned)(sb.st_mode & 0777), path);
 	}
 	n = read(fd, buf, sizeof buf);
 	close(fd);

@@ -170,7 +170,10 @@ client.forgotten {"id":1,"at":"2026-12-01T10:00:00Z"}'
 	chmod 0644 secret
 	config "secret_file: $BATS_TEST_TMPDIR/secret"
 	crm_fails 78 sync push
-	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/secret': group or others may read or write it (chmod 600 '$BATS_TEST_TMPDIR/secret')"
+	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/secret' has mode 644: group and others must have no access (chmod 600 '$BATS_TEST_TMPDIR/secret')"
+	chmod 0610 secret
+	crm_fails 78 sync push
+	assert_equal "$stderr" "crm: sync push: secret file '$BATS_TEST_TMPDIR/secret' has mode 610: group and others must have no access (chmod 600 '$BATS_TEST_TMPDIR/secret')"
 	chmod 0600 secret
 	crm_says 'sync: push: 1 sent, 1 delivered, 0 rescheduled, 0 dead' sync push
 	assert_equal "$(jq -r .valid r/log)" true
