@@ -59,6 +59,24 @@ static int reject(struct crm *crm, struct crm_batch *b, FILE *rf,
 	return 0;
 }
 
+void crm_batch_tune(struct crm *crm, const struct crm_importer *imp)
+{
+	/* a batch inserts into several indexes at once: a larger page cache
+	 * for this connection keeps their paths in memory */
+	if (imp->cache_mib > 0) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", imp->cache_mib * 1024);
+		sqlite3_exec(crm->db, sql, NULL, NULL, NULL);
+	}
+	/* A statement with triggers keeps a journal of the pages it changes,
+	 * and so does a savepoint.  Past 64 KiB one spills to a temporary
+	 * file, which then takes every statement's journal to the end of the
+	 * transaction: a dozen writes a row.  In memory they stay a
+	 * statement's pages each. */
+	if (imp->journal_in_memory)
+		sqlite3_exec(crm->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+}
+
 int crm_batch_run(struct crm *crm, struct crm_batch *b)
 {
 	struct crm_reader *r = NULL;
@@ -89,19 +107,7 @@ int crm_batch_run(struct crm *crm, struct crm_batch *b)
 			return rc;
 		rf = rej.fp;
 	}
-	/* a batch inserts into several indexes at once: a larger page cache
-	 * for this connection keeps their paths in memory */
-	if (b->imp->cache_mib > 0) {
-		char sql[48];
-		snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", b->imp->cache_mib * 1024);
-		sqlite3_exec(crm->db, sql, NULL, NULL, NULL);
-	}
-	/* A statement with triggers keeps a journal of the pages it changes.
-	 * Past 64 KiB one spills to a temporary file, which then takes every
-	 * statement's journal to the end of the transaction: a dozen writes
-	 * a row.  In memory they stay a statement's pages each. */
-	if (b->imp->journal_in_memory)
-		sqlite3_exec(crm->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	crm_batch_tune(crm, b->imp);
 	r = reader_new(b->in, b->name, b->fmt);
 	if (b->nmap)
 		reader_map(r, b->map_src, b->map_dst, b->nmap);

@@ -80,6 +80,9 @@ struct crm_batch {
 	int ntold;
 };
 
+/* The connection set up for many rows of imp's kind in one transaction
+ * (its page cache, statement journals in memory): a batch, a pull. */
+void crm_batch_tune(struct crm *crm, const struct crm_importer *imp);
 /* Returns 0 when the batch was stored (with a reject file: when anything
  * was stored or nothing was bad; for a dry run: when it would have
  * been), else a status with the message set. */

@@ -223,6 +223,11 @@ static int pull_one(struct crm *crm, const char *name, const struct crm_source *
 	int rc;
 
 	p.st.source = name;
+	/* leads and contacts come in as lead import and comm log bring theirs */
+	if (!strcmp(name, "leads"))
+		crm_batch_tune(crm, &crm_lead_importer);
+	else if (!strcmp(name, "contacts"))
+		crm_batch_tune(crm, &crm_comm_importer);
 	rc = src->sqlite ? pull_sqlite(&p) : pull_feed(&p);
 	if (!rc && !strcmp(name, "leads") && src->writeback)
 		rc = pull_writeback(&p);
