@@ -69,6 +69,14 @@ all_pulled() {
 		# new changes keep coming between the runs
 		crm -q client stage "client${d#*.}@example.com" contacted 2>/dev/null || true
 	done
+	# and once during the push, however slow this machine (or its build)
+	crm -q sync & pid=$!
+	for _ in $(seq 1200); do
+		[ "$(requests)" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" || true
 	[ "$(requests)" -gt 0 ] || fail "no run got as far as the push"
 	rm r/delay
 	run --separate-stderr crm sync
