@@ -33,6 +33,25 @@ add_client() {
 	id=$output
 }
 
+# wait for the background process PID, whose exit status must be one of
+# CODES (137: killed by SIGKILL, 143: by SIGTERM)
+reap() {
+	local pid=$1 rc=0
+	shift
+	wait "$pid" || rc=$?
+	[[ " $* " == *" $rc "* ]] || fail "process $pid exited $rc, not ${*// / or }"
+}
+
+# kill -9 the background process PID: it must die of it, or have ended
+# already with exit 0
+kill9() {
+	if kill -9 "$1" 2>/dev/null; then
+		reap "$1" 137 0
+	else
+		reap "$1" 0
+	fi
+}
+
 # stderr of the last `run --separate-stderr` has TEXT in it
 stderr_has() {
 	[[ $stderr == *"$1"* ]] || fail "stderr has no '$1': $stderr"

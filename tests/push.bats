@@ -392,7 +392,7 @@ crm: sync push: 1 event could not be delivered and is dead: see 'crm notify' and
 	assert_success
 	assert_output 3
 	kill -9 "$pid"
-	wait "$pid" || true
+	reap "$pid" 137
 	assert_equal "$(q 'SELECT count(*) FROM outbox WHERE delivered_at IS NULL')" 3
 	crm_says 'sync: push: 3 sent, 3 delivered, 0 rescheduled, 0 dead' sync push
 	# the first at least once, each of the others once

@@ -72,7 +72,7 @@ setup() {
 	crm_fails 75 sync push
 	(( SECONDS - start < 3 )) || fail "it waited"
 	kill "$holder"
-	wait "$holder" || true
+	reap "$holder" 143
 }
 
 @test "sync --wait: waits for the lock, then runs" {
@@ -88,7 +88,7 @@ setup() {
 @test "sync: the lock goes with the process that held it, however it ends" {
 	hold_lock 30
 	kill -9 "$holder"
-	wait "$holder" || true
+	reap "$holder" 137
 	run --separate-stderr crm sync pull
 	[[ $stderr != *"another sync is running"* ]] || fail "$stderr"
 }
