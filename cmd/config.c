@@ -99,8 +99,7 @@ static void add_name(struct keys *k, const char *name, size_t len)
 		if (strlen(k->v[i]) == len && !strncmp(k->v[i], name, len))
 			return;
 	k->v = xrealloc(k->v, (size_t)(k->n + 2) * sizeof *k->v);
-	k->v[k->n] = memcpy(xmalloc(len + 1), name, len);
-	k->v[k->n++][len] = '\0';
+	k->v[k->n++] = xstrndup(name, len);
 	k->v[k->n] = NULL;
 }
 

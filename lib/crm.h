@@ -312,6 +312,7 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);   /* n bytes of s, NUL-terminated */
 /* the element of the NULL-terminated set equal to s, or NULL */
 const char *crm_in_set(const char *s, const char *const *set);
 int crm_parse_int(const char *s, long long *out); /* whole string, base 10 */

@@ -416,10 +416,8 @@ static char *fold(const char *s)
 	size_t n;
 	const char *t = crm_trim_space(s, &n);
 	utf8proc_uint8_t *out = NULL;
-	char *copy = xmalloc(n + 1);
+	char *copy = xstrndup(t, n);
 
-	memcpy(copy, t, n);
-	copy[n] = '\0';
 	if (utf8proc_map((const utf8proc_uint8_t *)copy, 0, &out, UTF8PROC_NULLTERM |
 	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0 || !out)
 		return copy;

@@ -122,9 +122,7 @@ static int run_section(struct crm *crm, const char *name)
 	snprintf(close, sizeof close, "-- [/%s]", name);
 	if (!(from = strstr(crm_schema_sql, open)) || !(to = strstr(from, close)))
 		return crm_err(crm, CRM_SOFTWARE, "migration: schema.sql has no section '%s'", name);
-	sql = xmalloc((size_t)(to - from) + 1);
-	memcpy(sql, from, (size_t)(to - from));
-	sql[to - from] = '\0';
+	sql = xstrndup(from, (size_t)(to - from));
 	rc = crm_db_exec(crm, sql, "migration");
 	free(sql);
 	return rc;

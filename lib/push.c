@@ -108,68 +108,66 @@ cleanup:
 	return rc;
 }
 
-/* The secret (owned): from the variable sync.webhook.secret_env names,
- * or the file sync.webhook.secret_file, which no one but its owner may
- * read or write. */
+/* 0 when the open file sb is fit to hold the secret: a regular file of
+ * the user's, to which group and others have no access */
+static int secret_file_fit(struct crm *crm, const char *path, const struct stat *sb)
+{
+	if (!S_ISREG(sb->st_mode))
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is not a regular"
+		               " file", path);
+	if (sb->st_uid != geteuid())
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' belongs to user %ld,"
+		               " not to user %ld who runs crm", path, (long)sb->st_uid,
+		               (long)geteuid());
+	if (sb->st_mode & 077)
+		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' has mode %03o: group"
+		               " and others must have no access (chmod 600 '%s')", path,
+		               (unsigned)(sb->st_mode & 0777), path);
+	return 0;
+}
+
+/* The secret (owned), trimmed: from the variable sync.webhook.secret_env
+ * names, or the file sync.webhook.secret_file (secret_file_fit). */
 static int secret_load(struct crm *crm, char **secret)
 {
 	const char *env = crm->cfg.webhook.secret_env, *path = crm->cfg.webhook.secret_file;
+	const char *s;
 	char buf[4096];
 	struct stat sb;
-	ssize_t n;
+	ssize_t n = 0;
 	size_t len;
-	int fd;
+	int fd, rc;
 
 	*secret = NULL;
 	if (env) {
-		const char *v = getenv(env);
-		if (!v || !*(v = crm_trim_space(v, &len)))
+		s = getenv(env);
+		if (!s || !*(s = crm_trim_space(s, &len)))
 			return crm_err(crm, CRM_CONFIG, "sync push: no secret: $%s (sync.webhook."
 			               "secret_env) is not set", env);
-		*secret = xmalloc(len + 1);
-		memcpy(*secret, v, len);
-		(*secret)[len] = '\0';
+		*secret = xstrndup(s, len);
 		return 0;
 	}
 	if (!path)
 		return crm_err(crm, CRM_CONFIG, "sync push: no secret: set sync.webhook.secret_env"
 		               " or sync.webhook.secret_file");
-	/* not blocked by a FIFO: it is refused below */
+	/* not blocked by a FIFO: secret_file_fit refuses it */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': %s", path,
 		               strerror(errno));
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is not a regular"
-		               " file", path);
-	}
-	if (sb.st_uid != geteuid()) {
-		close(fd);
-		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' belongs to user %ld,"
-		               " not to user %ld who runs crm", path, (long)sb.st_uid,
-		               (long)geteuid());
-	}
-	if (sb.st_mode & 077) {
-		close(fd);
-		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' has mode %03o: group"
-		               " and others must have no access (chmod 600 '%s')", path,
-		               (unsigned)(sb.st_mode & 0777), path);
-	}
-	n = read(fd, buf, sizeof buf);
+	if (fstat(fd, &sb) < 0 ||
+	    (!(rc = secret_file_fit(crm, path, &sb)) && (n = read(fd, buf, sizeof buf)) < 0))
+		rc = crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': %s", path,
+		             strerror(errno));
 	close(fd);
-	if (n < 0)
-		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s': %s", path,
-		               strerror(errno));
+	if (rc)
+		return rc;
 	if ((size_t)n == sizeof buf)
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is longer than a"
 		               " secret (%zu bytes at most)", path, sizeof buf - 1);
 	buf[n] = '\0';
-	const char *s = crm_trim_space(buf, &len);
-	if (!len)
+	if (!*(s = crm_trim_space(buf, &len)))
 		return crm_err(crm, CRM_CONFIG, "sync push: secret file '%s' is empty", path);
-	*secret = xmalloc(len + 1);
-	memcpy(*secret, s, len);
-	(*secret)[len] = '\0';
+	*secret = xstrndup(s, len);
 	return 0;
 }
 
@@ -326,7 +324,7 @@ static int record(struct crm *crm, const struct event *e, const struct answer *a
 		/* 429 and 503 may say when to come back */
 		if ((busy || a->status == 503) && a->retry_after >= 0 && !dead)
 			wait = a->retry_after;
-		else if (!dead && (rc = backoff(crm, tries > 0 ? tries : 1, &wait)))
+		else if (!dead && (rc = backoff(crm, tries, &wait)))
 			return rc;
 		crm_time_from_epoch(clock + wait, next);
 	}

@@ -119,9 +119,7 @@ void query_where_in(struct query *q, const char *cond, const char *const *vals, 
 		n++;
 	if (n == 0 || !mark)
 		return;
-	head = xmalloc((size_t)(mark - cond) + 1);
-	memcpy(head, cond, (size_t)(mark - cond));
-	head[mark - cond] = '\0';
+	head = xstrndup(cond, (size_t)(mark - cond));
 	query_where(q, head);
 	free(head);
 	for (int i = 0; i < n; i++) {

@@ -21,15 +21,6 @@
 #define APPLY_MAX (64L << 20)      /* the input, in bytes */
 #define APPLY_LINE_MAX (1L << 20)  /* one line of JSON Lines */
 
-static char *dup_n(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 /* the client linked to system's object, 0 when none */
 static int linked(struct crm *crm, const char *system, const char *object, long long *id)
 {
@@ -428,12 +419,12 @@ static int apply_value(struct apply *a, const char *text, size_t n)
 		return crm_apply_bad(a, "not JSON", NULL);
 	}
 	if (!strcmp(type, "object")) {
-		char *one = dup_n(text, n);
+		char *one = xstrndup(text, n);
 		rc = apply_event(a, one);
 		free(one);
 	} else if (!strcmp(type, "array")) {
 		/* the elements first, for the statements an event runs */
-		char **items = NULL, *doc = dup_n(text, n);
+		char **items = NULL, *doc = xstrndup(text, n);
 		long k = 0;
 		if (!(st = crm_stmt(a->crm, each_sql))) {
 			rc = crm_stmt_status(a->crm);

@@ -15,6 +15,9 @@
 struct pull {
 	struct crm *crm;
 	const char *name;               /* operators, leads, contacts */
+	/* what a row of it becomes (sync_pull.c), counted in *outcome
+	 * (enum crm_upsert) */
+	int (*row)(struct pull *p, const struct crm_record *rec, int *outcome);
 	const struct crm_source *src;
 	int dry;
 	struct crm_pull_stats st;

@@ -189,8 +189,7 @@ int pull_row(struct pull *p, const struct crm_record *rec, const char *where)
 	if ((rc = savepoint(crm, "SAVEPOINT pull_row")))
 		return rc;
 	crm->err[0] = '\0';
-	rc = p->name[0] == 'l' ? lead_row(p, rec, &outcome) :
-	     p->name[0] == 'c' ? contact_row(p, rec, &outcome) : operator_row(p, rec, &outcome);
+	rc = p->row(p, rec, &outcome);
 	if (rc == CRM_DATAERR || rc == CRM_NOTFOUND) {
 		/* a bad row is skipped, and the cursor goes past it */
 		if ((rc = savepoint(crm, "ROLLBACK TO pull_row; RELEASE pull_row")))
@@ -216,18 +215,33 @@ int pull_row(struct pull *p, const struct crm_record *rec, const char *where)
 
 /* --- the pull --- */
 
+/* each source pulled (crm_sync_pulled), what its rows become, and the
+ * batch whose rows they are (the connection set up as it sets it up) */
+static const struct pull_kind {
+	const char *name;
+	int (*row)(struct pull *p, const struct crm_record *rec, int *outcome);
+	const struct crm_importer *imp;
+} kinds[] = {
+	{ "operators", operator_row, NULL },
+	{ "leads", lead_row, &crm_lead_importer },
+	{ "contacts", contact_row, &crm_comm_importer },
+};
+
 static int pull_one(struct crm *crm, const char *name, const struct crm_source *src,
                     int dry, crm_pull_fn fn, void *arg)
 {
 	struct pull p = { .crm = crm, .name = name, .src = src, .dry = dry };
 	int rc;
 
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		if (!strcmp(kinds[i].name, name)) {
+			p.row = kinds[i].row;
+			if (kinds[i].imp)
+				crm_batch_tune(crm, kinds[i].imp);
+		}
+	if (!p.row)
+		return crm_err(crm, CRM_SOFTWARE, "sync pull: '%s' is not a source crm pulls", name);
 	p.st.source = name;
-	/* leads and contacts come in as lead import and comm log bring theirs */
-	if (!strcmp(name, "leads"))
-		crm_batch_tune(crm, &crm_lead_importer);
-	else if (!strcmp(name, "contacts"))
-		crm_batch_tune(crm, &crm_comm_importer);
 	rc = src->sqlite ? pull_sqlite(&p) : pull_feed(&p);
 	if (!rc && !strcmp(name, "leads") && src->writeback)
 		rc = pull_writeback(&p);

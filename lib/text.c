@@ -67,12 +67,8 @@ char *crm_nfc_n(const char *s, size_t n)
 {
 	char *out;
 
-	if (crm_ascii(s, n)) {
-		out = xmalloc(n + 1);
-		memcpy(out, s, n);
-		out[n] = '\0';
-		return out;
-	}
+	if (crm_ascii(s, n))
+		return xstrndup(s, n);
 	if (!(out = map(s, n, UTF8PROC_COMPOSE)))
 		return NULL;
 	return out;

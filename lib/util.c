@@ -44,6 +44,14 @@ char *xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = memcpy(xmalloc(n + 1), s, n);
+
+	d[n] = '\0';
+	return d;
+}
+
 int crm_parse_int(const char *s, long long *out)
 {
 	char *end;
